@@ -1,0 +1,53 @@
+# Boiling Point — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+ADDRESS ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test browser clean demo-data bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## run: start the dashboard on the bundled TikTok demo at http://localhost:$(PORT)
+run: install
+	$(BIN)/boilingpoint run --port $(PORT) --address $(ADDRESS)
+
+## test: every test, browser tests included (installs Debian's chromium when root)
+test: install-test browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## browser: Debian's Chromium for the Playwright tests (only installed when we are root)
+browser:
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null | head -n1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "chromium is missing and we are not root: browser tests will be skipped."; \
+		echo "Enable them with: sudo apt-get install -y chromium"; \
+	fi
+
+## demo-data: regenerate the simulated demo mentions and the COVID conversion
+demo-data: install
+	$(BIN)/python -m dashboard.demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

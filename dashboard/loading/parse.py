@@ -1,0 +1,492 @@
+"""Text or Parquet bytes to a raw table of cells, with structural problems reported per row.
+
+Every cell of a text format stays text here; converting values is validate.py's job. Each
+record keeps its record number and the physical line it starts on, so that a report can
+name both. A record the parser cannot read (an unterminated quote, a quoted field that
+swallowed the next lines) is rejected and parsing resumes on the line after its start, so
+one stray quote never takes the rows after it down with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from dashboard.loading.report import LoadError, LoadLimits, Rejection
+
+RECORD = "_record"
+LINE = "_line"
+DELIMITERS = (",", "\t", ";", "|")
+_DELIMITER_NAMES = {",": "CSV", "\t": "TSV", ";": "semicolon-separated", "|": "pipe-separated"}
+
+# Cell sizes are checked per cell below; the csv module's own (process-wide) limit only has
+# to be above ours so that its error never fires first.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class RawTable:
+    """Cells as read, before any conversion.
+
+    table has columns c0..cN (one per label, text for text formats, typed for Parquet) plus
+    _record and _line. labels are the header's names as written.
+    """
+
+    labels: list[str]
+    table: pa.Table
+    rows_read: int
+    file_format: str
+    rejections: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def raw_column(i: int) -> str:
+    return f"c{i}"
+
+
+def parse_text(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) -> RawTable:
+    """Parse CSV / TSV / semicolon / JSON array / JSON Lines text, detected from content."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise LoadError("format-error", "the file is empty")
+    if stripped[0] == "[":
+        return _parse_json_array(text, limits)
+    if stripped[0] == "{":
+        return _parse_json_lines(text, limits)
+    return _parse_delimited(text, limits, expected)
+
+
+# --- delimited text ---------------------------------------------------------------------
+
+
+class _Lines:
+    """An iterator over physical lines that knows its position and can be moved."""
+
+    def __init__(self, lines: list[str], pos: int = 0):
+        self.lines = lines
+        self.pos = pos
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        line = self.lines[self.pos]
+        self.pos += 1
+        return line
+
+
+def _dialect(delimiter: str) -> dict:
+    if delimiter == "\t":
+        # GDELT and most TSV have no quoting: a stray quote must not merge rows.
+        return {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "strict": False}
+    return {"delimiter": delimiter, "quotechar": '"', "doublequote": True, "strict": True}
+
+
+def _choose_delimiter(header_line: str, limits: LoadLimits, expected: tuple[str, ...]) -> str | None:
+    for d in DELIMITERS:
+        if header_line.count(d) + 1 > limits.max_columns:
+            raise LoadError(
+                "size-error",
+                f"the header has more than {limits.max_columns:,} columns "
+                f"(at least {header_line.count(d) + 1:,} {_DELIMITER_NAMES[d]} fields)",
+            )
+    best, best_score = None, (0, 0)
+    wanted = {e.lower() for e in expected}
+    for d in DELIMITERS:
+        if d not in header_line:
+            continue
+        try:
+            fields = next(csv.reader([header_line], **_dialect(d)))
+        except csv.Error:
+            continue
+        known = sum(1 for f in fields if f.strip().lower() in wanted)
+        score = (known, len(fields))
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
+    lines = text.splitlines(keepends=True)
+    # The header is the first line; a file that starts with blank lines has no header.
+    if not lines[0].strip():
+        raise LoadError("blank-header", "the first line is blank: the file must start with a header row")
+    delimiter = _choose_delimiter(lines[0], limits, expected)
+    kw = _dialect(delimiter or ",")
+    if delimiter is None:
+        kw = {"delimiter": ",", "quoting": csv.QUOTE_NONE, "strict": False}
+        # One column: no delimiter in the header. Keep each line whole.
+        kw["delimiter"] = "\x1f"
+    source = _Lines(lines)
+    reader = csv.reader(source, **kw)
+    try:
+        labels = next(reader)
+    except csv.Error as exc:
+        raise LoadError("format-error", f"the header row cannot be read: {exc}") from None
+    header_lines = source.pos
+    labels = [lab.strip() for lab in labels]
+    width = len(labels)
+
+    cells: list[list[str]] = []
+    records: list[int] = []
+    starts: list[int] = []
+    rejections: list[Rejection] = []
+    record_no = 0
+
+    def reject(start_line: int, column: str, value: str, code: str, reason: str) -> None:
+        rejections.append(Rejection(record_no, start_line, column, value, code, reason))
+
+    while True:
+        start = source.pos
+        if start >= len(lines):
+            break
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            record_no += 1
+            msg = str(exc)
+            if "end of data" in msg or "unexpected end" in msg:
+                reason = f"a quoted field opened on line {start + 1} is never closed"
+            else:
+                reason = f"the row cannot be parsed: {msg}"
+            reject(start + 1, "", lines[start].rstrip("\r\n"), "format-error", reason)
+            source.pos = start + 1
+            reader = csv.reader(source, **kw)
+            continue
+        record_no += 1
+        if record_no > limits.max_rows:
+            raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+        spanned = source.pos - start
+        line_no = start + 1
+        if not row or all(not c.strip() for c in row):
+            reject(line_no, "", lines[start].rstrip("\r\n"), "blank-row", "the row is empty")
+            continue
+        if len(row) != width:
+            if spanned > 1:
+                # A quoted field ran across lines and the cell count is off: most likely an
+                # unmatched quote. Reject the first line only and read on from the next.
+                reject(
+                    line_no,
+                    "",
+                    lines[start].rstrip("\r\n"),
+                    "format-error",
+                    f"a quoted field runs from line {line_no} to line {source.pos} and leaves "
+                    f"{len(row)} cells instead of {width}: probably an unmatched quote",
+                )
+                source.pos = start + 1
+                reader = csv.reader(source, **kw)
+                continue
+            if len(row) > width:
+                extra = row[width:]
+                reject(
+                    line_no,
+                    f"#{width + 1}",
+                    extra[0],
+                    "extra-cell",
+                    f"the row has {len(row)} cells; the header has {width}",
+                )
+            else:
+                missing = labels[len(row)] if len(row) < width else ""
+                reject(
+                    line_no,
+                    missing,
+                    "",
+                    "missing-cell",
+                    f"the row has {len(row)} cells; the header has {width}",
+                )
+            continue
+        too_long = _first_long_cell(row, limits.max_cell_chars)
+        if too_long is not None:
+            reject(
+                line_no,
+                labels[too_long],
+                row[too_long][:80],
+                "constraint-error",
+                f"the cell holds {len(row[too_long]):,} characters; the limit is "
+                f"{limits.max_cell_chars:,}",
+            )
+            continue
+        cells.append(row)
+        records.append(record_no)
+        starts.append(line_no)
+
+    fmt = _DELIMITER_NAMES[delimiter] if delimiter else "single-column text"
+    notes: list[str] = []
+    if header_lines > 1:
+        notes.append(f"the header spans {header_lines} lines")
+    table = _to_arrow(width, cells, records, starts)
+    return RawTable(labels, table, record_no, fmt, rejections, notes)
+
+
+def _first_long_cell(row: list[str], cap: int) -> int | None:
+    if max(map(len, row)) <= cap:
+        return None
+    for i, cell in enumerate(row):
+        if len(cell) > cap:
+            return i
+    return None
+
+
+def _to_arrow(width: int, cells: list[list], records: list[int], lines: list[int | None]) -> pa.Table:
+    columns = list(zip(*cells)) if cells else [()] * width
+    arrays = {raw_column(i): pa.array(columns[i], type=pa.string()) for i in range(width)}
+    arrays[RECORD] = pa.array(records, type=pa.int64())
+    arrays[LINE] = pa.array(lines, type=pa.int64())
+    return pa.table(arrays)
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+class _DuplicateKeys(dict):
+    """An object whose JSON text repeated a key; the row is rejected, not silently merged."""
+
+    duplicates: list[str]
+
+
+def _object_pairs(pairs: list[tuple[str, object]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        dups = [k for k, _ in pairs if k in seen or seen.add(k)]
+        out = _DuplicateKeys(obj)
+        out.duplicates = dups
+        return out
+    return obj
+
+
+def _decoder() -> json.JSONDecoder:
+    # Numbers keep their exact text (20- or 30-digit ids survive); NaN/Infinity literals
+    # stay text for the value checks to judge; dates are never converted here.
+    return json.JSONDecoder(
+        object_pairs_hook=_object_pairs,
+        parse_int=str,
+        parse_float=str,
+        parse_constant=str,
+    )
+
+
+def _cell(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _JsonRows:
+    def __init__(self, limits: LoadLimits):
+        self.limits = limits
+        self.labels: list[str] = []
+        self.index: dict[str, int] = {}
+        self.rows: list[dict] = []
+        self.records: list[int] = []
+        self.lines: list[int | None] = []
+        self.rejections: list[Rejection] = []
+        self.count = 0
+
+    def add(self, obj: object, line: int | None) -> None:
+        self.count += 1
+        if self.count > self.limits.max_rows:
+            raise LoadError("size-error", f"the file has more than {self.limits.max_rows:,} records")
+        if not isinstance(obj, dict):
+            kind = type(obj).__name__ if obj is not None else "null"
+            kind = {"list": "a list", "str": "a string", "NoneType": "null"}.get(kind, kind)
+            self.rejections.append(
+                Rejection(self.count, line, "", _cell(obj) or "", "type-error", f"the record is {kind}, not an object")
+            )
+            return
+        if isinstance(obj, _DuplicateKeys):
+            self.rejections.append(
+                Rejection(
+                    self.count,
+                    line,
+                    obj.duplicates[0],
+                    _cell(obj[obj.duplicates[0]]) or "",
+                    "duplicate-label",
+                    f"the record repeats the key {obj.duplicates[0]!r}",
+                )
+            )
+            return
+        if not obj:
+            self.rejections.append(Rejection(self.count, line, "", "{}", "blank-row", "the record is empty"))
+            return
+        for key, value in obj.items():
+            if len(key) > self.limits.max_cell_chars:
+                raise LoadError("size-error", "a key is longer than the cell-size limit")
+            if key not in self.index:
+                if len(self.labels) >= self.limits.max_columns:
+                    raise LoadError("size-error", f"the records have more than {self.limits.max_columns:,} distinct keys")
+                self.index[key] = len(self.labels)
+                self.labels.append(key)
+            cell = _cell(value)
+            if cell is not None and len(cell) > self.limits.max_cell_chars:
+                self.rejections.append(
+                    Rejection(
+                        self.count,
+                        line,
+                        key,
+                        cell[:80],
+                        "constraint-error",
+                        f"the value holds {len(cell):,} characters; the limit is {self.limits.max_cell_chars:,}",
+                    )
+                )
+                return
+        self.rows.append(obj)
+        self.records.append(self.count)
+        self.lines.append(line)
+
+    def table(self, fmt: str) -> RawTable:
+        width = len(self.labels)
+        cells = [[_cell(r.get(k)) for k in self.labels] for r in self.rows]
+        return RawTable(
+            list(self.labels),
+            _to_arrow(width, cells, self.records, self.lines),
+            self.count,
+            fmt,
+            self.rejections,
+        )
+
+
+def _parse_json_array(text: str, limits: LoadLimits) -> RawTable:
+    decoder = _decoder()
+    rows = _JsonRows(limits)
+    pos = text.index("[") + 1
+    n = len(text)
+
+    def skip_ws(i: int) -> int:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def fail(i: int, what: str) -> LoadError:
+        ln = text.count("\n", 0, i) + 1
+        col = i - (text.rfind("\n", 0, i) + 1) + 1
+        return LoadError("format-error", f"invalid JSON at line {ln}, column {col}: {what}")
+
+    counted, line = 0, 1  # line number of position `counted`, advanced incrementally
+
+    pos = skip_ws(pos)
+    if pos < n and text[pos] == "]":
+        pos += 1
+    else:
+        while True:
+            pos = skip_ws(pos)
+            line += text.count("\n", counted, pos)
+            counted = pos
+            start_line = line
+            try:
+                obj, end = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise fail(exc.pos, exc.msg) from None
+            except RecursionError:
+                raise LoadError("format-error", "the JSON is nested too deeply to be a table") from None
+            rows.add(obj, start_line)
+            pos = skip_ws(end)
+            if pos < n and text[pos] == ",":
+                nxt = skip_ws(pos + 1)
+                if nxt < n and text[nxt] == "]":
+                    raise fail(pos, "trailing comma before ']'")
+                pos += 1
+                continue
+            if pos < n and text[pos] == "]":
+                pos += 1
+                break
+            raise fail(pos, "expected ',' or ']'")
+    if text[pos:].strip():
+        raise fail(skip_ws(pos), "extra data after the closing ']'")
+    return rows.table("JSON")
+
+
+def _parse_json_lines(text: str, limits: LoadLimits) -> RawTable:
+    decoder = _decoder()
+    lines = text.splitlines()
+    first = lines[0].strip() if lines else ""
+    # One object spread over several lines is a JSON document, not JSON Lines.
+    try:
+        decoder.decode(first)
+    except json.JSONDecodeError:
+        try:
+            whole = decoder.decode(text)
+        except json.JSONDecodeError as exc:
+            raise LoadError("format-error", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise LoadError("format-error", "the JSON is nested too deeply to be a table") from None
+        raise LoadError(
+            "format-error",
+            f"the file is one JSON object with keys {', '.join(list(whole)[:5])}; "
+            "expected an array of records or JSON Lines",
+        )
+    except RecursionError:
+        raise LoadError("format-error", "the JSON is nested too deeply to be a table") from None
+    rows = _JsonRows(limits)
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            rows.count += 1
+            rows.rejections.append(Rejection(rows.count, number, "", "", "blank-row", "the line is empty"))
+            continue
+        try:
+            obj = decoder.decode(raw)
+        except json.JSONDecodeError as exc:
+            rows.count += 1
+            rows.rejections.append(
+                Rejection(rows.count, number, "", raw[:80], "format-error", f"not valid JSON: {exc.msg} at column {exc.colno}")
+            )
+            continue
+        except RecursionError:
+            rows.count += 1
+            rows.rejections.append(
+                Rejection(rows.count, number, "", raw[:80], "format-error", "the JSON is nested too deeply")
+            )
+            continue
+        rows.add(obj, number)
+    return rows.table("JSON Lines")
+
+
+# --- Parquet ----------------------------------------------------------------------------
+
+
+def parse_parquet(data: bytes | str, limits: LoadLimits) -> RawTable:
+    """Read a Parquet file (bytes or a path) into a raw table; its columns keep their types."""
+    import pyarrow.parquet as pq
+
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    try:
+        pf = pq.ParquetFile(source)
+        meta = pf.metadata
+        if meta.num_rows > limits.max_rows:
+            raise LoadError(
+                "size-error", f"the Parquet footer declares {meta.num_rows:,} rows; the limit is {limits.max_rows:,}"
+            )
+        if meta.num_columns > limits.max_columns:
+            raise LoadError(
+                "size-error", f"the Parquet file has {meta.num_columns:,} columns; the limit is {limits.max_columns:,}"
+            )
+        table = pf.read()
+    except LoadError:
+        raise
+    except Exception as exc:  # pyarrow raises many types for damaged files
+        raise LoadError("format-error", f"the Parquet file cannot be read ({type(exc).__name__}: {_first_line(exc)})") from None
+    if table.num_rows != meta.num_rows:
+        raise LoadError("format-error", f"the Parquet footer declares {meta.num_rows:,} rows but holds {table.num_rows:,}")
+    labels = [str(name) for name in table.column_names]
+    n = table.num_rows
+    renamed = table.rename_columns([raw_column(i) for i in range(len(labels))])
+    renamed = renamed.append_column(RECORD, pa.array(range(1, n + 1), type=pa.int64()))
+    renamed = renamed.append_column(LINE, pa.nulls(n, type=pa.int64()))
+    return RawTable(labels, renamed, n, "Parquet")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else ""

@@ -1,0 +1,144 @@
+"""What an import tells its user: every row read is either loaded or rejected, with a reason.
+
+Reason codes follow frictionless's names (blank-row, extra-cell, type-error, ...), plus the
+file-level codes encoding-error, format-error and size-error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROW_CODES = (
+    "blank-header",
+    "duplicate-label",
+    "blank-label",
+    "extra-label",
+    "missing-label",
+    "blank-row",
+    "duplicate-row",
+    "extra-cell",
+    "missing-cell",
+    "type-error",
+    "constraint-error",
+    "truncated-value",
+    "format-error",
+)
+FILE_CODES = ("encoding-error", "format-error", "size-error", "missing-label", "blank-header")
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """Caps checked before (or while) parsing, so a hostile file cannot exhaust memory.
+
+    max_cell_chars defaults to 32,767, the longest cell a spreadsheet can hold.
+    """
+
+    max_bytes: int = 500 * 1024 * 1024
+    max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    max_columns: int = 500
+    max_cell_chars: int = 32_767
+    max_rows: int = 50_000_000
+    max_listed_rejections: int = 100_000
+
+
+DEFAULT_LIMITS = LoadLimits()
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One reason a row was not loaded.
+
+    record is the 1-based number of the data record (the header is not a record); line is
+    the physical line it starts on, which differs from record when a header, a quoted
+    newline or a blank line came before. line is None for formats without lines (Parquet).
+    """
+
+    record: int
+    line: int | None
+    column: str
+    value: str
+    code: str
+    reason: str
+
+    def describe(self) -> str:
+        where = f"row {self.record}"
+        if self.line is not None:
+            where += f" (line {self.line})"
+        col = f", column {self.column!r}" if self.column else ""
+        return f"{where}{col}: {self.code}: {self.reason} [value: {_shorten(self.value)!r}]"
+
+
+class LoadError(ValueError):
+    """The file as a whole cannot be read as a table (empty, not text, too large, ...)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class LoadReport:
+    """The account of one import: rows_read == loaded + rejected, always."""
+
+    kind: str
+    file_format: str = ""
+    encoding: str = ""
+    rows_read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    unlisted_rejections: int = 0
+    notes: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    error: LoadError | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.error is None and self.loaded > 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.loaded + self.rejected
+
+    def summary(self) -> str:
+        if self.error is not None:
+            return f"{self.error.code}: {self.error.message}"
+        return (
+            f"{self.rows_read:,} rows read: {self.loaded:,} loaded, {self.rejected:,} rejected"
+        )
+
+    def lines(self) -> list[str]:
+        """The report as plain text lines (CLI and tests)."""
+        out = [f"kind: {self.kind}"]
+        if self.file_format:
+            out.append(f"format: {self.file_format}" + (f", {self.encoding}" if self.encoding else ""))
+        out.append(self.summary())
+        out.extend(f"note: {n}" for n in self.notes)
+        out.extend(f"rejected {r.describe()}" for r in self.rejections)
+        if self.unlisted_rejections:
+            out.append(f"... and {self.unlisted_rejections:,} more rejections not listed")
+        return out
+
+    def rejections_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "row": r.record,
+                    "line": r.line,
+                    "column": r.column,
+                    "value": _shorten(r.value),
+                    "reason code": r.code,
+                    "reason": r.reason,
+                }
+                for r in self.rejections
+            ],
+            columns=["row", "line", "column", "value", "reason code", "reason"],
+        )
+
+
+def _shorten(value: str, limit: int = 80) -> str:
+    value = value.replace("\x00", "\\0")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
