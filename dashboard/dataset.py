@@ -1,0 +1,47 @@
+"""A dataset: the loaded events and mentions in one engine, with their load reports."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.engine import Engine
+from dashboard.loading import LoadReport, LoadResult, load_bytes, load_path
+from dashboard.loading.report import DEFAULT_LIMITS, LoadLimits
+
+
+@dataclass
+class Dataset:
+    engine: Engine
+    reports: dict[str, LoadReport]  # "events"/"mentions" -> report, for the files given
+
+    @property
+    def empty(self) -> bool:
+        return not (self.engine.has_events or self.engine.has_mentions)
+
+
+Source = bytes | Path | None
+
+
+def content_digest(data: bytes) -> str:
+    """The key a cached load is stored under: the file's content, never its name."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_one(source: Source, kind: str, limits: LoadLimits = DEFAULT_LIMITS) -> LoadResult | None:
+    if source is None:
+        return None
+    if isinstance(source, Path):
+        return load_path(source, kind, limits)
+    return load_bytes(source, kind, limits)
+
+
+def build_dataset(events: Source, mentions: Source, limits: LoadLimits = DEFAULT_LIMITS) -> Dataset:
+    """Load whichever files are given and put their valid rows in a new engine."""
+    loaded = {kind: load_one(src, kind, limits) for kind, src in (("events", events), ("mentions", mentions))}
+    engine = Engine(
+        events=loaded["events"].table if loaded["events"] else None,
+        mentions=loaded["mentions"].table if loaded["mentions"] else None,
+    )
+    return Dataset(engine, {k: r.report for k, r in loaded.items() if r is not None})

@@ -1,0 +1,48 @@
+"""Caching at the UI boundary, keyed on content (a hash of the file bytes), bounded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.dataset import Dataset, build_dataset, content_digest
+
+
+@st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
+def _file_digest(path: str, mtime_ns: int, size: int) -> str:
+    return content_digest(Path(path).read_bytes())
+
+
+def file_digest(path: Path) -> str:
+    """Content hash of a file on disk, recomputed only when its size or mtime changes."""
+    stat = path.stat()
+    return _file_digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_resource(max_entries=8, ttl=6 * 3600, show_spinner="Loading and validating the data…")
+def cached_dataset(events_digest: str, mentions_digest: str, _events, _mentions) -> Dataset:
+    """One engine per distinct pair of file contents, shared by the sessions that load it.
+
+    Only the digests are the key: two sessions with different uploads get different
+    datasets, and the same content is loaded once however many sessions ask at once.
+    """
+    return build_dataset(_events, _mentions)
+
+
+def dataset_from_paths(events: Path | None, mentions: Path | None) -> Dataset:
+    return cached_dataset(
+        file_digest(events) if events else "",
+        file_digest(mentions) if mentions else "",
+        events,
+        mentions,
+    )
+
+
+def dataset_from_bytes(events: bytes | None, mentions: bytes | None) -> Dataset:
+    return cached_dataset(
+        content_digest(events) if events is not None else "",
+        content_digest(mentions) if mentions is not None else "",
+        events,
+        mentions,
+    )
