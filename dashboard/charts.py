@@ -31,21 +31,28 @@ def _size(panel: str, width: int | None) -> dict:
     return {"height": PANEL_HEIGHT[panel]} | ({"width": width} if width else {})
 
 
-def _x(title: str | None = None, domain: list[str] | None = None) -> alt.X:
+def _x(title: str | None = None, domain: list[str] | None = None, field: str = "date") -> alt.X:
     return alt.X(
-        field="date",
+        field=field,
         type="temporal",
         title=title,
         scale=alt.Scale(domain=domain) if domain else alt.Undefined,
-        axis=alt.Axis(format="%d %b", labelColor=MUTED, grid=False),
+        axis=alt.Axis(format="%d %b", labelColor=MUTED, grid=False, labelOverlap="greedy", labelFlush=True, tickCount=8),
     )
 
 
+def bucket_length(series: pd.DataFrame) -> pd.Timedelta:
+    """The spacing of the series' buckets (a day when it cannot tell)."""
+    steps = series["date"].diff().dropna()
+    return steps.min() if len(steps) else pd.Timedelta(days=1)
+
+
 def date_domain(series: pd.DataFrame) -> list[str] | None:
-    """The series' first and last bucket, so that every panel shares one x range."""
+    """From the first bucket's start to the last bucket's end: one x range for every panel."""
     if not len(series):
         return None
-    return [series["date"].min().isoformat(), series["date"].max().isoformat()]
+    end = series["date"].max() + bucket_length(series)
+    return [series["date"].min().isoformat(), end.isoformat()]
 
 
 def _y(field: str, title: str, domain: list[float] | None = None, fmt: str | None = None) -> alt.Y:
@@ -59,14 +66,17 @@ def _y(field: str, title: str, domain: list[float] | None = None, fmt: str | Non
 
 
 def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | None = None, width: int | None = None) -> alt.Chart:
-    """Mentions per bucket as bars."""
-    data = series[["date", "volume"]]
+    """Mentions per bucket as bars, each spanning its bucket (date to end)."""
+    data = series[["date", "volume"]].copy()
+    data["end"] = data["date"] + bucket_length(series)
     return (
         alt.Chart(data, title=alt.Title("Attention: mentions per bucket", subtitle=subtitle or alt.Undefined, anchor="start"))
-        .mark_bar(color=VOLUME_COLOR, opacity=0.85)
+        .mark_bar(color=VOLUME_COLOR, opacity=0.85, stroke="white", strokeWidth=0.3)
         .encode(
             x=_x(domain=domain),
+            x2=alt.X2(field="end"),
             y=_y("volume", "mentions", fmt="~s"),
+            y2=alt.Y2(datum=0),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
@@ -78,12 +88,13 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
 
 def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int | None = None) -> alt.LayerChart:
     """Mean tone per bucket (-1 negative ... +1 positive) with a zero line."""
-    data = series[["date", "tone", "negative_share"]].dropna(subset=["tone"])
+    data = series[["date", "tone", "negative_share"]].dropna(subset=["tone"]).copy()
+    data["mid"] = data["date"] + bucket_length(series) / 2  # a bucket's tone sits mid-bucket
     line = (
         alt.Chart(data)
         .mark_line(color=TONE_COLOR, strokeWidth=2, point=alt.OverlayMarkDef(size=12, color=TONE_COLOR))
         .encode(
-            x=_x(domain=domain),
+            x=_x(domain=domain, field="mid"),
             y=_y("tone", "tone", [-1, 1], "+.1f"),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),

@@ -15,8 +15,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-Bucket = Literal["day", "hour"]
-BUCKETS: tuple[Bucket, ...] = ("day", "hour")
+Bucket = Literal["day", "hour", "week"]
+BUCKETS: tuple[Bucket, ...] = ("hour", "day", "week")  # fine to coarse
+_STEP = {"hour": dt.timedelta(hours=1), "day": dt.timedelta(days=1), "week": dt.timedelta(days=7)}
+_INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 NEGATIVE_TONE = -0.05  # VADER's documented threshold: compound <= -0.05 is negative
 MAX_BUCKETS = 5_000  # more points than this is not a chart but a wall
 
@@ -45,6 +47,14 @@ _MENTION_SCHEMA = pa.schema(
         ("url", pa.string()),
     ]
 )
+
+
+def _truncate(t: dt.datetime, bucket: Bucket) -> dt.datetime:
+    """The start of t's bucket (weeks start on Monday, as DuckDB's date_trunc has it)."""
+    if bucket == "hour":
+        return t.replace(minute=0, second=0, microsecond=0)
+    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - dt.timedelta(days=day.weekday()) if bucket == "week" else day
 
 
 @dataclass(frozen=True)
@@ -185,18 +195,15 @@ class Engine:
         if bounds is None:
             return 0
         lo, hi = bounds
-        step = dt.timedelta(days=1) if sel.bucket == "day" else dt.timedelta(hours=1)
-        return int((hi - lo) / step) + 1
+        return int((hi - lo) / _STEP[sel.bucket]) + 1
 
     def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
         """The first and last bucket start of the selection."""
         ew, ep = self._where(sel, "events")
         mw, mp = self._where(sel, "mentions")
-        trunc = "day" if sel.bucket == "day" else "hour"
         row = self._frame(
             f"SELECT min(b) AS lo, max(b) AS hi FROM ("
-            f"SELECT date_trunc('{trunc}', date) AS b FROM events{ew} "
-            f"UNION ALL SELECT date_trunc('{trunc}', date) FROM mentions{mw})",
+            f"SELECT date FROM events{ew} UNION ALL SELECT date FROM mentions{mw}) AS t(b)",
             ep + mp,
         ).iloc[0]
         if pd.isna(row["lo"]):
@@ -206,9 +213,8 @@ class Engine:
         if sel.start is not None:
             lo = dt.datetime.combine(sel.start, dt.time())
         if sel.end is not None:
-            end = dt.datetime.combine(sel.end, dt.time())
-            hi = end if sel.bucket == "day" else end + dt.timedelta(hours=23)
-        return lo, hi
+            hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
+        return _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
 
     def series(self, sel: Selection) -> pd.DataFrame:
         """One row per bucket of the selection, gaps filled with zero volume.
@@ -235,8 +241,8 @@ class Engine:
                 f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
             )
         lo, hi = span
-        trunc = "day" if sel.bucket == "day" else "hour"
-        step = "INTERVAL 1 DAY" if sel.bucket == "day" else "INTERVAL 1 HOUR"
+        trunc = sel.bucket
+        step = _INTERVAL[sel.bucket]
         ew, ep = self._where(sel, "events")
         mw, mp = self._where(sel, "mentions")
         sql = f"""
@@ -293,7 +299,7 @@ class Engine:
     def volume_by_actor(self, sel: Selection) -> pd.DataFrame:
         """Mentions per bucket and actor (for share-of-voice charts)."""
         where, params = self._where(sel, "mentions")
-        trunc = "day" if sel.bucket == "day" else "hour"
+        trunc = sel.bucket
         return self._frame(
             f"""SELECT date_trunc('{trunc}', date) AS date, actor, CAST(sum(count) AS BIGINT) AS volume,
                        sum(tone * count) FILTER (WHERE tone IS NOT NULL)

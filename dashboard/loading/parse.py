@@ -34,7 +34,7 @@ class RawTable:
     """Cells as read, before any conversion.
 
     table has columns c0..cN (one per label, text for text formats, typed for Parquet) plus
-    _record and _line. labels are the header's names as written.
+    _record and _line, and for JSON a _nested_cI flag for each column holding a list or object. labels are the header's names as written.
     """
 
     labels: list[str]
@@ -49,16 +49,50 @@ def raw_column(i: int) -> str:
     return f"c{i}"
 
 
+def nested_column(rc: str) -> str:
+    """The optional boolean column marking the cells of raw column rc that held a list or object."""
+    return f"_nested_{rc}"
+
+
 def parse_text(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) -> RawTable:
     """Parse CSV / TSV / semicolon / JSON array / JSON Lines text, detected from content."""
     stripped = text.lstrip()
     if not stripped:
         raise LoadError("format-error", "the file is empty")
+    scalar = _json_scalar(stripped)
+    if scalar is not None:
+        raise LoadError("format-error", f"the file is a single JSON value ({scalar}), not a table of records")
     if stripped[0] == "[":
         return _parse_json_array(text, limits)
     if stripped[0] == "{":
         return _parse_json_lines(text, limits)
     return _parse_delimited(text, limits, expected)
+
+
+def _json_scalar(stripped: str) -> str | None:
+    """Name the JSON value when the whole file is one number, string, true, false or null."""
+    if stripped[0] not in '"-0123456789tfnNI':
+        return None
+    try:
+        value = json.loads(stripped, parse_int=str, parse_float=str, parse_constant=str)
+    except (ValueError, RecursionError):
+        return None
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and stripped[0] == '"':
+        return "a string"
+    return "a number" if isinstance(value, str) else None
+
+
+def physical_lines(text: str) -> list[str]:
+    """Split on CR, LF and CRLF only, keeping the line ends.
+
+    str.splitlines also breaks on form feeds, U+0085, U+2028 and other separators, which
+    are ordinary characters inside a CSV cell or a JSON string.
+    """
+    return io.StringIO(text, newline="").readlines()
 
 
 # --- delimited text ---------------------------------------------------------------------
@@ -114,7 +148,7 @@ def _choose_delimiter(header_line: str, limits: LoadLimits, expected: tuple[str,
 
 
 def _parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
-    lines = text.splitlines(keepends=True)
+    lines = physical_lines(text)
     # The header is the first line; a file that starts with blank lines has no header.
     if not lines[0].strip():
         raise LoadError("blank-header", "the first line is blank: the file must start with a header row")
@@ -264,25 +298,59 @@ def _object_pairs(pairs: list[tuple[str, object]]) -> dict:
     return obj
 
 
+class _JsonNumber(str):
+    """A JSON number (or NaN / Infinity literal), kept as the exact text it was written as."""
+
+
 def _decoder() -> json.JSONDecoder:
     # Numbers keep their exact text (20- or 30-digit ids survive); NaN/Infinity literals
     # stay text for the value checks to judge; dates are never converted here.
     return json.JSONDecoder(
         object_pairs_hook=_object_pairs,
-        parse_int=str,
-        parse_float=str,
-        parse_constant=str,
+        parse_int=_JsonNumber,
+        parse_float=_JsonNumber,
+        parse_constant=_JsonNumber,
     )
 
 
 def _cell(value: object) -> str | None:
+    """A JSON value as cell text; lists and objects as JSON text (may raise RecursionError)."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return str(value)
+    return _json_text(value)
+
+
+def _json_text(value: object) -> str:
+    # json.dumps would quote the numbers, which the decoder keeps as text.
+    if isinstance(value, _JsonNumber):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_text(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+def _record_kind(obj: object) -> str:
+    if obj is None:
+        return "null"
+    if isinstance(obj, _JsonNumber):
+        return "a number"
+    if isinstance(obj, str):
+        return "a string"
+    if isinstance(obj, bool):
+        return "true" if obj else "false"
+    if isinstance(obj, list):
+        return "a list"
+    return type(obj).__name__
 
 
 class _JsonRows:
@@ -290,7 +358,8 @@ class _JsonRows:
         self.limits = limits
         self.labels: list[str] = []
         self.index: dict[str, int] = {}
-        self.rows: list[dict] = []
+        self.rows: list[dict[str, str | None]] = []
+        self.nested: list[set[str]] = []
         self.records: list[int] = []
         self.lines: list[int | None] = []
         self.rejections: list[Rejection] = []
@@ -300,28 +369,26 @@ class _JsonRows:
         self.count += 1
         if self.count > self.limits.max_rows:
             raise LoadError("size-error", f"the file has more than {self.limits.max_rows:,} records")
+
+        def reject(column: str, value: object, code: str, reason: str) -> None:
+            try:
+                text = _cell(value) or ""
+            except RecursionError:
+                text = ""
+            self.rejections.append(Rejection(self.count, line, column, text[:80], code, reason))
+
         if not isinstance(obj, dict):
-            kind = type(obj).__name__ if obj is not None else "null"
-            kind = {"list": "a list", "str": "a string", "NoneType": "null"}.get(kind, kind)
-            self.rejections.append(
-                Rejection(self.count, line, "", _cell(obj) or "", "type-error", f"the record is {kind}, not an object")
-            )
+            reject("", obj, "type-error", f"the record is {_record_kind(obj)}, not an object")
             return
         if isinstance(obj, _DuplicateKeys):
-            self.rejections.append(
-                Rejection(
-                    self.count,
-                    line,
-                    obj.duplicates[0],
-                    _cell(obj[obj.duplicates[0]]) or "",
-                    "duplicate-label",
-                    f"the record repeats the key {obj.duplicates[0]!r}",
-                )
-            )
+            key = obj.duplicates[0]
+            reject(key, obj[key], "duplicate-label", f"the record repeats the key {key!r}")
             return
         if not obj:
-            self.rejections.append(Rejection(self.count, line, "", "{}", "blank-row", "the record is empty"))
+            reject("", "{}", "blank-row", "the record is empty")
             return
+        cells: dict[str, str | None] = {}
+        nested: set[str] = set()
         for key, value in obj.items():
             if len(key) > self.limits.max_cell_chars:
                 raise LoadError("size-error", "a key is longer than the cell-size limit")
@@ -330,33 +397,39 @@ class _JsonRows:
                     raise LoadError("size-error", f"the records have more than {self.limits.max_columns:,} distinct keys")
                 self.index[key] = len(self.labels)
                 self.labels.append(key)
-            cell = _cell(value)
+            try:
+                cell = _cell(value)
+            except RecursionError:
+                reject(key, None, "format-error", "the value is nested too deeply")
+                return
             if cell is not None and len(cell) > self.limits.max_cell_chars:
-                self.rejections.append(
-                    Rejection(
-                        self.count,
-                        line,
-                        key,
-                        cell[:80],
-                        "constraint-error",
-                        f"the value holds {len(cell):,} characters; the limit is {self.limits.max_cell_chars:,}",
-                    )
+                reject(
+                    key,
+                    cell,
+                    "constraint-error",
+                    f"the value holds {len(cell):,} characters; the limit is {self.limits.max_cell_chars:,}",
                 )
                 return
-        self.rows.append(obj)
+            cells[key] = cell
+            if isinstance(value, (dict, list)):
+                nested.add(key)
+        self.rows.append(cells)
+        self.nested.append(nested)
         self.records.append(self.count)
         self.lines.append(line)
 
     def table(self, fmt: str) -> RawTable:
         width = len(self.labels)
-        cells = [[_cell(r.get(k)) for k in self.labels] for r in self.rows]
-        return RawTable(
-            list(self.labels),
-            _to_arrow(width, cells, self.records, self.lines),
-            self.count,
-            fmt,
-            self.rejections,
-        )
+        cells = [[r.get(k) for k in self.labels] for r in self.rows]
+        table = _to_arrow(width, cells, self.records, self.lines)
+        # A list or object is kept as its JSON text; a flag column says which cells were
+        # nested, so that validate.py rejects them in a contract column instead of loading
+        # '{"name": "A"}' as an actor.
+        for i, key in enumerate(self.labels):
+            flags = [key in n for n in self.nested]
+            if any(flags):
+                table = table.append_column(nested_column(raw_column(i)), pa.array(flags, type=pa.bool_()))
+        return RawTable(list(self.labels), table, self.count, fmt, self.rejections)
 
 
 def _parse_json_array(text: str, limits: LoadLimits) -> RawTable:
@@ -411,7 +484,7 @@ def _parse_json_array(text: str, limits: LoadLimits) -> RawTable:
 
 def _parse_json_lines(text: str, limits: LoadLimits) -> RawTable:
     decoder = _decoder()
-    lines = text.splitlines()
+    lines = [line.rstrip("\r\n") for line in physical_lines(text)]
     first = lines[0].strip() if lines else ""
     # One object spread over several lines is a JSON document, not JSON Lines.
     try:

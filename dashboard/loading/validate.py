@@ -24,7 +24,7 @@ from dashboard.contract import (
     Kind,
     required_columns,
 )
-from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.parse import LINE, RECORD, RawTable, nested_column, raw_column
 from dashboard.loading.report import LoadError, LoadLimits, LoadReport, Rejection
 
 ISO_PATTERN = (
@@ -53,6 +53,10 @@ class _Check:
     condition: str  # SQL, true when the row fails
     code: str
     reason: str  # SQL expression giving the reason text
+
+
+# Columns of the working tables in _finish that an extra column must not shadow.
+_WORKING_NAMES = frozenset({RECORD, LINE, "id_derived", "severity_defaulted", "_rn", "_first"})
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,15 @@ def map_columns(raw: RawTable, kind: Kind) -> tuple[ColumnMap, list[str]]:
             notes.append(f"column {i + 1} has no name; kept as {name!r}")
         else:
             name = label.strip()
-        if name in extras or name in contract_names:
+        # DuckDB names are case-insensitive, and the working tables use a few names of
+        # their own: an extra column must differ from all of them ignoring case.
+        taken = contract_names | _WORKING_NAMES | {e.lower() for e in extras}
+        if name.lower() in taken:
             n = 2
-            while f"{name} ({n})" in extras:
+            while f"{name} ({n})".lower() in taken:
                 n += 1
-            notes.append(f"the column name {name!r} repeats (column {i + 1}); kept as '{name} ({n})'")
+            what = "repeats" if name.lower() in {e.lower() for e in extras} else "is reserved"
+            notes.append(f"the column name {name!r} {what} (column {i + 1}); kept as '{name} ({n})'")
             name = f"{name} ({n})"
         extras[name] = rc
     if renamed:
@@ -143,6 +151,12 @@ def _nested(table: pa.Table, rc: str) -> bool:
     return pa.types.is_nested(t)
 
 
+def _nested_flag(table: pa.Table, rc: str) -> str | None:
+    """The JSON parser's per-cell flag column for lists and objects in rc, if it made one."""
+    flag = nested_column(rc)
+    return flag if flag in table.column_names else None
+
+
 def _text_expr(rc: str) -> str:
     return f"CAST({rc} AS VARCHAR)"
 
@@ -151,15 +165,14 @@ def _trimmed(rc: str) -> str:
     return f"trim({_text_expr(rc)}, ' \t\r\n')"
 
 
-def _column_sql(col: Column, rc: str, nested: bool) -> tuple[list[str], list[_Check]]:
+def _column_sql(col: Column, rc: str, nested: bool, nested_flag: str | None = None) -> tuple[list[str], list[_Check]]:
     """SELECT expressions for the converted value(s) of one column, and its checks."""
     name = col.name
     t = _trimmed(rc)
     select: list[str] = []
     checks: list[_Check] = []
     raw_missing = f"({rc} IS NULL OR {t} = '')"
-    if nested:
-        checks.append(_Check(name, rc, f"NOT {raw_missing}", "type-error", "'a nested list or object, not a single value'"))
+    nested_cond = f"NOT {raw_missing}" if nested else nested_flag
     if col.type == "text":
         select.append(f"CASE WHEN {raw_missing} THEN NULL ELSE {t} END AS v_{name}")
         checks.append(
@@ -244,8 +257,26 @@ def _column_sql(col: Column, rc: str, nested: bool) -> tuple[list[str], list[_Ch
             checks.append(
                 _Check(name, rc, f"{ok} AND v_{name} <> round(v_{name})", "constraint-error", "'must be a whole number'")
             )
+            # The loaded column is BIGINT: a larger whole number must be rejected, not crash the cast.
+            checks.append(
+                _Check(
+                    name,
+                    rc,
+                    f"{ok} AND v_{name} = round(v_{name}) AND TRY_CAST(v_{name} AS BIGINT) IS NULL",
+                    "constraint-error",
+                    "'too large for a whole number (at most 9,223,372,036,854,775,807)'",
+                )
+            )
     if col.required:
         checks.append(_Check(name, rc, raw_missing, "constraint-error", "'a required value is empty'"))
+    if nested_cond:
+        # One reason per cell: a list or object is a type error, not also "not a number".
+        checks = [
+            _Check(name, rc, nested_cond, "type-error", "'a nested list or object, not a single value'")
+        ] + [
+            _Check(c.column, c.raw, f"NOT coalesce({nested_cond}, false) AND ({c.condition})", c.code, c.reason)
+            for c in checks
+        ]
     return select, checks
 
 
@@ -266,7 +297,10 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits) -> tuple[pa.Table, L
             rc = cmap.contract.get(col.name)
             if rc is None:
                 continue
-            s, c = _column_sql(col, rc, _nested(raw.table, rc))
+            flag = _nested_flag(raw.table, rc)
+            s, c = _column_sql(col, rc, _nested(raw.table, rc), flag)
+            if flag:
+                s.append(flag)
             selects += s
             checks += c
         for i, (name, rc) in enumerate(cmap.extras.items()):

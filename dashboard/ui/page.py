@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -222,12 +222,13 @@ def render_header(label: str, simulated: str) -> None:
 
 def render_timeline(dataset: Dataset, sel: Selection, simulated: str) -> None:
     engine = dataset.engine
-    if engine.bucket_count(sel) > MAX_BUCKETS:
-        st.warning(
-            f"Hourly buckets over this range would be more than {MAX_BUCKETS:,} points; "
-            "showing days. Narrow the dates to see hours."
+    while engine.bucket_count(sel) > MAX_BUCKETS and sel.bucket != "week":
+        coarser = {"hour": "day", "day": "week"}[sel.bucket]
+        st.info(
+            f"{sel.bucket.capitalize()} buckets over this range would be more than {MAX_BUCKETS:,} points; "
+            f"showing {coarser}s. Narrow the dates to see {sel.bucket}s."
         )
-        sel = Selection(sel.actors, sel.targets, sel.start, sel.end, sel.event_types, "day")
+        sel = replace(sel, bucket=coarser)
     series = engine.series(sel)
     events = engine.events_in(sel)
     if series.empty or (series["volume"].sum() == 0 and events.empty):

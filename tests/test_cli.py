@@ -1,0 +1,96 @@
+"""The boilingpoint command line, run as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard.cli import main
+
+BAD_EVENTS = (
+    "date,actor,headline,severity\n"
+    "2024-03-01,Acme,Recall announced,-4\n"
+    "2024-03-02,Acme,\"A headline\nover two lines\",-2\n"
+    "2024-02-30,Beta,Impossible day,1\n"
+    "2024-03-04,Beta,Too severe,-40\n"
+    "2024-03-05,Gamma,Fine,3\n"
+)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True)
+
+
+def test_cli_validate_names_each_rejected_row_and_keeps_the_good_ones(tmp_path):
+    f = tmp_path / "events.csv"
+    f.write_text(BAD_EVENTS)
+    out = _cli("validate", str(f), "--kind", "events")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "5 rows read: 3 loaded, 2 rejected" in lines
+    assert "rejected row 3 (line 5), column 'date': type-error: not a real date or time [value: '2024-02-30']" in lines
+    assert any(line.startswith("rejected row 4 (line 6), column 'severity': constraint-error") for line in lines)
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "empty"),
+        (b"date,actor,headline\n", "no row"),
+        (b"\x7fELF\x02\x01\x01", "ELF"),
+        (b"when,who\n2024-01-01,x\n", "required columns date, actor, headline not found"),
+    ],
+    ids=["empty", "header-only", "executable", "wrong-columns"],
+)
+def test_cli_validate_exits_2_when_the_file_is_unusable(tmp_path, content, reason):
+    f = tmp_path / "x.csv"
+    f.write_bytes(content)
+    out = _cli("validate", str(f), "--kind", "events")
+    assert out.returncode == 2
+    assert reason in out.stdout
+
+
+def test_cli_validate_missing_file_exits_2(tmp_path):
+    assert main(["validate", str(tmp_path / "nope.csv"), "--kind", "mentions"]) == 2
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_cli_convert_writes_the_valid_rows_canonically(tmp_path, suffix):
+    src = tmp_path / "events.csv"
+    src.write_text(BAD_EVENTS)
+    dst = tmp_path / f"out{suffix}"
+    out = _cli("convert", str(src), "--kind", "events", "--out", str(dst))
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(dst, dtype=str, keep_default_na=False) if suffix == ".csv" else pq.read_table(dst).to_pandas()
+    assert list(frame.columns)[:10] == ["id", "date", "actor", "target", "event_type", "severity", "headline", "source", "url", "retracts"]
+    assert list(frame["actor"]) == ["Acme", "Acme", "Gamma"]
+    assert frame["headline"].iloc[1] == "A headline\nover two lines"
+    if suffix == ".csv":
+        assert frame["date"].iloc[0] == "2024-03-01T00:00:00Z"
+    # What convert writes, validate reads back unchanged.
+    again = _cli("validate", str(dst), "--kind", "events")
+    assert "3 rows read: 3 loaded, 0 rejected" in again.stdout
+
+
+def test_cli_convert_refuses_an_unknown_output_type(tmp_path):
+    src = tmp_path / "events.csv"
+    src.write_text(BAD_EVENTS)
+    assert main(["convert", str(src), "--kind", "events", "--out", str(tmp_path / "x.xlsx")]) == 2
+
+
+def test_cli_run_refuses_a_missing_file(tmp_path, capsys):
+    assert main(["run", "--events", str(tmp_path / "missing.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_cli_is_installed_as_a_console_script():
+    exe = Path(sys.executable).parent / "boilingpoint"
+    out = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    for command in ("run", "validate", "convert"):
+        assert command in out.stdout

@@ -1,0 +1,40 @@
+"""The deployment defaults and dependency floors of ../shared/RELIABILITY.md."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from packaging.version import Version
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_streamlit_config_is_hardened():
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    server = config["server"]
+    assert server["address"] == "127.0.0.1"
+    assert server["enableCORS"] is True and server["enableXsrfProtection"] is True
+    assert server["enableStaticServing"] is False
+    assert 0 < server["maxUploadSize"] <= 500 and 0 < server["maxMessageSize"] <= 500
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] in ("none", "type")
+    assert config["client"]["toolbarMode"] == "viewer"
+
+
+def test_dependency_floors_are_declared_and_installed():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    deps = " ".join(project["dependencies"])
+    assert "streamlit>=1.54" in deps and "pyarrow>=14.0.1" in deps
+    assert Version(version("streamlit")) >= Version("1.54")
+    assert Version(version("pyarrow")) >= Version("14.0.1")
+
+
+def test_readme_commands_match_the_makefile():
+    readme = (REPO / "README.md").read_text()
+    makefile = (REPO / "Makefile").read_text()
+    for target in ("run", "test"):
+        assert f"make {target}" in readme
+        assert f"\n{target}:" in makefile
+    assert "make test" in (REPO / ".ci" / "run").read_text()
