@@ -14,6 +14,8 @@ from pathlib import Path
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
+EXIT_ALERT = 3
+STAGE_NAMES = ("slow boil", "simmering", "boiling", "crisis")  # as dashboard.contract.STAGES
 APP = Path(__file__).resolve().parent / "ui" / "app.py"
 
 
@@ -43,7 +45,46 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("file", type=Path)
     _add_kind(convert)
     convert.add_argument("--out", type=Path, required=True, help="output file: .csv or .parquet")
+
+    score = sub.add_parser("score", help="the escalation table, one row per bucket (CSV or JSON)")
+    _add_selection(score)
+    score.add_argument("--format", choices=("csv", "json"), default="csv")
+    score.add_argument("--out", type=Path, help="output file (default: standard output)")
+
+    alert = sub.add_parser(
+        "alert", help="explain the latest bucket; exit 3 when its stage is at or above --min-stage"
+    )
+    _add_selection(alert)
+    alert.add_argument("--min-stage", choices=STAGE_NAMES, default="boiling", type=_stage_name)
     return parser
+
+
+def _stage_name(text: str) -> str:
+    return text.replace("-", " ").replace("_", " ").strip().lower()
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--events", type=Path, help="events file (default: the TikTok demo when no file is given)")
+    p.add_argument("--mentions", type=Path, help="mentions file")
+    p.add_argument("--actor", action="append", default=[], help="keep this actor (repeat for several)")
+    p.add_argument("--target", action="append", default=[], help="keep events aimed at this target (repeat)")
+    p.add_argument("--event-type", action="append", default=[], dest="event_types")
+    p.add_argument("--from", dest="start", type=_date, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--to", dest="end", type=_date, help="last day, YYYY-MM-DD (UTC)")
+    p.add_argument("--bucket", choices=("hour", "day", "week"), default="day")
+    p.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE",
+        help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see README)",
+    )
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_validate(args)
     if args.command == "convert":
         return cmd_convert(args)
+    if args.command in ("score", "alert"):
+        return cmd_score(args)
     raise AssertionError(args.command)  # argparse guarantees one of the above
 
 
@@ -99,6 +142,83 @@ def write_table(table, out: Path) -> None:
         if str(frame[col].dtype).startswith("datetime64"):
             frame[col] = frame[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     frame.to_csv(out, index=False, lineterminator="\n")
+
+
+def _model_params(pairs: list[str]):
+    from dataclasses import fields
+
+    from dashboard.escalation import DEFAULT_PARAMS, with_params
+
+    known = {f.name: f.type for f in fields(DEFAULT_PARAMS)}
+    changes = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in known:
+            raise ValueError(f"--param {pair!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(known))}")
+        try:
+            changes[name] = int(value) if known[name] in (int, "int") else float(value)
+        except ValueError:
+            raise ValueError(f"--param {pair!r}: {value!r} is not a number") from None
+    return with_params(DEFAULT_PARAMS, **changes)
+
+
+def _analysis_from_args(args):
+    """Load the files (or the demo), report them on stderr, and score the selection."""
+    from dashboard.analysis import analyse
+    from dashboard.dataset import build_dataset
+    from dashboard.demo import DATASETS, DEFAULT_DATASET
+    from dashboard.engine import Selection
+
+    events, mentions = args.events, args.mentions
+    if events is None and mentions is None:
+        demo = DATASETS[DEFAULT_DATASET]
+        events, mentions = demo.events, demo.mentions
+        print(f"no file given: using the demo dataset ({demo.label}). {demo.simulated}", file=sys.stderr)
+    dataset = build_dataset(events, mentions)
+    for kind, report in dataset.reports.items():
+        print(f"{kind}: {report.summary()}", file=sys.stderr)
+        if report.error is not None or report.loaded == 0:
+            return None
+    params = _model_params(args.param)
+    sel = Selection(
+        actors=tuple(args.actor), targets=tuple(args.target), start=args.start, end=args.end,
+        event_types=tuple(args.event_types), bucket=args.bucket,
+    )
+    return analyse(dataset.engine, sel, params)
+
+
+def cmd_score(args) -> int:
+    try:
+        analysis = _analysis_from_args(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if analysis is None:
+        return EXIT_UNUSABLE
+    if args.command == "alert":
+        return _alert(analysis, args.min_stage)
+    from dashboard.export import scored_csv, scored_json
+
+    text = scored_csv(analysis.table) if args.format == "csv" else scored_json(analysis.table)
+    if args.out:
+        args.out.write_text(text)
+        print(f"wrote {len(analysis.table):,} buckets to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _alert(analysis, min_stage: str) -> int:
+    if analysis.empty:
+        print(analysis.explain())
+        return EXIT_OK
+    latest = analysis.table.iloc[-1]
+    print(f"{latest['date']:%Y-%m-%d %H:%M} UTC — {analysis.explain()}")
+    today = analysis.alerts[analysis.alerts["date"] == latest["date"]] if len(analysis.alerts) else []
+    for _, alert in getattr(today, "iterrows", lambda: [])():
+        print(f"alert: {alert['reason']}")
+    return EXIT_ALERT if STAGE_NAMES.index(latest["stage"]) >= STAGE_NAMES.index(min_stage) else EXIT_OK
 
 
 def cmd_run(args) -> int:

@@ -111,7 +111,7 @@ def simulate_mentions(
     prior = np.array(
         [((ev["day"] < d) & (ev["day"] >= d - pd.Timedelta(days=30))).sum() for d in ev["day"]]
     )
-    ev["salience"] = 0.25 + 0.75 * np.minimum(1.0, prior / SNOWBALL_EVENTS)
+    ev["salience"] = 0.1 + 0.9 * np.minimum(1.0, prior / SNOWBALL_EVENTS)
     rows = []
     offsets = np.arange(n, dtype=float)
     for actor in actors:

@@ -307,3 +307,45 @@ class Engine:
                 FROM mentions{where} GROUP BY 1, 2 ORDER BY 1, 2""",
             params,
         )
+
+    def coverage(self, actor: str, start: dt.datetime, end: dt.datetime) -> tuple[float, float | None]:
+        """Mentions of `actor` in [start, end) and their count-weighted mean tone.
+
+        A row stamped at midnight stands for a whole day (daily data) and counts in
+        proportion to how much of its day falls inside the window; any other row is an
+        instant and counts fully when inside it.
+        """
+        row = self._frame(
+            """
+            WITH m AS (
+                SELECT count, tone,
+                       CASE WHEN date = date_trunc('day', date) THEN
+                           greatest(0, epoch(least(date + INTERVAL 1 DAY, CAST(? AS TIMESTAMP)))
+                                       - epoch(greatest(date, CAST(? AS TIMESTAMP)))) / 86400.0
+                       ELSE CASE WHEN date >= ? AND date < ? THEN 1.0 ELSE 0.0 END END AS share
+                FROM mentions
+                WHERE actor = ? AND date < ? AND date + INTERVAL 1 DAY > ?
+            )
+            SELECT sum(count * share) AS volume,
+                   sum(tone * count * share) FILTER (WHERE tone IS NOT NULL)
+                     / nullif(sum(count * share) FILTER (WHERE tone IS NOT NULL), 0) AS tone
+            FROM m
+            """,
+            [end, start, start, end, actor, end, start],
+        ).iloc[0]
+        volume = 0.0 if pd.isna(row["volume"]) else float(row["volume"])
+        tone = None if pd.isna(row["tone"]) else float(row["tone"])
+        return volume, tone
+
+    def retraction_links(self, sel: Selection) -> pd.DataFrame:
+        """Pairs of (claim, retraction) events in the selection, linked by `retracts`."""
+        where, params = self._where(sel, "events")
+        return self._frame(
+            f"""SELECT c.id AS claim_id, c.date AS claim_date, c.actor AS claim_actor,
+                       c.headline AS claim_headline, c.severity AS claim_severity,
+                       r.id AS retraction_id, r.date AS retraction_date, r.actor AS retraction_actor,
+                       r.headline AS retraction_headline
+                FROM (SELECT * FROM events{where}) r JOIN events c ON r.retracts = c.id
+                ORDER BY r.date""",
+            params,
+        )

@@ -1,0 +1,351 @@
+"""The escalation model: hand-worked series, properties, degraded inputs and the TikTok demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.analysis import analyse
+from dashboard.contract import STAGES
+from dashboard.dataset import build_dataset
+from dashboard.demo import DATASETS
+from dashboard.engine import Engine, Selection
+from dashboard.escalation import (
+    DEFAULT_PARAMS,
+    ModelParams,
+    classify_stages,
+    combine,
+    decayed_max,
+    score,
+    trailing_baseline,
+    with_params,
+)
+from dashboard.loading import load_bytes
+
+P = DEFAULT_PARAMS
+
+
+def make_series(volume, tone=None, neg=None, min_sev=None, conflict=None, start="2024-01-01", freq="D"):
+    n = len(volume)
+    nan = [float("nan")] * n
+    return pd.DataFrame(
+        {
+            "date": pd.date_range(start, periods=n, freq=freq),
+            "volume": volume,
+            "toned": volume if tone is not None else [0] * n,
+            "tone": tone if tone is not None else nan,
+            "negative_share": neg if neg is not None else nan,
+            "events": [0 if (min_sev is None or math.isnan(s)) else 1 for s in (min_sev or nan)],
+            "min_severity": min_sev if min_sev is not None else nan,
+            "conflict": conflict if conflict is not None else [0.0] * n,
+            "actors": [1] * n,
+            "sources": [1] * n,
+        }
+    )
+
+
+# --- worked by hand ---------------------------------------------------------------------------
+
+
+def test_trailing_baseline_uses_only_previous_buckets():
+    med, spread, hist = trailing_baseline(np.array([10, 20, 30, 40, 100.0]), window=3, min_history=2)
+    assert math.isnan(med[0]) and math.isnan(med[1])  # fewer than 2 previous values
+    assert med[2] == 15 and med[3] == 20 and med[4] == 30  # median of the 3 before, never itself
+    assert spread[4] == pytest.approx(1.4826 * 10)  # MAD of 20, 30, 40 is 10
+    assert list(hist) == [0, 1, 2, 3, 3]
+
+
+def test_score_attention_by_hand():
+    # 14 quiet days of 95 mentions, then 795: ratio (795 + 5) / (95 + 5) = 8 -> component 1.
+    s = make_series([95] * 14 + [795, 195])
+    t = score(s)
+    assert t["baseline"].iloc[14] == 95
+    assert t["attention_ratio"].iloc[14] == pytest.approx(8.0)
+    assert t["c_attention"].iloc[14] == pytest.approx(1.0)
+    # next day: (195 + 5) / (95 + 5) = 2 -> log2(2) / log2(8) = 1/3
+    assert t["c_attention"].iloc[15] == pytest.approx(1 / 3, abs=1e-4)
+    # volume only: tone and severity drop out and the weights renormalise over attention
+    # and breadth (flat here, so 0): 100 * (0.40 * 1 + 0.10 * 0) / (0.40 + 0.10)
+    assert t["index"].iloc[14] == pytest.approx(80.0)
+    assert t["stage"].iloc[14] == "crisis"
+    assert t["c_tone"].isna().all() and t["c_severity"].isna().all()
+
+
+def test_score_tone_and_severity_by_hand():
+    n = 16
+    tone = [-0.2] * n
+    neg = [0.7] * n
+    sev = [float("nan")] * n
+    sev[15] = -8.0
+    conflict = [0.0] * n
+    conflict[15] = 8.0
+    t = score(make_series([100] * n, tone, neg, sev, conflict))
+    # tone: 0.5 * (0.2 / 0.4) + 0.5 * ((0.7 - 0.5) / 0.4) = 0.25 + 0.25
+    assert t["c_tone"].iloc[0] == pytest.approx(0.5)
+    # severity: 0.7 * 8/10 + 0.3 * 8/15 = 0.56 + 0.16
+    assert t["c_severity"].iloc[15] == pytest.approx(0.72)
+    # index on day 15: attention 0 (flat), breadth 0 (flat), so
+    # 100 * (0.40*0 + 0.25*0.5 + 0.25*0.72 + 0.10*0) / 1.0
+    assert t["index"].iloc[15] == pytest.approx(30.5)
+
+
+def test_severity_decays_with_its_half_life():
+    dates = pd.Series(pd.date_range("2024-01-01", periods=7, freq="D"))
+    values, src = decayed_max(np.array([0, 0.8, 0, 0, 0.3, 0, 0]), dates, half_life_days=3)
+    assert values[0] == 0 and src[0] == -1
+    assert values[1] == pytest.approx(0.8)
+    assert values[4] == pytest.approx(0.4)  # three days later, half
+    assert src[4] == 1  # 0.3 that day is below the carried 0.4
+    assert values[6] == pytest.approx(0.8 * 0.5 ** (5 / 3))
+
+
+def test_stages_have_hysteresis():
+    p = with_params(P, exit_buckets=2, exit_margin=10)
+    index = np.array([10, 50, 40, 37, 34, 34, 20, 70, 60])
+    stages = [STAGES[k] for k in classify_stages(index, p)]
+    assert stages == [
+        "slow boil",
+        "boiling",  # 50 >= 45: enter at once
+        "boiling",  # 40: below 45 but not below 35
+        "boiling",  # 37: still not below 35
+        "boiling",  # 34: first bucket below 35
+        "simmering",  # 34: second in a row -> down one stage
+        "simmering",  # 20: first below 30 - 10 = 20? no: 20 is not below 20
+        "crisis",
+        "crisis",
+    ]
+
+
+def test_attention_gate_holds_a_stage_without_attention():
+    tone = [0.0] * 15 + [-0.4] * 5
+    neg = [0.3] * 15 + [0.9] * 5
+    s = make_series([100] * 20, tone, neg, [float("nan")] * 19 + [-9.0], [0.0] * 19 + [9.0])
+    t = score(s)
+    assert t["index"].iloc[19] >= P.simmering  # tone and severity are high...
+    assert t["stage"].iloc[19] == "slow boil"  # ...but nobody is paying more attention
+    no_gate = score(s, with_params(P, attention_gate=0.0))
+    assert no_gate["stage"].iloc[19] != "slow boil"
+
+
+def test_direction_shows_the_decline():
+    t = score(make_series([100] * 14 + [900, 600, 300, 150, 100]))
+    assert t["direction"].iloc[14] == "rising"
+    assert list(t["direction"].iloc[16:18]) == ["cooling", "cooling"]
+
+
+# --- degrade, never crash -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        make_series([]),
+        make_series([5]),
+        make_series([0, 0, 0]),
+        make_series([10, 0, 0, 0, 50, 0, 0, 0]),
+        make_series([0] * 10, min_sev=[float("nan")] * 9 + [-7.0], conflict=[0.0] * 9 + [7.0]),
+    ],
+    ids=["empty", "one-bucket", "all-zero", "gaps", "events-only"],
+)
+def test_score_degrades_clearly(series):
+    t = score(series)
+    assert len(t) == len(series)
+    assert t["index"].between(0, 100).all()
+    assert set(t["stage"]) <= set(STAGES)
+
+
+def test_events_only_can_reach_every_stage():
+    t = score(make_series([0] * 5, min_sev=[-10.0] * 5, conflict=[30.0] * 5))
+    assert t["c_attention"].isna().all()
+    assert t["index"].iloc[0] == pytest.approx(100.0)  # severity (and breadth) carry the index
+    assert t["stage"].iloc[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"events": b"date,actor,headline,severity\n2024-01-01,A,x,-5\n"},
+        {"mentions": b"date,actor,count\n2024-01-01,A,3\n2024-01-05,A,9\n"},
+        {"mentions": b"date,actor,tone\n2024-01-01,A,-0.5\n"},
+        {},
+    ],
+    ids=["events-only", "volume-only-with-gaps", "single-day-tone", "nothing"],
+)
+def test_analyse_degrades_clearly(data):
+    ev = load_bytes(data["events"], "events").table if "events" in data else None
+    me = load_bytes(data["mentions"], "mentions").table if "mentions" in data else None
+    a = analyse(Engine(events=ev, mentions=me), Selection())
+    assert isinstance(a.explain(), str) and a.explain()
+    if a.empty:
+        assert "No data" in a.explain()
+    else:
+        assert a.table["index"].between(0, 100).all()
+
+
+def test_analyse_empty_selection_says_so():
+    a = analyse(build_dataset(DATASETS["tiktok-2020"].events, DATASETS["tiktok-2020"].mentions).engine, Selection(actors=("Nobody",)))
+    assert a.empty and "No data" in a.explain()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"weight_tone": -1}, "weight_tone"),
+        ({"weight_attention": 0, "weight_tone": 0, "weight_severity": 0, "weight_breadth": 0}, "at least one weight"),
+        ({"boiling": 20}, "thresholds must rise"),
+        ({"pelt_penalty": 0}, "pelt_penalty"),
+    ],
+)
+def test_model_params_are_checked(change, message):
+    with pytest.raises(ValueError, match=message):
+        with_params(P, **change)
+
+
+# --- properties ---------------------------------------------------------------------------
+
+unit = st.floats(0, 1, allow_nan=False)
+maybe_unit = st.one_of(st.just(float("nan")), unit)
+
+
+@given(st.lists(st.tuples(maybe_unit, maybe_unit, maybe_unit, maybe_unit), min_size=1, max_size=30))
+def test_index_is_always_between_0_and_100(rows):
+    comps = {name: np.array([r[i] for r in rows]) for i, name in enumerate(("attention", "tone", "severity", "breadth"))}
+    index = combine(comps, P)
+    assert ((index >= 0) & (index <= 100)).all()
+
+
+@given(
+    st.tuples(maybe_unit, maybe_unit, maybe_unit, maybe_unit),
+    st.sampled_from(["attention", "tone", "severity", "breadth"]),
+    st.floats(0, 1),
+)
+def test_raising_one_component_never_lowers_the_index(values, name, bump):
+    names = ("attention", "tone", "severity", "breadth")
+    comps = {n: np.array([v]) for n, v in zip(names, values)}
+    before = combine(comps, P)[0]
+    current = comps[name][0]
+    raised = dict(comps)
+    raised[name] = np.array([min(1.0, (0.0 if math.isnan(current) else current) + bump)]) if not math.isnan(current) else comps[name]
+    assert combine(raised, P)[0] >= before - 1e-9
+
+
+@given(st.lists(st.floats(0, 100), min_size=1, max_size=40), st.integers(0, 39), st.floats(0, 100))
+def test_stage_never_falls_as_the_index_rises(path, at, bump):
+    at = at % len(path)
+    base = np.array(path)
+    higher = base.copy()
+    higher[at] = min(100.0, higher[at] + bump)
+    assert classify_stages(higher, P)[at] >= classify_stages(base, P)[at]
+
+
+EVENTS = b"""date,actor,target,headline,severity
+2024-01-03,A,B,A warns B,-3
+2024-01-09,B,A,B sanctions A,-8
+2024-01-12,C,,C comments,0
+"""
+
+
+def _mentions(rows) -> bytes:
+    return ("date,actor,tone,count\n" + "".join(f"{d},{a},{t},{c}\n" for d, a, t, c in rows)).encode()
+
+
+mention_rows = st.lists(
+    st.tuples(
+        st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 25)).map(dt.date.isoformat),
+        st.sampled_from(["A", "B"]),
+        st.floats(-1, 1).map(lambda x: round(x, 3)),
+        st.integers(1, 500),
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(mention_rows, st.randoms(use_true_random=False))
+def test_shuffling_rows_changes_nothing(rows, rnd):
+    ev = load_bytes(EVENTS, "events").table
+    a = analyse(Engine(events=ev, mentions=load_bytes(_mentions(rows), "mentions").table), Selection())
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    b = analyse(Engine(events=ev, mentions=load_bytes(_mentions(shuffled), "mentions").table), Selection())
+    pd.testing.assert_frame_equal(a.table, b.table, check_exact=False, rtol=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(mention_rows, mention_rows)
+def test_rows_of_a_filtered_out_actor_change_nothing(rows, noise):
+    ev = load_bytes(EVENTS, "events").table
+    sel = Selection(actors=("A", "B"), start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 25))
+    a = analyse(Engine(events=ev, mentions=load_bytes(_mentions(rows), "mentions").table), sel)
+    extra = [(d, "Zed", t, c) for d, _, t, c in noise]
+    b = analyse(Engine(events=ev, mentions=load_bytes(_mentions(rows + extra), "mentions").table), sel)
+    pd.testing.assert_frame_equal(a.table, b.table)
+
+
+# --- the TikTok demo --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiktok():
+    demo = DATASETS["tiktok-2020"]
+    return analyse(build_dataset(demo.events, demo.mentions).engine, Selection())
+
+
+def test_tiktok_june_is_a_slow_boil(tiktok):
+    june = tiktok.table[tiktok.table["date"] < pd.Timestamp("2020-07-01")]
+    assert len(june) == 30
+    assert set(june["stage"]) == {"slow boil"}
+
+
+def test_tiktok_first_crisis_between_31_july_and_10_august(tiktok):
+    crisis = tiktok.table[tiktok.table["stage"] == "crisis"]
+    first = crisis["date"].iloc[0]
+    assert pd.Timestamp("2020-07-31") <= first <= pd.Timestamp("2020-08-10")
+    assert "Crisis" in tiktok.explain_date(first)
+
+
+def test_tiktok_amazon_pair_has_a_reach_ratio(tiktok):
+    pairs = tiktok.pairs
+    amazon = pairs[pairs["actor"] == "Amazon"].iloc[0]
+    assert amazon["claim_id"] == "tt-2020-07-10-amazon-email"
+    assert amazon["retraction_id"] == "tt-2020-07-10-amazon-retraction"
+    assert amazon["lag_hours"] == pytest.approx(5.0)
+    assert 0 < amazon["reach_ratio"] < 10
+    assert amazon["reach_ratio"] == pytest.approx(amazon["retraction_coverage"] / amazon["claim_coverage"])
+
+
+def test_tiktok_first_change_point_after_5_july_follows_pompeo_or_trump(tiktok):
+    cps = tiktok.change_points
+    first = cps[cps["date"] > pd.Timestamp("2020-07-05")].iloc[0]
+    assert first["event_date"].date() in (dt.date(2020, 7, 6), dt.date(2020, 7, 7))
+    assert first["lag_hours"] >= 0
+
+
+def test_tiktok_explanations_name_numbers_and_events(tiktok):
+    text = tiktok.explain_date("2020-08-06")
+    assert text.startswith("Crisis: attention")
+    assert "× its 14-bucket baseline" in text and "negative" in text and "severity -8" in text
+    assert "is at or above the crisis threshold (65)" in text
+
+
+def test_tiktok_alerts_include_a_spike_and_a_stage_escalation(tiktok):
+    kinds = set(tiktok.alerts["kind"])
+    assert "spike" in kinds and "stage: crisis" in kinds
+    aug6 = tiktok.table.set_index("date").loc["2020-08-06", "alerts"]
+    assert "spike" in aug6 and "stage: crisis" in aug6
+
+
+def test_tiktok_chosen_start_keeps_the_history(tiktok):
+    demo = DATASETS["tiktok-2020"]
+    later = analyse(build_dataset(demo.events, demo.mentions).engine, Selection(start=dt.date(2020, 8, 1)))
+    assert later.table["date"].iloc[0] == pd.Timestamp("2020-08-01")
+    full = tiktok.table.set_index("date").loc["2020-08-01":]
+    # the baseline of 1 August comes from July, so the scores agree with the full run
+    assert later.table.set_index("date")["index"].iloc[:30].tolist() == full["index"].iloc[:30].tolist()
