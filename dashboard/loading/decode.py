@@ -144,7 +144,9 @@ def decode_text(data: bytes, encoding: str = "auto") -> tuple[str, str, list[str
     try:
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        # Lines end at CR, LF or CRLF, as the parser counts them.
+        head = data[: exc.start]
+        line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
         where = f"not UTF-8 at line {line}, byte {exc.start + 1:,}"
     try:
         text = data.decode("cp1252")

@@ -34,7 +34,8 @@ class RawTable:
     """Cells as read, before any conversion.
 
     table has columns c0..cN (one per label, text for text formats, typed for Parquet) plus
-    _record and _line, and for JSON a _nested_cI flag for each column holding a list or object. labels are the header's names as written.
+    _record and _line (and, for JSON, a boolean _nested_cI for each column where some cell
+    held a list or object). labels are the header's names as written.
     """
 
     labels: list[str]
@@ -314,7 +315,7 @@ def _decoder() -> json.JSONDecoder:
 
 
 def _cell(value: object) -> str | None:
-    """A JSON value as cell text; lists and objects as JSON text (may raise RecursionError)."""
+    """A JSON value as cell text; lists and objects as JSON text."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -322,21 +323,40 @@ def _cell(value: object) -> str | None:
     return _json_text(value)
 
 
+class _Literal(str):
+    """Punctuation written as is by _json_text."""
+
+
 def _json_text(value: object) -> str:
-    # json.dumps would quote the numbers, which the decoder keeps as text.
-    if isinstance(value, _JsonNumber):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_text(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_json_text(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+    """A value back to JSON text with numbers as written (json.dumps would quote them).
+
+    Iterative, so that a value nested as deeply as the decoder allows cannot overflow the stack.
+    """
+    out: list[str] = []
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (_Literal, _JsonNumber)):
+            out.append(str(item))
+        elif isinstance(item, str):
+            out.append(json.dumps(item, ensure_ascii=False))
+        elif item is None:
+            out.append("null")
+        elif isinstance(item, bool):
+            out.append("true" if item else "false")
+        elif isinstance(item, dict):
+            parts: list[object] = [_Literal("{")]
+            for i, (k, v) in enumerate(item.items()):
+                parts += [_Literal((", " if i else "") + json.dumps(k, ensure_ascii=False) + ": "), v]
+            stack.extend(reversed(parts + [_Literal("}")]))
+        elif isinstance(item, list):
+            parts = [_Literal("[")]
+            for i, v in enumerate(item):
+                parts += [_Literal(", "), v] if i else [v]
+            stack.extend(reversed(parts + [_Literal("]")]))
+        else:
+            out.append(json.dumps(item, ensure_ascii=False))
+    return "".join(out)
 
 
 def _record_kind(obj: object) -> str:
@@ -371,11 +391,7 @@ class _JsonRows:
             raise LoadError("size-error", f"the file has more than {self.limits.max_rows:,} records")
 
         def reject(column: str, value: object, code: str, reason: str) -> None:
-            try:
-                text = _cell(value) or ""
-            except RecursionError:
-                text = ""
-            self.rejections.append(Rejection(self.count, line, column, text[:80], code, reason))
+            self.rejections.append(Rejection(self.count, line, column, (_cell(value) or "")[:80], code, reason))
 
         if not isinstance(obj, dict):
             reject("", obj, "type-error", f"the record is {_record_kind(obj)}, not an object")
@@ -397,11 +413,7 @@ class _JsonRows:
                     raise LoadError("size-error", f"the records have more than {self.limits.max_columns:,} distinct keys")
                 self.index[key] = len(self.labels)
                 self.labels.append(key)
-            try:
-                cell = _cell(value)
-            except RecursionError:
-                reject(key, None, "format-error", "the value is nested too deeply")
-                return
+            cell = _cell(value)
             if cell is not None and len(cell) > self.limits.max_cell_chars:
                 reject(
                     key,

@@ -23,7 +23,8 @@ ROW_CODES = (
     "truncated-value",
     "format-error",
 )
-FILE_CODES = ("encoding-error", "format-error", "size-error", "missing-label", "blank-header")
+# Codes a report.error can carry (a contract column named twice is duplicate-label for the file).
+FILE_CODES = ("encoding-error", "format-error", "size-error", "missing-label", "blank-header", "duplicate-label")
 
 
 @dataclass(frozen=True)

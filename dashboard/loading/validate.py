@@ -165,8 +165,14 @@ def _trimmed(rc: str) -> str:
     return f"trim({_text_expr(rc)}, ' \t\r\n')"
 
 
-def _column_sql(col: Column, rc: str, nested: bool, nested_flag: str | None = None) -> tuple[list[str], list[_Check]]:
-    """SELECT expressions for the converted value(s) of one column, and its checks."""
+def _column_sql(
+    col: Column, rc: str, nested: bool, nested_flag: str | None = None
+) -> tuple[list[str], list[_Check]]:
+    """SELECT expressions for the converted value(s) of one column, and its checks.
+
+    nested: the whole column is a list/struct type (Parquet); nested_flag: a boolean column
+    marking the cells that were JSON lists or objects.
+    """
     name = col.name
     t = _trimmed(rc)
     select: list[str] = []
