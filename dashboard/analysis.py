@@ -10,11 +10,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from dashboard.contract import STAGES
 from dashboard.engine import Engine, Selection
 from dashboard.escalation import DEFAULT_PARAMS, ModelParams, score
 from dashboard.explain import explain
 from dashboard.signals import annotate, find_alerts, find_change_points
 
+STAGES_INDEX = {name: i for i, name in enumerate(STAGES)}
 LOOKBACK_BASELINES = 4  # a chosen start date is scored with 4 baseline windows of history
 EVENT_LIMIT = 20_000  # the most conflictual events kept for pairing and explaining
 
@@ -64,11 +66,21 @@ def lookback(sel: Selection, params: ModelParams) -> Selection:
     return replace(sel, start=sel.start - dt.timedelta(days=days))
 
 
+def _trim_lookback(series: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Drop the empty buckets at the head of the look-back period: before the data begin,
+    an empty bucket is no evidence of silence, and would make the first real bucket a spike."""
+    if sel.start is None or not len(series):
+        return series
+    busy = (series["volume"] > 0) | (series["events"] > 0) | (series["date"] >= pd.Timestamp(sel.start))
+    first = int(np.argmax(busy.to_numpy()))
+    return series.iloc[first:].reset_index(drop=True)
+
+
 def analyse(engine: Engine, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> Analysis:
     """Score a selection. Degrades, never fails: no data gives empty tables."""
     params = params.validated()
     wide = lookback(sel, params)
-    series = engine.series(wide)
+    series = _trim_lookback(engine.series(wide), sel)
     events = engine.events_in(wide, limit=EVENT_LIMIT)
     table = score(series, params)
     if len(table) == 0 or (table["volume"].sum() == 0 and not len(events)):
@@ -115,3 +127,88 @@ def claim_retraction_pairs(engine: Engine, sel: Selection, params: ModelParams) 
             "tone_after_retraction": tone_after_retr,
         })
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def actor_leaderboard(engine: Engine, sel: Selection, params: ModelParams = DEFAULT_PARAMS,
+                      top: int = 10, window: int = 7) -> pd.DataFrame:
+    """The busiest actors by how much their own index changed over the last `window` buckets."""
+    rows = []
+    for actor in engine.top_actors(sel, top):
+        table = score(engine.series(replace(lookback(sel, params), actors=(actor,))), params)
+        if sel.start is not None:
+            table = table[table["date"] >= pd.Timestamp(sel.start)]
+        if len(table) <= window:
+            continue
+        now, before = float(table["index"].iloc[-1]), float(table["index"].iloc[-1 - window])
+        rows.append({"actor": actor, "index_now": now, "index_before": before, "change": now - before,
+                     "stage": table["stage"].iloc[-1]})
+    board = pd.DataFrame(rows, columns=["actor", "index_now", "index_before", "change", "stage"])
+    return board.sort_values(["change", "index_now"], ascending=False).reset_index(drop=True)
+
+
+def align_on_boiling(table: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str]:
+    """The table with an `offset` in buckets from the first bucket at 'boiling' or above.
+
+    A narrative that never boiled is aligned on its peak instead, and the note says so.
+    """
+    if not len(table):
+        return pd.DataFrame(columns=["series", "date", "offset", "index", "stage"]), f"{label}: no data"
+    levels = table["stage"].map(STAGES_INDEX)
+    hot = np.flatnonzero(levels.to_numpy() >= STAGES_INDEX["boiling"])
+    if len(hot):
+        zero = int(hot[0])
+        note = f"{label}: day 0 is {table['date'].iloc[zero]:%d %b %Y}, when it entered {table['stage'].iloc[zero]}"
+    else:
+        zero = int(table["index"].to_numpy().argmax())
+        note = f"{label}: never reached boiling; aligned on its peak ({table['date'].iloc[zero]:%d %b %Y})"
+    out = table[["date", "index", "stage"]].copy()
+    out.insert(0, "series", label)
+    out["offset"] = np.arange(len(out)) - zero
+    return out, note
+
+
+def key_moments(analysis: Analysis, limit: int = 8) -> pd.DataFrame:
+    """The moments worth stepping through in a meeting, in time order.
+
+    Every stage escalation, every change point with its likely trigger, and the most
+    conflictual events, one moment per bucket, at most `limit` (escalations kept first).
+    """
+    if analysis.empty:
+        return pd.DataFrame(columns=["date", "kind", "title", "event_id", "index", "index_before", "stage"])
+    table = analysis.table.reset_index(drop=True)
+    candidates: list[tuple[int, pd.Timestamp, str, str, str | None]] = []
+    for _, a in analysis.alerts.iterrows() if len(analysis.alerts) else []:
+        if a["kind"].startswith("stage"):
+            candidates.append((0, a["date"], "stage", a["reason"], None))
+    for _, c in analysis.change_points.iterrows() if len(analysis.change_points) else []:
+        title = f"Change point in {c['signal']}"
+        if isinstance(c["event_actor"], str):
+            title += f", after {c['event_actor']}: {c['event_headline']}"
+        candidates.append((1, c["date"], "change point", title, c["event_id"]))
+    events = analysis.events.dropna(subset=["severity"]).nsmallest(limit, "severity") if len(analysis.events) else []
+    for _, e in events.iterrows() if len(events) else []:
+        candidates.append((2, e["date"].normalize() if analysis.selection.bucket != "hour" else e["date"].floor("h"),
+                           "event", f"{e['actor']}: {e['headline']}", e["id"]))
+    chosen: dict[pd.Timestamp, tuple] = {}
+    for cand in sorted(candidates, key=lambda c: (c[0], c[1])):
+        bucket = _bucket_of(table, cand[1])
+        if bucket is None or bucket in chosen:
+            continue
+        if len(chosen) >= limit:
+            break
+        chosen[bucket] = cand
+    rows = []
+    for bucket, (_, _, kind, title, event_id) in sorted(chosen.items()):
+        pos = int(np.flatnonzero(table["date"] == bucket)[0])
+        rows.append({
+            "date": bucket, "kind": kind, "title": title, "event_id": event_id,
+            "index": float(table["index"].iloc[pos]),
+            "index_before": float(table["index"].iloc[pos - 1]) if pos > 0 else float("nan"),
+            "stage": table["stage"].iloc[pos],
+        })
+    return pd.DataFrame(rows)
+
+
+def _bucket_of(table: pd.DataFrame, when: pd.Timestamp):
+    at = np.flatnonzero(table["date"] <= when)
+    return table["date"].iloc[int(at[-1])] if len(at) else None

@@ -7,28 +7,46 @@ data values (actor names, headlines) only ever travel as data, never inside an e
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
+from dashboard.contract import STAGES
+from dashboard.escalation import COMPONENTS, ModelParams
+from dashboard.palette import COMPONENT_COLORS, INK, MUTED, STAGE_COLORS
+
 Y_AXIS_EXTENT = 64  # every panel's y axis takes the same room, so the plots line up
-PANEL_HEIGHT = {"volume": 170, "tone": 110, "events": 120}
-INK = "#1f2937"
-MUTED = "#6b7280"
-VOLUME_COLOR = "#5b7fa6"
-TONE_COLOR = "#b45309"
+PANEL_HEIGHT = {"escalation": 190, "volume": 150, "tone": 100, "events": 120, "overview": 50}
+VOLUME_COLOR = COMPONENT_COLORS["attention"]
+TONE_COLOR = COMPONENT_COLORS["tone"]
+STAGE_SCALE = alt.Scale(domain=list(STAGES), range=[STAGE_COLORS[s] for s in STAGES])
+LABELLED_EVENTS = 6  # the most conflictual events get a label on the escalation panel
 # Diverging conflict (orange-red) to cooperation (blue): readable for the common forms of
 # colour blindness (no red/green pair).
 SEVERITY_SCHEME = alt.Scale(domain=[-10, 0, 10], range=["#b2182b", "#f7f7f7", "#2166ac"])
+SEVERITY_SCHEME_TONE = alt.Scale(domain=[-1, 0, 1], range=["#b2182b", "#f7f7f7", "#2166ac"])
+
+
+# Room a panel needs around its plot when the page fits it: title, axis, legend.
+PANEL_CHROME = {"escalation": 120, "volume": 80, "tone": 70, "events": 130, "overview": 40}
 
 
 def outer_height(chart) -> int:
-    """Room for a panel when the page fits it: plot height plus title, x axis and legend."""
-    has_legend = "shape" in chart.to_dict(validate=False).get("encoding", {})
-    return int(chart.height) + 80 + (50 if has_legend else 0)
+    """The height to give a stretched panel so that its plot keeps its own height."""
+    meta = chart.usermeta if chart.usermeta is not alt.Undefined else {}
+    panel = meta.get("panel") if isinstance(meta, dict) else None
+    if panel in PANEL_HEIGHT:
+        return PANEL_HEIGHT[panel] + PANEL_CHROME[panel]
+    return int(chart.height) + 80
 
 
 def _size(panel: str, width: int | None) -> dict:
     """Height per panel; width only when fixed (Streamlit sizes a stretched chart itself)."""
     return {"height": PANEL_HEIGHT[panel]} | ({"width": width} if width else {})
+
+
+def _tagged(chart, panel: str):
+    """Name a top-level panel (in usermeta, which Vega ignores) so the page can size it."""
+    return chart.properties(usermeta={"panel": panel})
 
 
 def _x(title: str | None = None, domain: list[str] | None = None, field: str = "date") -> alt.X:
@@ -111,20 +129,26 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
     )
 
 
-def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: int | None = None) -> alt.Chart:
-    """Each event as a marker: date across, severity up (cooperation) or down (conflict)."""
-    cols = ["date", "actor", "target", "event_type", "severity", "headline"]
-    data = events[cols].copy() if len(events) else pd.DataFrame(columns=cols)
-    data["severity"] = pd.to_numeric(data["severity"]).fillna(0.0)
+def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
+                 selectable: bool = False) -> alt.Chart:
+    """Each event as a marker: date across, severity up (cooperation) or down (conflict).
+
+    With `selectable`, a click selects one event (the selection is named "event" and carries
+    the event's id).
+    """
+    cols = ["id", "date", "actor", "target", "event_type", "severity", "headline"]
+    data = events.reindex(columns=cols).copy() if len(events) else pd.DataFrame(columns=cols)
+    data["severity"] = pd.to_numeric(data["severity"])
+    data["y"] = data["severity"].fillna(0.0)  # an event of unknown severity sits on the zero line
     data["target"] = data["target"].fillna("—")
-    data["magnitude"] = data["severity"].abs()
-    return (
+    data["magnitude"] = data["y"].abs()
+    chart = (
         alt.Chart(data, title=alt.Title("Events: severity, −10 conflict to +10 cooperation", anchor="start"))
         .mark_point(filled=True, stroke=INK, strokeWidth=0.6, opacity=0.95)
         .encode(
             x=_x("date (UTC)", domain),
-            y=_y("severity", "severity", [-10, 10], "+d"),
-            color=alt.Color(field="severity", type="quantitative", scale=SEVERITY_SCHEME, legend=None),
+            y=_y("y", "severity", [-10, 10], "+d"),
+            color=alt.Color(field="y", type="quantitative", scale=SEVERITY_SCHEME, legend=None),
             size=alt.Size(field="magnitude", type="quantitative", scale=alt.Scale(domain=[0, 10], range=[30, 260]), legend=None),
             shape=alt.Shape(
                 field="event_type",
@@ -143,25 +167,12 @@ def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: i
         )
         .properties(**_size("events", width))
     )
-
-
-def timeline_panels(series: pd.DataFrame, events: pd.DataFrame, subtitle: str = "", width: int | None = None) -> list:
-    """Attention, tone and events panels over one shared date range, top to bottom.
-
-    Panels without data are left out (no tone panel for volume-only data, no events panel
-    without events); at least the attention panel is always there.
-    """
-    domain = date_domain(series)  # the same on every panel: a date sits at one x everywhere
-    panels: list = []
-    if series["volume"].sum() > 0:
-        panels.append(volume_chart(series, subtitle, domain, width))
-    if series["tone"].notna().any():
-        panels.append(tone_chart(series, domain, width))
-    if len(events):
-        panels.append(events_chart(events, domain, width))
-    if not panels:
-        panels.append(volume_chart(series, subtitle, domain, width))
-    return [_style(p) for p in panels]
+    if selectable:
+        pick = alt.selection_point(name="event", fields=["id"], on="click", clear="dblclick")
+        chart = chart.add_params(pick).encode(
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
+        )
+    return chart
 
 
 def _style(chart):
@@ -172,12 +183,441 @@ def _style(chart):
     )
 
 
-def timeline_chart(series: pd.DataFrame, events: pd.DataFrame, subtitle: str = "", width: int = 960) -> alt.VConcatChart:
-    """The panels stacked in one chart with a fixed width: for PNG/SVG export and reports."""
-    panels = timeline_panels(series, events, subtitle, width)
-    plain = []
-    for p in panels:
+# --- the escalation panel -------------------------------------------------------------------
+
+
+def stage_runs(table: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive buckets of one stage as (start, end, stage) spans, for the bands."""
+    if not len(table):
+        return pd.DataFrame(columns=["start", "end", "stage"])
+    step = bucket_length(table)
+    stage = table["stage"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, stage[1:] != stage[:-1]])
+    ends = np.r_[starts[1:], len(stage)]
+    dates = table["date"].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "start": [dates.iloc[a] for a in starts],
+            "end": [dates.iloc[b - 1] + step for b in ends],
+            "stage": [stage[a] for a in starts],
+        }
+    )
+
+
+def label_rows(dates: pd.Series, labels: pd.Series, domain_days: float, width_px: float = 720, rows: int = 3) -> list[int]:
+    """Stagger labels over `rows` lines so that none overlaps the one before it on its line.
+
+    A label is assumed to take 6.5 px per character at the chart's default font size; a
+    label that fits on no line gets -1 (not drawn — its marker and tooltip still are).
+    """
+    px_per_day = width_px / max(domain_days, 1e-9)
+    ends = [-np.inf] * rows
+    out: list[int] = []
+    for date, label in zip(dates, labels):
+        x = (date - dates.min()).total_seconds() / 86400.0 * px_per_day
+        placed = -1
+        for r in range(rows):
+            if x >= ends[r] + 10:
+                ends[r] = x + 6.5 * len(label)
+                placed = r
+                break
+        out.append(placed)
+    return out
+
+
+def _short(text: str, n: int = 28) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def escalation_chart(
+    table: pd.DataFrame,
+    events: pd.DataFrame,
+    change_points: pd.DataFrame,
+    params: ModelParams,
+    domain: list[str] | None = None,
+    width: int | None = None,
+    highlight: pd.Timestamp | None = None,
+) -> alt.LayerChart:
+    """Stage bands behind the index line, thresholds, change points as rules, and labels on
+    the most conflictual events."""
+    domain = domain or date_domain(table)
+    runs = stage_runs(table)
+    bands = (
+        alt.Chart(runs)
+        .mark_rect(opacity=0.55)
+        .encode(
+            x=_x(domain=domain, field="start"),
+            x2=alt.X2(field="end"),
+            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage",
+                            legend=alt.Legend(orient="top", direction="horizontal", labelColor=INK, titleColor=MUTED)),
+            tooltip=[
+                alt.Tooltip(field="stage", type="nominal", title="stage"),
+                alt.Tooltip(field="start", type="temporal", title="from", format="%d %b %Y"),
+                alt.Tooltip(field="end", type="temporal", title="until", format="%d %b %Y"),
+            ],
+        )
+    )
+    thresholds = pd.DataFrame({"y": list(params.thresholds()), "stage": list(STAGES[1:])})
+    rules = (
+        alt.Chart(thresholds)
+        .mark_rule(color=MUTED, strokeDash=[2, 3], opacity=0.6)
+        .encode(y=alt.Y(field="y", type="quantitative"), tooltip=[alt.Tooltip(field="stage", title="threshold of"), alt.Tooltip(field="y", title="index")])
+    )
+    data = table[["date", "index", "stage", "direction", "attention_ratio", "tone", "c_attention", "c_tone", "c_severity", "c_breadth"]].copy()
+    data["mid"] = data["date"] + bucket_length(table) / 2
+    line = (
+        alt.Chart(data)
+        .mark_line(color=INK, strokeWidth=2.2, interpolate="monotone")
+        .encode(
+            x=_x(domain=domain, field="mid"),
+            y=_y("index", "escalation index", [0, 100]),
+            tooltip=[
+                alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
+                alt.Tooltip(field="index", type="quantitative", title="index", format=".0f"),
+                alt.Tooltip(field="stage", type="nominal", title="stage"),
+                alt.Tooltip(field="direction", type="nominal", title="direction"),
+                alt.Tooltip(field="attention_ratio", type="quantitative", title="attention × baseline", format=".1f"),
+                alt.Tooltip(field="tone", type="quantitative", title="tone", format="+.2f"),
+            ],
+        )
+    )
+    points = line.mark_point(size=40, opacity=0, filled=True)  # wider tooltip target
+    layers = [bands, rules, line, points]
+    if len(change_points):
+        cps = change_points[["date", "signal", "before", "after", "event_actor", "event_headline", "lag_hours"]].copy()
+        cps["event_actor"] = cps["event_actor"].fillna("—")
+        cps["event_headline"] = cps["event_headline"].fillna("no event in the window before it")
+        layers.append(
+            alt.Chart(cps)
+            .mark_rule(color="#374151", strokeDash=[6, 3], strokeWidth=1.4)
+            .encode(
+                x=_x(domain=domain),
+                tooltip=[
+                    alt.Tooltip(field="date", type="temporal", title="change point", format="%d %b %Y"),
+                    alt.Tooltip(field="signal", type="nominal", title="in"),
+                    alt.Tooltip(field="before", type="quantitative", title="mean before", format=",.2f"),
+                    alt.Tooltip(field="after", type="quantitative", title="mean after", format=",.2f"),
+                    alt.Tooltip(field="event_actor", type="nominal", title="likely trigger by"),
+                    alt.Tooltip(field="event_headline", type="nominal", title="likely trigger"),
+                    alt.Tooltip(field="lag_hours", type="quantitative", title="lag (hours)", format=".0f"),
+                ],
+            )
+        )
+    if len(events):
+        top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
+        if len(top):
+            top = top[["date", "actor", "headline", "severity"]].copy()
+            top["label"] = [_short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
+            span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
+            # Labels in the last third of the range read leftwards, so they stay inside the plot;
+            # those are stacked from the bottom line up, mirrored in time.
+            cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
+            top = top.reset_index(drop=True)
+            rows = [-1] * len(top)
+            left_idx = [i for i in range(len(top)) if top["date"].iloc[i] < cut]
+            right_idx = [i for i in range(len(top)) if top["date"].iloc[i] >= cut][::-1]
+            width_px = width or 720
+            for i, r in zip(left_idx, label_rows(top["date"].iloc[left_idx], top["label"].iloc[left_idx], span_days, width_px)):
+                rows[i] = r
+            # Right-aligned labels grow leftwards: place them from the right end, mirrored in time.
+            mirrored = pd.Series([pd.Timestamp("2000-01-01") + (top["date"].max() - top["date"].iloc[i]) for i in right_idx])
+            for i, r in zip(right_idx, label_rows(mirrored, top["label"].iloc[right_idx], span_days, width_px)):
+                rows[i] = 2 - r if r >= 0 else -1
+            top["row"] = rows
+            top = top[top["row"] >= 0]
+            top["y"] = 97 - 9 * top["row"]
+            for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):
+                if not len(part):
+                    continue
+                layers.append(
+                    alt.Chart(part)
+                    .mark_text(align=side, baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
+                    .encode(
+                        x=_x(domain=domain),
+                        y=alt.Y(field="y", type="quantitative"),
+                        text=alt.Text(field="label", type="nominal"),
+                        tooltip=[
+                            alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
+                            alt.Tooltip(field="actor", type="nominal", title="actor"),
+                            alt.Tooltip(field="headline", type="nominal", title="what happened"),
+                            alt.Tooltip(field="severity", type="quantitative", title="severity", format="+.0f"),
+                        ],
+                    )
+                )
+            layers.append(
+                alt.Chart(top).mark_tick(color=INK, thickness=1.5, size=8).encode(
+                    x=_x(domain=domain), y=alt.Y(field="y", type="quantitative")
+                )
+            )
+    if highlight is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"date": [highlight]}))
+            .mark_rule(color="#1d4ed8", strokeWidth=3, opacity=0.8)
+            .encode(x=_x(domain=domain))
+        )
+    return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
+        **_size("escalation", width)
+    )
+
+
+def retraction_links_chart(pairs: pd.DataFrame, events: pd.DataFrame, domain: list[str] | None) -> alt.Chart | None:
+    """A line from each claim's marker to its retraction's marker on the events panel."""
+    if not len(pairs):
+        return None
+    sev = events.set_index("id")["severity"] if len(events) else pd.Series(dtype=float)
+    data = pd.DataFrame(
+        {
+            "date": pairs["claim_date"],
+            "end": pairs["retraction_date"],
+            "y": [float(sev.get(i, 0.0) if pd.notna(sev.get(i, np.nan)) else 0.0) for i in pairs["claim_id"]],
+            "y2": [float(sev.get(i, 0.0) if pd.notna(sev.get(i, np.nan)) else 0.0) for i in pairs["retraction_id"]],
+            "actor": pairs["actor"],
+            "reach_ratio": pairs["reach_ratio"],
+            "claim": pairs["claim_headline"],
+            "retraction": pairs["retraction_headline"],
+        }
+    )
+    return (
+        alt.Chart(data)
+        .mark_rule(color="#1d4ed8", strokeWidth=2, strokeDash=[4, 2])
+        .encode(
+            x=_x(domain=domain),
+            x2=alt.X2(field="end"),
+            y=alt.Y(field="y", type="quantitative"),
+            y2=alt.Y2(field="y2"),
+            tooltip=[
+                alt.Tooltip(field="actor", type="nominal", title="claim → retraction by"),
+                alt.Tooltip(field="claim", type="nominal", title="claim"),
+                alt.Tooltip(field="retraction", type="nominal", title="retraction"),
+                alt.Tooltip(field="reach_ratio", type="quantitative", title="reach ratio", format=".2f"),
+            ],
+        )
+    )
+
+
+def overview_chart(table: pd.DataFrame, selected: tuple | None = None) -> alt.LayerChart:
+    """A thin strip of the whole range, coloured by stage, with a brush to zoom the timeline."""
+    runs = stage_runs(table)
+    brush = alt.selection_interval(name="zoom", encodings=["x"], value={"x": list(selected)} if selected else alt.Undefined)
+    bands = alt.Chart(runs).mark_rect().encode(
+        x=alt.X(field="start", type="temporal", title=None,
+                axis=alt.Axis(format="%d %b %Y", labelColor=MUTED, grid=False, labelOverlap="greedy", tickCount=6)),
+        x2=alt.X2(field="end"),
+        color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, legend=None),
+    )
+    data = table[["date", "index"]]
+    line = alt.Chart(data).mark_line(color=INK, strokeWidth=1).encode(
+        x=alt.X(field="date", type="temporal"), y=alt.Y(field="index", type="quantitative", axis=None, scale=alt.Scale(domain=[0, 100]))
+    ).add_params(brush)
+    return alt.layer(bands, line, title=alt.Title("Drag across this strip to zoom the timeline; double-click to reset", fontSize=12, color=MUTED, anchor="start", fontWeight="normal")).properties(height=PANEL_HEIGHT["overview"])
+
+
+def timeline_layers(analysis, subtitle: str = "", width: int | None = None, domain: list[str] | None = None,
+                    highlight: pd.Timestamp | None = None, events_selectable: bool = False) -> list:
+    """Every panel of the main picture, top to bottom, sharing one date domain."""
+    table = analysis.table
+    domain = domain or date_domain(table)
+    panels = [_tagged(escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight), "escalation")]
+    if table["volume"].sum() > 0:
+        panels.append(_tagged(volume_chart(table, subtitle, domain, width), "volume"))
+    if table["tone"].notna().any():
+        panels.append(_tagged(tone_chart(table, domain, width), "tone"))
+    if len(analysis.events):
+        ev = events_chart(analysis.events, domain, width, selectable=events_selectable)
+        link = retraction_links_chart(analysis.pairs, analysis.events, domain)
+        panels.append(_tagged(alt.layer(link, ev, title=ev.title) if link is not None else ev, "events"))
+    return [_style(p) for p in panels]
+
+
+def timeline_export_chart(analysis, subtitle: str = "", width: int = 960) -> alt.VConcatChart:
+    """The timeline as one fixed-width picture: for PNG/SVG export and the HTML report."""
+    panels = []
+    for p in timeline_layers(analysis, subtitle, width):
         p = p.copy(deep=False)
-        p.config = alt.Undefined
-        plain.append(p)
-    return _style(alt.vconcat(*plain, spacing=14).resolve_scale(x="shared"))
+        p.config = alt.Undefined  # top-level only properties: the vconcat carries them
+        p.usermeta = alt.Undefined
+        panels.append(p)
+    return _style(alt.vconcat(*panels, spacing=12).resolve_scale(x="shared", color="independent"))
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) -> alt.Chart:
+    """Mentions per bucket by actor, stacked; the top actors by volume, the rest as 'others'."""
+    data = by_actor[["date", "actor", "volume"]].copy()
+    leaders = data.groupby("actor")["volume"].sum().nlargest(top).index
+    data["actor"] = data["actor"].where(data["actor"].isin(leaders), "others")
+    data = data.groupby(["date", "actor"], as_index=False)["volume"].sum()
+    order = list(leaders) + (["others"] if (data["actor"] == "others").any() else [])
+    return (
+        alt.Chart(data, title=alt.Title("Share of voice: mentions by actor" + (" (share of each bucket)" if normalise else ""), anchor="start"))
+        .mark_area(interpolate="monotone", opacity=0.9)
+        .encode(
+            x=alt.X(field="date", type="temporal", title=None, axis=alt.Axis(format="%d %b", labelColor=MUTED)),
+            y=alt.Y(field="volume", type="quantitative", stack="normalize" if normalise else "zero",
+                    title="share of mentions" if normalise else "mentions",
+                    axis=alt.Axis(format="%" if normalise else "~s")),
+            color=alt.Color(field="actor", type="nominal", sort=order, scale=alt.Scale(scheme="tableau10"),
+                            legend=alt.Legend(orient="right", title="actor")),
+            order=alt.Order(field="volume", type="quantitative", sort="descending"),
+            tooltip=[
+                alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
+                alt.Tooltip(field="actor", type="nominal", title="actor"),
+                alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
+    """Each actor's count-weighted mean tone over the selection, most negative first."""
+    d = by_actor.dropna(subset=["tone"]).copy()
+    d["weighted"] = d["tone"] * d["volume"]
+    agg = d.groupby("actor", as_index=False).agg(weighted=("weighted", "sum"), volume=("volume", "sum"))
+    agg["tone"] = agg["weighted"] / agg["volume"]
+    agg = agg.nlargest(top, "volume").sort_values("tone")
+    return (
+        alt.Chart(agg[["actor", "tone", "volume"]], title=alt.Title("Tone by actor (mean, −1 to +1)", anchor="start"))
+        .mark_bar()
+        .encode(
+            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
+            x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=[-1, 1])),
+            color=alt.Color(field="tone", type="quantitative", scale=SEVERITY_SCHEME_TONE, legend=None),
+            tooltip=[
+                alt.Tooltip(field="actor", type="nominal"),
+                alt.Tooltip(field="tone", type="quantitative", format="+.2f"),
+                alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
+            ],
+        )
+        .properties(height=max(120, 22 * len(agg)))
+    )
+
+
+def matrix_chart(matrix: pd.DataFrame) -> alt.LayerChart:
+    """Who acts on whom: cells sized by count, coloured by mean severity."""
+    data = matrix[["actor", "target", "events", "mean_severity"]]
+    base = alt.Chart(data)
+    cells = base.mark_rect(stroke="white").encode(
+        x=alt.X(field="target", type="nominal", title="target", axis=alt.Axis(labelAngle=-35, labelLimit=140)),
+        y=alt.Y(field="actor", type="nominal", title="actor", axis=alt.Axis(labelLimit=160)),
+        color=alt.Color(field="mean_severity", type="quantitative", scale=SEVERITY_SCHEME, title="mean severity"),
+        tooltip=[
+            alt.Tooltip(field="actor", type="nominal"),
+            alt.Tooltip(field="target", type="nominal"),
+            alt.Tooltip(field="events", type="quantitative", title="events"),
+            alt.Tooltip(field="mean_severity", type="quantitative", title="mean severity", format="+.1f"),
+        ],
+    )
+    text = base.mark_text(fontSize=11, color=INK).encode(
+        x=alt.X(field="target", type="nominal"), y=alt.Y(field="actor", type="nominal"),
+        text=alt.Text(field="events", type="quantitative"),
+    )
+    n = max(data["actor"].nunique(), 1)
+    title = alt.Title("Who acts on whom: events (number) and mean severity (colour)", anchor="start")
+    return alt.layer(cells, text, title=title).properties(height=max(140, 26 * n))
+
+
+def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:
+    """Actors by how much their own index rose over the last 7 buckets."""
+    data = board[["actor", "change", "index_now", "stage"]]
+    return (
+        alt.Chart(data, title=alt.Title("Escalating fastest: change of each actor's own index over 7 buckets", anchor="start"))
+        .mark_bar()
+        .encode(
+            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
+            x=alt.X(field="change", type="quantitative", title="index change (points)"),
+            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage now"),
+            tooltip=[
+                alt.Tooltip(field="actor", type="nominal"),
+                alt.Tooltip(field="change", type="quantitative", title="change", format="+.0f"),
+                alt.Tooltip(field="index_now", type="quantitative", title="index now", format=".0f"),
+                alt.Tooltip(field="stage", type="nominal", title="stage now"),
+            ],
+        )
+        .properties(height=max(120, 24 * len(data)))
+    )
+
+
+# --- why and compare --------------------------------------------------------------------------
+
+
+def components_chart(table: pd.DataFrame, params: ModelParams, highlight: pd.Timestamp | None = None) -> alt.LayerChart:
+    """Each component's weighted share of the index over time, stacked: what drove it."""
+    weights = params.weights()
+    rows = []
+    for name in COMPONENTS:
+        col = table["c_" + name]
+        if col.notna().any():
+            rows.append(pd.DataFrame({"date": table["date"], "component": name, "value": col, "weight": weights[name]}))
+    if not rows:
+        return alt.layer(alt.Chart(pd.DataFrame({"date": [], "points": []})).mark_area())
+    long = pd.concat(rows, ignore_index=True)
+    present = long.groupby("date")["weight"].transform(lambda w: w[long.loc[w.index, "value"].notna()].sum())
+    long["points"] = 100.0 * long["weight"] * long["value"].fillna(0) / present.replace(0, np.nan)
+    long = long.drop(columns=["weight"])
+    area = (
+        alt.Chart(long)
+        .mark_area(interpolate="step-after", opacity=0.85)
+        .encode(
+            x=alt.X(field="date", type="temporal", title=None, axis=alt.Axis(format="%d %b", labelColor=MUTED)),
+            y=alt.Y(field="points", type="quantitative", stack="zero", title="index points", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(field="component", type="nominal", sort=list(COMPONENTS),
+                            scale=alt.Scale(domain=list(COMPONENTS), range=[COMPONENT_COLORS[c] for c in COMPONENTS])),
+            order=alt.Order(field="component", type="nominal"),
+            tooltip=[
+                alt.Tooltip(field="date", type="temporal", format="%d %b %Y"),
+                alt.Tooltip(field="component", type="nominal"),
+                alt.Tooltip(field="value", type="quantitative", title="component 0–1", format=".2f"),
+                alt.Tooltip(field="points", type="quantitative", title="index points", format=".1f"),
+            ],
+        )
+        .properties(height=220)
+    )
+    layers = [area]
+    if highlight is not None:
+        layers.append(alt.Chart(pd.DataFrame({"date": [highlight]})).mark_rule(color="#1d4ed8", strokeWidth=2).encode(
+            x=alt.X(field="date", type="temporal")))
+    return alt.layer(*layers, title=alt.Title("Why: each component's share of the index (points of 100)", anchor="start"))
+
+
+def compare_chart(aligned: pd.DataFrame, unit: str = "day") -> alt.LayerChart:
+    """Two (or more) narratives' indexes on one axis of days since each entered 'boiling'."""
+    base = alt.Chart(aligned)
+    lines = base.mark_line(strokeWidth=2.2, interpolate="monotone").encode(
+        x=alt.X(field="offset", type="quantitative", title=f"{unit}s since entering boiling"),
+        y=alt.Y(field="index", type="quantitative", title="escalation index", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color(field="series", type="nominal", scale=alt.Scale(range=["#1d4ed8", "#b45309", "#047857", "#7c3aed"]), title=None,
+                        legend=alt.Legend(orient="top")),
+        tooltip=[
+            alt.Tooltip(field="series", type="nominal", title="narrative"),
+            alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
+            alt.Tooltip(field="offset", type="quantitative", title=f"{unit}s from day 0"),
+            alt.Tooltip(field="index", type="quantitative", format=".0f"),
+            alt.Tooltip(field="stage", type="nominal"),
+        ],
+    )
+    zero = alt.Chart(pd.DataFrame({"offset": [0]})).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(
+        x=alt.X(field="offset", type="quantitative"))
+    title = alt.Title(f"Aligned on the {unit} each entered boiling (0)", anchor="start")
+    return alt.layer(zero, lines, title=title).properties(height=280)
+
+
+def stage_gauge_chart(stage: str) -> alt.LayerChart:
+    """The four stages as a strip, the current one full colour and named, the others faint."""
+    data = pd.DataFrame({"stage": list(STAGES), "pos": range(len(STAGES))})
+    data["current"] = data["stage"] == stage
+    base = alt.Chart(data)
+    cells = base.mark_rect(cornerRadius=3, stroke="white", strokeWidth=2).encode(
+        x=alt.X(field="pos", type="ordinal", axis=None),
+        color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, legend=None),
+        opacity=alt.condition(alt.datum.current, alt.value(1.0), alt.value(0.25)),
+        tooltip=[alt.Tooltip(field="stage", type="nominal")],
+    )
+    labels = base.mark_text(fontSize=12, fontWeight="bold").encode(
+        x=alt.X(field="pos", type="ordinal", axis=None),
+        text=alt.Text(field="stage", type="nominal"),
+        color=alt.condition(alt.datum.current, alt.value(INK if stage != "crisis" else "#ffffff"), alt.value(MUTED)),
+    )
+    return alt.layer(cells, labels).properties(height=40).configure_view(stroke=None)

@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_selection(alert)
     alert.add_argument("--min-stage", choices=STAGE_NAMES, default="boiling", type=_stage_name)
+
+    report = sub.add_parser("report", help="a self-contained HTML report of the selection")
+    _add_selection(report)
+    report.add_argument("--out", type=Path, required=True, help="output .html file")
+    report.add_argument("--title", help="report title (default: the dataset's name)")
     return parser
 
 
@@ -95,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_validate(args)
     if args.command == "convert":
         return cmd_convert(args)
-    if args.command in ("score", "alert"):
+    if args.command in ("score", "alert", "report"):
         return cmd_score(args)
     raise AssertionError(args.command)  # argparse guarantees one of the above
 
@@ -198,6 +203,8 @@ def cmd_score(args) -> int:
         return EXIT_UNUSABLE
     if args.command == "alert":
         return _alert(analysis, args.min_stage)
+    if args.command == "report":
+        return _report(analysis, args)
     from dashboard.export import scored_csv, scored_json
 
     text = scored_csv(analysis.table) if args.format == "csv" else scored_json(analysis.table)
@@ -206,6 +213,24 @@ def cmd_score(args) -> int:
         print(f"wrote {len(analysis.table):,} buckets to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _report(analysis, args) -> int:
+    from dashboard.charts import timeline_export_chart
+    from dashboard.demo import DATASETS, DEFAULT_DATASET
+    from dashboard.report import html_report
+
+    demo = args.events is None and args.mentions is None
+    note = DATASETS[DEFAULT_DATASET].simulated if demo else ""
+    title = args.title or (DATASETS[DEFAULT_DATASET].label if demo else " + ".join(
+        p.name for p in (args.events, args.mentions) if p))
+    chart = None
+    if not analysis.empty:
+        subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if note else ""
+        chart = timeline_export_chart(analysis, subtitle)
+    args.out.write_text(html_report(analysis, title, note, chart), encoding="utf-8")
+    print(f"wrote the report to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 

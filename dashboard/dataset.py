@@ -15,6 +15,7 @@ from dashboard.loading.report import DEFAULT_LIMITS, LoadLimits
 class Dataset:
     engine: Engine
     reports: dict[str, LoadReport]  # "events"/"mentions" -> report, for the files given
+    key: str = ""  # what the data are (content digests): the cache key of everything derived
 
     @property
     def empty(self) -> bool:

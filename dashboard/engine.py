@@ -90,6 +90,7 @@ class Engine:
         self.has_events: bool = self._scalar("SELECT count(*) > 0 FROM events")
         self.has_mentions: bool = self._scalar("SELECT count(*) > 0 FROM mentions")
         self.has_tone: bool = self._scalar("SELECT count(tone) > 0 FROM mentions")
+        self._bounds = self._read_bounds()
 
     def _load(self, name: str, table: pa.Table | None, schema: pa.Schema) -> None:
         if table is None:
@@ -126,6 +127,9 @@ class Engine:
 
     def date_bounds(self) -> tuple[dt.date, dt.date] | None:
         """First and last day with any event or mention (UTC), or None when empty."""
+        return self._bounds
+
+    def _read_bounds(self) -> tuple[dt.date, dt.date] | None:
         row = self._frame(
             "SELECT min(d) AS lo, max(d) AS hi FROM ("
             "SELECT min(date) AS d FROM events UNION ALL SELECT max(date) FROM events "
@@ -349,3 +353,32 @@ class Engine:
                 ORDER BY r.date""",
             params,
         )
+
+    def matrix(self, sel: Selection, top: int = 12) -> pd.DataFrame:
+        """Who acts on whom: events and mean severity per (actor, target), busiest actors."""
+        where, params = self._where(sel, "events")
+        extra = " AND " if where else " WHERE "
+        return self._frame(
+            f"""WITH e AS (SELECT actor, target, severity FROM events{where}{extra}target IS NOT NULL),
+                a AS (SELECT actor FROM e GROUP BY actor ORDER BY count(*) DESC, actor LIMIT {int(top)}),
+                t AS (SELECT target FROM e GROUP BY target ORDER BY count(*) DESC, target LIMIT {int(top)})
+            SELECT actor, target, CAST(count(*) AS BIGINT) AS events, avg(severity) AS mean_severity
+            FROM e WHERE actor IN (SELECT actor FROM a) AND target IN (SELECT target FROM t)
+            GROUP BY actor, target ORDER BY actor, target""",
+            params,
+        )
+
+    def top_actors(self, sel: Selection, n: int = 10) -> list[str]:
+        """The selection's busiest actors: by mentions, then by events."""
+        mw, mp = self._where(sel, "mentions")
+        ew, ep = self._where(sel, "events")
+        df = self._frame(
+            f"""SELECT actor, sum(m) AS m, sum(e) AS e FROM (
+                    SELECT actor, sum(count) AS m, 0 AS e FROM mentions{mw} GROUP BY actor
+                    UNION ALL SELECT actor, 0, count(*) FROM events{ew} GROUP BY actor
+                ) GROUP BY actor ORDER BY m DESC, e DESC, actor LIMIT {int(n)}""",
+            mp + ep,
+        )
+        if sel.actors:
+            return [a for a in df["actor"] if a in sel.actors]
+        return df["actor"].tolist()

@@ -52,8 +52,9 @@ class ModelParams:
     exit_margin: float = 10.0
     exit_buckets: int = 3
     # Downs, Meltwater: a story escalates when people start paying attention. A bucket may
-    # only *enter* a higher stage when its attention ratio is at least this (buckets whose
-    # attention is unknown — no mentions data, or too little history — are not held back).
+    # only *enter* a higher stage when its attention ratio is at least this. Data without
+    # mentions are not held back; the first buckets of data with mentions (no baseline yet)
+    # are: there is no evidence of a surge there.
     attention_gate: float = 1.5
     direction_buckets: int = 3  # index now against the mean of the previous N buckets
     direction_threshold: float = 5.0  # index points
@@ -279,7 +280,9 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
     c_breadth = _clip01(np.log2((breadth + 1) / (b_base + 1)) / 2.0)
 
     index = combine({"attention": c_att, "tone": c_tone, "severity": c_sev, "breadth": c_breadth}, params)
-    gate_open = np.isnan(base) | (ratio >= params.attention_gate) if has_mentions else np.ones(n, dtype=bool)
+    # Where attention is unknown (the first min_history buckets) there is no evidence of a
+    # surge, so a dataset with mentions does not escalate there; without mentions, no gate.
+    gate_open = (ratio >= params.attention_gate) & ~np.isnan(base) if has_mentions else np.ones(n, dtype=bool)
     stages = classify_stages(index, params, gate_open)
 
     out = out.assign(

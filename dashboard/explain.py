@@ -89,6 +89,11 @@ def _why_stage(row: pd.Series, params: ModelParams) -> str:
             f"{index_txt} is below the {row['stage']} threshold ({thresholds[row['stage']]:g}); the stage "
             f"holds until the index stays under {exit_at:g} for {params.exit_buckets} buckets in a row (hysteresis)."
         )
+    if math.isnan(row["attention_ratio"]):
+        return (
+            f"{index_txt} reaches {STAGES[reached]}, but there is too little history to tell whether attention "
+            f"is rising, and a higher stage needs attention {params.attention_gate:g}× its baseline."
+        )
     return (
         f"{index_txt} reaches {STAGES[reached]}, but attention is only {row['attention_ratio']:.1f}× its baseline, "
         f"under the {params.attention_gate:g}× needed to enter a higher stage."

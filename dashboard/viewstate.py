@@ -8,12 +8,14 @@ Unknown or malformed values are dropped and named, never guessed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dashboard.engine import BUCKETS
 
-QUERY_KEYS = ("ds", "actor", "from", "to", "bucket")
+PARAM_PREFIX = "p."  # model parameters travel as p.crisis=70, p.weight_tone=0.3, ...
+MODES = ("explore", "present")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,11 @@ class ViewState:
     start: dt.date | None = None
     end: dt.date | None = None
     bucket: str = "day"
+    targets: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    params: tuple[tuple[str, float], ...] = ()  # (name, value) for every non-default parameter
+    mode: str = "explore"
+    step: int = 0
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_query(self) -> dict[str, list[str]]:
@@ -31,12 +38,22 @@ class ViewState:
             q["ds"] = [self.dataset]
         if self.actors:
             q["actor"] = list(self.actors)
+        if self.targets:
+            q["target"] = list(self.targets)
+        if self.event_types:
+            q["type"] = list(self.event_types)
         if self.start:
             q["from"] = [self.start.isoformat()]
         if self.end:
             q["to"] = [self.end.isoformat()]
         if self.bucket != "day":
             q["bucket"] = [self.bucket]
+        for name, value in self.params:
+            q[PARAM_PREFIX + name] = [f"{value:g}"]
+        if self.mode != "explore":
+            q["mode"] = [self.mode]
+            if self.step:
+                q["step"] = [str(self.step)]
         return q
 
 
@@ -48,8 +65,16 @@ def _date(value: str, name: str, problems: list[str]) -> dt.date | None:
         return None
 
 
-def from_query(query: Mapping[str, Sequence[str]], datasets: Sequence[str]) -> ViewState:
-    """Read a view from query parameters (each key mapped to all its values)."""
+def from_query(
+    query: Mapping[str, Sequence[str]],
+    datasets: Sequence[str],
+    param_names: Mapping[str, float] | None = None,
+) -> ViewState:
+    """Read a view from query parameters (each key mapped to all its values).
+
+    `param_names` maps each tunable model parameter to its default; p.NAME=VALUE pairs for
+    other names, or values that are not finite numbers, are dropped and named.
+    """
     problems: list[str] = []
 
     def first(key: str) -> str | None:
@@ -70,7 +95,32 @@ def from_query(query: Mapping[str, Sequence[str]], datasets: Sequence[str]) -> V
     if bucket not in BUCKETS:
         problems.append(f"unknown bucket {bucket[:20]!r}")
         bucket = "day"
-    return ViewState(ds, actors, start, end, bucket, tuple(problems))
+    targets = tuple(dict.fromkeys(t for t in (query.get("target") or []) if t.strip()))
+    types = tuple(dict.fromkeys(t for t in (query.get("type") or []) if t.strip()))
+    params: list[tuple[str, float]] = []
+    for key, values in query.items():
+        if not key.startswith(PARAM_PREFIX) or not values:
+            continue
+        name = key[len(PARAM_PREFIX):]
+        if param_names is None or name not in param_names:
+            problems.append(f"unknown model parameter {name[:40]!r}")
+            continue
+        try:
+            value = float(values[-1])
+        except ValueError:
+            value = float("nan")
+        if not math.isfinite(value):
+            problems.append(f"parameter {name!r} is not a number: {values[-1][:20]!r}")
+            continue
+        if value != param_names[name]:
+            params.append((name, value))
+    mode = first("mode") or "explore"
+    if mode not in MODES:
+        problems.append(f"unknown mode {mode[:20]!r}")
+        mode = "explore"
+    step_text = first("step") or "0"
+    step = int(step_text) if step_text.isdigit() and len(step_text) < 4 else 0
+    return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tuple(problems))
 
 
 def clamp_dates(

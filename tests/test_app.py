@@ -1,7 +1,8 @@
-"""The dashboard page driven through AppTest: filters change what the charts receive."""
+"""The dashboard driven through AppTest: every view, checked by the values it shows."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pandas as pd
@@ -10,82 +11,129 @@ import pytest
 from dashboard.demo import DATASETS
 
 
-def _timeline(chart_frames, at, title: str) -> pd.DataFrame:
+def _chart(chart_frames, at, title: str) -> dict:
     for chart in chart_frames(at):
         spec_title = chart["spec"].get("title", {})
         text = spec_title.get("text") if isinstance(spec_title, dict) else spec_title
         if text and text.startswith(title):
-            return pd.concat(chart["data"]) if chart["data"] else pd.DataFrame()
-    raise AssertionError(f"no chart titled {title!r}; charts: {[c['spec'].get('title') for c in chart_frames(at)]}")
+            return chart
+    titles = [c["spec"].get("title") for c in chart_frames(at)]
+    raise AssertionError(f"no chart titled {title!r}; charts: {titles}")
+
+
+def _frame_with(chart: dict, *columns: str) -> pd.DataFrame:
+    """The chart's dataset that has these columns (a layered chart has several)."""
+    for frame in chart["data"]:
+        if set(columns) <= set(frame.columns):
+            return frame
+    raise AssertionError(f"no dataset with {columns}: {[list(f.columns) for f in chart['data']]}")
+
+
+def _page_text(at) -> str:
+    """Everything written as markdown, info or caption, with markdown escapes removed."""
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    return re.sub(r"\\(.)", r"\1", " ".join(parts))
 
 
 def _metric(at, label: str) -> str:
     for m in at.metric:
         if m.label == label:
             return m.value
-    raise AssertionError(f"no metric {label!r}")
+    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
 
 
-def test_app_opens_on_the_tiktok_demo_and_says_what_is_simulated(make_app, chart_frames):
-    at = make_app().run()
-    assert not at.exception
+def _run(at):
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.fixture(scope="module")
+def mentions() -> pd.DataFrame:
+    return pd.read_csv(DATASETS["tiktok-2020"].mentions)
+
+
+def test_app_opens_on_the_tiktok_demo_with_stage_kpis_and_the_simulated_note(make_app, chart_frames):
+    at = _run(make_app())
     assert at.selectbox(key="ds").value == "tiktok-2020"
     assert any("SIMULATED" in w.value for w in at.warning)
-    volume = _timeline(chart_frames, at, "Attention")
-    assert len(volume) > 150  # one bar per day, June to November
-    assert _metric(at, "Events") == "45"
+    escalation = _frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")
+    assert len(escalation) == 173  # 1 June to 20 November
+    assert _metric(at, "Peak index") == "73"
+    assert "slow boil" in " ".join(m.value for m in at.markdown)  # 20 November: back to a slow boil
+    attention = _chart(chart_frames, at, "Attention")
+    assert "SIMULATED" in attention["spec"]["title"]["subtitle"]
+    assert "Slow boil: attention" in _page_text(at)  # the latest day, explained
 
 
-def test_app_actor_filter_changes_the_chart_data_to_that_actor(make_app, chart_frames):
-    at = make_app().run()
-    everyone = _timeline(chart_frames, at, "Attention")["volume"].sum()
-    at.multiselect(key="actor").set_value(["Amazon"]).run()
-    assert not at.exception
-    amazon = _timeline(chart_frames, at, "Attention")
-    events = _timeline(chart_frames, at, "Events")
-    mentions = pd.read_csv(DATASETS["tiktok-2020"].mentions)
-    assert amazon["volume"].sum() == mentions.loc[mentions["actor"] == "Amazon", "count"].sum()
-    assert amazon["volume"].sum() < everyone
-    assert set(events["actor"]) | set(events["target"].dropna()) >= {"Amazon"}
-    assert all((events["actor"] == "Amazon") | (events["target"] == "Amazon"))
-    assert _metric(at, "Events") == str(len(events))
+def test_app_amazon_filter_changes_kpis_and_timeline_to_amazons(make_app, chart_frames, mentions):
+    at = _run(make_app())
+    index_all = _metric(at, "Index now")
+    at.multiselect(key="actor").set_value(["Amazon"])
+    _run(at)
+    volume = _frame_with(_chart(chart_frames, at, "Attention"), "volume")
+    assert volume["volume"].sum() == mentions.loc[mentions["actor"] == "Amazon", "count"].sum()
+    events = _frame_with(_chart(chart_frames, at, "Events"), "headline")
+    assert len(events) == 2 and set(events["actor"]) == {"Amazon"}
+    assert any("email" in h.lower() for h in events["headline"])
+    peak = _metric(at, "Peak index")
+    assert peak != "73" or _metric(at, "Index now") != index_all
     assert at.query_params["actor"] in ("Amazon", ["Amazon"])
+    # the claim and its retraction are linked on the events panel
+    link = _frame_with(_chart(chart_frames, at, "Events"), "reach_ratio")
+    assert len(link) == 1 and 0 < link["reach_ratio"].iloc[0] < 10
 
 
 def test_app_link_restores_the_view(make_app, chart_frames):
-    at = make_app({"ds": "tiktok-2020", "actor": ["Amazon", "Wells Fargo"], "from": "2020-07-01", "to": "2020-07-31"}).run()
-    assert not at.exception
+    at = _run(make_app({"ds": "tiktok-2020", "actor": ["Amazon", "Wells Fargo"], "from": "2020-07-01", "to": "2020-07-31", "p.crisis": "80"}))
     assert at.multiselect(key="actor").value == ["Amazon", "Wells Fargo"]
     assert tuple(at.date_input(key="dates").value) == (pd.Timestamp("2020-07-01").date(), pd.Timestamp("2020-07-31").date())
-    volume = _timeline(chart_frames, at, "Attention")
-    assert volume["date"].min() == pd.Timestamp("2020-07-01")
-    assert volume["date"].max() == pd.Timestamp("2020-07-31")
+    assert at.number_input(key="p_crisis").value == 80
+    escalation = _frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")
+    assert escalation["date"].min() == pd.Timestamp("2020-07-01")
+    assert escalation["date"].max() == pd.Timestamp("2020-07-31")
+    assert at.query_params["p.crisis"] in ("80", ["80"])
 
 
 def test_app_link_with_unknown_values_says_what_it_ignored(make_app):
-    at = make_app({"actor": ["Nobody Atall"], "from": "2020-13-45", "bucket": "fortnight"}).run()
-    assert not at.exception
+    at = _run(make_app({"actor": ["Nobody Atall"], "from": "2020-13-45", "bucket": "fortnight", "p.bogus": "1"}))
     text = " ".join(w.value for w in at.sidebar.warning)
-    assert "Nobody Atall" in text and "from" in text and "fortnight" in text
+    for word in ("Nobody Atall", "from", "fortnight", "bogus"):
+        assert word in text
     assert at.multiselect(key="actor").value == []
 
 
-def test_app_covid_dataset_is_volume_only_and_real(make_app, chart_frames):
-    at = make_app({"ds": "covid-2020"}).run()
+def test_app_model_settings_change_the_stages(make_app, chart_frames):
+    at = _run(make_app())
+    assert "crisis" in set(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")["stage"])
+    at.number_input(key="p_crisis").set_value(95.0)
+    _run(at)
+    assert "crisis" not in set(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")["stage"])
+    assert at.query_params["p.crisis"] in ("95", ["95"])
+
+
+def test_app_impossible_model_settings_fall_back_and_say_so(make_app):
+    at = make_app({"p.simmering": "60", "p.boiling": "40"}).run()
     assert not at.exception
+    assert any("cannot be used" in e.value for e in at.error)
+
+
+def test_app_covid_dataset_is_real_and_volume_only(make_app, chart_frames):
+    at = _run(make_app({"ds": "covid-2020"}))
     assert not any("SIMULATED" in w.value for w in at.warning)
     titles = [c["spec"].get("title", {}).get("text", "") for c in chart_frames(at)]
-    assert any(t.startswith("Attention") for t in titles)
-    assert not any(t.startswith("Tone") for t in titles)  # no tone in this data: no empty panel
+    assert any(t.startswith("Escalation") for t in titles) and any(t.startswith("Attention") for t in titles)
+    assert not any(t.startswith("Tone:") for t in titles)  # no tone in this data: no empty panel
 
 
 def test_app_data_quality_panel_reports_the_counts(make_app):
-    at = make_app().run()
+    at = _run(make_app())
     text = " ".join(m.value for m in at.markdown)
-    assert "45** rows read: **45** loaded, **0** rejected" in text
+    assert "**45** rows read: **45** loaded, **0** rejected" in text
 
 
-def test_app_shows_rejections_of_files_given_at_launch(make_app, tmp_path, monkeypatch, chart_frames):
+def test_app_shows_rejections_of_files_given_at_launch(make_app, tmp_path, monkeypatch):
     events = tmp_path / "events.csv"
     events.write_text(
         "date,actor,headline,severity\n"
@@ -94,20 +142,92 @@ def test_app_shows_rejections_of_files_given_at_launch(make_app, tmp_path, monke
         "2024-03-03,Beta,Partnership,5\n"
     )
     monkeypatch.setattr(sys, "argv", ["app.py", "--events", str(events)])
-    at = make_app().run()
-    assert not at.exception
+    at = _run(make_app())
     assert at.selectbox(key="ds").value == "files"
-    frames = [df for df in at.dataframe]
-    rejections = frames[0].value
+    rejections = next(df.value for df in at.dataframe if "reason code" in df.value.columns)
     assert rejections.iloc[0]["row"] == 2
     assert rejections.iloc[0]["column"] == "severity"
     assert rejections.iloc[0]["reason code"] == "type-error"
-    assert _metric(at, "Events") == "2"
 
 
-@pytest.mark.parametrize("bucket", ["day", "hour"])
-def test_app_bucket_choice_reaches_the_chart(make_app, chart_frames, bucket):
-    at = make_app({"from": "2020-07-09", "to": "2020-07-11", "bucket": bucket}).run()
-    assert not at.exception
-    volume = _timeline(chart_frames, at, "Attention")
-    assert len(volume) == (3 if bucket == "day" else 72)
+@pytest.mark.parametrize("bucket, buckets", [("day", 3), ("hour", 72)])
+def test_app_bucket_choice_reaches_the_chart(make_app, chart_frames, bucket, buckets):
+    at = _run(make_app({"from": "2020-07-09", "to": "2020-07-11", "bucket": bucket}))
+    volume = _frame_with(_chart(chart_frames, at, "Attention"), "volume")
+    assert len(volume) == buckets
+
+
+def test_app_actors_view_has_share_of_voice_tone_matrix_and_leaderboard(make_app, chart_frames):
+    at = _run(make_app({"to": "2020-08-08"}))
+    sov = _frame_with(_chart(chart_frames, at, "Share of voice"), "actor", "volume")
+    assert "TikTok" in set(sov["actor"]) and "others" in set(sov["actor"])
+    tone = _frame_with(_chart(chart_frames, at, "Tone by actor"), "actor", "tone")
+    assert tone["tone"].between(-1, 1).all()
+    matrix = _frame_with(_chart(chart_frames, at, "Who acts on whom"), "actor", "target", "events")
+    assert (matrix[(matrix["actor"] == "Amazon") & (matrix["target"] == "TikTok")]["events"] == 2).all()
+    board = _frame_with(_chart(chart_frames, at, "Escalating fastest"), "actor", "change")
+    assert board["change"].iloc[0] == board["change"].max()
+    assert _metric(at, "Escalating fastest") == board["actor"].iloc[0]
+    at.toggle(key="sov_normalise").set_value(True)
+    _run(at)
+    assert _chart(chart_frames, at, "Share of voice")["spec"]["encoding"]["y"]["stack"] == "normalize"
+
+
+def test_app_events_view_searches_and_lists_the_retraction_pair(make_app):
+    at = _run(make_app())
+    table = next(df.value for df in at.dataframe if "headline" in df.value.columns)
+    assert len(table) == 45
+    at.text_input(key="event_search").set_value("amazon")
+    _run(at)
+    table = next(df.value for df in at.dataframe if "headline" in df.value.columns)
+    assert len(table) == 2
+    pairs = next(df.value for df in at.dataframe if "reach_ratio" in df.value.columns)
+    assert pairs["actor"].tolist() == ["Amazon"]
+    assert any("the retraction reached" in c.value for c in at.caption)
+
+
+def test_app_why_view_explains_the_chosen_day(make_app, chart_frames):
+    at = _run(make_app())
+    at.select_slider(key="why_day").set_value(pd.Timestamp("2020-08-06").date())
+    _run(at)
+    components = _frame_with(_chart(chart_frames, at, "Why"), "component", "points")
+    assert set(components["component"]) == {"attention", "tone", "severity", "breadth"}
+    assert "Thursday 06 August 2020" in _page_text(at)
+    assert "Crisis: attention 4.4×" in _page_text(at)
+
+
+def test_app_compare_aligns_two_actors_on_boiling(make_app, chart_frames):
+    at = _run(make_app())
+    at.selectbox(key="cmp_a").set_value("Donald Trump")
+    at.selectbox(key="cmp_b").set_value("TikTok")
+    _run(at)
+    aligned = _frame_with(_chart(chart_frames, at, "Aligned"), "series", "offset", "index")
+    assert set(aligned["series"]) == {"Donald Trump", "TikTok"}
+    for name, part in aligned.groupby("series"):
+        assert (part["offset"] == 0).sum() == 1
+
+
+def test_app_clicking_an_event_shows_its_details_and_that_days_explanation(make_app):
+    at = _run(make_app())
+    at.session_state["event_pick"] = {"selection": {"event": [{"id": "tt-2020-08-06-eo-13942"}]}}
+    _run(at)
+    text = _page_text(at)
+    assert "Thu 06 Aug 2020" in text and "executive order 13942" in text.lower()
+    assert "Crisis: attention 4.4×" in text
+
+
+def test_app_meeting_mode_steps_through_key_moments(make_app, chart_frames):
+    at = _run(make_app({"mode": "present"}))
+    assert not at.sidebar.selectbox  # no sidebar controls in meeting mode
+    first = [m.value for m in at.markdown if m.value.startswith("### Moment")][0]
+    assert first.startswith("### Moment 1 of")
+    at.button(key="next").click()
+    _run(at)
+    second = [m.value for m in at.markdown if m.value.startswith("### Moment")][0]
+    assert second.startswith("### Moment 2 of") and second != first
+    assert at.query_params["mode"] in ("present", ["present"]) and at.query_params["step"] in ("1", ["1"])
+    escalation = _chart(chart_frames, at, "Escalation")
+    assert any("date" in f.columns and len(f) == 1 for f in escalation["data"])  # the highlighted moment
+    at.button(key="leave").click()
+    _run(at)
+    assert at.sidebar.selectbox(key="ds").value == "tiktok-2020"

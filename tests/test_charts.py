@@ -73,49 +73,124 @@ def test_tone_chart_drops_buckets_without_tone_and_fixes_the_scale(series):
 def test_events_chart_carries_hostile_text_as_data_only(events):
     spec = _roundtrip(charts.events_chart(events))
     enc = spec["encoding"]
-    assert enc["y"]["field"] == "severity" and enc["y"]["scale"]["domain"] == [-10, 10]
+    assert enc["y"]["field"] == "y" and enc["y"]["scale"]["domain"] == [-10, 10]
     assert [t["field"] for t in enc["tooltip"]] == ["date", "actor", "target", "event_type", "severity", "headline"]
     text = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
     assert "onerror" not in text and "field.with" not in text  # only in the data, never in the spec
     data = spec["datasets"][spec["data"]["name"]]
     assert data[1]["actor"] == "<img src=x onerror=alert(1)>"
-    assert data[1]["severity"] == 0.0 and data[1]["target"] == "—"
+    assert data[1]["severity"] is None and data[1]["y"] == 0.0 and data[1]["target"] == "—"
 
 
-def test_timeline_panels_share_one_date_domain(series, events):
-    panels = charts.timeline_panels(series, events, "sub")
-    assert len(panels) == 3
-    domains = []
+@pytest.fixture
+def analysis():
+    from dashboard.analysis import analyse
+    from dashboard.engine import Engine, Selection
+    from dashboard.loading import load_bytes
+
+    ev = load_bytes(
+        b"id,date,actor,target,event_type,severity,headline,retracts\n"
+        b"a,2024-05-01T09:00:00Z,Acme,Regulator,statement,-2,Acme denies it,\n"
+        b"b,2024-05-02T09:00:00Z,Acme,Regulator,retraction,2,Acme takes it back,a\n"
+        b"c,2024-05-03,Regulator,Acme,policy,-8,A ban,\n",
+        "events",
+    ).table
+    rows = "".join(f"2024-04-{d:02d},Acme,-0.1,{100 + d}\n" for d in range(1, 31))
+    me = load_bytes(("date,actor,tone,count\n" + rows + "2024-05-01,Acme,-0.6,900\n2024-05-02,Acme,-0.4,600\n").encode(), "mentions").table
+    return analyse(Engine(events=ev, mentions=me), Selection())
+
+
+def test_timeline_layers_share_one_date_domain(analysis):
+    panels = charts.timeline_layers(analysis, "sub")
+    assert [p.usermeta["panel"] for p in panels] == ["escalation", "volume", "tone", "events"]
+    domains = set()
     for p in panels:
         spec = _roundtrip(p)
-        unit = spec["layer"][1] if "layer" in spec else spec
-        domains.append(unit["encoding"]["x"]["scale"]["domain"])
-        assert unit["encoding"]["x"]["type"] == "temporal"
-        assert unit["encoding"]["y"]["axis"]["minExtent"] == charts.Y_AXIS_EXTENT
-    assert domains[0] == domains[1] == domains[2] == ["2024-05-01T00:00:00", "2024-05-05T00:00:00"]
+        for unit in spec.get("layer", [spec]):
+            x = unit.get("encoding", {}).get("x")
+            if x and x.get("type") == "temporal":
+                domains.add(tuple(x["scale"]["domain"]))
+    assert domains == {("2024-04-01T00:00:00", "2024-05-04T00:00:00")}
 
 
-def test_timeline_panels_leave_out_what_the_data_lack(series):
-    volume_only = series.assign(tone=float("nan"))
-    panels = charts.timeline_panels(volume_only, pd.DataFrame(columns=["date", "actor", "target", "event_type", "severity", "headline"]))
-    assert len(panels) == 1
-    assert _roundtrip(panels[0])["mark"]["type"] == "bar"
+def test_escalation_chart_has_bands_index_thresholds_and_labels(analysis):
+    spec = _roundtrip(charts.timeline_layers(analysis)[0])
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert marks[:4] == ["rect", "rule", "line", "point"]
+    assert "text" in marks  # the most conflictual events are labelled
+    bands = spec["datasets"][spec["layer"][0]["data"]["name"]]
+    assert {b["stage"] for b in bands} <= {"slow boil", "simmering", "boiling", "crisis"}
+    color = spec["layer"][0]["encoding"]["color"]
+    assert color["scale"]["domain"] == ["slow boil", "simmering", "boiling", "crisis"]
+    thresholds = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    assert [t["y"] for t in thresholds] == [30.0, 45.0, 65.0]
 
 
-def test_timeline_chart_for_export_has_a_fixed_width(series, events):
-    spec = _roundtrip(charts.timeline_chart(series, events, width=800))
-    assert len(spec["vconcat"]) == 3
+def test_events_panel_links_a_claim_to_its_retraction(analysis):
+    spec = _roundtrip(charts.timeline_layers(analysis)[-1])
+    link = spec["datasets"][spec["layer"][0]["data"]["name"]]
+    assert len(link) == 1 and link[0]["actor"] == "Acme"
+    assert spec["layer"][0]["mark"]["type"] == "rule"
+
+
+def test_timeline_layers_leave_out_what_the_data_lack():
+    from dashboard.analysis import analyse
+    from dashboard.engine import Engine, Selection
+    from dashboard.loading import load_bytes
+
+    me = load_bytes(b"date,actor,count\n2024-01-01,A,3\n2024-01-02,A,9\n", "mentions").table
+    panels = charts.timeline_layers(analyse(Engine(mentions=me), Selection()))
+    assert [p.usermeta["panel"] for p in panels] == ["escalation", "volume"]
+
+
+def test_timeline_export_chart_has_a_fixed_width(analysis):
+    spec = _roundtrip(charts.timeline_export_chart(analysis, width=800))
+    assert len(spec["vconcat"]) == 4
     assert spec["resolve"]["scale"]["x"] == "shared"
-    widths = [(p["width"] if "width" in p else p.get("layer", [{}])[0].get("width", p.get("width"))) for p in spec["vconcat"]]
-    assert all(w == 800 for w in widths)
+    assert all(p.get("width", 800) == 800 for p in spec["vconcat"])
+    assert "usermeta" not in json.dumps(spec["vconcat"])
 
 
-def test_outer_height_leaves_room_for_title_axis_and_legend(series, events):
-    volume, tone, ev = charts.timeline_panels(series, events)
-    assert charts.outer_height(volume) == charts.PANEL_HEIGHT["volume"] + 80
-    assert charts.outer_height(ev) == charts.PANEL_HEIGHT["events"] + 130
+def test_outer_height_leaves_room_for_title_axis_and_legend(analysis):
+    escalation, volume, tone, events = charts.timeline_layers(analysis)
+    assert charts.outer_height(volume) == charts.PANEL_HEIGHT["volume"] + charts.PANEL_CHROME["volume"]
+    assert charts.outer_height(events) == charts.PANEL_HEIGHT["events"] + charts.PANEL_CHROME["events"]
+
+
+@pytest.mark.parametrize(
+    "days, labels, expected",
+    [
+        ([0, 1, 2], ["a" * 10] * 3, [0, 1, 2]),  # too close: stacked
+        ([0, 40, 80], ["a" * 10] * 3, [0, 0, 0]),  # far apart: one line
+        ([0, 1, 2, 3], ["a" * 10] * 4, [0, 1, 2, -1]),  # no room left: not drawn
+    ],
+)
+def test_label_rows_never_overlap(days, labels, expected):
+    dates = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"))
+    assert charts.label_rows(dates, pd.Series(labels), domain_days=100, width_px=720) == expected
+
+
+def test_stage_runs_merge_consecutive_buckets():
+    table = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=5), "stage": ["slow boil", "slow boil", "crisis", "crisis", "boiling"]})
+    runs = charts.stage_runs(table)
+    assert runs["stage"].tolist() == ["slow boil", "crisis", "boiling"]
+    assert runs["end"].iloc[-1] == pd.Timestamp("2024-01-06")
 
 
 def test_every_builder_returns_an_altair_chart(series, events):
     for chart in [charts.volume_chart(series), charts.tone_chart(series), charts.events_chart(events)]:
         assert isinstance(chart, (alt.Chart, alt.LayerChart))
+
+
+def test_palette_has_one_colour_per_stage_getting_darker():
+    from dashboard.contract import STAGES
+    from dashboard.palette import STAGE_COLORS
+
+    assert tuple(STAGE_COLORS) == STAGES
+
+    def lightness(hex_colour: str) -> float:
+        r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    values = [lightness(STAGE_COLORS[s]) for s in STAGES]
+    assert values == sorted(values, reverse=True)  # order survives colour blindness and greyscale

@@ -94,3 +94,57 @@ def test_cli_is_installed_as_a_console_script():
     assert out.returncode == 0
     for command in ("run", "validate", "convert"):
         assert command in out.stdout
+
+
+def test_cli_report_writes_a_self_contained_html_file(tmp_path):
+    out = tmp_path / "report.html"
+    result = _cli("report", "--actor", "Amazon", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") or html.lower().startswith("<!doctype html>")
+    assert "SIMULATED" in html and "Amazon" in html
+    assert "http://" not in html and "https://" not in html
+
+
+def test_cli_score_writes_every_column_and_one_row_per_bucket(tmp_path):
+    out = tmp_path / "scored.csv"
+    result = _cli("score", "--from", "2020-07-01", "--to", "2020-07-31", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out)
+    for column in ("date", "volume", "baseline", "tone", "negative_share", "severity", "breadth", "index", "stage",
+                   "direction", "alerts", "change_point", "c_attention", "c_tone", "c_severity", "c_breadth"):
+        assert column in frame.columns
+    assert len(frame) == 31 and frame["date"].iloc[0] == "2020-07-01T00:00:00Z"
+
+
+def test_cli_score_json_to_stdout(tmp_path):
+    import json
+
+    result = _cli("score", "--actor", "Amazon", "--from", "2020-07-10", "--to", "2020-07-10", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 1 and rows[0]["volume"] > 0 and rows[0]["stage"] in ("slow boil", "simmering", "boiling", "crisis")
+
+
+@pytest.mark.parametrize("min_stage, code", [("crisis", 3), ("boiling", 3), ("slow-boil", 3)])
+def test_cli_alert_exits_3_at_or_above_the_stage(min_stage, code):
+    result = _cli("alert", "--to", "2020-08-07", "--min-stage", min_stage)
+    assert result.returncode == code, result.stderr
+    assert "Crisis:" in result.stdout
+
+
+def test_cli_alert_exits_0_below_the_stage():
+    result = _cli("alert", "--to", "2020-06-20", "--min-stage", "simmering")
+    assert result.returncode == 0, result.stderr
+    assert "Slow boil:" in result.stdout
+
+
+def test_cli_score_rejects_a_bad_param():
+    assert main(["score", "--param", "crisis=lots"]) == 2
+    assert main(["score", "--param", "nonsense=1"]) == 2
+
+
+def test_cli_score_and_alert_do_not_import_streamlit():
+    code = "import sys; from dashboard.cli import main; main(['score', '--to', '2020-06-05', '--out', '/dev/null']); print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().endswith("False"), out.stderr

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.analysis import Analysis, actor_leaderboard, analyse
 from dashboard.dataset import Dataset, build_dataset, content_digest
+from dashboard.engine import Selection
+from dashboard.escalation import ModelParams
 
 
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
@@ -27,7 +30,9 @@ def cached_dataset(events_digest: str, mentions_digest: str, _events, _mentions)
     Only the digests are the key: two sessions with different uploads get different
     datasets, and the same content is loaded once however many sessions ask at once.
     """
-    return build_dataset(_events, _mentions)
+    dataset = build_dataset(_events, _mentions)
+    dataset.key = f"{events_digest}:{mentions_digest}"
+    return dataset
 
 
 def dataset_from_paths(events: Path | None, mentions: Path | None) -> Dataset:
@@ -46,3 +51,13 @@ def dataset_from_bytes(events: bytes | None, mentions: bytes | None) -> Dataset:
         events,
         mentions,
     )
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def cached_analysis(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset) -> Analysis:
+    return analyse(_dataset.engine, sel, params)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def cached_leaderboard(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset):
+    return actor_leaderboard(_dataset.engine, sel, params)

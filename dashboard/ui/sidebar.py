@@ -1,0 +1,119 @@
+"""The sidebar: dataset, filters, the model's Advanced settings, the link to this view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.dataset import Dataset
+from dashboard.engine import BUCKETS, Selection
+from dashboard.textsafe import escape_markdown
+from dashboard.ui.state import PARAM_DEFAULTS, apply_url_filters
+
+WEIGHTS = ("weight_attention", "weight_tone", "weight_severity", "weight_breadth")
+
+
+def _compact(n: int) -> str:
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= size:
+            return f"{n / size:.1f}".rstrip("0").rstrip(".") + suffix
+    return str(int(n))
+
+
+def actor_label(counts: pd.DataFrame):
+    table = counts.set_index("actor")
+
+    def label(actor: str) -> str:
+        if actor not in table.index:
+            return actor
+        row = table.loc[actor]
+        parts = []
+        if row["events"]:
+            parts.append(f"{row['events']:,} ev")
+        if row["mentions"]:
+            parts.append(f"{_compact(row['mentions'])} mentions")
+        return f"{actor} · {' · '.join(parts)}" if parts else actor
+
+    return label
+
+
+def date_range(picked, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
+    """A date_input range may be half-picked (one date) while the user is choosing."""
+    if isinstance(picked, (tuple, list)):
+        if len(picked) == 2:
+            return picked[0], picked[1]
+        if len(picked) == 1:
+            return picked[0], hi
+        return lo, hi
+    if isinstance(picked, dt.date):
+        return picked, picked
+    return lo, hi
+
+
+def render_filters(dataset: Dataset) -> Selection:
+    """Actors, targets, dates, event types and bucket; returns the selection they make."""
+    engine = dataset.engine
+    counts = engine.actor_counts()
+    bounds = engine.date_bounds()
+    targets = engine.targets()
+    types = engine.event_types()
+    apply_url_filters(dataset, counts["actor"].tolist(), targets, types)
+    for problem in st.session_state.pop("_url_problems", []):
+        st.warning(f"From the link: {escape_markdown(problem)}")
+    actors = st.multiselect(
+        "Actors",
+        counts["actor"].tolist(),
+        format_func=actor_label(counts),
+        key="actor",
+        placeholder="All actors",
+        help="An event matches when the actor acted or was its target; a mention when it is about the actor.",
+    )
+    start = end = None
+    if bounds is not None:
+        lo, hi = bounds
+        if "dates" not in st.session_state:
+            st.session_state["dates"] = (lo, hi)
+        picked = st.date_input("Dates (UTC)", min_value=lo, max_value=hi, key="dates", format="YYYY-MM-DD")
+        start, end = date_range(picked, lo, hi)
+    if "bucket" not in st.session_state:
+        st.session_state["bucket"] = "day"
+    bucket = st.segmented_control("Bucket", list(BUCKETS), key="bucket") or "day"
+    chosen_targets: list[str] = []
+    chosen_types: list[str] = []
+    if engine.has_events:
+        with st.expander("Event filters", expanded=bool(st.session_state.get("target") or st.session_state.get("type"))):
+            chosen_targets = st.multiselect("Targets", targets, key="target", placeholder="Any target",
+                                            help="Keep only events aimed at these targets.")
+            chosen_types = st.multiselect("Event types", types, key="type", placeholder="Every type")
+    return Selection(
+        actors=tuple(actors), targets=tuple(chosen_targets), start=start, end=end,
+        event_types=tuple(chosen_types), bucket=bucket,
+    )
+
+
+def render_advanced(error: str | None) -> None:
+    """The model's weights, thresholds and penalty; each change lands in the URL."""
+    with st.expander("Advanced: the escalation model", expanded=error is not None):
+        st.caption("Weights of the four components (renormalised over what the data have).")
+        for name in WEIGHTS:
+            st.slider(name.removeprefix("weight_").capitalize(), 0.0, 1.0, step=0.05, key=f"p_{name}",
+                      value=None if f"p_{name}" in st.session_state else PARAM_DEFAULTS[name])
+        st.caption("Stage thresholds on the 0–100 index (enter at; leave 10 below).")
+        cols = st.columns(3)
+        for col, name in zip(cols, ("simmering", "boiling", "crisis")):
+            col.number_input(name.capitalize(), 1.0, 100.0, step=5.0, key=f"p_{name}",
+                             value=None if f"p_{name}" in st.session_state else PARAM_DEFAULTS[name])
+        st.number_input("Attention gate (× baseline to enter a higher stage)", 0.0, 10.0, step=0.1,
+                        key="p_attention_gate",
+                        value=None if "p_attention_gate" in st.session_state else PARAM_DEFAULTS["attention_gate"])
+        st.number_input("Change-point penalty (× log n; higher finds fewer)", 0.5, 20.0, step=0.5,
+                        key="p_pelt_penalty",
+                        value=None if "p_pelt_penalty" in st.session_state else PARAM_DEFAULTS["pelt_penalty"])
+        if error:
+            st.error(f"These settings cannot be used ({escape_markdown(error)}); showing the defaults.")
+        if st.button("Reset the model to its defaults", key="reset_model"):
+            for name in PARAM_DEFAULTS:
+                st.session_state.pop(f"p_{name}", None)
+            st.rerun()

@@ -1,0 +1,97 @@
+"""The view lives in the URL: read it on a session's first run, write it after every run."""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.dataset import Dataset
+from dashboard.escalation import DEFAULT_PARAMS, ModelParams
+from dashboard.viewstate import ViewState, clamp_dates, from_query
+
+TUNABLE = (
+    "weight_attention", "weight_tone", "weight_severity", "weight_breadth",
+    "simmering", "boiling", "crisis", "attention_gate", "pelt_penalty",
+)
+PARAM_DEFAULTS = {name: getattr(DEFAULT_PARAMS, name) for name in TUNABLE}
+
+
+def current_query() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def read_url_once(datasets: list[str]) -> ViewState:
+    """On a session's first run, the link it was opened with sets the view."""
+    if "_url_view" not in st.session_state:
+        view = from_query(current_query(), datasets, PARAM_DEFAULTS)
+        st.session_state["_url_view"] = view
+        st.session_state["_url_pending"] = True
+        st.session_state["mode"] = view.mode
+        st.session_state["step"] = view.step
+        if view.dataset:
+            st.session_state["ds"] = view.dataset
+        for name, value in view.params:
+            st.session_state[f"p_{name}"] = value
+    return st.session_state["_url_view"]
+
+
+def apply_url_filters(dataset: Dataset, actors: list[str], targets: list[str], types: list[str]) -> None:
+    """Put the opening link's filters into the widgets, once, naming whatever was dropped."""
+    if not st.session_state.pop("_url_pending", False):
+        return
+    view: ViewState = st.session_state["_url_view"]
+    problems = list(view.problems)
+    for label, wanted, known, key in (
+        ("actor", view.actors, actors, "actor"),
+        ("target", view.targets, targets, "target"),
+        ("event type", view.event_types, types, "type"),
+    ):
+        unknown = [a for a in wanted if a not in set(known)]
+        if unknown:
+            problems.append(f"no {label} called " + ", ".join(repr(a[:40]) for a in unknown[:5]) + " in this dataset")
+        st.session_state[key] = [a for a in wanted if a in set(known)]
+    bounds = dataset.engine.date_bounds()
+    if bounds is not None and (view.start or view.end):
+        st.session_state["dates"] = clamp_dates(view.start, view.end, *bounds)
+    st.session_state["bucket"] = view.bucket
+    if problems:
+        st.session_state["_url_problems"] = problems
+
+
+def model_params() -> tuple[ModelParams, str | None]:
+    """The model parameters chosen in the Advanced section (defaults where untouched)."""
+    changes = {name: st.session_state[f"p_{name}"] for name in TUNABLE if f"p_{name}" in st.session_state}
+    try:
+        return dataclasses.replace(DEFAULT_PARAMS, **changes).validated(), None
+    except ValueError as exc:
+        return DEFAULT_PARAMS, str(exc)
+
+
+def changed_params(params: ModelParams) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((n, float(getattr(params, n))) for n in TUNABLE if getattr(params, n) != PARAM_DEFAULTS[n]))
+
+
+def canonical(view: ViewState, dataset: Dataset | None) -> ViewState:
+    """The view as a link says it: dates left out when they are the whole range."""
+    bounds = dataset.engine.date_bounds() if dataset is not None else None
+    if bounds is not None and (view.start, view.end) == bounds:
+        return dataclasses.replace(view, start=None, end=None)
+    return view
+
+
+def sync_url(view: ViewState, dataset: Dataset | None) -> None:
+    """Mirror the current view into the address bar (dates only when narrowed)."""
+    wanted = canonical(view, dataset).to_query()
+    if wanted != current_query():
+        st.query_params.from_dict(wanted)
+
+
+def share_link(view: ViewState, mode: str | None = None) -> str:
+    """The full link to this view, for the "Copy link" box."""
+    base = str(st.context.url or "").split("?")[0]
+    query = view.to_query()
+    if mode == "present":
+        query["mode"] = ["present"]
+    return base + ("?" + urlencode(query, doseq=True) if query else "")

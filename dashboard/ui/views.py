@@ -1,0 +1,314 @@
+"""The dashboard's views. Each render_* draws one part of the page from pure results."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard.analysis import Analysis, align_on_boiling
+from dashboard.contract import STAGES
+from dashboard.dataset import Dataset
+from dashboard.engine import MAX_BUCKETS, Selection
+from dashboard.escalation import ModelParams
+from dashboard.explain import describe_event
+from dashboard.textsafe import escape_markdown
+from dashboard.ui.cache import cached_analysis, cached_leaderboard
+
+log = logging.getLogger(__name__)
+
+
+def guarded(name: str, render: Callable, *args, **kwargs) -> None:
+    """Draw one view; if it fails, say so plainly and let the rest of the page go on."""
+    try:
+        render(*args, **kwargs)
+    except Exception:  # noqa: BLE001 — any failure of one view must not take the page down
+        log.exception("view %s failed", name)
+        st.error(f"The {name} view could not be drawn for this selection. The rest of the page still works.")
+
+
+def fit_bucket(dataset: Dataset, sel: Selection, quiet: bool = False) -> Selection:
+    """Step up from hours to days to weeks until the chart has at most MAX_BUCKETS points."""
+    while dataset.engine.bucket_count(sel) > MAX_BUCKETS and sel.bucket != "week":
+        coarser = {"hour": "day", "day": "week"}[sel.bucket]
+        if not quiet:
+            st.info(
+                f"{sel.bucket.capitalize()} buckets over this range would be more than {MAX_BUCKETS:,} points; "
+                f"showing {coarser}s. Narrow the dates to see {sel.bucket}s."
+            )
+        sel = replace(sel, bucket=coarser)
+    return sel
+
+
+def analysis_for(dataset: Dataset, sel: Selection, params: ModelParams) -> Analysis:
+    return cached_analysis(dataset.key, sel, params, dataset)
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+
+def kpi_values(analysis: Analysis) -> dict:
+    t = analysis.table
+    now = t.iloc[-1]
+    week = 7 if analysis.selection.bucket == "day" else (24 * 7 if analysis.selection.bucket == "hour" else 1)
+    before = t.iloc[-1 - week] if len(t) > week else None
+    peak = t.loc[t["index"].idxmax()]
+    levels = t["stage"].map(STAGES.index).to_numpy()
+    left = None
+    if levels[-1] > 0:
+        quiet = [i for i in range(len(levels)) if levels[i] == 0]
+        first_hot = (quiet[-1] + 1) if quiet else 0
+        left = t["date"].iloc[first_hot]
+    return {
+        "stage": now["stage"],
+        "index": float(now["index"]),
+        "delta": float(now["index"] - before["index"]) if before is not None else None,
+        "peak": float(peak["index"]),
+        "peak_date": peak["date"],
+        "left_slow_boil": left,
+        "as_of": now["date"],
+    }
+
+
+def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
+    k = kpi_values(analysis)
+    cols = st.columns([1.7, 0.8, 0.8, 0.9, 1.6])
+    with cols[0]:
+        st.markdown(f"Stage on {k['as_of']:%d %b %Y}: **{k['stage']}**, {analysis.table['direction'].iloc[-1]}")
+        st.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")
+    delta = f"{k['delta']:+.0f} in 7 {sel.bucket}s" if k["delta"] is not None else None
+    cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse")
+    cols[2].metric("Peak index", f"{k['peak']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
+    if k["left_slow_boil"] is not None:
+        since = (k["as_of"] - k["left_slow_boil"]).days
+        cols[3].metric("Days above slow boil", f"{since:,}", f"since {k['left_slow_boil']:%d %b}", delta_color="off", delta_arrow="off")
+    else:
+        cols[3].metric("Days above slow boil", "—", "still a slow boil", delta_color="off", delta_arrow="off")
+    board = cached_leaderboard(dataset.key, sel, params, dataset)
+    if len(board) and board["change"].iloc[0] > 0:
+        top = board.iloc[0]
+        cols[4].metric("Escalating fastest", str(top["actor"]), f"{top['change']:+.0f} in 7 {sel.bucket}s",
+                       delta_color="inverse")
+    else:
+        cols[4].metric("Escalating fastest", "—", "no actor rising", delta_color="off", delta_arrow="off")
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+
+def _overview_zoom() -> None:
+    """Brushing the overview strip sets the date range (and so the URL)."""
+    state = st.session_state.get("overview") or {}
+    zoom = (state.get("selection") or {}).get("zoom") or {}
+    values = zoom.get("date") or zoom.get("start")
+    if not values or len(values) != 2:
+        return
+    lo, hi = (pd.to_datetime(v, unit="ms") if isinstance(v, (int, float)) else pd.Timestamp(v) for v in values)
+    st.session_state["dates"] = (min(lo, hi).date(), max(lo, hi).date())
+
+
+def render_timeline(dataset: Dataset, analysis: Analysis, full: Analysis, simulated: str) -> None:
+    subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if simulated else ""
+    st.altair_chart(
+        charts.overview_chart(full.table), width="stretch", height=100, key="overview",
+        on_select=_overview_zoom, selection_mode="zoom",
+    )
+    picked = st.session_state.get("event_pick") or {}
+    picked_ids = [p.get("id") for p in ((picked.get("selection") or {}).get("event") or []) if isinstance(p, dict)]
+    highlight = None
+    chosen = analysis.events[analysis.events["id"].isin(picked_ids)] if picked_ids and len(analysis.events) else None
+    if chosen is not None and len(chosen):
+        highlight = chosen["date"].iloc[0]
+    panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True)
+    for i, panel in enumerate(panels):
+        last = i == len(panels) - 1 and len(analysis.events)
+        st.altair_chart(
+            panel, width="stretch", height=charts.outer_height(panel), key="event_pick" if last else f"timeline-{i}",
+            on_select="rerun" if last else "ignore", selection_mode="event" if last else None,
+        )
+    st.caption("Click an event marker for its details and that day's explanation; double-click to clear.")
+    if chosen is not None and len(chosen):
+        event = chosen.iloc[0]
+        with st.container(border=True):
+            st.markdown(f"**{event['date']:%a %d %b %Y %H:%M} UTC** — {escape_markdown(describe_event(event))}")
+            if isinstance(event.get("source"), str):
+                st.caption(f"Reported by {escape_markdown(event['source'])}")
+            st.markdown(escape_markdown(analysis.explain_date(event["date"])))
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
+    engine = dataset.engine
+    by_actor = engine.volume_by_actor(sel)
+    if len(by_actor):
+        normalise = st.toggle("Show shares (normalised)", key="sov_normalise")
+        st.altair_chart(charts.share_of_voice_chart(by_actor, normalise), width="stretch", key="sov")
+    else:
+        st.info("No mentions in this selection, so there is no share of voice to show.")
+    left, right = st.columns(2)
+    with left:
+        if len(by_actor) and by_actor["tone"].notna().any():
+            st.altair_chart(charts.tone_by_actor_chart(by_actor), width="stretch", key="tone_by_actor")
+        else:
+            st.info("These mentions carry no tone.")
+    with right:
+        board = cached_leaderboard(dataset.key, sel, params, dataset)
+        if len(board):
+            st.altair_chart(charts.leaderboard_chart(board), width="stretch", key="leaderboard")
+        else:
+            st.info("Too few buckets to compare each actor's last 7.")
+    matrix = engine.matrix(sel)
+    if len(matrix):
+        st.altair_chart(charts.matrix_chart(matrix), width="stretch", key="matrix")
+    else:
+        st.info("No event in this selection names a target, so there is no who-acts-on-whom matrix.")
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def render_events(analysis: Analysis) -> None:
+    events = analysis.events
+    if not len(events):
+        st.info("No events in this selection.")
+        return
+    query = st.text_input("Search events", key="event_search", placeholder="actor, target or words of the headline")
+    shown = events
+    if query.strip():
+        needle = query.strip().lower()
+        hay = (events["actor"].fillna("") + " " + events["target"].fillna("") + " " + events["headline"].fillna("")).str.lower()
+        shown = events[hay.str.contains(needle, regex=False)]
+    st.caption(f"{len(shown):,} of {len(events):,} events. Click a column header to sort.")
+    st.dataframe(
+        shown[["date", "actor", "target", "event_type", "severity", "headline", "source", "url", "id", "retracts"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "date": st.column_config.DatetimeColumn("date (UTC)", format="YYYY-MM-DD HH:mm"),
+            "severity": st.column_config.NumberColumn("severity", format="%+.1f"),
+            "url": st.column_config.TextColumn("url"),  # shown as text, never as a live link
+        },
+    )
+    st.subheader("Claims and their retractions")
+    if not len(analysis.pairs):
+        st.caption("No event in this selection retracts another.")
+        return
+    pairs = analysis.pairs.copy()
+    st.dataframe(
+        pairs[["actor", "claim_date", "claim_headline", "retraction_date", "retraction_headline", "lag_hours",
+               "claim_coverage", "retraction_coverage", "reach_ratio", "tone_before", "tone_after_claim", "tone_after_retraction"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "claim_date": st.column_config.DatetimeColumn("claim", format="YYYY-MM-DD HH:mm"),
+            "retraction_date": st.column_config.DatetimeColumn("retraction", format="YYYY-MM-DD HH:mm"),
+            "lag_hours": st.column_config.NumberColumn("lag (h)", format="%.1f"),
+            "claim_coverage": st.column_config.NumberColumn("mentions after claim", format="%.0f"),
+            "retraction_coverage": st.column_config.NumberColumn("mentions after retraction", format="%.0f"),
+            "reach_ratio": st.column_config.NumberColumn("reach ratio", format="%.2f",
+                                                         help="retraction coverage / claim coverage, 48 h after each"),
+        },
+    )
+    for _, p in pairs.iterrows():
+        if not math.isnan(p["reach_ratio"]):
+            st.caption(
+                f"{escape_markdown(p['actor'])}: the retraction reached {p['reach_ratio']:.0%} of the claim's coverage "
+                f"({p['retraction_coverage']:,.0f} vs {p['claim_coverage']:,.0f} mentions in the 48 hours after each)."
+            )
+
+
+# --- why --------------------------------------------------------------------------------------
+
+
+def render_why(analysis: Analysis) -> None:
+    table = analysis.table
+    dates = table["date"].dt.date.tolist()
+    default = st.session_state.get("why_day")
+    if default not in dates:
+        default = dates[int(table["index"].to_numpy().argmax())]
+        st.session_state["why_day"] = default
+    day = st.select_slider("Day to explain", options=dates, key="why_day",
+                           format_func=lambda d: d.strftime("%d %b %Y"))
+    st.altair_chart(charts.components_chart(table, analysis.params, pd.Timestamp(day)), width="stretch", key="components")
+    with st.container(border=True):
+        st.markdown(f"**{day:%A %d %B %Y}**")
+        st.markdown(escape_markdown(analysis.explain_date(pd.Timestamp(day))))
+    alerts = analysis.alerts
+    if len(alerts):
+        today = alerts[alerts["date"].dt.date == day]
+        for _, a in today.iterrows():
+            st.warning(escape_markdown(a["reason"]))
+    with st.expander("All alerts in this selection"):
+        if len(alerts):
+            st.dataframe(alerts, hide_index=True, width="stretch",
+                         column_config={"date": st.column_config.DatetimeColumn("date", format="YYYY-MM-DD HH:mm")})
+        else:
+            st.caption("None.")
+
+
+# --- compare ----------------------------------------------------------------------------------
+
+
+def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datasets: dict[str, Callable[[], tuple]]) -> None:
+    mode = st.radio("Compare", ["two actors", "two datasets"], horizontal=True, key="cmp_mode")
+    frames, notes = [], []
+    if mode == "two actors":
+        actors = dataset.engine.top_actors(replace(sel, actors=()), 30)
+        if len(actors) < 2:
+            st.info("This dataset has fewer than two actors.")
+            return
+        cols = st.columns(2)
+        a = cols[0].selectbox("First actor", actors, index=0, key="cmp_a")
+        b = cols[1].selectbox("Second actor", actors, index=1, key="cmp_b")
+        for actor in dict.fromkeys([a, b]):
+            an = analysis_for(dataset, replace(sel, actors=(actor,)), params)
+            frame, note = align_on_boiling(an.table, actor)
+            frames.append(frame)
+            notes.append(note)
+    else:
+        keys = list(datasets)
+        cols = st.columns(2)
+        a = cols[0].selectbox("First dataset", keys, index=0, key="cmp_ds_a", format_func=lambda k: datasets[k]()[1])
+        b = cols[1].selectbox("Second dataset", keys, index=min(1, len(keys) - 1), key="cmp_ds_b", format_func=lambda k: datasets[k]()[1])
+        for key in dict.fromkeys([a, b]):
+            other, label = datasets[key]()
+            an = analysis_for(other, Selection(bucket=sel.bucket), params)
+            frame, note = align_on_boiling(an.table, label)
+            frames.append(frame)
+            notes.append(note)
+    aligned = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not len(aligned):
+        st.info("Nothing to compare in this selection.")
+        return
+    st.altair_chart(charts.compare_chart(aligned, sel.bucket), width="stretch", key="compare")
+    for note in notes:
+        st.caption(escape_markdown(note))
+
+
+# --- data quality -----------------------------------------------------------------------------
+
+
+def render_data_quality(dataset: Dataset) -> None:
+    with st.expander("Data quality — every row accounted for", expanded=False):
+        for kind, report in dataset.reports.items():
+            st.subheader(kind.capitalize())
+            if report.error is not None:
+                st.error(f"The {kind} file could not be read: {escape_markdown(report.error.message)}")
+                continue
+            st.markdown(
+                f"{escape_markdown(report.file_format)}{', ' + report.encoding if report.encoding else ''} — "
+                f"**{report.rows_read:,}** rows read: **{report.loaded:,}** loaded, "
+                f"**{report.rejected:,}** rejected."
+            )
+            for note in report.notes:
+                st.caption(escape_markdown(note))
+            if report.rejections:
+                st.dataframe(report.rejections_frame(), hide_index=True, width="stretch")
+            if report.unlisted_rejections:
+                st.caption(f"…and {report.unlisted_rejections:,} more rejections not listed.")
+
