@@ -179,7 +179,13 @@ def key_moments(analysis: Analysis, limit: int = 8) -> pd.DataFrame:
     candidates: list[tuple[int, pd.Timestamp, str, str, str | None]] = []
     for _, a in analysis.alerts.iterrows() if len(analysis.alerts) else []:
         if a["kind"].startswith("stage"):
-            candidates.append((0, a["date"], "stage", a["reason"], None))
+            stage = a["kind"].removeprefix("stage: ")
+            title, event_id = f"The story enters {stage}", None
+            worst = _worst_event_in(analysis, a["date"])
+            if worst is not None:
+                title += f" — {worst['actor']}: {worst['headline']}"
+                event_id = worst["id"]
+            candidates.append((0, a["date"], "stage", title, event_id))
     for _, c in analysis.change_points.iterrows() if len(analysis.change_points) else []:
         title = f"Change point in {c['signal']}"
         if isinstance(c["event_actor"], str):
@@ -207,6 +213,16 @@ def key_moments(analysis: Analysis, limit: int = 8) -> pd.DataFrame:
             "stage": table["stage"].iloc[pos],
         })
     return pd.DataFrame(rows)
+
+
+def _worst_event_in(analysis: Analysis, bucket: pd.Timestamp):
+    """The most conflictual event of the bucket starting at `bucket`, or None."""
+    span = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}[analysis.selection.bucket]
+    ev = analysis.events
+    if not len(ev):
+        return None
+    inside = ev[(ev["date"] >= bucket) & (ev["date"] < bucket + span)].dropna(subset=["severity"])
+    return inside.nsmallest(1, "severity").iloc[0] if len(inside) else None
 
 
 def _bucket_of(table: pd.DataFrame, when: pd.Timestamp):

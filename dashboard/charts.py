@@ -15,7 +15,7 @@ from dashboard.escalation import COMPONENTS, ModelParams
 from dashboard.palette import COMPONENT_COLORS, INK, MUTED, STAGE_COLORS
 
 Y_AXIS_EXTENT = 64  # every panel's y axis takes the same room, so the plots line up
-PANEL_HEIGHT = {"escalation": 190, "volume": 150, "tone": 100, "events": 120, "overview": 50}
+PANEL_HEIGHT = {"escalation": 190, "volume": 150, "tone": 100, "events": 120, "overview": 56}
 VOLUME_COLOR = COMPONENT_COLORS["attention"]
 TONE_COLOR = COMPONENT_COLORS["tone"]
 STAGE_SCALE = alt.Scale(domain=list(STAGES), range=[STAGE_COLORS[s] for s in STAGES])
@@ -27,7 +27,7 @@ SEVERITY_SCHEME_TONE = alt.Scale(domain=[-1, 0, 1], range=["#b2182b", "#f7f7f7",
 
 
 # Room a panel needs around its plot when the page fits it: title, axis, legend.
-PANEL_CHROME = {"escalation": 120, "volume": 80, "tone": 70, "events": 130, "overview": 40}
+PANEL_CHROME = {"escalation": 120, "volume": 80, "tone": 70, "events": 130, "overview": 60}
 
 
 def outer_height(chart) -> int:
@@ -409,7 +409,9 @@ def overview_chart(table: pd.DataFrame, selected: tuple | None = None) -> alt.La
     line = alt.Chart(data).mark_line(color=INK, strokeWidth=1).encode(
         x=alt.X(field="date", type="temporal"), y=alt.Y(field="index", type="quantitative", axis=None, scale=alt.Scale(domain=[0, 100]))
     ).add_params(brush)
-    return alt.layer(bands, line, title=alt.Title("Drag across this strip to zoom the timeline; double-click to reset", fontSize=12, color=MUTED, anchor="start", fontWeight="normal")).properties(height=PANEL_HEIGHT["overview"])
+    title = alt.Title("Drag across this strip to zoom the timeline; double-click to reset", fontSize=12, color=MUTED,
+                      anchor="start", fontWeight="normal")
+    return _tagged(alt.layer(bands, line, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
 
 
 def timeline_layers(analysis, subtitle: str = "", width: int | None = None, domain: list[str] | None = None,

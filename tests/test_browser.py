@@ -1,4 +1,4 @@
-"""The real app in a real Chromium: what a person sees and clicks."""
+"""The real app in a real Chromium: what a person sees, clicks and downloads."""
 
 from __future__ import annotations
 
@@ -10,65 +10,100 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 CHART = '[data-testid="stVegaLiteChart"]'
+DRAWN = f"{CHART} svg.marks, {CHART} canvas"
 
 
-def _wait_for_charts(page: Page, count: int = 1) -> None:
-    expect(page.locator(CHART).first).to_be_visible(timeout=45_000)
-    expect(page.locator(f"{CHART} svg.marks, {CHART} canvas").nth(count - 1)).to_be_visible(timeout=45_000)
+def _open(page: Page, url: str, charts: int = 4) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    expect(page.locator(DRAWN).nth(charts - 1)).to_be_visible(timeout=60_000)
     page.wait_for_load_state("networkidle")
 
 
-def _attention_svg(page: Page) -> str:
-    # The attention panel is the first chart; its marks are the bars.
-    return page.locator(f"{CHART}").first.inner_html()
+def _metric(page: Page, label: str):
+    return page.locator('[data-testid="stMetric"]').filter(has_text=label)
 
 
-def test_browser_demo_draws_the_timeline(page: Page, app_url, artifacts):
+def test_browser_demo_draws_the_story(page: Page, app_url, artifacts):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(app_url)
-    _wait_for_charts(page, 3)
+    _open(page, app_url, charts=6)
     expect(page.get_by_text("TikTok ban scare, 2020").first).to_be_visible()
     expect(page.get_by_text(re.compile("SIMULATED")).first).to_be_visible()
-    assert page.locator(CHART).count() == 3
+    expect(_metric(page, "Peak index")).to_contain_text("73")
+    expect(page.get_by_text(re.compile(r"^Slow boil: attention")).first).to_be_visible()
     page.screenshot(path=str(artifacts / "demo.png"), full_page=True)
     assert not errors
 
 
-def test_browser_actor_filter_redraws_the_chart_and_lands_in_the_url(page: Page, app_url, artifacts):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(app_url)
-    _wait_for_charts(page, 3)
-    before = _attention_svg(page)
-    events_metric = page.locator('[data-testid="stMetric"]').nth(1)
-    expect(events_metric).to_contain_text("45")
+def test_browser_actor_filter_redraws_and_lands_in_the_url(page: Page, app_url, artifacts):
+    _open(page, app_url, charts=6)
+    peak = _metric(page, "Peak index")
+    expect(peak).to_contain_text("73")
     page.locator('[data-testid="stMultiSelect"]').first.click()
     page.keyboard.type("Amazon")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(r"actor=Amazon"), timeout=30_000)
-    expect(events_metric).to_contain_text("2", timeout=30_000)
-    _wait_for_charts(page, 3)
-    page.wait_for_function(
-        "([sel, before]) => document.querySelector(sel).innerHTML !== before",
-        arg=[CHART, before],
-        timeout=30_000,
-    )
-    assert _attention_svg(page) != before
+    expect(peak).not_to_contain_text("73", timeout=30_000)
+    expect(page.locator(DRAWN).nth(5)).to_be_visible(timeout=30_000)
     page.screenshot(path=str(artifacts / "amazon.png"), full_page=True)
 
 
+def test_browser_brushing_the_overview_zooms_the_timeline(page: Page, app_url, artifacts):
+    _open(page, app_url, charts=6)
+    overview = page.locator(CHART).nth(1)  # after the stage gauge in the header
+    overview.scroll_into_view_if_needed()
+    box = overview.bounding_box()
+    y = box["y"] + box["height"] * 0.45  # inside the strip, below its title
+    page.mouse.move(box["x"] + box["width"] * 0.30, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=8)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(r"from=2020-0[78]-\d\d&to=2020-0[89]-\d\d"), timeout=30_000)
+    expect(page.locator('[data-testid="stDateInput"] input[type="date"]').first).not_to_have_value("2020-06-01")
+    page.screenshot(path=str(artifacts / "zoomed.png"), full_page=True)
+
+
 def test_browser_link_restores_the_view(page: Page, app_url, artifacts):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{app_url}/?ds=tiktok-2020&actor=Amazon&actor=Wells+Fargo&from=2020-07-01&to=2020-07-31")
-    _wait_for_charts(page, 2)
+    _open(page, f"{app_url}/?ds=tiktok-2020&actor=Amazon&actor=Wells+Fargo&from=2020-07-01&to=2020-07-31", charts=5)
     chips = page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
     expect(chips).to_have_count(2)
     expect(chips.first).to_contain_text("Amazon")
     dates = page.locator('[data-testid="stDateInput"] input[type="date"]')
     expect(dates.first).to_have_value("2020-07-01")
     expect(dates.nth(1)).to_have_value("2020-07-31")
-    expect(page.locator('[data-testid="stMetric"]').nth(1)).to_contain_text("3")
     assert "actor=Amazon" in page.url and "from=2020-07-01" in page.url
     page.screenshot(path=str(artifacts / "link.png"), full_page=True)
+
+
+def test_browser_meeting_mode_from_its_url_steps_to_the_next_moment(page: Page, app_url, artifacts):
+    _open(page, f"{app_url}/?mode=present", charts=3)
+    expect(page.locator('[data-testid="stSidebar"]')).to_have_count(0)
+    heading = page.get_by_text(re.compile(r"^Moment \d+ of \d+"))
+    expect(heading).to_contain_text("Moment 1 of")
+    page.screenshot(path=str(artifacts / "present-1.png"), full_page=True)
+    page.get_by_role("button", name=re.compile("Next")).click()
+    expect(heading).to_contain_text("Moment 2 of", timeout=30_000)
+    expect(page).to_have_url(re.compile(r"step=1"), timeout=30_000)
+    page.screenshot(path=str(artifacts / "present-2.png"), full_page=True)
+
+
+def test_browser_downloads_the_png_and_the_html_report(page: Page, app_url, artifacts, tmp_path):
+    _open(page, f"{app_url}/?actor=Amazon", charts=5)
+    page.get_by_role("tab", name="Export").click()
+    with page.expect_download(timeout=60_000) as png_info:
+        page.get_by_role("button", name=re.compile("Timeline PNG")).click()
+    png = png_info.value
+    png_path = tmp_path / png.suggested_filename
+    png.save_as(png_path)
+    assert png.suggested_filename.endswith(".png") and "amazon" in png.suggested_filename
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    (artifacts / "download-timeline.png").write_bytes(png_path.read_bytes())
+    with page.expect_download(timeout=60_000) as html_info:
+        page.get_by_role("button", name=re.compile("HTML report")).click()
+    html_path = tmp_path / html_info.value.suggested_filename
+    html_info.value.save_as(html_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert "SIMULATED" in html and "Amazon" in html and "reach ratio" in html.lower()
+    assert "http://" not in html and "https://" not in html

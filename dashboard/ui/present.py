@@ -38,7 +38,7 @@ def render_present(analysis: Analysis, label: str, simulated: str) -> None:
     change = "" if math.isnan(before) else f" ({moment['index'] - before:+.0f} on the bucket before)"
     st.markdown(f"## {escape_markdown(moment['title'])}")
     st.markdown(f"#### Index {moment['index']:.0f}{change} · **{moment['stage']}**")
-    st.markdown(escape_markdown(analysis.explain_date(moment["date"])))
+    st.markdown("##### " + escape_markdown(analysis.explain_date(moment["date"])))
     subtitle = "SIMULATED mentions" if simulated else ""
     for i, panel in enumerate(charts.timeline_layers(analysis, subtitle, highlight=pd.Timestamp(moment["date"]))[:3]):
         st.altair_chart(panel.configure_axis(labelFontSize=15, titleFontSize=15).configure_title(fontSize=20),

@@ -114,8 +114,9 @@ def _overview_zoom() -> None:
 
 def render_timeline(dataset: Dataset, analysis: Analysis, full: Analysis, simulated: str) -> None:
     subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if simulated else ""
+    overview = charts.overview_chart(full.table)
     st.altair_chart(
-        charts.overview_chart(full.table), width="stretch", height=100, key="overview",
+        overview, width="stretch", height=charts.outer_height(overview), key="overview",
         on_select=_overview_zoom, selection_mode="zoom",
     )
     picked = st.session_state.get("event_pick") or {}
