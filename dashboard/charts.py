@@ -462,7 +462,6 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
                     axis=alt.Axis(format="%" if normalise else "~s")),
             color=alt.Color(field="actor", type="nominal", sort=order, scale=alt.Scale(scheme="tableau10"),
                             legend=alt.Legend(orient="right", title="actor")),
-            order=alt.Order(field="volume", type="quantitative", sort="descending"),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
                 alt.Tooltip(field="actor", type="nominal", title="actor"),
@@ -567,7 +566,6 @@ def components_chart(table: pd.DataFrame, params: ModelParams, highlight: pd.Tim
             y=alt.Y(field="points", type="quantitative", stack="zero", title="index points", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(field="component", type="nominal", sort=list(COMPONENTS),
                             scale=alt.Scale(domain=list(COMPONENTS), range=[COMPONENT_COLORS[c] for c in COMPONENTS])),
-            order=alt.Order(field="component", type="nominal"),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", format="%d %b %Y"),
                 alt.Tooltip(field="component", type="nominal"),

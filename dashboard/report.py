@@ -57,7 +57,7 @@ def _has_fixed_width(spec: dict) -> bool:
 def _spec(chart) -> str:
     text = chart.to_json()
     if not _has_fixed_width(json.loads(text)):
-        raise ValueError("the chart needs a fixed width in pixels to be drawn as a file (use charts.timeline_chart)")
+        raise ValueError("the chart needs a fixed width in pixels to be drawn as a file (use charts.timeline_export_chart)")
     return text
 
 
@@ -220,7 +220,7 @@ def _table(columns: list[str], rows: list[list[str]], numeric: frozenset[int] = 
 def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None) -> str:
     """One HTML document with everything in it: selection, KPIs, timeline, reasons, tables.
 
-    `chart` is the timeline (charts.timeline_chart, fixed width) or None to leave it out;
+    `chart` is the timeline (charts.timeline_export_chart, fixed width) or None to leave it out;
     `dataset_note` says what is simulated or where the data come from, shown at the top.
     """
     k = kpis(analysis)

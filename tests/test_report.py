@@ -15,7 +15,7 @@ import pytest
 
 from dashboard import report
 from dashboard.analysis import Analysis, analyse
-from dashboard.charts import timeline_chart
+from dashboard.charts import timeline_export_chart
 from dashboard.dataset import build_dataset
 from dashboard.demo import DATASETS
 from dashboard.engine import Engine, Selection
@@ -53,7 +53,7 @@ def amazon(tiktok) -> Analysis:
 
 @pytest.fixture(scope="module")
 def demo_chart(demo):
-    return timeline_chart(demo.table, demo.events, "SIMULATED mentions")
+    return timeline_export_chart(demo, "SIMULATED mentions")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def demo_html(demo, demo_chart) -> str:
 
 @pytest.fixture(scope="module")
 def amazon_html(amazon) -> str:
-    chart = timeline_chart(amazon.table, amazon.events)
+    chart = timeline_export_chart(amazon)
     return report.html_report(amazon, "Amazon", TIKTOK.simulated, chart)
 
 
@@ -95,7 +95,7 @@ def hostile() -> Analysis:
 
 @pytest.fixture(scope="module")
 def hostile_html(hostile) -> str:
-    chart = timeline_chart(hostile.table, hostile.events, HOSTILE_HEADLINE)
+    chart = timeline_export_chart(hostile, HOSTILE_HEADLINE)
     return report.html_report(hostile, f"</title>{HOSTILE_HEADLINE}", f"{HOSTILE_ACTOR} note", chart)
 
 
@@ -152,7 +152,7 @@ def test_chart_svg_parses_as_xml_with_the_panel_titles(demo_chart):
 
 
 def test_chart_svg_keeps_hostile_text_as_text(hostile):
-    svg = report.chart_svg(timeline_chart(hostile.table, hostile.events, HOSTILE_HEADLINE))
+    svg = report.chart_svg(timeline_export_chart(hostile, HOSTILE_HEADLINE))
     root = ET.fromstring(svg)
     assert HOSTILE_HEADLINE in " ".join(root.itertext())
     local = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}

@@ -86,9 +86,9 @@ def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: Mo
     cols[2].metric("Peak index", f"{k['peak']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
     if k["left_slow_boil"] is not None:
         since = (k["as_of"] - k["left_slow_boil"]).days
-        cols[3].metric("Days above slow boil", f"{since:,}", f"since {k['left_slow_boil']:%d %b}", delta_color="off", delta_arrow="off")
+        cols[3].metric("Above slow boil", f"{since:,} days", f"since {k['left_slow_boil']:%d %b}", delta_color="off", delta_arrow="off")
     else:
-        cols[3].metric("Days above slow boil", "—", "still a slow boil", delta_color="off", delta_arrow="off")
+        cols[3].metric("Above slow boil", "—", "still a slow boil", delta_color="off", delta_arrow="off")
     board = cached_leaderboard(dataset.key, sel, params, dataset)
     if len(board) and board["change"].iloc[0] > 0:
         top = board.iloc[0]
