@@ -451,7 +451,9 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
     leaders = data.groupby("actor")["volume"].sum().nlargest(top).index
     data["actor"] = data["actor"].where(data["actor"].isin(leaders), "others")
     data = data.groupby(["date", "actor"], as_index=False)["volume"].sum()
-    order = list(leaders) + (["others"] if (data["actor"] == "others").any() else [])
+    # Order by a rank column in the data, so no actor name has to appear in the spec itself.
+    rank = {name: i for i, name in enumerate(list(leaders) + ["others"])}
+    data["rank"] = data["actor"].map(rank)
     return (
         alt.Chart(data, title=alt.Title("Share of voice: mentions by actor" + (" (share of each bucket)" if normalise else ""), anchor="start"))
         .mark_area(interpolate="monotone", opacity=0.9)
@@ -460,7 +462,8 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
             y=alt.Y(field="volume", type="quantitative", stack="normalize" if normalise else "zero",
                     title="share of mentions" if normalise else "mentions",
                     axis=alt.Axis(format="%" if normalise else "~s")),
-            color=alt.Color(field="actor", type="nominal", sort=order, scale=alt.Scale(scheme="tableau10"),
+            color=alt.Color(field="actor", type="nominal", sort=alt.EncodingSortField(field="rank", op="min"),
+                            scale=alt.Scale(scheme="tableau10"),
                             legend=alt.Legend(orient="right", title="actor")),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),

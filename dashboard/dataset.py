@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dashboard.engine import Engine
 from dashboard.loading import LoadReport, LoadResult, load_bytes, load_path
-from dashboard.loading.report import DEFAULT_LIMITS, LoadLimits
+from dashboard.loading.report import LoadLimits
 
 
 @dataclass
@@ -30,7 +30,8 @@ def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_one(source: Source, kind: str, limits: LoadLimits = DEFAULT_LIMITS) -> LoadResult | None:
+def load_one(source: Source, kind: str, limits: LoadLimits | None = None) -> LoadResult | None:
+    limits = limits or LoadLimits.from_env()
     if source is None:
         return None
     if isinstance(source, Path):
@@ -38,8 +39,12 @@ def load_one(source: Source, kind: str, limits: LoadLimits = DEFAULT_LIMITS) -> 
     return load_bytes(source, kind, limits)
 
 
-def build_dataset(events: Source, mentions: Source, limits: LoadLimits = DEFAULT_LIMITS) -> Dataset:
-    """Load whichever files are given and put their valid rows in a new engine."""
+def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = None) -> Dataset:
+    """Load whichever files are given and put their valid rows in a new engine.
+
+    Limits default to LoadLimits.from_env(): the defaults, or BOILINGPOINT_MAX_* variables.
+    """
+    limits = limits or LoadLimits.from_env()
     loaded = {kind: load_one(src, kind, limits) for kind, src in (("events", events), ("mentions", mentions))}
     engine = Engine(
         events=loaded["events"].table if loaded["events"] else None,

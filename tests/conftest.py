@@ -174,3 +174,22 @@ def make_app():
         return at
 
     return make
+
+
+HOSTILE_EVENTS = REPO / "tests" / "data" / "hostile_events.csv"
+HOSTILE_MENTIONS = REPO / "tests" / "data" / "hostile_mentions.csv"
+
+
+@pytest.fixture(scope="session")
+def hostile_files() -> tuple[Path, Path]:
+    """Events and mentions whose actors, headlines and column names hold HTML, script,
+    markdown links and images, template syntax and Vega-special characters."""
+    return HOSTILE_EVENTS, HOSTILE_MENTIONS
+
+
+@pytest.fixture(scope="session")
+def hostile_app_url(hostile_files):
+    events, mentions = hostile_files
+    url, proc = start_app(["--events", str(events), "--mentions", str(mentions)])
+    yield url
+    stop_app(proc)

@@ -194,3 +194,92 @@ def test_palette_has_one_colour_per_stage_getting_darker():
 
     values = [lightness(STAGE_COLORS[s]) for s in STAGES]
     assert values == sorted(values, reverse=True)  # order survives colour blindness and greyscale
+
+
+# --- the other views' builders ---------------------------------------------------------------
+
+
+@pytest.fixture
+def by_actor() -> pd.DataFrame:
+    dates = pd.date_range("2024-05-01", periods=3, freq="D")
+    rows = []
+    for i, actor in enumerate(["A", "B", "C", "D"]):
+        for d in dates:
+            rows.append({"date": d, "actor": actor, "volume": 10 * (4 - i), "tone": -0.1 * i})
+    return pd.DataFrame(rows)
+
+
+def test_share_of_voice_stacks_the_leaders_and_groups_the_rest(by_actor):
+    for normalise, stack in ((False, "zero"), (True, "normalize")):
+        spec = _roundtrip(charts.share_of_voice_chart(by_actor, normalise, top=2))
+        assert spec["mark"]["type"] == "area" and spec["encoding"]["y"]["stack"] == stack
+        assert "order" not in spec["encoding"]  # an order channel would scramble the area's path
+        data = spec["datasets"][spec["data"]["name"]]
+        assert {r["actor"] for r in data} == {"A", "B", "others"}
+        assert sum(r["volume"] for r in data if r["actor"] == "others") == 3 * (20 + 10)
+        assert spec["encoding"]["color"]["sort"] == {"field": "rank", "op": "min"}
+
+
+def test_tone_by_actor_is_count_weighted(by_actor):
+    spec = _roundtrip(charts.tone_by_actor_chart(by_actor))
+    data = {r["actor"]: r for r in spec["datasets"][spec["data"]["name"]]}
+    assert data["D"]["tone"] == pytest.approx(-0.3)
+    assert spec["encoding"]["x"]["scale"]["domain"] == [-1, 1]
+    assert [r["actor"] for r in spec["datasets"][spec["data"]["name"]]] == ["D", "C", "B", "A"]  # most negative first
+
+
+def test_matrix_cells_count_and_colour_by_mean_severity():
+    m = pd.DataFrame({"actor": ["A", "B"], "target": ["B", "A"], "events": [3, 1], "mean_severity": [-6.0, 2.0]})
+    spec = _roundtrip(charts.matrix_chart(m))
+    cells, text = spec["layer"]
+    assert cells["mark"]["type"] == "rect" and cells["encoding"]["color"]["field"] == "mean_severity"
+    assert text["encoding"]["text"]["field"] == "events"
+    assert spec["title"]["text"].startswith("Who acts on whom")
+
+
+def test_leaderboard_is_coloured_by_stage():
+    board = pd.DataFrame({"actor": ["A", "B"], "change": [20.0, -3.0], "index_now": [50.0, 10.0], "stage": ["boiling", "slow boil"]})
+    spec = _roundtrip(charts.leaderboard_chart(board))
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["slow boil", "simmering", "boiling", "crisis"]
+    assert spec["encoding"]["y"]["sort"] is None  # kept in the board's order: fastest first
+
+
+def test_components_chart_stacks_weighted_points_that_add_up_to_the_index(analysis):
+    spec = _roundtrip(charts.components_chart(analysis.table, analysis.params, pd.Timestamp("2024-05-01")))
+    area = spec["layer"][0]
+    data = pd.DataFrame(spec["datasets"][area["data"]["name"]])
+    totals = data.groupby("date")["points"].sum()
+    index = analysis.table.set_index(analysis.table["date"].dt.strftime("%Y-%m-%dT%H:%M:%S"))["index"]
+    for date, total in totals.items():
+        assert total == pytest.approx(index[date], abs=0.05)
+    assert spec["layer"][1]["mark"]["type"] == "rule"  # the chosen day
+
+
+def test_compare_chart_overlays_on_offset_from_day_zero():
+    aligned = pd.DataFrame({
+        "series": ["A", "A", "B", "B"], "date": pd.to_datetime(["2024-01-01", "2024-01-02"] * 2),
+        "offset": [-1, 0, 0, 1], "index": [10.0, 50.0, 60.0, 20.0], "stage": ["slow boil", "boiling", "boiling", "simmering"],
+    })
+    spec = _roundtrip(charts.compare_chart(aligned))
+    zero, lines = spec["layer"]
+    assert lines["encoding"]["x"]["field"] == "offset" and lines["encoding"]["color"]["field"] == "series"
+    assert spec["datasets"][zero["data"]["name"]] == [{"offset": 0}]
+
+
+def test_overview_has_a_zoom_brush(analysis):
+    spec = _roundtrip(charts.overview_chart(analysis.table))
+    params = spec["params"]  # Altair lifts a layer's selection to the top level
+    assert params[0]["name"] == "zoom" and params[0]["select"]["type"] == "interval"
+    assert params[0]["select"]["encodings"] == ["x"]
+
+
+@pytest.mark.parametrize("stage", ["slow boil", "simmering", "boiling", "crisis"])
+def test_stage_gauge_highlights_the_current_stage(stage):
+    spec = _roundtrip(charts.stage_gauge_chart(stage))
+    data = spec["datasets"][spec["layer"][0]["data"]["name"]] if "data" in spec["layer"][0] else spec["datasets"][spec["data"]["name"]]
+    assert [r["stage"] for r in data if r["current"]] == [stage]
+
+
+def test_selectable_events_chart_names_its_selection(events):
+    spec = _roundtrip(charts.events_chart(events, selectable=True))
+    assert spec["params"][0]["name"] == "event" and spec["params"][0]["select"]["fields"] == ["id"]

@@ -349,3 +349,10 @@ def test_tiktok_chosen_start_keeps_the_history(tiktok):
     full = tiktok.table.set_index("date").loc["2020-08-01":]
     # the baseline of 1 August comes from July, so the scores agree with the full run
     assert later.table.set_index("date")["index"].iloc[:30].tolist() == full["index"].iloc[:30].tolist()
+
+
+def test_events_only_explanation_does_not_talk_about_attention():
+    ev = load_bytes(b"date,actor,headline,severity\n" + b"".join(f"2024-01-{d:02d},A,x{d},-{d % 7}\n".encode() for d in range(1, 20)), "events").table
+    a = analyse(Engine(events=ev), Selection())
+    assert a.table["attention_ratio"].isna().all()
+    assert "attention" not in a.explain().split(". Index")[0]

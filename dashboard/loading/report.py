@@ -41,6 +41,26 @@ class LoadLimits:
     max_rows: int = 50_000_000
     max_listed_rejections: int = 100_000
 
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> "LoadLimits":
+        """The defaults, overridden by BOILINGPOINT_MAX_BYTES, _MAX_UNCOMPRESSED_BYTES,
+        _MAX_COLUMNS, _MAX_CELL_CHARS, _MAX_ROWS (whole positive numbers)."""
+        import os
+
+        env = os.environ if environ is None else environ
+        changes = {}
+        for name in ("max_bytes", "max_uncompressed_bytes", "max_columns", "max_cell_chars", "max_rows"):
+            key = f"BOILINGPOINT_{name.upper()}"
+            if key in env:
+                try:
+                    value = int(str(env[key]).replace("_", ""))
+                except ValueError:
+                    raise ValueError(f"{key} must be a whole number, not {env[key]!r}") from None
+                if value <= 0:
+                    raise ValueError(f"{key} must be above 0, not {value}")
+                changes[name] = value
+        return cls(**changes)
+
 
 DEFAULT_LIMITS = LoadLimits()
 

@@ -1,0 +1,48 @@
+"""Two browser sessions, two uploads: each sees only its own data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+DRAWN = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
+
+
+def _events(actor: str) -> bytes:
+    rows = "".join(f"2024-05-{d:02d},{actor},Rival,statement,-{d % 5},{actor} statement {d}\n" for d in range(1, 21))
+    return ("date,actor,target,event_type,severity,headline\n" + rows).encode()
+
+
+def _upload(page, url: str, name: str, content: bytes) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    page.locator(DRAWN).first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=re.compile("Upload your own")).click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
+
+
+def test_sessions_see_only_their_own_upload(browser, app_url, artifacts):
+    one = browser.new_context()
+    two = browser.new_context()
+    try:
+        a, b = one.new_page(), two.new_page()
+        _upload(a, app_url, "alpha.csv", _events("Alpha Corp"))
+        _upload(b, app_url, "beta.csv", _events("Beta Ltd"))
+        for page, mine, theirs in ((a, "Alpha Corp", "Beta Ltd"), (b, "Beta Ltd", "Alpha Corp")):
+            expect(page.get_by_text(re.compile(r"alpha\.csv|beta\.csv")).first).to_be_visible(timeout=60_000)
+            page.locator('[data-testid="stMultiSelect"]').first.click()
+            expect(page.get_by_role("option", name=re.compile(mine))).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("option", name=re.compile(theirs))).to_have_count(0)
+            page.keyboard.press("Escape")
+        a.screenshot(path=str(artifacts / "session-alpha.png"), full_page=True)
+        b.screenshot(path=str(artifacts / "session-beta.png"), full_page=True)
+    finally:
+        one.close()
+        two.close()
