@@ -16,6 +16,7 @@ from dashboard.engine import BUCKETS
 
 PARAM_PREFIX = "p."  # model parameters travel as p.crisis=70, p.weight_tone=0.3, ...
 MODES = ("explore", "present")
+TABS = ("Timeline", "Actors", "Events", "Why", "Compare", "Export")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ViewState:
     params: tuple[tuple[str, float], ...] = ()  # (name, value) for every non-default parameter
     mode: str = "explore"
     step: int = 0
+    tab: str = "Timeline"
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_query(self) -> dict[str, list[str]]:
@@ -50,6 +52,8 @@ class ViewState:
             q["bucket"] = [self.bucket]
         for name, value in self.params:
             q[PARAM_PREFIX + name] = [f"{value:g}"]
+        if self.tab != "Timeline" and self.mode == "explore":
+            q["tab"] = [self.tab]
         if self.mode != "explore":
             q["mode"] = [self.mode]
             if self.step:
@@ -120,7 +124,11 @@ def from_query(
         mode = "explore"
     step_text = first("step") or "0"
     step = int(step_text) if step_text.isdigit() and len(step_text) < 4 else 0
-    return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tuple(problems))
+    tab = first("tab") or "Timeline"
+    if tab not in TABS:
+        problems.append(f"unknown tab {tab[:20]!r}")
+        tab = "Timeline"
+    return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tab, tuple(problems))
 
 
 def clamp_dates(

@@ -133,6 +133,21 @@ def test_app_data_quality_panel_reports_the_counts(make_app):
     assert "**45** rows read: **45** loaded, **0** rejected" in text
 
 
+def test_app_computes_only_the_open_tab(make_app, chart_frames):
+    at = _run(make_app())
+    titles = [c["spec"].get("title", {}).get("text", "") for c in chart_frames(at)]
+    assert not any(t.startswith("Share of voice") for t in titles)
+    at = _tab(at, "Actors")
+    titles = [c["spec"].get("title", {}).get("text", "") for c in chart_frames(at)]
+    assert any(t.startswith("Share of voice") for t in titles) and not any(t.startswith("Escalation") for t in titles)
+    assert at.query_params["tab"] in ("Actors", ["Actors"])
+
+
+def test_app_link_opens_a_tab(make_app, chart_frames):
+    at = _run(make_app({"tab": "Why"}))
+    assert any(c["spec"].get("title", {}).get("text", "").startswith("Why") for c in chart_frames(at))
+
+
 def test_app_shows_rejections_of_files_given_at_launch(make_app, tmp_path, monkeypatch):
     events = tmp_path / "events.csv"
     events.write_text(
@@ -157,8 +172,13 @@ def test_app_bucket_choice_reaches_the_chart(make_app, chart_frames, bucket, buc
     assert len(volume) == buckets
 
 
+def _tab(at, name: str):
+    at.session_state["tab"] = name
+    return _run(at)
+
+
 def test_app_actors_view_has_share_of_voice_tone_matrix_and_leaderboard(make_app, chart_frames):
-    at = _run(make_app({"to": "2020-08-08"}))
+    at = _tab(_run(make_app({"to": "2020-08-08"})), "Actors")
     sov = _frame_with(_chart(chart_frames, at, "Share of voice"), "actor", "volume")
     assert "TikTok" in set(sov["actor"]) and "others" in set(sov["actor"])
     tone = _frame_with(_chart(chart_frames, at, "Tone by actor"), "actor", "tone")
@@ -174,7 +194,7 @@ def test_app_actors_view_has_share_of_voice_tone_matrix_and_leaderboard(make_app
 
 
 def test_app_events_view_searches_and_lists_the_retraction_pair(make_app):
-    at = _run(make_app())
+    at = _tab(_run(make_app()), "Events")
     table = next(df.value for df in at.dataframe if "headline" in df.value.columns)
     assert len(table) == 45
     at.text_input(key="event_search").set_value("amazon")
@@ -187,7 +207,7 @@ def test_app_events_view_searches_and_lists_the_retraction_pair(make_app):
 
 
 def test_app_why_view_explains_the_chosen_day(make_app, chart_frames):
-    at = _run(make_app())
+    at = _tab(_run(make_app()), "Why")
     at.select_slider(key="why_day").set_value(pd.Timestamp("2020-08-06").date())
     _run(at)
     components = _frame_with(_chart(chart_frames, at, "Why"), "component", "points")
@@ -197,7 +217,7 @@ def test_app_why_view_explains_the_chosen_day(make_app, chart_frames):
 
 
 def test_app_compare_aligns_two_actors_on_boiling(make_app, chart_frames):
-    at = _run(make_app())
+    at = _tab(_run(make_app()), "Compare")
     at.selectbox(key="cmp_a").set_value("Donald Trump")
     at.selectbox(key="cmp_b").set_value("TikTok")
     _run(at)

@@ -16,7 +16,7 @@ from dashboard.textsafe import escape_markdown
 from dashboard.ui import exports, present, sidebar, views
 from dashboard.ui.cache import dataset_from_bytes, dataset_from_paths
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
-from dashboard.viewstate import ViewState
+from dashboard.viewstate import TABS, ViewState
 
 FILES = "files"  # the files given on the command line
 UPLOAD = "upload"
@@ -76,7 +76,8 @@ def main() -> None:
         params, error = model_params()
         sidebar.render_advanced(error)
         view = ViewState(choice, selection.actors, selection.start, selection.end, selection.bucket,
-                         selection.targets, selection.event_types, changed_params(params))
+                         selection.targets, selection.event_types, changed_params(params),
+                         tab=st.session_state.get("tab") or "Timeline")
         sync_url(view, dataset)
         st.divider()
         if st.button("Meeting mode", icon=":material/present_to_all:", width="stretch", key="to_present"):
@@ -106,19 +107,26 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
     full = views.analysis_for(dataset, views.fit_bucket(dataset, overview, quiet=True), params)
     views.guarded("KPI", views.render_kpis, dataset, analysis, selection, params)
     st.info(escape_markdown(analysis.explain()), icon=":material/lightbulb:")
-    tabs = st.tabs(["Timeline", "Actors", "Events", "Why", "Compare", "Export"])
-    with tabs[0]:
-        views.guarded("timeline", views.render_timeline, dataset, analysis, full, simulated)
-    with tabs[1]:
-        views.guarded("actors", views.render_actors, dataset, analysis, selection, params)
-    with tabs[2]:
-        views.guarded("events", views.render_events, analysis)
-    with tabs[3]:
-        views.guarded("why", views.render_why, analysis)
-    with tabs[4]:
-        views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files))
-    with tabs[5]:
-        views.guarded("export", exports.render_exports, analysis, label, simulated)
+    # Only the open tab is computed: a rerun pays for what is on screen, nothing else.
+    tabs = dict(zip(TABS, st.tabs(list(TABS), key="tab", on_change="rerun")))
+    with tabs["Timeline"]:
+        if tabs["Timeline"].open:
+            views.guarded("timeline", views.render_timeline, dataset, analysis, full, simulated)
+    with tabs["Actors"]:
+        if tabs["Actors"].open:
+            views.guarded("actors", views.render_actors, dataset, analysis, selection, params)
+    with tabs["Events"]:
+        if tabs["Events"].open:
+            views.guarded("events", views.render_events, analysis)
+    with tabs["Why"]:
+        if tabs["Why"].open:
+            views.guarded("why", views.render_why, analysis)
+    with tabs["Compare"]:
+        if tabs["Compare"].open:
+            views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files))
+    with tabs["Export"]:
+        if tabs["Export"].open:
+            views.guarded("export", exports.render_exports, analysis, label, simulated)
 
 
 def _compare_sources(files: LaunchFiles) -> dict:

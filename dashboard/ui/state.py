@@ -30,6 +30,7 @@ def read_url_once(datasets: list[str]) -> ViewState:
         st.session_state["_url_pending"] = True
         st.session_state["mode"] = view.mode
         st.session_state["step"] = view.step
+        st.session_state["tab"] = view.tab
         if view.dataset:
             st.session_state["ds"] = view.dataset
         for name, value in view.params:
