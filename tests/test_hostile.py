@@ -86,3 +86,30 @@ def test_browser_hostile_files_run_nothing_and_fetch_nothing(page, hostile_app_u
     assert page.locator('img[src="x"], img[src="http://attacker.invalid/p.png"], iframe[src*="attacker"]').count() == 0
     assert page.locator("script:has-text('alert(')").count() == 0
     assert page.get_by_text("<img src=x onerror=alert(1)>").count() >= 1  # shown as text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "name",
+    ["<img src=x onerror=alert(1)>.csv", "[x](javascript:alert(1))" + "y" * 280 + ".csv", "..%2F..%2Fetc%2Fpasswd x.csv:stream"],
+    ids=["html", "markdown-link-300-chars", "traversal-and-stream"],
+)
+def test_browser_upload_names_stay_text(page, app_url, name):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(app_url)
+    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks').first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=re.compile("Upload your own")).click()
+    content = b"date,actor,headline,severity\n2024-01-01,A,x,-3\n2024-01-02,A,y,-5\n"
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
+    header = page.locator('[data-testid="stHeading"]').first
+    header.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert dialogs == []
+    assert page.locator('img[src="x"], a[href^="javascript"]').count() == 0
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert name[:30] in text  # the name is shown as the literal text it is
