@@ -204,21 +204,33 @@ def stage_runs(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def label_rows(dates: pd.Series, labels: pd.Series, domain_days: float, width_px: float = 720, rows: int = 3) -> list[int]:
-    """Stagger labels over `rows` lines so that none overlaps the one before it on its line.
+def label_rows(
+    dates: pd.Series,
+    labels: pd.Series,
+    domain_days: float,
+    width_px: float = 720,
+    rows: int = 3,
+    aligns: list[str] | None = None,
+) -> list[int]:
+    """Put each label on one of `rows` lines so that no two labels on a line overlap.
 
-    A label is assumed to take 6.5 px per character at the chart's default font size; a
-    label that fits on no line gets -1 (not drawn — its marker and tooltip still are).
+    Labels are placed in the order given (give the most important first); a left-aligned
+    label runs right from its date, a right-aligned one runs left. A label is assumed to
+    take 6.5 px per character at the chart's font size; one that fits on no line gets -1
+    (not drawn — its marker and tooltip still are).
     """
     px_per_day = width_px / max(domain_days, 1e-9)
-    ends = [-np.inf] * rows
+    origin = dates.min() if len(dates) else None
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
     out: list[int] = []
-    for date, label in zip(dates, labels):
-        x = (date - dates.min()).total_seconds() / 86400.0 * px_per_day
+    for k, (date, label) in enumerate(zip(dates, labels)):
+        x = (date - origin).total_seconds() / 86400.0 * px_per_day
+        width = 6.5 * len(label) + 10
+        lo, hi = (x - width, x) if aligns is not None and aligns[k] == "right" else (x, x + width)
         placed = -1
         for r in range(rows):
-            if x >= ends[r] + 10:
-                ends[r] = x + 6.5 * len(label)
+            if all(hi <= a or lo >= b for a, b in taken[r]):
+                taken[r].append((lo, hi))
                 placed = r
                 break
         out.append(placed)
@@ -310,20 +322,11 @@ def escalation_chart(
             top["label"] = [_short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
             span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
             # Labels in the last third of the range read leftwards, so they stay inside the plot;
-            # those are stacked from the bottom line up, mirrored in time.
+            # the most conflictual events claim their line first.
             cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
-            top = top.reset_index(drop=True)
-            rows = [-1] * len(top)
-            left_idx = [i for i in range(len(top)) if top["date"].iloc[i] < cut]
-            right_idx = [i for i in range(len(top)) if top["date"].iloc[i] >= cut][::-1]
-            width_px = width or 720
-            for i, r in zip(left_idx, label_rows(top["date"].iloc[left_idx], top["label"].iloc[left_idx], span_days, width_px)):
-                rows[i] = r
-            # Right-aligned labels grow leftwards: place them from the right end, mirrored in time.
-            mirrored = pd.Series([pd.Timestamp("2000-01-01") + (top["date"].max() - top["date"].iloc[i]) for i in right_idx])
-            for i, r in zip(right_idx, label_rows(mirrored, top["label"].iloc[right_idx], span_days, width_px)):
-                rows[i] = 2 - r if r >= 0 else -1
-            top["row"] = rows
+            top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
+            aligns = ["left" if d < cut else "right" for d in top["date"]]
+            top["row"] = label_rows(top["date"], top["label"], span_days, width or 720, aligns=aligns)
             top = top[top["row"] >= 0]
             top["y"] = 97 - 9 * top["row"]
             for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):

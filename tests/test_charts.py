@@ -163,11 +163,20 @@ def test_outer_height_leaves_room_for_title_axis_and_legend(analysis):
         ([0, 1, 2], ["a" * 10] * 3, [0, 1, 2]),  # too close: stacked
         ([0, 40, 80], ["a" * 10] * 3, [0, 0, 0]),  # far apart: one line
         ([0, 1, 2, 3], ["a" * 10] * 4, [0, 1, 2, -1]),  # no room left: not drawn
+        ([50, 0, 20], ["a" * 10] * 3, [0, 0, 0]),  # placed in the order given, not by date
     ],
 )
 def test_label_rows_never_overlap(days, labels, expected):
     dates = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"))
     assert charts.label_rows(dates, pd.Series(labels), domain_days=100, width_px=720) == expected
+
+
+def test_label_rows_right_aligned_labels_run_leftwards():
+    dates = pd.Series(pd.to_datetime(["2024-01-10", "2024-01-12"]))
+    labels = pd.Series(["a" * 10, "a" * 10])
+    # the second label, right-aligned, would cover the first if it ran right; running left it overlaps too
+    assert charts.label_rows(dates, labels, 100, 720, aligns=["left", "right"]) == [0, 1]
+    assert charts.label_rows(dates, labels, 100, 720, aligns=["right", "left"]) == [0, 0]
 
 
 def test_stage_runs_merge_consecutive_buckets():
