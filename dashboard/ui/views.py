@@ -132,7 +132,8 @@ def render_timeline(dataset: Dataset, analysis: Analysis, full: Analysis, simula
             panel, width="stretch", height=charts.outer_height(panel), key="event_pick" if last else f"timeline-{i}",
             on_select="rerun" if last else "ignore", selection_mode="event" if last else None,
         )
-    st.caption("Click an event marker for its details and that day's explanation; double-click to clear.")
+    if len(analysis.events):
+        st.caption("Click an event marker for its details and that day's explanation; double-click to clear.")
     if chosen is not None and len(chosen):
         event = chosen.iloc[0]
         with st.container(border=True):
