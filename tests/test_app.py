@@ -239,12 +239,12 @@ def test_app_clicking_an_event_shows_its_details_and_that_days_explanation(make_
 def test_app_meeting_mode_steps_through_key_moments(make_app, chart_frames):
     at = _run(make_app({"mode": "present"}))
     assert not at.sidebar.selectbox  # no sidebar controls in meeting mode
-    first = [m.value for m in at.markdown if m.value.startswith("### Moment")][0]
-    assert first.startswith("### Moment 1 of")
+    first = [m.value for m in at.markdown if m.value.startswith("## Moment")][0]
+    assert first.startswith("## Moment 1 of")
     at.button(key="next").click()
     _run(at)
-    second = [m.value for m in at.markdown if m.value.startswith("### Moment")][0]
-    assert second.startswith("### Moment 2 of") and second != first
+    second = [m.value for m in at.markdown if m.value.startswith("## Moment")][0]
+    assert second.startswith("## Moment 2 of") and second != first
     assert at.query_params["mode"] in ("present", ["present"]) and at.query_params["step"] in ("1", ["1"])
     escalation = _chart(chart_frames, at, "Escalation")
     assert any("date" in f.columns and len(f) == 1 for f in escalation["data"])  # the highlighted moment
