@@ -45,6 +45,7 @@ class ActorDictionary:
 
     aliases: dict[str, tuple[str, ...]]  # canonical -> aliases as written (the canonical first)
     lookup: dict[str, str] = field(repr=False)  # _key(alias) -> canonical
+    pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)  # matches any alias
 
     @property
     def canonical_names(self) -> tuple[str, ...]:
@@ -58,10 +59,6 @@ class ActorDictionary:
         if name is None:
             return None
         return self.lookup.get(_key(name))
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        return _pattern(self)
 
 
 def actor_dictionary(entries: dict[str, list[str] | tuple[str, ...] | str | None]) -> ActorDictionary:
@@ -92,7 +89,8 @@ def actor_dictionary(entries: dict[str, list[str] | tuple[str, ...] | str | None
             lookup[key] = canonical
             if alias not in listed:
                 listed.append(alias)
-    return ActorDictionary({k: tuple(v) for k, v in aliases.items()}, lookup)
+    frozen = {k: tuple(v) for k, v in aliases.items()}
+    return ActorDictionary(frozen, lookup, _pattern(frozen))
 
 
 def load_actor_dictionary(source: bytes | str | Path) -> ActorDictionary:
@@ -178,33 +176,19 @@ def _alias_regex(alias: str) -> str:
     return r"\s+".join(re.escape(part) for part in alias.split())
 
 
-_PATTERNS: dict[int, re.Pattern[str]] = {}
-
-
-def _pattern(dictionary: ActorDictionary) -> re.Pattern[str]:
-    # A dictionary is immutable, so its compiled pattern can be kept with its identity.
-    cached = _PATTERNS.get(id(dictionary))
-    if cached is not None and cached.dictionary is dictionary:  # type: ignore[attr-defined]
-        return cached.pattern  # type: ignore[attr-defined]
-    names = sorted({a for group in dictionary.aliases.values() for a in group}, key=lambda a: (-len(a), a))
+def _pattern(aliases: dict[str, tuple[str, ...]]) -> re.Pattern[str] | None:
+    names = sorted({a for group in aliases.values() for a in group}, key=lambda a: (-len(a), a))
+    if not names:
+        return None
     # Alternation tries the longest alias first, and finditer never overlaps: "White House"
     # is consumed whole before "House" could match inside it. Lookarounds instead of \b so
     # that aliases starting or ending with punctuation ("@TikTok_US", "U.S.") still work.
-    compiled = re.compile(r"(?<!\w)(?:" + "|".join(_alias_regex(a) for a in names) + r")(?!\w)", re.IGNORECASE)
-    _PATTERNS.clear()  # keep at most one: dictionaries are few and long-lived
-    _PATTERNS[id(dictionary)] = _Cached(dictionary, compiled)  # type: ignore[assignment]
-    return compiled
-
-
-@dataclass(frozen=True)
-class _Cached:
-    dictionary: ActorDictionary
-    pattern: re.Pattern[str]
+    return re.compile(r"(?<!\w)(?:" + "|".join(_alias_regex(a) for a in names) + r")(?!\w)", re.IGNORECASE)
 
 
 def find_actors(text: str | None, dictionary: ActorDictionary) -> list[str]:
     """The canonical actors a text names, in order of first appearance, each once."""
-    if not text or not dictionary.aliases:
+    if not text or dictionary.pattern is None:
         return []
     found: list[str] = []
     for match in dictionary.pattern.finditer(text):

@@ -36,15 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mentions", type=Path, help="mentions file (same formats)")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8501)))
     run.add_argument("--address", default=os.environ.get("ADDRESS", "127.0.0.1"), help="interface to listen on (default 127.0.0.1: this machine only)")
+    _add_import_options(run)
 
     validate = sub.add_parser("validate", help="print the load report of a file; exit 2 when it is unusable")
     validate.add_argument("file", type=Path)
     _add_kind(validate)
+    _add_import_options(validate)
 
     convert = sub.add_parser("convert", help="write a file's valid rows in the canonical format (CSV or Parquet)")
     convert.add_argument("file", type=Path)
     _add_kind(convert)
     convert.add_argument("--out", type=Path, required=True, help="output file: .csv or .parquet")
+    _add_import_options(convert)
 
     score = sub.add_parser("score", help="the escalation table, one row per bucket (CSV or JSON)")
     _add_selection(score)
@@ -81,6 +84,31 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
         "--param", action="append", default=[], metavar="NAME=VALUE",
         help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see README)",
     )
+    _add_import_options(p)
+
+
+def _add_import_options(p: argparse.ArgumentParser) -> None:
+    """How to read files that are not in the canonical format (README: "Bring your own data").
+
+    The same flags as dashboard.loading.options.add_import_arguments, defined here so that
+    importing the CLI stays cheap (that module's package imports the loader).
+    """
+    group = p.add_argument_group("reading files that are not in the canonical format")
+    group.add_argument("--map", action="append", default=[], metavar="[KIND:]COLUMN=FILE_COLUMN,…",
+                       help="which file columns hold the contract's, e.g. date=Time,text=Headlines,actor=airline")
+    group.add_argument("--date-format", action="append", default=[], dest="date_format", metavar="[KIND:]FORMAT",
+                       help="month-first, day-first or a strptime format such as '%%m/%%d/%%Y %%H:%%M'")
+    group.add_argument("--timezone", metavar="TZ", help="time zone of times written without one (default: UTC)")
+    group.add_argument("--actors", type=Path, metavar="FILE", help="actor dictionary: CSV canonical,alias or YAML")
+    group.add_argument("--wide", action="store_true",
+                       help="the mentions file is a wide table: a date column, one count column per actor")
+
+
+def _import_options(args):
+    """The import options of the command line (dashboard.loading.options.ImportOptions)."""
+    from dashboard.loading.options import options_from_args
+
+    return options_from_args(args)
 
 
 def _date(text: str):
@@ -110,28 +138,44 @@ def _print_report(report, stream) -> None:
         print(line, file=stream)
 
 
-def cmd_validate(args) -> int:
+def _load_with_options(args):
+    """load_path with the command's import options; None (after saying why) when they are wrong."""
     from dashboard.loading import load_path
 
-    result = load_path(args.file, args.kind, encoding=args.encoding)
+    try:
+        options = _import_options(args)
+        kwargs = options.load_kwargs(args.kind, options.dictionary()) if options.given else {}
+        if options.given and options.mappings and args.kind not in options.mappings:
+            raise ValueError(f"--map names no {args.kind} column; prefix it with {args.kind}: to apply it to this file")
+        return load_path(args.file, args.kind, encoding=args.encoding, **kwargs)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_validate(args) -> int:
+    result = _load_with_options(args)
+    if result is None:
+        return EXIT_UNUSABLE
     print(f"file: {args.file}")
     _print_report(result.report, sys.stdout)
     return EXIT_OK if result.report.usable else EXIT_UNUSABLE
 
 
 def cmd_convert(args) -> int:
-    from dashboard.loading import load_path
-
     suffix = args.out.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq"):
         print(f"error: --out must end in .csv or .parquet, not {suffix or 'nothing'}", file=sys.stderr)
         return EXIT_UNUSABLE
-    result = load_path(args.file, args.kind, encoding=args.encoding)
+    result = _load_with_options(args)
+    if result is None:
+        return EXIT_UNUSABLE
     _print_report(result.report, sys.stderr)
     if not result.report.usable:
         return EXIT_UNUSABLE
     write_table(result.table, args.out)
-    print(f"wrote {result.report.loaded:,} rows to {args.out}", file=sys.stderr)
+    # The table may hold more rows than were loaded: a text naming two actors makes two mentions.
+    print(f"wrote {result.table.num_rows:,} rows to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -180,7 +224,8 @@ def _analysis_from_args(args):
         demo = DATASETS[DEFAULT_DATASET]
         events, mentions = demo.events, demo.mentions
         print(f"no file given: using the demo dataset ({demo.label}). {demo.simulated}", file=sys.stderr)
-    dataset = build_dataset(events, mentions)
+    options = _import_options(args)  # ValueError: reported by cmd_score
+    dataset = _dataset_with_options(events, mentions, options) if options.given else build_dataset(events, mentions)
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
         if report.error is not None or report.loaded == 0:
@@ -191,6 +236,26 @@ def _analysis_from_args(args):
         event_types=tuple(args.event_types), bucket=args.bucket,
     )
     return analyse(dataset.engine, sel, params)
+
+
+def _dataset_with_options(events, mentions, options):
+    """build_dataset, reading each file with the import options that concern its kind."""
+    from dashboard.dataset import Dataset
+    from dashboard.engine import Engine
+    from dashboard.loading import LoadLimits, load_path
+
+    dictionary = options.dictionary()
+    limits = LoadLimits.from_env()  # as build_dataset
+    loaded = {
+        kind: load_path(path, kind, limits, **options.load_kwargs(kind, dictionary))
+        for kind, path in (("events", events), ("mentions", mentions))
+        if path is not None
+    }
+    engine = Engine(
+        events=loaded["events"].table if "events" in loaded else None,
+        mentions=loaded["mentions"].table if "mentions" in loaded else None,
+    )
+    return Dataset(engine, {k: r.report for k, r in loaded.items()})
 
 
 def cmd_score(args) -> int:
@@ -270,6 +335,15 @@ def cmd_run(args) -> int:
         command += ["--events", str(args.events.resolve())]
     if args.mentions:
         command += ["--mentions", str(args.mentions.resolve())]
+    # Import options go to the app after `--` too: --map SPEC (repeated), --date-format F,
+    # --timezone TZ, --actors /absolute/path, --wide (dashboard.loading.options.options_from_argv
+    # reads them back).
+    if args.map or args.date_format or args.timezone or args.actors or args.wide:
+        try:
+            command += _import_options(args).to_argv()
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
     host = "localhost" if args.address in ("127.0.0.1", "localhost") else args.address
     print(f"Boiling Point: http://{host}:{args.port}", file=sys.stderr)
     try:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from dashboard.loading.formats.wide import melt_wide_counts
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -141,49 +142,8 @@ def simulate_mentions(
 
 
 # --- wide tables of counts -----------------------------------------------------------------
-
-
-def melt_wide_counts(
-    frame: pd.DataFrame,
-    date_column: str,
-    exclude: tuple[str, ...] = (),
-    source: str = "",
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """A table with one count column per actor, melted to mentions rows (date, actor, count).
-
-    Actor names are the column names with surrounding spaces removed. Zero and empty cells
-    are days without mentions, so they make no row; fractional cells are rounded to the
-    nearest whole number, halves up (0.5 -> 1). Returns the rows and a tally of what was
-    done, so the caller can report it.
-    """
-    long = frame.melt(id_vars=[date_column], var_name="actor", value_name="raw")
-    long = long[~long["actor"].isin(exclude)]
-    tally = {"cells": len(long), "empty_or_zero": 0, "rounded": 0}
-    counts: list[int] = []
-    keep: list[bool] = []
-    for raw in long["raw"].astype(str):
-        raw = raw.strip()
-        value = Decimal(raw) if raw not in ("", "nan") else Decimal(0)
-        whole = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        if value != whole:
-            tally["rounded"] += 1
-        if whole <= 0:
-            tally["empty_or_zero"] += 1
-        counts.append(whole)
-        keep.append(whole > 0)
-    long = long.assign(count=counts)[keep]
-    out = pd.DataFrame(
-        {
-            "date": long[date_column].astype(str).str.strip(),
-            "actor": long["actor"].astype(str).str.strip(),
-            "count": long["count"].astype("int64"),
-        }
-    )
-    if source:
-        out["source"] = source
-    out = out.sort_values(["date", "actor"], kind="stable").reset_index(drop=True)
-    return out, tally
-
+# melt_wide_counts lives with the loader (dashboard/loading/formats/wide.py), which melts any
+# wide table given with --wide; the COVID demo uses the same function.
 
 # --- regeneration --------------------------------------------------------------------------
 

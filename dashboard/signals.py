@@ -23,8 +23,6 @@ ALERT_COLUMNS = ["date", "kind", "reason"]
 
 def _pelt(signal: np.ndarray, penalty: float) -> list[int]:
     """Indices where a new segment starts (PELT, least-squares cost, on a standardised signal)."""
-    import ruptures
-
     n = len(signal)
     if n < 6:
         return []
@@ -35,8 +33,61 @@ def _pelt(signal: np.ndarray, penalty: float) -> list[int]:
     # PELT is exact with jump=1; on long series, checking every few buckets keeps it fast
     # (a change point is then placed to within `jump` buckets).
     jump = max(1, n // 400)
-    bkps = ruptures.Pelt(model="l2", min_size=2, jump=jump).fit(z).predict(pen=penalty * math.log(n))
+    bkps = pelt_l2(z, penalty * math.log(n), min_size=2, jump=jump)
     return [b for b in bkps if 0 < b < n]
+
+
+def pelt_l2(signal: np.ndarray, pen: float, min_size: int = 2, jump: int = 1) -> list[int]:
+    """The breakpoints `ruptures.Pelt(model="l2", min_size, jump).fit(signal).predict(pen)` finds.
+
+    The same recursion, admissible set and pruning as ruptures 1.1 (Killick et al. 2012), but
+    each step prices every admissible start at once from cumulative sums, instead of one
+    numpy call and one dictionary copy per candidate: O(n) vector steps instead of O(n^2)
+    Python ones (a 731-day series: a few ms instead of ~10 s). Costs that agree to within
+    1e-9 of the signal's energy are a tie, and a tie goes to the earliest start, as ruptures
+    does with exact ties; ruptures would let float rounding decide between such
+    equally good segmentations.
+    """
+    x = np.asarray(signal, dtype=float)
+    x = x.reshape(len(x), -1)
+    n = x.shape[0]
+    s1 = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
+    s2 = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(x * x, axis=0)])
+    if x.shape[1] == 1:
+        s1, s2 = s1[:, 0], s2[:, 0]
+    tol = 1e-9 * (float(np.abs(s2[-1]).sum()) + 1.0)
+    cost = np.full(n + 1, np.nan)  # cost[t]: the optimal partition of signal[0:t]
+    cost[0] = 0.0
+    last = np.full(n + 1, -1, dtype=int)
+    ind = [k for k in range(0, n, jump) if k >= min_size] + [n]
+    admissible = np.empty(len(ind) + 1, dtype=int)
+    size = 0
+    for bkp in ind:
+        admissible[size] = ((bkp - min_size) // jump) * jump
+        size += 1
+        adm = admissible[:size]
+        # ruptures skips a start that has no partition (only 1, when jump is 1), then pairs
+        # the survivors with the admissible list in order, dropping the tail: the same here.
+        have = ~np.isnan(cost[adm])
+        valid = adm[have] if not have.all() else adm
+        length = bkp - valid
+        sq = (s1[bkp] - s1[valid]) ** 2
+        err = (s2[bkp] - s2[valid]) - (sq / length if sq.ndim == 1 else (sq / length[:, None]).sum(axis=1))
+        if err.ndim > 1:
+            err = err.sum(axis=1)
+        cand = cost[valid] + (np.maximum(err, 0.0) + pen)
+        best = int(np.argmax(cand <= cand.min() + tol))  # the earliest of the (near-)minima
+        cost[bkp] = cand[best]
+        last[bkp] = valid[best]
+        keep = cand <= cost[bkp] + pen + tol
+        kept = valid[keep] if len(valid) == size else adm[: len(valid)][keep]
+        size = len(kept)
+        admissible[:size] = kept
+    out, end = [], n
+    while end > 0:
+        out.append(end)
+        end = int(last[end])
+    return sorted(out)
 
 
 def find_change_points(table: pd.DataFrame, events: pd.DataFrame, params: ModelParams) -> pd.DataFrame:

@@ -3,6 +3,11 @@
 `load_bytes` and `load_path` are the one entry point the UI and the CLI share: the file's
 kind is decided from its content, every row read is loaded or rejected with a reason, and
 file-level problems come back as the report's `error`, never as an exception.
+
+Besides the canonical format, the content may be a GDELT or ACLED file (recognised, never
+by name), or any table read through the import options: a column `mapping`, a
+`date_format`, a `timezone`, an actor dictionary (`actors`) and `wide` for wide count
+tables. See dashboard/loading/formats/.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import pyarrow as pa
 
 from dashboard.contract import Kind, check_kind, column_names
 from dashboard.loading.decode import decode_text, is_parquet, unwrap
-from dashboard.loading.parse import parse_parquet, parse_text
+from dashboard.loading.formats import Converted, explode_actors, rename_rejection_columns
+from dashboard.loading.parse import RawTable, parse_headerless, parse_parquet, parse_text
 from dashboard.loading.report import DEFAULT_LIMITS, LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.validate import score_missing_tone, validate
 
@@ -47,16 +53,42 @@ def load_bytes(
     kind: str,
     limits: LoadLimits = DEFAULT_LIMITS,
     encoding: str = "auto",
+    *,
+    mapping: dict[str, str] | None = None,
+    date_format: str | None = None,
+    timezone: str | None = None,
+    actors=None,
+    wide: bool = False,
 ) -> LoadResult:
-    """Load one file's bytes as `kind` ("events" or "mentions")."""
+    """Load one file's bytes as `kind` ("events" or "mentions").
+
+    mapping: {contract column: the file's column}; date_format: "month-first", "day-first"
+    or a strptime format; timezone: the zone of times written without one; actors: an
+    ActorDictionary (dashboard.actors; or the bytes or path of one) — canonicalises actor
+    and target, and finds actors in text-only mentions; wide: melt a wide table of counts
+    to mentions. Arguments that make no sense raise ValueError; problems with the file
+    come back in the report.
+    """
     kind = check_kind(kind)
+    options = _check_options(kind, mapping, date_format, timezone)
+    if actors is not None and not hasattr(actors, "lookup"):
+        from dashboard.actors import load_actor_dictionary
+
+        actors = load_actor_dictionary(actors)  # bytes or a path; ValueError when it makes no sense
     try:
-        return _load(data, kind, limits, encoding)
+        return _load(data, kind, limits, encoding, options, actors, wide)
     except LoadError as exc:
         return LoadResult(None, LoadReport(kind=kind, error=exc))
 
 
-def load_path(path: str | Path, kind: str, limits: LoadLimits = DEFAULT_LIMITS, encoding: str = "auto") -> LoadResult:
+def load_path(
+    path: str | Path,
+    kind: str,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    encoding: str = "auto",
+    **options,
+) -> LoadResult:
+    """load_bytes for a file on disk (its size is checked before it is read)."""
     kind = check_kind(kind)
     p = Path(path)
     try:
@@ -70,26 +102,196 @@ def load_path(path: str | Path, kind: str, limits: LoadLimits = DEFAULT_LIMITS, 
         data = p.read_bytes()
     except OSError as exc:
         return LoadResult(None, LoadReport(kind=kind, error=LoadError("format-error", f"cannot read the file: {exc.strerror}")))
-    return load_bytes(data, kind, limits, encoding)
+    return load_bytes(data, kind, limits, encoding, **options)
 
 
-def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str) -> LoadResult:
+@dataclass(frozen=True)
+class _Options:
+    mapping: dict[str, str]
+    date_format: str | None
+    timezone: str | None
+
+
+def _check_options(kind: Kind, mapping, date_format, timezone) -> _Options:
+    from dashboard.loading.formats.dates import check_date_format, check_timezone
+    from dashboard.loading.formats.mapping import check_mapping
+
+    fmt = check_date_format(date_format)
+    check_timezone(timezone)
+    return _Options(check_mapping(kind, mapping), fmt, timezone or None)
+
+
+def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _Options, actors, wide: bool) -> LoadResult:
     decoded = unwrap(data, limits)
     if is_parquet(decoded.data):
         raw = parse_parquet(decoded.data, limits)
         enc = ""
         notes = list(decoded.notes)
+        gdelt_table = None
     else:
+        from dashboard.loading.formats import gdelt
+
         text, enc, enc_notes = decode_text(decoded.data, encoding)
         notes = decoded.notes + enc_notes
-        raw = parse_text(text, limits, expected=column_names(kind))
-    table, report = validate(raw, kind, limits)
-    report.encoding = enc
-    report.notes[:0] = notes
-    if decoded.container:
-        report.file_format = f"{report.file_format} ({decoded.container})"
+        gdelt_table = gdelt.detect(text)
+        if gdelt_table is not None:
+            raw = parse_headerless(text, limits, gdelt_table.columns, f"a {gdelt_table.name.split(' (')[0]} record")
+        else:
+            raw = parse_text(text, limits, expected=column_names(kind))
+    converted = _known_format(raw, kind, gdelt_table, options, wide)
+    if converted is None:
+        if wide:
+            result = _load_wide(raw, kind, limits, options)
+            _finish_report(result.report, enc, notes, decoded.container)
+            if actors is not None and result.table is not None:
+                result.table = _canonicalise(result.table, actors, result.report)
+            return result
+        converted = _read_with_options(raw, kind, options, actors)
+    try:
+        table, report = validate(converted.raw, kind, limits)
+    except LoadError as exc:
+        raise LoadError(exc.code, exc.message + _hint(converted.raw, kind, actors, exc)) from None
+    rename_rejection_columns(report, converted.sources)
+    _finish_report(report, enc, notes, decoded.container)
     if kind == "mentions":
         table = score_missing_tone(table, report)
+    if converted.explode_actors:
+        table, several = explode_actors(table)
+        if several:
+            what = converted.what or "rows"
+            report.notes.append(
+                f"{several:,} of the {report.loaded:,} {what} loaded named more than one actor: they make "
+                f"{table.num_rows:,} mention rows, one per actor (the counts above are {what})"
+            )
+    if actors is not None:
+        table = _canonicalise(table, actors, report)
+    if converted.raw is not raw:
+        _summarise_rejections(report)
     if report.loaded == 0:
         report.notes.append("no row could be loaded")
     return LoadResult(table, report)
+
+
+def _summarise_rejections(report: LoadReport) -> None:
+    """One line counting the rejected rows by reason code (blank lines included), for long reports."""
+    if not report.rejected:
+        return
+    from collections import Counter
+
+    first: dict[int, str] = {}
+    for r in report.rejections:
+        first.setdefault(r.record, r.code)
+    counts = Counter(first.values())
+    listed = ", ".join(f"{n:,} {code}" for code, n in counts.most_common())
+    more = " (of the rows listed)" if report.unlisted_rejections else ""
+    report.notes.append(f"rejected rows by reason{more}: {listed}")
+
+
+def _finish_report(report: LoadReport, enc: str, notes: list[str], container: str) -> None:
+    report.encoding = enc
+    report.notes[:0] = notes
+    if container:
+        report.file_format = f"{report.file_format} ({container})"
+
+
+def _known_format(raw: RawTable, kind: Kind, gdelt_table, options: _Options, wide: bool) -> Converted | None:
+    """GDELT or ACLED content converted to contract columns; None for any other table."""
+    from dashboard.loading.formats import acled, gdelt
+
+    table = gdelt_table or gdelt.identify_header(raw.labels)
+    if table is not None:
+        converted = gdelt.convert(raw, table, kind)
+        name = table.name.split(" (")[0]
+    elif acled.identify(raw.labels):
+        converted = acled.convert(raw, kind, f", {len(raw.labels)} columns")
+        name = "ACLED export"
+    else:
+        return None
+    unused = [flag for flag, given in (("column mapping", options.mapping), ("date format", options.date_format),
+                                       ("time zone", options.timezone), ("wide", wide)) if given]
+    if unused:
+        converted.raw.notes.append(f"the {', '.join(unused)} given were not used: the file is a {name}, read by its own rules")
+    return converted
+
+
+def _read_with_options(raw: RawTable, kind: Kind, options: _Options, actors) -> Converted:
+    from dashboard.loading.formats.mapping import apply_mapping, find_label, read_dates
+
+    if options.mapping:
+        converted = apply_mapping(raw, options.mapping, options.date_format, options.timezone)
+    else:
+        converted = Converted(raw)
+        if options.date_format or options.timezone:
+            at = find_label(raw.labels, "date")
+            if at is not None:
+                converted = Converted(read_dates(raw, at, raw.labels[at].strip(), options.date_format, options.timezone))
+    labels = {label.strip().lower() for label in converted.raw.labels}
+    if kind == "mentions" and actors is not None and "actor" not in labels and "text" in labels:
+        from dashboard.loading.formats.text import find_text_actors
+
+        text_label = next(label for label in converted.raw.labels if label.strip().lower() == "text")
+        converted = find_text_actors(converted, actors, text_label)
+    return converted
+
+
+def _load_wide(raw: RawTable, kind: Kind, limits: LoadLimits, options: _Options) -> LoadResult:
+    from dashboard.loading.formats.wide import melt_raw, melted_raw
+
+    if kind != "mentions":
+        raise LoadError("format-error", "a wide table of counts holds mentions (one count per actor and day): load it as mentions, not events")
+    unknown = [k for k in options.mapping if k != "date"]
+    if unknown:
+        raise LoadError("format-error", f"a wide table takes only a date column in its mapping, not {', '.join(unknown)}")
+    melted, rejections, wide_notes = melt_raw(raw, options.mapping.get("date"), options.date_format, options.timezone)
+    table, inner = validate(melted_raw(melted, raw.file_format), "mentions", limits)
+    if inner.rejected:  # every melted row is valid by construction: say so loudly if not
+        raise RuntimeError("internal error: melted rows were rejected:\n" + "\n".join(inner.lines()[:5]))
+    report = LoadReport(kind=kind, file_format=f"{raw.file_format}, wide table melted to mentions")
+    everything = sorted(list(raw.rejections) + rejections, key=lambda r: (r.record, r.column))
+    report.rows_read = raw.rows_read
+    report.rejected = len({r.record for r in everything})
+    report.loaded = report.rows_read - report.rejected
+    report.rejections = everything[: limits.max_listed_rejections]
+    report.unlisted_rejections = max(0, len(everything) - limits.max_listed_rejections)
+    # The validator's notes on the melted rows (dates without a zone read as UTC, ...) still hold.
+    report.notes = list(raw.notes) + wide_notes + inner.notes
+    report.columns = table.column_names
+    _summarise_rejections(report)
+    if report.loaded == 0:
+        report.notes.append("no row could be loaded")
+    return LoadResult(table, report)
+
+
+def _canonicalise(table: pa.Table, actors, report: LoadReport) -> pa.Table:
+    from dashboard.actors import canonicalise_counted
+
+    table, changed = canonicalise_counted(table, actors)
+    if changed:
+        report.notes.append(f"{changed:,} actor or target names were aliases: replaced by their canonical name from the actor dictionary")
+    return table
+
+
+def _hint(raw: RawTable, kind: Kind, actors, exc: LoadError) -> str:
+    """What to try next when a table lacks a required column."""
+    if exc.code != "missing-label" or kind != "mentions":
+        return ""
+    labels = {label.strip().lower() for label in raw.labels}
+    if "actor" not in labels and "text" in labels and actors is None:
+        return ". To find the actors in the text, give an actor dictionary (--actors FILE)"
+    if _looks_wide(raw):
+        return (". It looks like a wide table (a date column, then one count column per actor): "
+                "load it with --wide (wide=True)")
+    return ". Name the file's columns with a column mapping, e.g. --map date=Time,text=Headlines"
+
+
+def _looks_wide(raw: RawTable) -> bool:
+    from dashboard.loading.formats.common import cells_at, number
+
+    if len(raw.labels) < 3 or raw.table.num_rows == 0:
+        return False
+    sample = min(raw.table.num_rows, 20)
+    for i in range(1, len(raw.labels)):
+        values = [v for v in cells_at(raw, i)[:sample] if (v or "").strip()]
+        if any(number(v) is None for v in values):
+            return False
+    return True

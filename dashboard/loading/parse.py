@@ -262,6 +262,136 @@ def _parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
     return RawTable(labels, table, record_no, fmt, rejections, notes)
 
 
+def parse_headerless(text: str, limits: LoadLimits, labels: tuple[str, ...], what: str, delimiter: str = "\t") -> RawTable:
+    """Parse delimited text that has no header row and no quoting (GDELT): each line is a record.
+
+    labels name the columns the format defines; a line with another number of fields is
+    rejected as extra-cell or missing-cell, saying `what` the format is ("a GDELT 2.0
+    Events export record"). With no quoting a record is exactly one line, split at every
+    delimiter (what csv.QUOTE_NONE does). Arrow's CSV reader does the splitting; the
+    line-by-line reader below is the reference it is tested against, and the fallback.
+    """
+    if not text.strip():
+        raise LoadError("format-error", "the file is empty")
+    try:
+        fast = _headerless_arrow(text, limits, labels, what, delimiter)
+    except LoadError:
+        raise
+    except Exception:  # noqa: BLE001 - any surprise from the fast path: take the slow one
+        fast = None
+    return fast if fast is not None else parse_headerless_lines(text, limits, labels, what, delimiter)
+
+
+def _headerless_rejection(number: int, row: list[str], labels, what: str, text: str) -> Rejection:
+    width = len(labels)
+    if all(not f.strip() for f in row):
+        return Rejection(number, number, "", "", "blank-row", "the row is empty")
+    reason = f"the row has {len(row)} cells; {what} has {width}"
+    if len(row) > width:
+        return Rejection(number, number, f"#{width + 1}", row[width], "extra-cell", reason)
+    return Rejection(number, number, labels[len(row)], "", "missing-cell", reason)
+
+
+def parse_headerless_lines(
+    text: str, limits: LoadLimits, labels: tuple[str, ...], what: str, delimiter: str = "\t"
+) -> RawTable:
+    """parse_headerless, one Python line at a time."""
+    lines = physical_lines(text)
+    width = len(labels)
+    if len(lines) > limits.max_rows:
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    cells: list[list[str]] = []
+    numbers: list[int] = []
+    rejections: list[Rejection] = []
+    for number, line in enumerate(lines, start=1):
+        content = line.rstrip("\r\n")
+        row = content.split(delimiter)
+        if len(row) != width:
+            rejections.append(_headerless_rejection(number, row, labels, what, content))
+            continue
+        cells.append(row)
+        numbers.append(number)
+    table = _to_arrow(width, cells, numbers, numbers)
+    return _headerless_checks(table, labels, len(lines), rejections, limits, delimiter)
+
+
+def _headerless_arrow(text: str, limits: LoadLimits, labels, what: str, delimiter: str) -> RawTable | None:
+    import numpy as np
+    import pyarrow.csv as pacsv
+
+    width = len(labels)
+    names = [raw_column(i) for i in range(width)]
+    bad: list[Rejection] = []
+
+    def invalid(row) -> str:
+        if row.number is None:
+            raise ValueError("row numbers unknown")
+        fields = row.text.split(delimiter)
+        bad.append(_headerless_rejection(row.number, fields, labels, what, row.text))
+        return "skip"
+
+    table = pacsv.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
+            newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, null_values=[], strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    total = table.num_rows + len(bad)
+    if total > limits.max_rows:
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    keep = np.ones(total + 1, dtype=bool)
+    keep[0] = False
+    keep[[r.record for r in bad]] = False
+    numbers = np.flatnonzero(keep)
+    if len(numbers) != table.num_rows:
+        return None
+    table = table.append_column(RECORD, pa.array(numbers, type=pa.int64()))
+    table = table.append_column(LINE, pa.array(numbers, type=pa.int64()))
+    return _headerless_checks(table, labels, total, sorted(bad, key=lambda r: r.record), limits, delimiter)
+
+
+def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list[Rejection], limits: LoadLimits,
+                       delimiter: str) -> RawTable:
+    """Rows of empty cells are blank-row; cells over the size cap reject their row (as parse_text does)."""
+    import pyarrow.compute as pc
+
+    width = len(labels)
+    extra: dict[int, Rejection] = {}
+    if table.num_rows:
+        blank = None
+        for i in range(width):
+            empty = pc.equal(pc.utf8_trim_whitespace(table.column(raw_column(i))), "")
+            blank = empty if blank is None else pc.and_(blank, empty)
+        lengths = [pc.utf8_length(table.column(raw_column(i))) for i in range(width)]
+        long_rows = None
+        for length in lengths:
+            over = pc.greater(length, limits.max_cell_chars)
+            long_rows = over if long_rows is None else pc.or_(long_rows, over)
+        flagged = pc.or_(blank, long_rows)
+        if pc.any(flagged).as_py():
+            numbers = table.column(RECORD).to_pylist()
+            for row in pc.indices_nonzero(flagged).to_pylist():
+                n = numbers[row]
+                cells = [table.column(raw_column(i))[row].as_py() for i in range(width)]
+                if blank[row].as_py():
+                    extra[row] = Rejection(n, n, "", "", "blank-row", "the row is empty")
+                    continue
+                i = next(j for j, c in enumerate(cells) if len(c) > limits.max_cell_chars)
+                extra[row] = Rejection(n, n, labels[i], cells[i][:80], "constraint-error",
+                                       f"the cell holds {len(cells[i]):,} characters; the limit is {limits.max_cell_chars:,}")
+            mask = pa.array([row not in extra for row in range(table.num_rows)], type=pa.bool_())
+            table = table.filter(mask)
+    rejections = sorted(rejections + list(extra.values()), key=lambda r: r.record)
+    fmt = f"{_DELIMITER_NAMES.get(delimiter, 'delimited')}, no header"
+    return RawTable(list(labels), table, rows_read, fmt, rejections)
+
+
 def _first_long_cell(row: list[str], cap: int) -> int | None:
     if max(map(len, row)) <= cap:
         return None

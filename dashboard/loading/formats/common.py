@@ -1,0 +1,124 @@
+"""What the format modules share: reading raw cells, building the raw table the validator reads.
+
+A format module turns the raw table of its file (labels as the file names them) into a raw
+table whose labels are contract columns (date, actor, ...), still text, so that the one
+validator converts and checks them. Rows the module itself cannot read (a SQLDATE that is
+no date, a malformed V2Tone) are rejected here with the file's own column name and raw
+value; they never reach the validator, and the ledger still balances because the
+validator counts these structural rejections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.report import Rejection
+
+# Several actors found in one record travel in one cell, joined by this character, through
+# the validator (which sees one row per record, so the ledger balances) and are split into
+# one row each afterwards. It cannot occur in a name: it is a control character.
+ACTOR_SEPARATOR = "\x1f"
+
+
+@dataclass
+class Converted:
+    """A raw table in contract columns, and what the loader must do after validating it."""
+
+    raw: RawTable
+    sources: dict[str, str] = field(default_factory=dict)  # contract column -> the file's column, for messages
+    explode_actors: bool = False  # actor cells may hold several names joined by ACTOR_SEPARATOR
+    what: str = ""  # what kind of record one row is ("texts", "GKG articles"), for the notes
+
+
+def cells(raw: RawTable, label: str) -> list[str | None]:
+    """The text cells of the column a label names (the first with that label)."""
+    return cells_at(raw, raw.labels.index(label))
+
+
+def cells_at(raw: RawTable, i: int) -> list[str | None]:
+    """The text cells of the i-th column."""
+    col = raw.table.column(raw_column(i))
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        return col.to_pylist()
+    try:
+        return col.cast(pa.string()).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # lists, structs: their text form
+        return [None if v is None else str(v) for v in col.to_pylist()]
+
+
+def label_index(labels: list[str]) -> dict[str, int]:
+    """Labels, trimmed and lower-cased, to their first position."""
+    index: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        index.setdefault(label.strip().lower(), i)
+    return index
+
+
+class RowBuilder:
+    """Collects converted rows (text cells) and rejections, then builds the RawTable."""
+
+    def __init__(self, raw: RawTable, labels: list[str]):
+        self.raw = raw
+        self.labels = labels
+        self.columns: list[list[str | None]] = [[] for _ in labels]
+        self.records: list[int] = []
+        self.lines: list[int | None] = []
+        self.rejections: list[Rejection] = list(raw.rejections)
+        self._records = raw.table.column(RECORD).to_pylist()
+        self._lines = raw.table.column(LINE).to_pylist()
+
+    def where(self, i: int) -> tuple[int, int | None]:
+        return self._records[i], self._lines[i]
+
+    def add(self, i: int, row: list[str | None]) -> None:
+        for column, value in zip(self.columns, row):
+            column.append(value)
+        self.records.append(self._records[i])
+        self.lines.append(self._lines[i])
+
+    def reject(self, i: int, column: str, value: str | None, code: str, reason: str) -> None:
+        record, line = self._records[i], self._lines[i]
+        self.rejections.append(Rejection(record, line, column, (value or "")[:200], code, reason))
+
+    def build(self, file_format: str, notes: list[str] | None = None) -> RawTable:
+        arrays = {raw_column(i): pa.array(col, type=pa.string()) for i, col in enumerate(self.columns)}
+        arrays[RECORD] = pa.array(self.records, type=pa.int64())
+        arrays[LINE] = pa.array(self.lines, type=pa.int64())
+        table = pa.table(arrays)
+        return RawTable(list(self.labels), table, self.raw.rows_read, file_format, self.rejections,
+                        list(self.raw.notes) + list(notes or []))
+
+
+def drop_rows(raw: RawTable, bad: dict[int, Rejection]) -> RawTable:
+    """The raw table without the rows at the given positions, their rejections added."""
+    if not bad:
+        return raw
+    keep = pa.array([i not in bad for i in range(raw.table.num_rows)], type=pa.bool_())
+    return RawTable(raw.labels, raw.table.filter(keep), raw.rows_read, raw.file_format,
+                    list(raw.rejections) + list(bad.values()), list(raw.notes))
+
+
+def clip_tone(value: float) -> float:
+    """GDELT tone (−100…+100, mostly −10…+10) to the contract's −1…+1: clip(value / 10, −1, 1)."""
+    return max(-1.0, min(1.0, value / 10.0))
+
+
+def number(text: str | None) -> float | None:
+    """A plain decimal number, or None when the cell is not one (no inf, NaN or decimal comma)."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not text or text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

@@ -1,0 +1,191 @@
+"""Wide tables of counts: a date column, then one count column per actor, melted to mentions.
+
+The layout of the GDELT/Twitter COVID-19 files: `Date,Algeria,Argentina,…,Grand Total`, one
+row per day. The date column is the first one (or the one `mapping={"date": ...}` names);
+a column called `Grand Total` or `Total` is a sum, not an actor, and is left out. Every
+other column is an actor, named by its header with surrounding spaces removed.
+
+Cells are counts: empty, `0` and the missing-value tokens (NA, null, …) are days without
+mentions and make no row; fractional counts are rounded to the nearest whole number, halves
+up (6.5 → 7); the report says how many of each. A day whose date cannot be read, or with a
+cell that is no count (a word, a negative number, a decimal comma), is rejected whole —
+with the column and the value — rather than loaded with a hole in it.
+
+The load report counts the wide rows (days): rows read = loaded + rejected; a note says
+how many mention rows the loaded days became.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from dashboard.contract import NUMBER_NULL_TOKENS
+from dashboard.loading.formats.common import cells_at, plural
+from dashboard.loading.formats.dates import normalise_dates
+from dashboard.loading.formats.mapping import find_label
+from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.report import LoadError, Rejection
+
+TOTAL_COLUMNS = ("grand total", "total")
+_COUNT = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
+_SIGNED = re.compile(r"^-(\d+(\.\d*)?|\.\d+)$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+MAX_COUNT = 2**63 - 1
+_DATE = " date "
+
+
+def melt_wide_counts(
+    frame: pd.DataFrame,
+    date_column: str,
+    exclude: tuple[str, ...] = (),
+    source: str = "",
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """A table with one count column per actor, melted to mentions rows (date, actor, count).
+
+    Actor names are the column names with surrounding spaces removed. Zero and empty cells
+    are days without mentions, so they make no row; fractional cells are rounded to the
+    nearest whole number, halves up (0.5 -> 1). Returns the rows and a tally of what was
+    done, so the caller can report it.
+    """
+    long = frame.melt(id_vars=[date_column], var_name="actor", value_name="raw")
+    long = long[~long["actor"].isin(exclude)]
+    tally = {"cells": len(long), "empty_or_zero": 0, "rounded": 0}
+    counts: list[int] = []
+    keep: list[bool] = []
+    for raw in long["raw"].astype(str):
+        raw = raw.strip()
+        value = Decimal(raw) if raw not in ("", "nan") else Decimal(0)
+        whole = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if value != whole:
+            tally["rounded"] += 1
+        if whole <= 0:
+            tally["empty_or_zero"] += 1
+        counts.append(whole)
+        keep.append(whole > 0)
+    long = long.assign(count=counts)[keep]
+    out = pd.DataFrame(
+        {
+            "date": long[date_column].astype(str).str.strip(),
+            "actor": long["actor"].astype(str).str.strip(),
+            "count": long["count"].astype("int64"),
+        }
+    )
+    if source:
+        out["source"] = source
+    out = out.sort_values(["date", "actor"], kind="stable").reset_index(drop=True)
+    return out, tally
+
+
+def count_problem(cell: str | None) -> tuple[str, str] | None:
+    """(code, reason) when a wide cell is not a count; None when it is one (or empty)."""
+    text = (cell or "").strip()
+    if text.lower() in NUMBER_NULL_TOKENS:
+        return None
+    if _COUNT.match(text):
+        if Decimal(text) > MAX_COUNT:
+            return "constraint-error", "too large for a count"
+        return None
+    if _SIGNED.match(text):
+        return None if Decimal(text) == 0 else ("constraint-error", "a count cannot be negative")
+    if _DECIMAL_COMMA.match(text):
+        return "type-error", "not a number: a decimal comma? write 1.5, not 1,5"
+    return "type-error", "not a count (a number of 0 or more)"
+
+
+def melt_raw(
+    raw: RawTable, date_label: str | None = None, date_format: str | None = None, timezone: str | None = None
+) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
+    """Check a wide raw table and melt its good rows: (mentions frame, rejections, notes)."""
+    if date_label is not None:
+        date_at = find_label(raw.labels, date_label)
+        if date_at is None:
+            raise LoadError("missing-label", f"the wide table has no date column {date_label!r}")
+    else:
+        date_at = 0
+    shown = raw.labels[date_at].strip() or "column 1"
+    notes: list[str] = []
+    actors: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for i, label in enumerate(raw.labels):
+        name = label.strip()
+        if i == date_at or name.lower() in TOTAL_COLUMNS:
+            continue
+        values = cells_at(raw, i)
+        if not name:
+            if all(not (v or "").strip() for v in values):
+                notes.append(f"column {i + 1} has no name and no values (a trailing delimiter?); ignored")
+                continue
+            raise LoadError("format-error", f"column {i + 1} of the wide table has counts but no actor name in the header")
+        if name.lower() in seen:
+            raise LoadError("duplicate-label", f"the actor column {name!r} appears twice (columns {seen[name.lower()] + 1} and {i + 1})")
+        seen[name.lower()] = i
+        actors.append((i, name))
+    if not actors:
+        raise LoadError("missing-label", "a wide table needs a date column and at least one count column")
+    totals = [lab.strip() for lab in raw.labels if lab.strip().lower() in TOTAL_COLUMNS]
+    if totals:
+        notes.append(f"the column {totals[0]!r} is a sum, not an actor: left out")
+    dates = normalise_dates(cells_at(raw, date_at), date_format, timezone, column=shown, check_iso=True)
+    notes.extend(dates.notes)
+    records = raw.table.column(RECORD).to_pylist()
+    lines = raw.table.column(LINE).to_pylist()
+    columns = {i: cells_at(raw, i) for i, _ in actors}
+    rejections: list[Rejection] = []
+    good: list[int] = []
+    raw_dates = cells_at(raw, date_at)
+    for row in range(raw.table.num_rows):
+        where = (records[row], lines[row])
+        if row in dates.errors:
+            rejections.append(Rejection(*where, shown, (raw_dates[row] or "")[:200], "type-error", dates.errors[row]))
+            continue
+        if dates.values[row] is None:
+            rejections.append(Rejection(*where, shown, "", "constraint-error", "a required value is empty"))
+            continue
+        problem = next(((i, name, p) for i, name in actors if (p := count_problem(columns[i][row]))), None)
+        if problem:
+            i, name, (code, reason) = problem
+            rejections.append(Rejection(*where, name, (columns[i][row] or "")[:200], code, reason))
+            continue
+        good.append(row)
+    # The date column gets a name no header can collide with once trimmed.
+    frame = pd.DataFrame({_DATE: [dates.values[r] for r in good]})
+    for i, name in actors:
+        frame[name] = [_count_text(columns[i][r]) for r in good]
+    if good:
+        melted, tally = melt_wide_counts(frame, _DATE)
+    else:
+        melted = pd.DataFrame({"date": pd.Series([], dtype=object), "actor": pd.Series([], dtype=object),
+                               "count": pd.Series([], dtype="int64")})
+        tally = {"cells": 0, "empty_or_zero": 0, "rounded": 0}
+    notes.append(
+        f"wide table melted: {plural(len(good), 'day row')} × {plural(len(actors), 'actor column')} = "
+        f"{plural(tally['cells'], 'cell')} made {plural(len(melted), 'mention row')}; "
+        f"{tally['empty_or_zero']:,} empty or zero cells made no row; "
+        f"{tally['rounded']:,} fractional counts were rounded to whole numbers, halves up"
+    )
+    return melted, rejections, notes
+
+
+def _count_text(cell: str | None) -> str:
+    text = (cell or "").strip()
+    if text.lower() in NUMBER_NULL_TOKENS or _SIGNED.match(text):
+        return "0"
+    return text.lstrip("+")
+
+
+def melted_raw(melted: pd.DataFrame, file_format: str) -> RawTable:
+    """The melted rows as a raw table for the validator (every row valid by construction)."""
+    import pyarrow as pa
+
+    n = len(melted)
+    arrays = {
+        raw_column(0): pa.array(melted["date"].tolist(), type=pa.string()),
+        raw_column(1): pa.array(melted["actor"].tolist(), type=pa.string()),
+        raw_column(2): pa.array([str(c) for c in melted["count"].tolist()], type=pa.string()),
+        RECORD: pa.array(range(1, n + 1), type=pa.int64()),
+        LINE: pa.array([None] * n, type=pa.int64()),
+    }
+    return RawTable(["date", "actor", "count"], pa.table(arrays), n, file_format)
