@@ -225,7 +225,7 @@ def _analysis_from_args(args):
         events, mentions = demo.events, demo.mentions
         print(f"no file given: using the demo dataset ({demo.label}). {demo.simulated}", file=sys.stderr)
     options = _import_options(args)  # ValueError: reported by cmd_score
-    dataset = _dataset_with_options(events, mentions, options) if options.given else build_dataset(events, mentions)
+    dataset = build_dataset(events, mentions, options=options)
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
         if report.error is not None or report.loaded == 0:
@@ -236,26 +236,6 @@ def _analysis_from_args(args):
         event_types=tuple(args.event_types), bucket=args.bucket,
     )
     return analyse(dataset.engine, sel, params)
-
-
-def _dataset_with_options(events, mentions, options):
-    """build_dataset, reading each file with the import options that concern its kind."""
-    from dashboard.dataset import Dataset
-    from dashboard.engine import Engine
-    from dashboard.loading import LoadLimits, load_path
-
-    dictionary = options.dictionary()
-    limits = LoadLimits.from_env()  # as build_dataset
-    loaded = {
-        kind: load_path(path, kind, limits, **options.load_kwargs(kind, dictionary))
-        for kind, path in (("events", events), ("mentions", mentions))
-        if path is not None
-    }
-    engine = Engine(
-        events=loaded["events"].table if "events" in loaded else None,
-        mentions=loaded["mentions"].table if "mentions" in loaded else None,
-    )
-    return Dataset(engine, {k: r.report for k, r in loaded.items()})
 
 
 def cmd_score(args) -> int:

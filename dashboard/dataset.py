@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dashboard.engine import Engine
 from dashboard.loading import LoadReport, LoadResult, load_bytes, load_path
+from dashboard.loading.options import ImportOptions
 from dashboard.loading.report import LoadLimits
 
 
@@ -30,22 +31,31 @@ def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_one(source: Source, kind: str, limits: LoadLimits | None = None) -> LoadResult | None:
+def load_one(source: Source, kind: str, limits: LoadLimits | None = None, **options) -> LoadResult | None:
     limits = limits or LoadLimits.from_env()
     if source is None:
         return None
     if isinstance(source, Path):
-        return load_path(source, kind, limits)
-    return load_bytes(source, kind, limits)
+        return load_path(source, kind, limits, **options)
+    return load_bytes(source, kind, limits, **options)
 
 
-def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = None) -> Dataset:
+def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = None,
+                  options: ImportOptions | None = None, dictionary=None) -> Dataset:
     """Load whichever files are given and put their valid rows in a new engine.
 
     Limits default to LoadLimits.from_env(): the defaults, or BOILINGPOINT_MAX_* variables.
+    `options` (column mappings, date layouts, actor dictionary, wide tables) go to each file
+    as they concern its kind; `dictionary` (an ActorDictionary) overrides the options' file.
+    ValueError when the options themselves are wrong.
     """
     limits = limits or LoadLimits.from_env()
-    loaded = {kind: load_one(src, kind, limits) for kind, src in (("events", events), ("mentions", mentions))}
+    kwargs = {"events": {}, "mentions": {}}
+    if (options is not None and options.given) or dictionary is not None:
+        options = options or ImportOptions()
+        dictionary = dictionary if dictionary is not None else options.dictionary()
+        kwargs = {kind: options.load_kwargs(kind, dictionary) for kind in kwargs}
+    loaded = {kind: load_one(src, kind, limits, **kwargs[kind]) for kind, src in (("events", events), ("mentions", mentions))}
     engine = Engine(
         events=loaded["events"].table if loaded["events"] else None,
         mentions=loaded["mentions"].table if loaded["mentions"] else None,

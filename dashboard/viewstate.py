@@ -32,6 +32,7 @@ class ViewState:
     mode: str = "explore"
     step: int = 0
     tab: str = "Timeline"
+    maps: tuple[str, ...] = ()  # column mappings of uploaded files, as --map specs
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_query(self) -> dict[str, list[str]]:
@@ -52,6 +53,8 @@ class ViewState:
             q["bucket"] = [self.bucket]
         for name, value in self.params:
             q[PARAM_PREFIX + name] = [f"{value:g}"]
+        if self.maps:
+            q["map"] = list(self.maps)
         if self.tab != "Timeline" and self.mode == "explore":
             q["tab"] = [self.tab]
         if self.mode != "explore":
@@ -128,7 +131,9 @@ def from_query(
     if tab not in TABS:
         problems.append(f"unknown tab {tab[:20]!r}")
         tab = "Timeline"
-    return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tab, tuple(problems))
+    maps = tuple(m for m in (query.get("map") or []) if m.strip())
+    return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tab, maps,
+                     tuple(problems))
 
 
 def clamp_dates(

@@ -46,3 +46,30 @@ def test_sessions_see_only_their_own_upload(browser, app_url, artifacts):
     finally:
         one.close()
         two.close()
+
+
+def test_upload_of_an_unknown_table_is_read_through_the_column_mapping(page, app_url, artifacts):
+    content = (
+        "tweet_created,airline,text\n"
+        + "".join(f"2015-02-{d:02d} 10:00:00,Virgin America,the flight was lovely {d}\n" for d in range(1, 15))
+        + "".join(f"2015-02-{d:02d} 11:00:00,United,\"worst delay ever, awful service {d}\"\n" for d in range(1, 15))
+    ).encode()
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(app_url)
+    page.locator(DRAWN).first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=re.compile("Upload your own")).click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').nth(1).set_input_files(
+        {"name": "tweets.csv", "mimeType": "text/csv", "buffer": content}
+    )
+    # not the canonical format: the app says so and opens the mapping step
+    expect(page.get_by_text(re.compile("required column")).first).to_be_visible(timeout=60_000)
+    for contract, source in (("date (required)", "tweet_created"), ("actor (required)", "airline"), ("text", "text")):
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text=contract).first
+        box.click()
+        page.get_by_role("option", name=source, exact=True).click()
+        page.wait_for_timeout(800)
+    expect(page).to_have_url(re.compile(r"map=mentions"), timeout=30_000)
+    expect(page.locator(DRAWN).nth(2)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile("tone was scored from the text with VADER"))).to_have_count(1, timeout=30_000)
+    page.screenshot(path=str(artifacts / "mapping.png"), full_page=True)

@@ -295,3 +295,26 @@ def _looks_wide(raw: RawTable) -> bool:
         if any(number(v) is None for v in values):
             return False
     return True
+
+
+def peek_columns(data: bytes, limits: LoadLimits = DEFAULT_LIMITS, encoding: str = "auto") -> list[str]:
+    """The column names a file's header holds (for the app's column-mapping step).
+
+    Reads only the start of a text file; empty when the file has no readable header.
+    """
+    try:
+        decoded = unwrap(data, limits)
+        if is_parquet(decoded.data):
+            import io
+
+            import pyarrow.parquet as pq
+
+            return [str(n) for n in pq.ParquetFile(io.BytesIO(decoded.data)).schema_arrow.names]
+        head = decoded.data[: 256 * 1024]
+        if len(decoded.data) > len(head) and b"\n" in head:
+            head = head[: head.rindex(b"\n") + 1]
+        text, _, _ = decode_text(head, encoding)
+        raw = parse_text(text, limits)
+    except (LoadError, ValueError, UnicodeDecodeError):
+        return []
+    return [label for label in raw.labels if label.strip()]

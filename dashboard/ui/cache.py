@@ -10,6 +10,7 @@ from dashboard.analysis import Analysis, actor_leaderboard, analyse
 from dashboard.dataset import Dataset, build_dataset, content_digest
 from dashboard.engine import Selection
 from dashboard.escalation import ModelParams
+from dashboard.loading.options import ImportOptions
 
 
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
@@ -24,32 +25,43 @@ def file_digest(path: Path) -> str:
 
 
 @st.cache_resource(max_entries=8, ttl=6 * 3600, show_spinner="Loading and validating the data…")
-def cached_dataset(events_digest: str, mentions_digest: str, _events, _mentions) -> Dataset:
-    """One engine per distinct pair of file contents, shared by the sessions that load it.
+def cached_dataset(events_digest: str, mentions_digest: str, options_key: tuple, _events, _mentions,
+                   _options: ImportOptions | None = None, _dictionary=None) -> Dataset:
+    """One engine per distinct pair of file contents (and import options), shared by the
+    sessions that load it.
 
-    Only the digests are the key: two sessions with different uploads get different
-    datasets, and the same content is loaded once however many sessions ask at once.
+    Only content digests and the options are the key: two sessions with different uploads
+    get different datasets, and the same content is loaded once however many sessions ask.
     """
-    dataset = build_dataset(_events, _mentions)
-    dataset.key = f"{events_digest}:{mentions_digest}"
+    dataset = build_dataset(_events, _mentions, options=_options, dictionary=_dictionary)
+    dataset.key = f"{events_digest}:{mentions_digest}:{content_digest(repr(options_key).encode())[:16]}"
     return dataset
 
 
-def dataset_from_paths(events: Path | None, mentions: Path | None) -> Dataset:
+def dataset_from_paths(events: Path | None, mentions: Path | None, options: ImportOptions | None = None) -> Dataset:
     return cached_dataset(
         file_digest(events) if events else "",
         file_digest(mentions) if mentions else "",
+        (options.specs, file_digest(options.actors) if options and options.actors else "") if options else (),
         events,
         mentions,
+        options,
     )
 
 
-def dataset_from_bytes(events: bytes | None, mentions: bytes | None) -> Dataset:
+def dataset_from_bytes(events: bytes | None, mentions: bytes | None, options: ImportOptions | None = None,
+                       dictionary_text: str = "") -> Dataset:
+    from dashboard.actors import load_actor_dictionary
+
+    dictionary = load_actor_dictionary(dictionary_text.encode()) if dictionary_text.strip() else None
     return cached_dataset(
         content_digest(events) if events is not None else "",
         content_digest(mentions) if mentions is not None else "",
+        ((options.specs if options else ()), content_digest(dictionary_text.encode()) if dictionary else ""),
         events,
         mentions,
+        options,
+        dictionary,
     )
 
 

@@ -13,8 +13,9 @@ from dashboard.dataset import Dataset
 from dashboard.demo import DATASETS
 from dashboard.engine import Selection
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import exports, present, sidebar, views
-from dashboard.ui.cache import dataset_from_bytes, dataset_from_paths
+from dashboard.loading.options import ImportOptions, options_from_argv
+from dashboard.ui import exports, present, sidebar, upload, views
+from dashboard.ui.cache import dataset_from_paths
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
 
@@ -26,6 +27,8 @@ UPLOAD = "upload"
 class LaunchFiles:
     events: Path | None
     mentions: Path | None
+    options: ImportOptions | None = None
+    problem: str = ""
 
     @property
     def given(self) -> bool:
@@ -38,7 +41,11 @@ def launch_files(argv: list[str]) -> LaunchFiles:
     parser.add_argument("--events", type=Path)
     parser.add_argument("--mentions", type=Path)
     args, _ = parser.parse_known_args(argv)
-    return LaunchFiles(args.events, args.mentions)
+    try:
+        options, problem = options_from_argv(argv), ""
+    except ValueError as exc:
+        options, problem = None, str(exc)
+    return LaunchFiles(args.events, args.mentions, options, problem)
 
 
 def dataset_options(files: LaunchFiles) -> dict[str, str]:
@@ -77,7 +84,8 @@ def main() -> None:
         sidebar.render_advanced(error)
         view = ViewState(choice, selection.actors, selection.start, selection.end, selection.bucket,
                          selection.targets, selection.event_types, changed_params(params),
-                         tab=st.session_state.get("tab") or "Timeline")
+                         tab=st.session_state.get("tab") or "Timeline",
+                         maps=st.session_state.get("_maps", ()) if choice == UPLOAD else ())
         sync_url(view, dataset)
         st.divider()
         if st.button("Meeting mode", icon=":material/present_to_all:", width="stretch", key="to_present"):
@@ -87,6 +95,11 @@ def main() -> None:
         st.caption("Copy link to this view")
         st.code(share_link(canonical(view, dataset)), language=None, wrap_lines=True)
     render_header(label, simulated)
+    for kind, report in dataset.reports.items():
+        if report.error is not None:
+            hint = (" Open “How to read these files” in the sidebar to say which columns hold what."
+                    if report.error.code == "missing-label" and choice == UPLOAD else "")
+            st.error(f"The {kind} file could not be read: {escape_markdown(report.error.message)}.{hint}")
     if dataset.empty:
         st.warning("No row of these files could be loaded — see Data quality below for the reasons.")
         views.render_data_quality(dataset)
@@ -167,14 +180,12 @@ def _reset_filters() -> None:
 def load_choice(choice: str, files: LaunchFiles) -> tuple[Dataset | None, str, str]:
     if choice == FILES:
         names = " + ".join(p.name for p in (files.events, files.mentions) if p)
-        return dataset_from_paths(files.events, files.mentions), names, ""
+        if files.problem:
+            st.error(f"The import options given at launch cannot be used: {escape_markdown(files.problem)}")
+        return dataset_from_paths(files.events, files.mentions, files.options), names, ""
     if choice == UPLOAD:
-        ev = st.file_uploader("Events file", key="upload_events", help="CSV, TSV, JSON, JSON Lines or Parquet")
-        me = st.file_uploader("Mentions file", key="upload_mentions", help="CSV, TSV, JSON, JSON Lines or Parquet")
-        if ev is None and me is None:
-            return None, "Your files", ""
-        names = " + ".join(f.name for f in (ev, me) if f is not None)
-        return dataset_from_bytes(ev.getvalue() if ev else None, me.getvalue() if me else None), names, ""
+        dataset, names = upload.render_upload()
+        return dataset, names, ""
     demo = DATASETS[choice]
     return dataset_from_paths(demo.events, demo.mentions), demo.label, demo.simulated
 

@@ -31,11 +31,25 @@ def read_url_once(datasets: list[str]) -> ViewState:
         st.session_state["mode"] = view.mode
         st.session_state["step"] = view.step
         st.session_state["tab"] = view.tab
+        st.session_state["_url_maps"] = _maps_by_kind(view.maps)
         if view.dataset:
             st.session_state["ds"] = view.dataset
         for name, value in view.params:
             st.session_state[f"p_{name}"] = value
     return st.session_state["_url_view"]
+
+
+def _maps_by_kind(specs: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """{kind: {contract column: file column}} from --map specs; unreadable ones are skipped."""
+    from dashboard.loading.options import build_options
+
+    out: dict[str, dict[str, str]] = {}
+    for spec in specs:
+        try:
+            out.update(build_options([spec]).mappings)
+        except ValueError:
+            continue
+    return out
 
 
 def apply_url_filters(dataset: Dataset, actors: list[str], targets: list[str], types: list[str]) -> None:
