@@ -45,6 +45,12 @@ browser:
 		echo "Enable them with: sudo apt-get install -y chromium"; \
 	fi
 
+## bench: the speed benchmarks, side by side with naive pandas and raw DuckDB (see BENCHMARKS.md)
+BENCH_SIZES ?= 100k 1M 10M
+bench: install-test browser
+	$(BIN)/python benchmarks/generate.py $(BENCH_SIZES)
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES)
+
 ## demo-data: regenerate the simulated demo mentions and the COVID conversion
 demo-data: install
 	$(BIN)/python -m dashboard.demo

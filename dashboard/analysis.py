@@ -11,14 +11,16 @@ import numpy as np
 import pandas as pd
 
 from dashboard.contract import STAGES
-from dashboard.engine import Engine, Selection
+from dashboard.engine import MAX_BUCKETS, Engine, Selection
 from dashboard.escalation import DEFAULT_PARAMS, ModelParams, score
 from dashboard.explain import explain
 from dashboard.signals import annotate, find_alerts, find_change_points
 
 STAGES_INDEX = {name: i for i, name in enumerate(STAGES)}
 LOOKBACK_BASELINES = 4  # a chosen start date is scored with 4 baseline windows of history
-EVENT_LIMIT = 20_000  # the most conflictual events kept for pairing and explaining
+# The most conflictual events kept for pairing, explaining and drawing: the events panel is a
+# chart like the others, and no chart carries more than MAX_BUCKETS rows to the browser.
+EVENT_LIMIT = MAX_BUCKETS
 
 PAIR_COLUMNS = [
     "claim_id", "claim_date", "claim_headline", "retraction_id", "retraction_date",
@@ -109,13 +111,17 @@ def claim_retraction_pairs(engine: Engine, sel: Selection, params: ModelParams) 
     links = engine.retraction_links(sel)
     rows = []
     window = pd.Timedelta(hours=params.retraction_window_hours)
-    for _, link in links.iterrows():
-        actor = link["claim_actor"]
-        c0 = link["claim_date"].to_pydatetime()
-        r0 = link["retraction_date"].to_pydatetime()
-        claim_cov, tone_after_claim = engine.coverage(actor, c0, c0 + window)
-        retr_cov, tone_after_retr = engine.coverage(actor, r0, r0 + window)
-        _, tone_before = engine.coverage(actor, c0 - window, c0)
+    records = links.to_dict("records")
+    starts = [(link["claim_actor"], link["claim_date"].to_pydatetime(), link["retraction_date"].to_pydatetime())
+              for link in records]
+    # Three windows per pair, all measured in one query: after the claim, after the
+    # retraction, and before the claim.
+    covered = engine.coverages([
+        w for actor, c0, r0 in starts
+        for w in ((actor, c0, c0 + window), (actor, r0, r0 + window), (actor, c0 - window, c0))
+    ])
+    for k, (link, (actor, c0, r0)) in enumerate(zip(records, starts)):
+        (claim_cov, tone_after_claim), (retr_cov, tone_after_retr), (_, tone_before) = covered[3 * k : 3 * k + 3]
         rows.append({
             "claim_id": link["claim_id"], "claim_date": link["claim_date"], "claim_headline": link["claim_headline"],
             "retraction_id": link["retraction_id"], "retraction_date": link["retraction_date"],

@@ -3,11 +3,18 @@
 This is the one module that speaks SQL to an engine. Everything it returns is a small
 pandas frame — aggregated buckets, a capped list of events, actor counts — never the raw
 mention rows. Values reach SQL only as bound parameters, never as text in the query.
+
+Mentions are the big table (millions of rows), so they are stored lean: only the columns a
+query reads (date, actor, source, tone, count; not text or url), with actor and source as
+integer codes into two small name tables. A 10-million-row table then takes ~330 MB instead
+of ~1 GB, and filters and distinct counts compare integers, not strings. Rows stay in date
+order, so DuckDB's zone maps skip the row groups outside a date range.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,17 +43,43 @@ _EVENT_SCHEMA = pa.schema(
         ("retracts", pa.string()),
     ]
 )
+# The mention columns the engine reads; text and url are never queried, so never copied.
 _MENTION_SCHEMA = pa.schema(
     [
         ("date", pa.timestamp("us")),
         ("actor", pa.string()),
         ("tone", pa.float64()),
         ("count", pa.int64()),
-        ("text", pa.string()),
         ("source", pa.string()),
-        ("url", pa.string()),
     ]
 )
+
+
+def _conform(table: pa.Table | None, schema: pa.Schema) -> pa.Table:
+    """The schema's columns of `table`, in its types (absent ones all null); others dropped."""
+    if table is None:
+        return schema.empty_table()
+    columns = []
+    for f in schema:
+        if f.name not in table.column_names:
+            columns.append(pa.nulls(table.num_rows, f.type))
+            continue
+        col = table.column(f.name)
+        if pa.types.is_timestamp(col.type) and col.type.tz is not None:
+            col = col.cast(pa.timestamp(col.type.unit))  # the same instants, as naive UTC
+        columns.append(col if col.type == f.type else col.cast(f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _date_sorted(table: pa.Table) -> bool:
+    """Whether the rows are in date order already (the loader sorts them)."""
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    if n < 2:
+        return True
+    date = table.column("date")
+    return bool(pc.all(pc.greater_equal(date.slice(1), date.slice(0, n - 1))).as_py() is not False)
 
 
 def _truncate(t: dt.datetime, bucket: Bucket) -> dt.datetime:
@@ -85,23 +118,48 @@ class Engine:
     def __init__(self, events: pa.Table | None = None, mentions: pa.Table | None = None):
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET threads TO 2")
-        self._load("events", events, _EVENT_SCHEMA)
-        self._load("mentions", mentions, _MENTION_SCHEMA)
+        self._con.execute("SET TimeZone = 'UTC'")
+        events = _conform(events, _EVENT_SCHEMA)
+        mentions = _conform(mentions, _MENTION_SCHEMA)
+        con = self._con
+        con.register("events_arrow", events)
+        con.register("mentions_arrow", mentions)
+        try:
+            # Name tables: every actor (or target) and every source, each with a dense code.
+            con.execute(
+                """CREATE TABLE actors AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name
+                FROM (SELECT DISTINCT actor AS name FROM mentions_arrow WHERE actor IS NOT NULL
+                      UNION SELECT actor FROM events_arrow WHERE actor IS NOT NULL
+                      UNION SELECT target FROM events_arrow WHERE target IS NOT NULL)"""
+            )
+            con.execute(
+                """CREATE TABLE sources AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name
+                FROM (SELECT DISTINCT source AS name FROM mentions_arrow WHERE source IS NOT NULL
+                      UNION SELECT source FROM events_arrow WHERE source IS NOT NULL)"""
+            )
+            # Codes through ENUM types: a cast per row keeps the rows in their order (a join
+            # would not), so rows already in date order (the loader sorts them) need no sort.
+            con.execute("CREATE TYPE actor_name AS ENUM (SELECT name FROM actors ORDER BY id)")
+            con.execute("CREATE TYPE source_name AS ENUM (SELECT name FROM sources ORDER BY id)")
+            actor_code = "CAST(enum_code(CAST({} AS actor_name)) AS INTEGER)".format
+            source_code = "CAST(enum_code(CAST({} AS source_name)) AS INTEGER)".format
+            cols = ", ".join(f.name for f in _EVENT_SCHEMA)
+            con.execute(
+                f"""CREATE TABLE events AS SELECT {cols}, {actor_code('actor')} AS actor_id,
+                {source_code('source')} AS source_id FROM events_arrow{'' if _date_sorted(events) else ' ORDER BY date'}"""
+            )
+            con.execute(
+                f"""CREATE TABLE mentions AS SELECT date, {actor_code('actor')} AS actor,
+                {source_code('source')} AS source, tone, count
+                FROM mentions_arrow{'' if _date_sorted(mentions) else ' ORDER BY date'}"""
+            )
+        finally:
+            con.unregister("events_arrow")
+            con.unregister("mentions_arrow")
         self.has_events: bool = self._scalar("SELECT count(*) > 0 FROM events")
         self.has_mentions: bool = self._scalar("SELECT count(*) > 0 FROM mentions")
         self.has_tone: bool = self._scalar("SELECT count(tone) > 0 FROM mentions")
         self._bounds = self._read_bounds()
-
-    def _load(self, name: str, table: pa.Table | None, schema: pa.Schema) -> None:
-        if table is None:
-            table = schema.empty_table()
-        cols = [f.name for f in schema]
-        self._con.register(f"{name}_arrow", table)
-        # Sorted by date so DuckDB's zone maps skip row groups outside a date range.
-        self._con.execute(
-            f"CREATE TABLE {name} AS SELECT {', '.join(cols)} FROM {name}_arrow ORDER BY date"
-        )
-        self._con.unregister(f"{name}_arrow")
 
     def close(self) -> None:
         self._con.close()
@@ -150,7 +208,10 @@ class Engine:
                     SELECT target, count(*) FROM events
                     WHERE target IS NOT NULL AND target <> actor GROUP BY target
                 ) GROUP BY name
-            ), m AS (SELECT actor AS name, sum(count) AS n FROM mentions GROUP BY actor)
+            ), m AS (
+                SELECT a.name, x.n FROM (SELECT actor, sum(count) AS n FROM mentions GROUP BY actor) x
+                JOIN actors a ON a.id = x.actor
+            )
             SELECT coalesce(e.name, m.name) AS actor,
                    CAST(coalesce(e.n, 0) AS BIGINT) AS events,
                    CAST(coalesce(m.n, 0) AS BIGINT) AS mentions
@@ -169,8 +230,18 @@ class Engine:
 
     # --- filters ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _where(sel: Selection, table: str) -> tuple[str, list]:
+    def _actor_ids(self, names) -> list[int]:
+        """The codes of these actor names (names the dataset does not have match nothing)."""
+        if not names:
+            return []
+        cur = self._cursor()
+        try:
+            rows = cur.execute("SELECT id FROM actors WHERE list_contains(?, name)", [list(names)]).fetchall()
+        finally:
+            cur.close()
+        return [r[0] for r in rows]
+
+    def _where(self, sel: Selection, table: str) -> tuple[str, list]:
         clauses: list[str] = []
         params: list = []
         if sel.start is not None:
@@ -190,8 +261,9 @@ class Engine:
                 clauses.append("list_contains(?, coalesce(event_type, 'other'))")
                 params.append(list(sel.event_types))
         elif sel.actors:
+            # Mentions hold actor codes: compare integers, not strings, over millions of rows.
             clauses.append("list_contains(?, actor)")
-            params.append(list(sel.actors))
+            params.append(self._actor_ids(sel.actors))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def bucket_count(self, sel: Selection) -> int:
@@ -203,22 +275,37 @@ class Engine:
 
     def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
         """The first and last bucket start of the selection."""
+        if sel.start is not None and sel.end is not None:
+            # A chosen date range is the span, even where it has no data at its edges.
+            lo = dt.datetime.combine(sel.start, dt.time())
+            hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
+            if self._any(sel):
+                return _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
+            return None
         ew, ep = self._where(sel, "events")
         mw, mp = self._where(sel, "mentions")
         row = self._frame(
             f"SELECT min(b) AS lo, max(b) AS hi FROM ("
-            f"SELECT date FROM events{ew} UNION ALL SELECT date FROM mentions{mw}) AS t(b)",
-            ep + mp,
+            f"SELECT min(date) AS b FROM events{ew} UNION ALL SELECT max(date) FROM events{ew} "
+            f"UNION ALL SELECT min(date) FROM mentions{mw} UNION ALL SELECT max(date) FROM mentions{mw})",
+            ep + ep + mp + mp,
         ).iloc[0]
         if pd.isna(row["lo"]):
             return None
         lo, hi = row["lo"].to_pydatetime(), row["hi"].to_pydatetime()
-        # A chosen date range is the span, even where it has no data at its edges.
         if sel.start is not None:
             lo = dt.datetime.combine(sel.start, dt.time())
         if sel.end is not None:
             hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
         return _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
+
+    def _any(self, sel: Selection) -> bool:
+        """Whether any event or mention matches the selection (stops at the first)."""
+        ew, ep = self._where(sel, "events")
+        mw, mp = self._where(sel, "mentions")
+        return bool(self._scalar(
+            f"SELECT EXISTS (SELECT 1 FROM mentions{mw}) OR EXISTS (SELECT 1 FROM events{ew})", mp + ep
+        ))
 
     def series(self, sel: Selection) -> pd.DataFrame:
         """One row per bucket of the selection, gaps filled with zero volume.
@@ -238,39 +325,58 @@ class Engine:
             return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns}).assign(
                 date=pd.Series(dtype="datetime64[us]")
             )[columns]
-        n = self.bucket_count(sel)
+        lo, hi = span
+        n = int((hi - lo) / _STEP[sel.bucket]) + 1
         if n > MAX_BUCKETS:
             raise ValueError(
                 f"the selection spans {n:,} {sel.bucket}s; choose a shorter date range "
                 f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
             )
-        lo, hi = span
         trunc = sel.bucket
         step = _INTERVAL[sel.bucket]
         ew, ep = self._where(sel, "events")
         mw, mp = self._where(sel, "mentions")
+        # Mentions: sums per (bucket, actor) — small — then per bucket; the distinct actors
+        # and sources of a bucket are counted over mentions and events together.
         sql = f"""
             WITH grid AS (
                 SELECT unnest(range(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP) + {step}, {step})) AS date
             ),
-            m AS (
-                SELECT date_trunc('{trunc}', date) AS date,
+            ma AS MATERIALIZED (
+                SELECT date_trunc('{trunc}', date) AS date, actor,
                        sum(count) AS volume,
                        sum(count) FILTER (WHERE tone IS NOT NULL) AS toned,
                        sum(tone * count) FILTER (WHERE tone IS NOT NULL) AS tone_sum,
-                       sum(count) FILTER (WHERE tone <= {NEGATIVE_TONE}) AS negative,
-                       list_distinct(list(actor)) AS m_actors,
-                       list_distinct(list(source) FILTER (WHERE source IS NOT NULL)) AS m_sources
-                FROM mentions{mw} GROUP BY 1
+                       sum(count) FILTER (WHERE tone <= {NEGATIVE_TONE}) AS negative
+                FROM mentions{mw} GROUP BY ALL
+            ),
+            m AS (
+                SELECT date, sum(volume) AS volume, sum(toned) AS toned, sum(tone_sum) AS tone_sum,
+                       sum(negative) AS negative
+                FROM ma GROUP BY date
+            ),
+            ms AS (
+                SELECT DISTINCT date_trunc('{trunc}', date) AS date, source FROM mentions{mw}
+            ),
+            ev AS MATERIALIZED (
+                SELECT date_trunc('{trunc}', date) AS date, severity, actor_id, source_id FROM events{ew}
             ),
             e AS (
-                SELECT date_trunc('{trunc}', date) AS date,
+                SELECT date,
                        count(*) AS events,
                        min(severity) AS min_severity,
-                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict,
-                       list_distinct(list(actor)) AS e_actors,
-                       list_distinct(list(source) FILTER (WHERE source IS NOT NULL)) AS e_sources
-                FROM events{ew} GROUP BY 1
+                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict
+                FROM ev GROUP BY date
+            ),
+            who AS (
+                SELECT date, count(DISTINCT actor) AS actors FROM (
+                    SELECT date, actor FROM ma UNION ALL SELECT date, actor_id FROM ev
+                ) WHERE actor IS NOT NULL GROUP BY date
+            ),
+            src AS (
+                SELECT date, count(DISTINCT source) AS sources FROM (
+                    SELECT date, source FROM ms UNION ALL SELECT date, source_id FROM ev
+                ) WHERE source IS NOT NULL GROUP BY date
             )
             SELECT grid.date,
                    CAST(coalesce(m.volume, 0) AS BIGINT) AS volume,
@@ -280,12 +386,13 @@ class Engine:
                    CAST(coalesce(e.events, 0) AS BIGINT) AS events,
                    e.min_severity,
                    coalesce(e.conflict, 0.0) AS conflict,
-                   CAST(len(list_distinct(list_concat(coalesce(m.m_actors, []), coalesce(e.e_actors, [])))) AS BIGINT) AS actors,
-                   CAST(len(list_distinct(list_concat(coalesce(m.m_sources, []), coalesce(e.e_sources, [])))) AS BIGINT) AS sources
+                   CAST(coalesce(who.actors, 0) AS BIGINT) AS actors,
+                   CAST(coalesce(src.sources, 0) AS BIGINT) AS sources
             FROM grid LEFT JOIN m USING (date) LEFT JOIN e USING (date)
+                 LEFT JOIN who USING (date) LEFT JOIN src USING (date)
             ORDER BY grid.date
         """
-        return self._frame(sql, [lo, hi] + mp + ep)[columns]
+        return self._frame(sql, [lo, hi] + mp + mp + ep)[columns]
 
     def events_in(self, sel: Selection, limit: int = 2_000) -> pd.DataFrame:
         """The selection's events, most conflictual first when more than `limit`, then by date."""
@@ -305,10 +412,14 @@ class Engine:
         where, params = self._where(sel, "mentions")
         trunc = sel.bucket
         return self._frame(
-            f"""SELECT date_trunc('{trunc}', date) AS date, actor, CAST(sum(count) AS BIGINT) AS volume,
-                       sum(tone * count) FILTER (WHERE tone IS NOT NULL)
-                         / nullif(sum(count) FILTER (WHERE tone IS NOT NULL), 0) AS tone
-                FROM mentions{where} GROUP BY 1, 2 ORDER BY 1, 2""",
+            f"""SELECT x.date, a.name AS actor, CAST(x.volume AS BIGINT) AS volume, x.tone
+                FROM (
+                    SELECT date_trunc('{trunc}', date) AS date, actor, sum(count) AS volume,
+                           sum(tone * count) FILTER (WHERE tone IS NOT NULL)
+                             / nullif(sum(count) FILTER (WHERE tone IS NOT NULL), 0) AS tone
+                    FROM mentions{where} GROUP BY 1, 2
+                ) x JOIN actors a ON a.id = x.actor
+                ORDER BY 1, 2""",
             params,
         )
 
@@ -319,27 +430,67 @@ class Engine:
         proportion to how much of its day falls inside the window; any other row is an
         instant and counts fully when inside it.
         """
-        row = self._frame(
-            """
-            WITH m AS (
-                SELECT count, tone,
-                       CASE WHEN date = date_trunc('day', date) THEN
-                           greatest(0, epoch(least(date + INTERVAL 1 DAY, CAST(? AS TIMESTAMP)))
-                                       - epoch(greatest(date, CAST(? AS TIMESTAMP)))) / 86400.0
-                       ELSE CASE WHEN date >= ? AND date < ? THEN 1.0 ELSE 0.0 END END AS share
-                FROM mentions
-                WHERE actor = ? AND date < ? AND date + INTERVAL 1 DAY > ?
+        return self.coverages([(actor, start, end)])[0]
+
+    def coverages(self, windows: list[tuple[str, dt.datetime, dt.datetime]]) -> list[tuple[float, float | None]]:
+        """`coverage` for many (actor, start, end) windows at once, in one pass over the mentions."""
+        if not windows:
+            return []
+        ids = dict(self._frame(
+            "SELECT name, id FROM actors WHERE list_contains(?, name)", [sorted({w[0] for w in windows})]
+        ).itertuples(index=False, name=None))
+        known = [(i, ids[a], s, e) for i, (a, s, e) in enumerate(windows) if a in ids and s < e]
+        out: list[tuple[float, float | None]] = [(0.0, None)] * len(windows)
+        if not known:
+            return out
+        w = pa.table({
+            "i": pa.array([k[0] for k in known], pa.int64()),
+            "actor": pa.array([k[1] for k in known], pa.int32()),
+            "lo": pa.array([k[2] for k in known], pa.timestamp("us")),
+            "hi": pa.array([k[3] for k in known], pa.timestamp("us")),
+        })
+        lo = min(k[2] for k in known).replace(hour=0, minute=0, second=0, microsecond=0)
+        hi = max(k[3] for k in known)
+        cur = self._cursor()
+        try:
+            cur.register("coverage_windows", w)
+            # Each window is joined to the rows of its actor on the days it touches, so the
+            # join stays small; the date bounds let the zone maps skip everything outside the
+            # windows' span. An instant counts when inside [lo, hi); a row at midnight stands
+            # for its whole day and counts for the share of that day inside the window.
+            rows = cur.execute(
+                """
+                WITH wd AS (
+                    SELECT i, actor, lo, hi,
+                           unnest(range(date_trunc('day', lo), date_trunc('day', hi) + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS day
+                    FROM coverage_windows
+                ),
+                m AS (
+                    SELECT actor, date, date_trunc('day', date) AS day, count, tone FROM mentions
+                    WHERE date >= ? AND date < ? AND actor BETWEEN ? AND ?
+                ),
+                j AS (
+                    SELECT wd.i, m.tone,
+                           m.count * CASE WHEN m.date = m.day THEN
+                               greatest(0, epoch(least(m.date + INTERVAL 1 DAY, wd.hi)) - epoch(greatest(m.date, wd.lo))) / 86400.0
+                           ELSE 1.0 END AS weight
+                    FROM m JOIN wd ON m.actor = wd.actor AND m.day = wd.day
+                    WHERE m.date < wd.hi AND (m.date >= wd.lo OR m.date = m.day)
+                )
+                SELECT i, sum(weight) AS volume,
+                       sum(tone * weight) / nullif(sum(weight) FILTER (WHERE tone IS NOT NULL), 0) AS tone
+                FROM j GROUP BY i
+                """,
+                [lo, hi, min(k[1] for k in known), max(k[1] for k in known)],
+            ).fetchall()
+        finally:
+            cur.close()
+        for i, volume, tone in rows:
+            out[i] = (
+                0.0 if volume is None or math.isnan(volume) else float(volume),
+                None if tone is None or math.isnan(tone) else float(tone),
             )
-            SELECT sum(count * share) AS volume,
-                   sum(tone * count * share) FILTER (WHERE tone IS NOT NULL)
-                     / nullif(sum(count * share) FILTER (WHERE tone IS NOT NULL), 0) AS tone
-            FROM m
-            """,
-            [end, start, start, end, actor, end, start],
-        ).iloc[0]
-        volume = 0.0 if pd.isna(row["volume"]) else float(row["volume"])
-        tone = None if pd.isna(row["tone"]) else float(row["tone"])
-        return volume, tone
+        return out
 
     def retraction_links(self, sel: Selection) -> pd.DataFrame:
         """Pairs of (claim, retraction) events in the selection, linked by `retracts`."""
@@ -374,7 +525,9 @@ class Engine:
         ew, ep = self._where(sel, "events")
         df = self._frame(
             f"""SELECT actor, sum(m) AS m, sum(e) AS e FROM (
-                    SELECT actor, sum(count) AS m, 0 AS e FROM mentions{mw} GROUP BY actor
+                    SELECT a.name AS actor, x.m, 0 AS e FROM (
+                        SELECT actor, sum(count) AS m FROM mentions{mw} GROUP BY actor
+                    ) x JOIN actors a ON a.id = x.actor
                     UNION ALL SELECT actor, 0, count(*) FROM events{ew} GROUP BY actor
                 ) GROUP BY actor ORDER BY m DESC, e DESC, actor LIMIT {int(n)}""",
             mp + ep,

@@ -107,19 +107,33 @@ def trailing_baseline(values: np.ndarray, window: int, min_history: int) -> tupl
     previous values the baseline is unknown (NaN); between min_history and window it uses
     what there is. Returns (median, spread, history length).
     """
+    values = np.asarray(values, dtype=float)
     n = len(values)
     med = np.full(n, np.nan)
     spread = np.full(n, np.nan)
-    hist = np.zeros(n, dtype=int)
-    for i in range(n):
-        past = values[max(0, i - window) : i]
-        past = past[~np.isnan(past)]
-        hist[i] = len(past)
-        if len(past) >= min_history:
-            m = float(np.median(past))
-            med[i] = m
-            spread[i] = 1.4826 * float(np.median(np.abs(past - m)))
+    if n == 0:
+        return med, spread, np.zeros(0, dtype=int)
+    # Row i of the window matrix holds values[i-window : i], NaN-padded before the start;
+    # every row is sorted once (NaN last) and its median read off, as np.median would.
+    past = np.lib.stride_tricks.sliding_window_view(np.concatenate([np.full(window, np.nan), values]), window)[:n]
+    hist = window - np.isnan(past).sum(axis=1)
+    ok = hist >= min_history
+    if ok.any():
+        rows = past[ok]
+        k = hist[ok]
+        m = _sorted_median(np.sort(rows, axis=1), k)
+        med[ok] = m
+        spread[ok] = 1.4826 * _sorted_median(np.sort(np.abs(rows - m[:, None]), axis=1), k)
     return med, spread, hist
+
+
+def _sorted_median(rows: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """The median of the first k[i] values of each sorted row: the middle one, or the mean
+    of the two middle ones (computed as np.median does, so the results are identical)."""
+    at = np.arange(len(rows))
+    hi = rows[at, k // 2]
+    lo = rows[at, (k - 1) // 2]
+    return np.where(k % 2 == 1, hi, (lo + hi) / 2.0)
 
 
 def _clip01(x):
@@ -199,17 +213,22 @@ def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarra
     allows it); step down one stage only after `exit_buckets` buckets in a row below
     (threshold - exit_margin)."""
     thresholds = params.thresholds()
+    index = np.asarray(index, dtype=float)
+    # raw_stage for every bucket at once: the number of (rising) thresholds reached.
+    reached_all = sum((index >= t).astype(int) for t in thresholds).tolist()
+    exit_at = [math.nan] + [t - params.exit_margin for t in thresholds]
+    allowed = [True] * len(index) if may_enter is None else np.asarray(may_enter, dtype=bool).tolist()
+    values = index.tolist()
     out = np.zeros(len(index), dtype=int)
     level, below = 0, 0
-    for i, x in enumerate(index):
-        reached = raw_stage(x, params)
-        if reached > level and may_enter is not None and not may_enter[i]:
+    for i, x in enumerate(values):
+        reached = reached_all[i]
+        if reached > level and not allowed[i]:
             reached = level  # held at its stage: not enough attention to escalate
         if reached >= level:
             level, below = reached, 0
         else:
-            exit_at = thresholds[level - 1] - params.exit_margin
-            below = below + 1 if x < exit_at else 0
+            below = below + 1 if x < exit_at[level] else 0
             if below >= params.exit_buckets:
                 level = max(reached, level - 1)
                 below = 0
@@ -219,13 +238,20 @@ def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarra
 
 def classify_direction(index: np.ndarray, params: ModelParams) -> np.ndarray:
     n = params.direction_buckets
+    index = np.asarray(index, dtype=float)
     out = np.array(["steady"] * len(index), dtype=object)
-    for i in range(1, len(index)):
-        ref = float(np.mean(index[max(0, i - n) : i]))
-        if index[i] - ref > params.direction_threshold:
-            out[i] = "rising"
-        elif index[i] - ref < -params.direction_threshold:
-            out[i] = "cooling"
+    if len(index) < 2:
+        return out
+    # The mean of the previous n buckets (fewer at the start), per bucket from the second.
+    ref = np.empty(len(index))
+    ref[0] = np.nan
+    for i in range(1, min(n, len(index))):
+        ref[i] = float(np.mean(index[:i]))
+    if len(index) > n:
+        ref[n:] = np.lib.stride_tricks.sliding_window_view(index[:-1], n).mean(axis=1)
+    change = index - ref
+    out[1:][change[1:] > params.direction_threshold] = "rising"
+    out[1:][change[1:] < -params.direction_threshold] = "cooling"
     return out
 
 
@@ -305,11 +331,17 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
         index=np.round(index, 2),
         stage=[STAGES[k] for k in stages],
         direction=classify_direction(index, params),
-        severity_from=[s["date"].iloc[j] if j >= 0 else pd.NaT for j in sev_src],
+        severity_from=_dates_at(s["date"], sev_src),
         alerts="",
         change_point="",
     )
     return out[SCORED_COLUMNS]
+
+
+def _dates_at(dates: pd.Series, positions: np.ndarray) -> list:
+    """dates[positions], NaT where a position is -1 (a list: pandas infers the type as before)."""
+    values = dates.tolist()
+    return [values[j] if j >= 0 else pd.NaT for j in positions.tolist()]
 
 
 def stage_level(stage: str) -> int:

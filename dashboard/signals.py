@@ -103,7 +103,7 @@ def find_change_points(table: pd.DataFrame, events: pd.DataFrame, params: ModelP
     tone = table["tone"].astype(float)
     if tone.notna().sum() >= 6:
         signals["tone"] = tone.interpolate(limit_direction="both").to_numpy()
-    ev = events.sort_values("date") if len(events) else events
+    ev = events.sort_values("date").reset_index(drop=True) if len(events) else events
     window = pd.Timedelta(days=params.change_window_days)
     for name, signal in signals.items():
         starts = _pelt(signal, params.pelt_penalty)
@@ -126,8 +126,13 @@ def _nearest_event(events: pd.DataFrame, when: pd.Timestamp, window: pd.Timedelt
     if not len(events):
         return empty
     # A bucket starting at `when` holds everything up to its end; an event later that same
-    # bucket may still have triggered it, so compare on the event's bucket start.
-    candidates = events[(events["date"] >= when - window) & (events["date"].dt.normalize() <= when)]
+    # bucket may still have triggered it, so compare on the event's bucket start. `events`
+    # is sorted by date: cut it to the window by binary search before looking closer.
+    dates = events["date"]
+    first = int(dates.searchsorted(when - window, side="left"))
+    last = int(dates.searchsorted(when.normalize() + pd.Timedelta(days=1), side="left"))
+    near = events.iloc[first:last]
+    candidates = near[near["date"].dt.normalize() <= when]
     if not len(candidates):
         return empty
     latest = candidates.sort_values(["date", "severity"], ascending=[True, False]).iloc[-1]
