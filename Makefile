@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 PYTEST_ARGS ?=
+BENCH_SIZES ?= 100k 1M 10M
+BENCH_RUNS ?= 5
+BENCH_LOAD_SESSIONS ?= 20
 
 .PHONY: run test install install-test browser clean demo-data bench
 
@@ -45,11 +48,15 @@ browser:
 		echo "Enable them with: sudo apt-get install -y chromium"; \
 	fi
 
-## bench: the speed benchmarks, side by side with naive pandas and raw DuckDB (see BENCHMARKS.md)
-BENCH_SIZES ?= 100k 1M 10M
+## bench: the speed benchmarks at $(BENCH_SIZES) mention rows, side by side with naive pandas and
+##        raw DuckDB, then the load test; the figures go to BENCHMARKS.md (after a full run) and
+##        benchmarks/results/. Quick run: make bench BENCH_SIZES=100k BENCH_RUNS=3 BENCH_LOAD_SESSIONS=0
 bench: install-test browser
 	$(BIN)/python benchmarks/generate.py $(BENCH_SIZES)
-	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES)
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --doc BENCHMARKS.md
+	@if [ "$(BENCH_LOAD_SESSIONS)" -gt 0 ] 2>/dev/null; then \
+		$(BIN)/python benchmarks/load_test.py --sessions $(BENCH_LOAD_SESSIONS) --json benchmarks/results/load_test.json; \
+	fi
 
 ## demo-data: regenerate the simulated demo mentions and the COVID conversion
 demo-data: install

@@ -498,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="seconds one figure may take in all; a slower one gets fewer runs (at least 3)")
     ap.add_argument("--skip", default=os.environ.get("BENCH_SKIP", ""), help=f"comma-separated: {', '.join(STEPS)}")
     ap.add_argument("--browser-sizes", nargs="*", default=None, help="sizes the browser runs on besides the demo (default 1M, and 10M when measured)")
+    ap.add_argument("--browser-only", action="store_true", help="only the Chromium measurements (and the demo's AppTest)")
     ap.add_argument("--doc", type=Path, help="rewrite the figures block of this file (only when 100k, 1M and 10M were all run)")
     ap.add_argument("--child", choices=("apptest", "memory"), help=argparse.SUPPRESS)
     ap.add_argument("--events", type=Path, help=argparse.SUPPRESS)
@@ -518,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"started": started.isoformat(), "machine": measure.machine(), "runs": args.runs, "sizes": [],
                      "browser": {}}
     log(f"machine: {results['machine']}")
-    for label in sizes:
+    for label in [] if args.browser_only else sizes:
         load = measure.loadavg()[0]
         res = bench_size(label, args.runs, skip, args.budget)
         res["load1_start"] = load
@@ -544,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     print(block)
     log(f"results: {path}, {RESULTS / 'bench-latest.md'}")
     if args.doc:
-        if set(generate.SIZES) <= set(sizes) and not skip:
+        if set(generate.SIZES) <= set(sizes) and not skip and not args.browser_only:
             update_doc(args.doc, block)
             log(f"updated the figures in {args.doc}")
         else:

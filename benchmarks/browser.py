@@ -3,13 +3,14 @@ the redrawn chart.
 
 Times are read in the page's own clock. An init script notes every change Vega makes to a
 chart (a DOM mutation inside a chart element for the SVG renderer the app uses; a canvas
-clear for the canvas renderer) and the moment Enter is pressed. A chart counts as redrawn
+clear for the canvas renderer) and the moment an actor's option is clicked. A chart counts as redrawn
 when the app's rerun has finished, no element is stale, and no chart has changed for
 QUIET_MS: the time kept is that of the last change.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -43,7 +44,9 @@ INIT = """
       if (el && el.closest && el.closest(CHART) && (el.closest('svg') || el.querySelector && el.querySelector('svg.marks'))) { drew(); return; }
     }
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-  document.addEventListener('keydown', (e) => { if (e.key === 'Enter') { bp.key = performance.now(); bp.ran = false; } }, true);
+  document.addEventListener('pointerdown', (e) => {
+    if (e.target.closest && e.target.closest('[role="option"]')) { bp.key = performance.now(); bp.ran = false; }
+  }, true);
   const watch = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app) return setTimeout(watch, 20);
@@ -126,12 +129,14 @@ def _open(browser, url: str, charts: int, timeout_ms: int) -> tuple[object, floa
 
 
 def _add_actor(page, actor: str, charts: int, timeout_ms: int) -> float:
-    """Choose one more actor in the sidebar; ms from the Enter key to the last redraw."""
+    """Choose one more actor in the sidebar; ms from the click on its option to the last redraw."""
     box = page.locator('[data-testid="stMultiSelect"]').first.locator("input").first
     box.click()
     box.fill(actor)
-    page.get_by_role("option", name=actor).first.wait_for(timeout=timeout_ms)
-    page.keyboard.press("Enter")
+    # The search is fuzzy ("Actor 001" also finds "Actor 013") and offers "Select all
+    # matches" first: click the option whose label starts with the name.
+    option = page.get_by_role("option", name=re.compile("^" + re.escape(actor) + "( ·|$)"))
+    option.first.click(timeout=timeout_ms)
     page.keyboard.press("Escape")
     page.wait_for_function("() => window.__bp.ran", timeout=timeout_ms, polling=20)
     page.wait_for_function(SETTLED, arg=[charts, QUIET_MS], timeout=timeout_ms, polling=50)

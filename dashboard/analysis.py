@@ -139,8 +139,10 @@ def actor_leaderboard(engine: Engine, sel: Selection, params: ModelParams = DEFA
                       top: int = 10, window: int = 7) -> pd.DataFrame:
     """The busiest actors by how much their own index changed over the last `window` buckets."""
     rows = []
-    for actor in engine.top_actors(sel, top):
-        table = score(engine.series(replace(lookback(sel, params), actors=(actor,))), params)
+    wide = lookback(sel, params)
+    series = engine.series_each(wide, engine.top_actors(sel, top))  # one pass for every actor
+    for actor, frame in series.items():
+        table = score(frame, params)
         if sel.start is not None:
             table = table[table["date"] >= pd.Timestamp(sel.start)]
         if len(table) <= window:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -146,7 +147,7 @@ class Engine:
             cols = ", ".join(f.name for f in _EVENT_SCHEMA)
             con.execute(
                 f"""CREATE TABLE events AS SELECT {cols}, {actor_code('actor')} AS actor_id,
-                {source_code('source')} AS source_id FROM events_arrow{'' if _date_sorted(events) else ' ORDER BY date'}"""
+                {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{'' if _date_sorted(events) else ' ORDER BY date'}"""
             )
             con.execute(
                 f"""CREATE TABLE mentions AS SELECT date, {actor_code('actor')} AS actor,
@@ -393,6 +394,108 @@ class Engine:
             ORDER BY grid.date
         """
         return self._frame(sql, [lo, hi] + mp + mp + ep)[columns]
+
+    def series_each(self, sel: Selection, actors) -> dict[str, pd.DataFrame]:
+        """`series(replace(sel, actors=(a,)))` for every actor a, in one pass over the data.
+
+        For the leaderboard: ten actors cost one scan instead of ten.
+        """
+        names = list(dict.fromkeys(actors))
+        ids = dict(self._frame("SELECT name, id FROM actors WHERE list_contains(?, name)", [names]).itertuples(index=False, name=None))
+        columns = ["date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "actors", "sources"]
+        empty = self.series(replace(sel, actors=("\x00no such actor",))) if len(ids) < len(names) else None
+        out = {name: empty for name in names if name not in ids}
+        if not ids:
+            return out
+        trunc = sel.bucket
+        keys = sorted(set(ids.values()))
+        dates = replace(sel, actors=())
+        mw, mp = self._where(dates, "mentions")
+        ew, ep = self._where(dates, "events")
+        m_and = " AND " if mw else " WHERE "
+        e_and = " AND " if ew else " WHERE "
+        # The same aggregates as `series`, keyed by actor; an event belongs to its actor and
+        # to its target (once when they are the same).
+        rows = self._frame(
+            f"""
+            WITH ma AS MATERIALIZED (
+                SELECT actor AS k, date_trunc('{trunc}', date) AS date, min(date) AS first_at, max(date) AS last_at,
+                       sum(count) AS volume,
+                       sum(count) FILTER (WHERE tone IS NOT NULL) AS toned,
+                       sum(tone * count) FILTER (WHERE tone IS NOT NULL) AS tone_sum,
+                       sum(count) FILTER (WHERE tone <= {NEGATIVE_TONE}) AS negative
+                FROM mentions{mw}{m_and}list_contains(?, actor) GROUP BY ALL
+            ),
+            ms AS (
+                SELECT DISTINCT actor AS k, date_trunc('{trunc}', date) AS date, source
+                FROM mentions{mw}{m_and}list_contains(?, actor)
+            ),
+            ev AS MATERIALIZED (
+                SELECT k, date_trunc('{trunc}', date) AS date, date AS happened, severity, actor_id, source_id FROM (
+                    SELECT *, unnest(list_distinct([actor_id, target_id])) AS k FROM events{ew}
+                ) WHERE list_contains(?, k)
+            ),
+            e AS (
+                SELECT k, date, min(happened) AS first_at, max(happened) AS last_at, count(*) AS events, min(severity) AS min_severity,
+                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict
+                FROM ev GROUP BY ALL
+            ),
+            who AS (
+                SELECT k, date, count(DISTINCT actor) AS actors FROM (
+                    SELECT k, date, k AS actor FROM ma UNION ALL SELECT k, date, actor_id FROM ev
+                ) WHERE actor IS NOT NULL GROUP BY ALL
+            ),
+            src AS (
+                SELECT k, date, count(DISTINCT source) AS sources FROM (
+                    SELECT k, date, source FROM ms UNION ALL SELECT k, date, source_id FROM ev
+                ) WHERE source IS NOT NULL GROUP BY ALL
+            )
+            SELECT k, date, least(ma.first_at, e.first_at) AS first_at, greatest(ma.last_at, e.last_at) AS last_at,
+                   CAST(coalesce(ma.volume, 0) AS BIGINT) AS volume,
+                   CAST(coalesce(ma.toned, 0) AS BIGINT) AS toned,
+                   ma.tone_sum / nullif(ma.toned, 0) AS tone,
+                   CAST(coalesce(ma.negative, 0) AS DOUBLE) / nullif(ma.toned, 0) AS negative_share,
+                   CAST(coalesce(e.events, 0) AS BIGINT) AS events,
+                   e.min_severity,
+                   coalesce(e.conflict, 0.0) AS conflict,
+                   CAST(coalesce(who.actors, 0) AS BIGINT) AS actors,
+                   CAST(coalesce(src.sources, 0) AS BIGINT) AS sources
+            FROM ma FULL OUTER JOIN e USING (k, date) LEFT JOIN who USING (k, date) LEFT JOIN src USING (k, date)
+            ORDER BY k, date
+            """,
+            mp + [keys] + mp + [keys] + ep + [keys],
+        )
+        step = pd.Timedelta(_STEP[sel.bucket])
+        by_key = {k: g for k, g in rows.groupby("k", sort=False)}
+        for name in names:
+            if name not in ids:
+                continue
+            part = by_key.get(ids[name])
+            if part is None:
+                out[name] = self.series(replace(sel, actors=(name,)))  # no data: series' own empty frame
+                continue
+            lo = part["first_at"].min().to_pydatetime()
+            hi = part["last_at"].max().to_pydatetime()
+            if sel.start is not None:
+                lo = dt.datetime.combine(sel.start, dt.time())
+            if sel.end is not None:
+                hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
+            lo, hi = _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
+            n = int((hi - lo) / _STEP[sel.bucket]) + 1
+            if n > MAX_BUCKETS:
+                raise ValueError(
+                    f"the selection spans {n:,} {sel.bucket}s; choose a shorter date range "
+                    f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
+                )
+            grid = pd.DatetimeIndex(pd.Timestamp(lo) + step * np.arange(n)).astype(part["date"].dtype)
+            frame = part.set_index("date").reindex(grid)
+            frame.index.name = "date"
+            frame = frame.reset_index()
+            for c, fill in (("volume", 0), ("toned", 0), ("events", 0), ("actors", 0), ("sources", 0)):
+                frame[c] = frame[c].fillna(fill).astype("int64")
+            frame["conflict"] = frame["conflict"].fillna(0.0)
+            out[name] = frame[columns]
+        return out
 
     def events_in(self, sel: Selection, limit: int = 2_000) -> pd.DataFrame:
         """The selection's events, most conflictual first when more than `limit`, then by date."""

@@ -62,25 +62,25 @@ def pelt_l2(signal: np.ndarray, pen: float, min_size: int = 2, jump: int = 1) ->
     ind = [k for k in range(0, n, jump) if k >= min_size] + [n]
     admissible = np.empty(len(ind) + 1, dtype=int)
     size = 0
+    one_d = s1.ndim == 1
     for bkp in ind:
-        admissible[size] = ((bkp - min_size) // jump) * jump
-        size += 1
+        new = ((bkp - min_size) // jump) * jump
+        # ruptures skips a start that has no partition yet (only 1, when jump is 1) and, by
+        # pairing the candidates with the admissible list in order, drops it: never add it.
+        if not math.isnan(cost[new]):
+            admissible[size] = new
+            size += 1
         adm = admissible[:size]
-        # ruptures skips a start that has no partition (only 1, when jump is 1), then pairs
-        # the survivors with the admissible list in order, dropping the tail: the same here.
-        have = ~np.isnan(cost[adm])
-        valid = adm[have] if not have.all() else adm
-        length = bkp - valid
-        sq = (s1[bkp] - s1[valid]) ** 2
-        err = (s2[bkp] - s2[valid]) - (sq / length if sq.ndim == 1 else (sq / length[:, None]).sum(axis=1))
-        if err.ndim > 1:
-            err = err.sum(axis=1)
-        cand = cost[valid] + (np.maximum(err, 0.0) + pen)
+        d1 = s1[bkp] - s1[adm]
+        if one_d:
+            err = (s2[bkp] - s2[adm]) - d1 * d1 / (bkp - adm)
+        else:
+            err = ((s2[bkp] - s2[adm]) - d1 * d1 / (bkp - adm)[:, None]).sum(axis=1)
+        cand = cost[adm] + (np.maximum(err, 0.0) + pen)
         best = int(np.argmax(cand <= cand.min() + tol))  # the earliest of the (near-)minima
         cost[bkp] = cand[best]
-        last[bkp] = valid[best]
-        keep = cand <= cost[bkp] + pen + tol
-        kept = valid[keep] if len(valid) == size else adm[: len(valid)][keep]
+        last[bkp] = adm[best]
+        kept = adm[cand <= cost[bkp] + pen + tol]
         size = len(kept)
         admissible[:size] = kept
     out, end = [], n
