@@ -41,12 +41,13 @@ def load_one(source: Source, kind: str, limits: LoadLimits | None = None, **opti
 
 
 def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = None,
-                  options: ImportOptions | None = None, dictionary=None) -> Dataset:
+                  options: ImportOptions | None = None, dictionary=None, engine: str | None = None) -> Dataset:
     """Load whichever files are given and put their valid rows in a new engine.
 
     Limits default to LoadLimits.from_env(): the defaults, or BOILINGPOINT_MAX_* variables.
     `options` (column mappings, date layouts, actor dictionary, wide tables) go to each file
     as they concern its kind; `dictionary` (an ActorDictionary) overrides the options' file.
+    `engine` names the query engine (dashboard.backends: "duckdb", the default, or "spark").
     ValueError when the options themselves are wrong.
     """
     limits = limits or LoadLimits.from_env()
@@ -56,8 +57,11 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
         dictionary = dictionary if dictionary is not None else options.dictionary()
         kwargs = {kind: options.load_kwargs(kind, dictionary) for kind in kwargs}
     loaded = {kind: load_one(src, kind, limits, **kwargs[kind]) for kind, src in (("events", events), ("mentions", mentions))}
-    engine = Engine(
+    from dashboard.backends import open_engine
+
+    queries = open_engine(
+        engine,
         events=loaded["events"].table if loaded["events"] else None,
         mentions=loaded["mentions"].table if loaded["mentions"] else None,
     )
-    return Dataset(engine, {k: r.report for k, r in loaded.items() if r is not None})
+    return Dataset(queries, {k: r.report for k, r in loaded.items() if r is not None})
