@@ -26,6 +26,25 @@ SEVERITY_SCHEME = alt.Scale(domain=[-10, 0, 10], range=["#b2182b", "#f7f7f7", "#
 SEVERITY_SCHEME_TONE = alt.Scale(domain=[-1, 0, 1], range=["#b2182b", "#f7f7f7", "#2166ac"])
 
 
+MAX_CHART_ROWS = 5_000  # the most rows any chart sends to the browser, whatever the input size
+
+
+def cap_rows(data: pd.DataFrame, series: str, values: list[str], limit: int = MAX_CHART_ROWS) -> tuple[pd.DataFrame, int]:
+    """At most `limit` rows of a (date, series) frame: consecutive dates merged k at a time
+    (values summed, each bin dated by its first date) when there are more. Returns the frame
+    and k (1 when nothing was merged)."""
+    if len(data) <= limit:
+        return data, 1
+    dates = np.sort(data["date"].unique())
+    per_date = max(1, data[series].nunique())
+    k = int(np.ceil(len(dates) * per_date / limit))
+    while int(np.ceil(len(dates) / k)) * per_date > limit:
+        k += 1
+    first = pd.Series(dates[(np.arange(len(dates)) // k) * k], index=dates)
+    binned = data.assign(date=data["date"].map(first))
+    return binned.groupby(["date", series], as_index=False)[values].sum(), k
+
+
 # Room a panel needs around its plot when the page fits it: title, axis, legend.
 PANEL_CHROME = {"escalation": 120, "volume": 80, "tone": 70, "events": 130, "overview": 60}
 
@@ -454,11 +473,14 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
     leaders = data.groupby("actor")["volume"].sum().nlargest(top).index
     data["actor"] = data["actor"].where(data["actor"].isin(leaders), "others")
     data = data.groupby(["date", "actor"], as_index=False)["volume"].sum()
+    data, k = cap_rows(data, "actor", ["volume"])  # a long span by day: k buckets a point
     # Order by a rank column in the data, so no actor name has to appear in the spec itself.
     rank = {name: i for i, name in enumerate(list(leaders) + ["others"])}
     data["rank"] = data["actor"].map(rank)
+    title = "Share of voice: mentions by actor" + (" (share of each bucket)" if normalise else "")
+    subtitle = f"each point sums {k} consecutive buckets, to keep the chart light" if k > 1 else alt.Undefined
     return (
-        alt.Chart(data, title=alt.Title("Share of voice: mentions by actor" + (" (share of each bucket)" if normalise else ""), anchor="start"))
+        alt.Chart(data, title=alt.Title(title, subtitle=subtitle, anchor="start"))
         .mark_area(interpolate="monotone", opacity=0.9)
         .encode(
             x=alt.X(field="date", type="temporal", title=None, axis=alt.Axis(format="%d %b", labelColor=MUTED)),

@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 Bucket = Literal["day", "hour", "week"]
 BUCKETS: tuple[Bucket, ...] = ("hour", "day", "week")  # fine to coarse
@@ -56,8 +57,12 @@ _MENTION_SCHEMA = pa.schema(
 )
 
 
-def _conform(table: pa.Table | None, schema: pa.Schema) -> pa.Table:
-    """The schema's columns of `table`, in its types (absent ones all null); others dropped."""
+def _conform(table: pa.Table | None, schema: pa.Schema, keep_dictionary: tuple[str, ...] = ()) -> pa.Table:
+    """The schema's columns of `table`, in its types (absent ones all null); others dropped.
+
+    Columns named in keep_dictionary stay dictionary-encoded when they are (the codes are
+    computed from the dictionary, not from millions of strings).
+    """
     if table is None:
         return schema.empty_table()
     columns = []
@@ -68,8 +73,39 @@ def _conform(table: pa.Table | None, schema: pa.Schema) -> pa.Table:
         col = table.column(f.name)
         if pa.types.is_timestamp(col.type) and col.type.tz is not None:
             col = col.cast(pa.timestamp(col.type.unit))  # the same instants, as naive UTC
-        columns.append(col if col.type == f.type else col.cast(f.type))
-    return pa.Table.from_arrays(columns, schema=schema)
+        if f.name in keep_dictionary and pa.types.is_dictionary(col.type):
+            col = col.cast(pa.dictionary(pa.int32(), f.type))
+        elif col.type != f.type:
+            col = col.cast(f.type)
+        columns.append(col)
+    return pa.table(columns, names=schema.names)
+
+
+def _codes(column: pa.ChunkedArray, names: pa.Array) -> pa.ChunkedArray:
+    """Each row's position in the sorted `names` (int32; null stays null).
+
+    Hashing ten million strings once (dictionary_encode) and mapping the few distinct
+    values is several times faster than a per-row cast in SQL.
+    """
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    chunks = []
+    for chunk in column.chunks:
+        where = pc.index_in(chunk.dictionary, value_set=names)
+        chunks.append(pc.take(where, chunk.indices))
+    return pa.chunked_array(chunks, pa.int32())
+
+
+def _names(*columns: pa.ChunkedArray) -> pa.Array:
+    """The distinct non-null names in the columns, sorted as DuckDB's ORDER BY sorts them
+    (byte order)."""
+    parts = []
+    for col in columns:
+        if pa.types.is_dictionary(col.type):  # only the values some row uses
+            col = pa.chunked_array([c.dictionary.take(pc.unique(c.indices).drop_null()) for c in col.chunks], col.type.value_type)
+        parts.append(pc.unique(col.cast(pa.string())))
+    names = pc.unique(pa.chunked_array(parts, pa.string())).drop_null() if parts else pa.array([], pa.string())
+    return names.take(pc.sort_indices(names))
 
 
 def _date_sorted(table: pa.Table) -> bool:
@@ -121,24 +157,27 @@ class Engine:
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = _conform(events, _EVENT_SCHEMA)
-        mentions = _conform(mentions, _MENTION_SCHEMA)
+        mentions = _conform(mentions, _MENTION_SCHEMA, keep_dictionary=("actor", "source"))
+        # Name tables: every actor (or target) and every source, each with a dense code (its
+        # rank by name). The mentions' codes are computed in Arrow, from their distinct values.
+        actor_names = _names(mentions.column("actor"), events.column("actor"), events.column("target"))
+        source_names = _names(mentions.column("source"), events.column("source"))
+        coded = pa.table({
+            "date": mentions.column("date"),
+            "actor": _codes(mentions.column("actor"), actor_names),
+            "source": _codes(mentions.column("source"), source_names),
+            "tone": mentions.column("tone"),
+            "count": mentions.column("count"),
+        })
         con = self._con
         con.register("events_arrow", events)
-        con.register("mentions_arrow", mentions)
+        con.register("mentions_arrow", coded)
+        con.register("actor_names", pa.table({"id": np.arange(len(actor_names), dtype=np.int32), "name": actor_names}))
+        con.register("source_names", pa.table({"id": np.arange(len(source_names), dtype=np.int32), "name": source_names}))
         try:
-            # Name tables: every actor (or target) and every source, each with a dense code.
-            con.execute(
-                """CREATE TABLE actors AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name
-                FROM (SELECT DISTINCT actor AS name FROM mentions_arrow WHERE actor IS NOT NULL
-                      UNION SELECT actor FROM events_arrow WHERE actor IS NOT NULL
-                      UNION SELECT target FROM events_arrow WHERE target IS NOT NULL)"""
-            )
-            con.execute(
-                """CREATE TABLE sources AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name
-                FROM (SELECT DISTINCT source AS name FROM mentions_arrow WHERE source IS NOT NULL
-                      UNION SELECT source FROM events_arrow WHERE source IS NOT NULL)"""
-            )
-            # Codes through ENUM types: a cast per row keeps the rows in their order (a join
+            con.execute("CREATE TABLE actors AS SELECT id, name FROM actor_names")
+            con.execute("CREATE TABLE sources AS SELECT id, name FROM source_names")
+            # Events' codes through ENUM types: a cast per row keeps the rows in their order (a join
             # would not), so rows already in date order (the loader sorts them) need no sort.
             con.execute("CREATE TYPE actor_name AS ENUM (SELECT name FROM actors ORDER BY id)")
             con.execute("CREATE TYPE source_name AS ENUM (SELECT name FROM sources ORDER BY id)")
@@ -150,13 +189,12 @@ class Engine:
                 {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{'' if _date_sorted(events) else ' ORDER BY date'}"""
             )
             con.execute(
-                f"""CREATE TABLE mentions AS SELECT date, {actor_code('actor')} AS actor,
-                {source_code('source')} AS source, tone, count
+                f"""CREATE TABLE mentions AS SELECT date, actor, source, tone, count
                 FROM mentions_arrow{'' if _date_sorted(mentions) else ' ORDER BY date'}"""
             )
         finally:
-            con.unregister("events_arrow")
-            con.unregister("mentions_arrow")
+            for name in ("events_arrow", "mentions_arrow", "actor_names", "source_names"):
+                con.unregister(name)
         self.has_events: bool = self._scalar("SELECT count(*) > 0 FROM events")
         self.has_mentions: bool = self._scalar("SELECT count(*) > 0 FROM mentions")
         self.has_tone: bool = self._scalar("SELECT count(tone) > 0 FROM mentions")

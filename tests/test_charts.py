@@ -229,6 +229,16 @@ def test_share_of_voice_stacks_the_leaders_and_groups_the_rest(by_actor):
         assert spec["encoding"]["color"]["sort"] == {"field": "rank", "op": "min"}
 
 
+def test_share_of_voice_of_a_long_span_stays_under_the_row_cap():
+    dates = pd.date_range("2020-01-01", periods=2_000, freq="D")
+    frame = pd.DataFrame([{"date": d, "actor": f"A{i}", "volume": i + 1, "tone": 0.0} for d in dates for i in range(12)])
+    spec = _roundtrip(charts.share_of_voice_chart(frame, False))
+    data = spec["datasets"][spec["data"]["name"]]
+    assert len(data) <= charts.MAX_CHART_ROWS
+    assert sum(r["volume"] for r in data) == frame["volume"].sum()  # merged, nothing lost
+    assert "4 consecutive buckets" in spec["title"]["subtitle"]  # 2,000 days x 9 series -> bins of 4 days
+
+
 def test_tone_by_actor_is_count_weighted(by_actor):
     spec = _roundtrip(charts.tone_by_actor_chart(by_actor))
     data = {r["actor"]: r for r in spec["datasets"][spec["data"]["name"]]}

@@ -12,6 +12,7 @@ tables. See dashboard/loading/formats/.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,12 @@ from dashboard.loading.formats import Converted, explode_actors, rename_rejectio
 from dashboard.loading.parse import RawTable, parse_headerless, parse_parquet, parse_text
 from dashboard.loading.report import DEFAULT_LIMITS, LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.validate import score_missing_tone, validate
+
+# A big import allocates and frees hundreds of MB of Arrow buffers. The system allocator
+# gives them back; Arrow's default (mimalloc) keeps them, which at 10 million rows raised
+# the peak memory of a load by a quarter (BENCHMARKS.md). ARROW_DEFAULT_MEMORY_POOL overrides.
+if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+    pa.set_memory_pool(pa.system_memory_pool())
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -123,6 +130,17 @@ def _check_options(kind: Kind, mapping, date_format, timezone) -> _Options:
 
 def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _Options, actors, wide: bool) -> LoadResult:
     decoded = unwrap(data, limits)
+    if is_parquet(decoded.data) and kind == "mentions" and actors is None and not wide and options == _Options({}, None, None):
+        from dashboard.loading.native import read_mentions
+
+        fast = read_mentions(decoded.data, limits)  # typed columns checked in Arrow: big files in seconds
+        if fast is not None:
+            table, report = fast
+            _finish_report(report, "", list(decoded.notes), decoded.container)
+            table = score_missing_tone(table, report)
+            if report.loaded == 0:
+                report.notes.append("no row could be loaded")
+            return LoadResult(table, report)
     if is_parquet(decoded.data):
         raw = parse_parquet(decoded.data, limits)
         enc = ""

@@ -1,7 +1,9 @@
 """Raw cells to the canonical tables, one explicit conversion per column, every failure listed.
 
 The checks run as SQL in a private in-process DuckDB, column by column over the whole
-table, so a million rows are validated as fast as they are read. Nothing is guessed
+table, so a million rows are validated as fast as they are read. Text cells go through
+the text rules; a Parquet column that already has a timestamp or number type is checked
+as that type (the same rules, without printing each value and parsing it back). Nothing is guessed
 silently: a value either converts under the documented rule or its row is rejected with
 the column, the raw value and a reason; everything that was assumed (a date without a
 zone read as UTC, a default severity) is said in the report's notes.
@@ -286,8 +288,90 @@ def _column_sql(
     return select, checks
 
 
-def validate(raw: RawTable, kind: Kind, limits: LoadLimits) -> tuple[pa.Table, LoadReport]:
-    """Convert a raw table to the canonical table of `kind`; report every rejection."""
+def _typed(typ: pa.DataType) -> str | None:
+    """Which typed path a Parquet column can take: 'ts', 'tstz', 'date', 'num', or None (text)."""
+    if pa.types.is_timestamp(typ):
+        if typ.unit == "ns":
+            return None  # nine fraction digits: keep the text path's rounding
+        return "tstz" if typ.tz is not None else "ts"
+    if pa.types.is_date(typ):
+        return "date"
+    # float32 and decimals keep the text path: their shortest text is not their double.
+    if pa.types.is_float64(typ) or (pa.types.is_integer(typ) and not pa.types.is_uint64(typ)):
+        return "num"
+    return None
+
+
+def _typed_column_sql(col: Column, rc: str, typ: pa.DataType) -> tuple[list[str], list[_Check]] | None:
+    """_column_sql for a typed (Parquet) column: the same SELECT items and checks with no
+    text round trip. None when the column must take the text path."""
+    kind = _typed(typ)
+    if kind is None or col.type == "text" or (col.type == "datetime") != (kind != "num"):
+        return None
+    name = col.name
+    select: list[str] = []
+    checks: list[_Check] = []
+    if col.type == "datetime":
+        missing = f"({rc} IS NULL)"
+        value = f"timezone('UTC', {rc})" if kind == "tstz" else f"CAST({rc} AS TIMESTAMP)"
+        select.append(f"{value} AS v_{name}")
+        # As text, a naive timestamp reads 'YYYY-MM-DD HH:MM:SS': a time without a zone, said
+        # in the notes. A DATE has no time; a TIMESTAMPTZ has its zone.
+        select.append(f"({rc} IS NOT NULL) AS naive_{name}" if kind == "ts" else f"false AS naive_{name}")
+        select.append(f"false AS epoch_{name}")
+    else:
+        missing = f"({rc} IS NULL OR isnan(CAST({rc} AS DOUBLE)))"  # NaN is missing, as the text 'nan' is
+        select.append(f"CASE WHEN {missing} THEN NULL ELSE CAST({rc} AS DOUBLE) END AS v_{name}")
+        select.append(f"{missing} AS missing_{name}")
+        checks.append(_Check(name, rc, f"NOT {missing} AND NOT isfinite(v_{name})", "constraint-error", "'not a finite number'"))
+        ok = f"NOT {missing} AND isfinite(v_{name})"
+        if col.minimum is not None and col.maximum is not None:
+            checks.append(_Check(name, rc, f"{ok} AND (v_{name} < {col.minimum} OR v_{name} > {col.maximum})",
+                                 "constraint-error", sql_string(f"must be between {col.minimum:g} and {col.maximum:g}")))
+        elif col.minimum is not None:
+            checks.append(_Check(name, rc, f"{ok} AND v_{name} < {col.minimum}", "constraint-error",
+                                 sql_string(f"must be at least {col.minimum:g}")))
+        if col.type == "integer":
+            checks.append(_Check(name, rc, f"{ok} AND v_{name} <> round(v_{name})", "constraint-error", "'must be a whole number'"))
+            checks.append(_Check(name, rc, f"{ok} AND v_{name} = round(v_{name}) AND TRY_CAST(v_{name} AS BIGINT) IS NULL",
+                                 "constraint-error", "'too large for a whole number (at most 9,223,372,036,854,775,807)'"))
+    if col.required:
+        checks.append(_Check(name, rc, missing, "constraint-error", "'a required value is empty'"))
+    return select, checks
+
+
+def _clean_text_sql(col: Column, rc: str, values) -> tuple[list[str], list[_Check]] | None:
+    """_column_sql for a text column whose every cell is already what the text rules would
+    make of it — no spaces around, no empty cell, no NUL byte (checked in Arrow, in one
+    pass): the cells are taken as they are. None otherwise."""
+    import pyarrow.compute as pc
+
+    if col.type != "text" or not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    if values.null_count == len(values):
+        return None
+    trimmed = pc.utf8_trim(values, " \t\r\n")
+    if pc.any(pc.less(pc.binary_length(trimmed), pc.binary_length(values))).as_py():
+        return None  # spaces to trim
+    if pc.any(pc.equal(pc.binary_length(values), 0)).as_py() or pc.any(pc.match_substring(values, "\x00")).as_py():
+        return None  # an empty cell (missing) or a NUL byte (rejected): the text rules say so
+    name = col.name
+    checks: list[_Check] = []
+    value = rc
+    if col.allowed:
+        value = f"lower({rc})"
+        checks.append(_Check(name, rc, f"{rc} IS NOT NULL AND lower({rc}) NOT IN {sql_list(col.allowed)}",
+                             "constraint-error", sql_string(f"must be one of {', '.join(col.allowed)}")))
+    if col.required:
+        checks.append(_Check(name, rc, f"{rc} IS NULL", "constraint-error", "'a required value is empty'"))
+    return [f"{value} AS v_{name}"], checks
+
+
+def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False) -> tuple[pa.Table, LoadReport]:
+    """Convert a raw table to the canonical table of `kind`; report every rejection.
+
+    keep_record: keep the `_record` column (each row's record number in the file).
+    """
     report = LoadReport(kind=kind, file_format=raw.file_format)
     report.notes.extend(raw.notes)
     cmap, notes = map_columns(raw, kind)
@@ -304,7 +388,9 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits) -> tuple[pa.Table, L
             if rc is None:
                 continue
             flag = _nested_flag(raw.table, rc)
-            s, c = _column_sql(col, rc, _nested(raw.table, rc), flag)
+            typed = None if flag else (_typed_column_sql(col, rc, raw.table.schema.field(rc).type)
+                                       or _clean_text_sql(col, rc, raw.table.column(rc)))
+            s, c = typed or _column_sql(col, rc, _nested(raw.table, rc), flag)
             if flag:
                 s.append(flag)
             selects += s
@@ -314,7 +400,8 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits) -> tuple[pa.Table, L
         # Keep the raw cells of the contract columns for the rejection messages.
         raw_cols = sorted(set(cmap.contract.values()))
         selects += raw_cols
-        con.execute(f"CREATE TEMP TABLE prep AS SELECT {', '.join(selects)} FROM raw_input")
+        # A view: the converted values are computed once, as the flagged table is made.
+        con.execute(f"CREATE TEMP VIEW prep AS SELECT {', '.join(selects)} FROM raw_input")
         if checks:
             bad = " OR ".join(f"coalesce({c.condition}, false)" for c in checks)
         else:
@@ -353,7 +440,8 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits) -> tuple[pa.Table, L
     report.rejections = rejections[:cap]
     report.rows_read = raw.rows_read
     report.rejected = len({r.record for r in structural}) + int(value_rejected)
-    table = table.drop_columns([RECORD])
+    if not keep_record:
+        table = table.drop_columns([RECORD])
     report.loaded = table.num_rows
     report.columns = table.column_names
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
@@ -405,11 +493,12 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
                 {''.join(', ' + e for e in extras)}
             FROM flagged WHERE NOT _bad"""
         )
+        repeats = count("SELECT count(*) - count(DISTINCT id) FROM valid")
         con.execute(
-            """CREATE TEMP TABLE ranked AS SELECT *,
+            """CREATE TEMP VIEW ranked AS SELECT *,
                 row_number() OVER (PARTITION BY id ORDER BY _record) AS _rn,
                 first_value(_record) OVER (PARTITION BY id ORDER BY _record) AS _first
-            FROM valid"""
+            FROM valid""" if repeats else "CREATE TEMP VIEW ranked AS SELECT *, 1 AS _rn, _record AS _first FROM valid"
         )
         dup_sql = (
             "SELECT _record, _line, CASE WHEN id_derived THEN '' ELSE 'id' END, "
@@ -472,17 +561,24 @@ def score_missing_tone(table: pa.Table, report: LoadReport) -> pa.Table:
     """Fill tone from text with VADER's compound score where tone is missing."""
     if "text" not in table.column_names or table.num_rows == 0:
         return table
-    tone = table.column("tone").to_pylist()
-    text = table.column("text").to_pylist()
-    todo = [i for i, (t, x) in enumerate(zip(tone, text)) if t is None and x]
-    if not todo:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    tone = table.column("tone")
+    # Find the rows in Arrow: only they are turned into Python strings.
+    need = pc.and_(pc.is_null(tone), pc.greater(pc.fill_null(pc.binary_length(table.column("text")), 0), 0))
+    todo = np.flatnonzero(np.asarray(need.to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(todo):
         return table
     analyzer = _vader()
-    for i in todo:
-        tone[i] = float(analyzer.polarity_scores(text[i])["compound"])
+    texts = table.column("text").take(pa.array(todo)).to_pylist()
+    values = tone.to_numpy(zero_copy_only=False).astype(float)  # nulls as NaN
+    valid = np.asarray(pc.is_valid(tone).to_numpy(zero_copy_only=False), dtype=bool)
+    for i, text in zip(todo, texts):
+        values[i] = float(analyzer.polarity_scores(text)["compound"])
+        valid[i] = True
     report.notes.append(
         f"{len(todo):,} mentions had text but no tone; tone was scored from the text with VADER (compound score, −1…+1)"
     )
     idx = table.column_names.index("tone")
-    return table.set_column(idx, "tone", pa.array(tone, type=pa.float64()))
-
+    return table.set_column(idx, "tone", pa.array(values, type=pa.float64(), mask=~valid))
