@@ -195,11 +195,14 @@ def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: i
 
 
 def _style(chart):
-    return (
-        chart.configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12, titleColor=MUTED)
-        .configure_title(fontSize=15, color=INK, subtitleColor=MUTED)
+    """The panels' shared look, set on the chart itself: each configure_* call would deep-copy
+    the whole chart, three copies per panel on every rerun."""
+    chart.config = alt.Config(
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, titleColor=MUTED),
+        title=alt.TitleConfig(fontSize=15, color=INK, subtitleColor=MUTED),
     )
+    return chart
 
 
 # --- the escalation panel -------------------------------------------------------------------

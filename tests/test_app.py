@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 
@@ -251,3 +252,33 @@ def test_app_meeting_mode_steps_through_key_moments(make_app, chart_frames):
     at.button(key="leave").click()
     _run(at)
     assert at.sidebar.selectbox(key="ds").value == "tiktok-2020"
+
+
+@pytest.mark.parametrize("tab", ["Timeline", "Actors", "Why", "Compare"])
+def test_every_chart_the_page_sends_is_valid_vega_lite(make_app, tab):
+    """The page converts charts without Altair's schema check (dashboard/ui/vega.py): what
+    reaches the browser must still be valid Vega-Lite, with its data."""
+    import altair as alt
+    import jsonschema
+
+    at = _tab(_run(make_app()), tab) if tab != "Timeline" else _run(make_app())
+    charts_sent = at.get("vega_lite_chart")
+    assert charts_sent, f"no chart on the {tab} tab"
+    schema = alt.vegalite.v6.schema.core.load_schema()
+    for el in charts_sent:
+        spec = json.loads(el.proto.spec)
+        jsonschema.validate(spec, schema, cls=jsonschema.Draft7Validator)
+        names = {d.name for d in el.proto.datasets}
+        used = {v["name"] for v in _find(spec, "data") if isinstance(v, dict) and "name" in v}
+        assert used and used <= names  # every dataset the spec names is sent along
+
+
+def _find(node, key):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from _find(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _find(v, key)

@@ -109,3 +109,19 @@ def test_engine_coverages_count_instants_and_shares_of_days_by_hand():
     assert got[1][0] == pytest.approx(6.0) and got[1][1] == pytest.approx(-0.5)
     assert got[2] == (0.0, None) and got[3] == (0.0, None)
     assert [engine.coverage(*w) for w in windows] == got
+
+
+@pytest.mark.parametrize("sel", [
+    Selection(),
+    Selection(actors=("TikTok",)),
+    Selection(start=dt.date(2020, 7, 1), end=dt.date(2020, 8, 15), bucket="hour"),
+    Selection(actors=("Amazon", "Microsoft"), bucket="week"),
+])
+def test_the_overview_strip_has_the_stages_and_index_of_the_full_analysis(demo, sel):
+    from dashboard.analysis import analyse, overview
+
+    strip = overview(demo, sel)
+    table = analyse(demo, sel).table
+    assert len(strip) == len(table) > 0
+    pd.testing.assert_frame_equal(strip.drop(columns=["alerts", "change_point"]),
+                                  table.drop(columns=["alerts", "change_point"]))

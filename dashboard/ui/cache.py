@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.analysis import Analysis, actor_leaderboard, analyse
+from dashboard.analysis import Analysis, actor_leaderboard, analyse, overview
+from dashboard.backends import DEFAULT_ENGINE
 from dashboard.dataset import Dataset, build_dataset, content_digest
 from dashboard.engine import Selection
 from dashboard.escalation import ModelParams
@@ -25,24 +26,27 @@ def file_digest(path: Path) -> str:
 
 
 @st.cache_resource(max_entries=8, ttl=6 * 3600, show_spinner="Loading and validating the data…")
-def cached_dataset(events_digest: str, mentions_digest: str, options_key: tuple, _events, _mentions,
+def cached_dataset(events_digest: str, mentions_digest: str, options_key: tuple, engine: str, _events, _mentions,
                    _options: ImportOptions | None = None, _dictionary=None) -> Dataset:
-    """One engine per distinct pair of file contents (and import options), shared by the
-    sessions that load it.
+    """One engine per distinct pair of file contents (and import options, and query engine),
+    shared by the sessions that load it.
 
-    Only content digests and the options are the key: two sessions with different uploads
-    get different datasets, and the same content is loaded once however many sessions ask.
+    Only content digests, the options and the engine's name are the key: two sessions with
+    different uploads get different datasets, and the same content is loaded once however
+    many sessions ask.
     """
-    dataset = build_dataset(_events, _mentions, options=_options, dictionary=_dictionary)
-    dataset.key = f"{events_digest}:{mentions_digest}:{content_digest(repr(options_key).encode())[:16]}"
+    dataset = build_dataset(_events, _mentions, options=_options, dictionary=_dictionary, engine=engine)
+    dataset.key = f"{engine}:{events_digest}:{mentions_digest}:{content_digest(repr(options_key).encode())[:16]}"
     return dataset
 
 
-def dataset_from_paths(events: Path | None, mentions: Path | None, options: ImportOptions | None = None) -> Dataset:
+def dataset_from_paths(events: Path | None, mentions: Path | None, options: ImportOptions | None = None,
+                       engine: str = DEFAULT_ENGINE) -> Dataset:
     return cached_dataset(
         file_digest(events) if events else "",
         file_digest(mentions) if mentions else "",
         (options.specs, file_digest(options.actors) if options and options.actors else "") if options else (),
+        engine,
         events,
         mentions,
         options,
@@ -50,7 +54,7 @@ def dataset_from_paths(events: Path | None, mentions: Path | None, options: Impo
 
 
 def dataset_from_bytes(events: bytes | None, mentions: bytes | None, options: ImportOptions | None = None,
-                       dictionary_text: str = "") -> Dataset:
+                       dictionary_text: str = "", engine: str | None = None) -> Dataset:
     from dashboard.actors import load_actor_dictionary
 
     dictionary = load_actor_dictionary(dictionary_text.encode()) if dictionary_text.strip() else None
@@ -58,6 +62,7 @@ def dataset_from_bytes(events: bytes | None, mentions: bytes | None, options: Im
         content_digest(events) if events is not None else "",
         content_digest(mentions) if mentions is not None else "",
         ((options.specs if options else ()), content_digest(dictionary_text.encode()) if dictionary else ""),
+        engine or DEFAULT_ENGINE,
         events,
         mentions,
         options,
@@ -68,6 +73,11 @@ def dataset_from_bytes(events: bytes | None, mentions: bytes | None, options: Im
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def cached_analysis(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset) -> Analysis:
     return analyse(_dataset.engine, sel, params)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def cached_overview(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset):
+    return overview(_dataset.engine, sel, params)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)

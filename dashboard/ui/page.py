@@ -13,7 +13,8 @@ from dashboard.dataset import Dataset
 from dashboard.demo import DATASETS
 from dashboard.engine import Selection
 from dashboard.textsafe import escape_markdown
-from dashboard.loading.options import ImportOptions, options_from_argv
+from dashboard.backends import DEFAULT_ENGINE, engine_label
+from dashboard.loading.options import ImportOptions, engine_from_argv, options_from_argv
 from dashboard.ui import exports, present, sidebar, upload, views
 from dashboard.ui.cache import dataset_from_paths
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
@@ -29,6 +30,7 @@ class LaunchFiles:
     mentions: Path | None
     options: ImportOptions | None = None
     problem: str = ""
+    engine: str = DEFAULT_ENGINE  # the query engine every dataset of this app runs on
 
     @property
     def given(self) -> bool:
@@ -36,7 +38,7 @@ class LaunchFiles:
 
 
 def launch_files(argv: list[str]) -> LaunchFiles:
-    """The --events/--mentions given to `boilingpoint run` (passed after `--`)."""
+    """The --events/--mentions (and --engine) given to `boilingpoint run` (passed after `--`)."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--events", type=Path)
     parser.add_argument("--mentions", type=Path)
@@ -45,7 +47,11 @@ def launch_files(argv: list[str]) -> LaunchFiles:
         options, problem = options_from_argv(argv), ""
     except ValueError as exc:
         options, problem = None, str(exc)
-    return LaunchFiles(args.events, args.mentions, options, problem)
+    try:
+        engine = engine_from_argv(argv)
+    except ValueError as exc:
+        engine, problem = DEFAULT_ENGINE, "; ".join(p for p in (problem, str(exc)) if p)
+    return LaunchFiles(args.events, args.mentions, options, problem, engine)
 
 
 def dataset_options(files: LaunchFiles) -> dict[str, str]:
@@ -74,6 +80,8 @@ def main() -> None:
         st.title("Boiling Point")
         st.caption("How a narrative escalates, from a slow boil to a crisis.")
         choice = st.selectbox("Dataset", list(options), format_func=options.__getitem__, key="ds", on_change=_reset_filters)
+        if files.engine != DEFAULT_ENGINE:
+            st.caption(f"Queries run on {engine_label(files.engine)}.")
         dataset, label, simulated = load_choice(choice, files)
         if dataset is None:
             render_header(label, simulated)
@@ -115,16 +123,16 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
         st.info("Nothing matches these filters: no mention or event for these actors in these dates. "
                 "Widen the dates or clear the actor filter.")
         return
-    # The overview strip shows the whole range in days (or weeks): coarse is what it is for.
-    overview = replace(selection, start=None, end=None, bucket="week" if selection.bucket == "week" else "day")
-    full = views.analysis_for(dataset, views.fit_bucket(dataset, overview, quiet=True), params)
     views.guarded("KPI", views.render_kpis, dataset, analysis, selection, params)
     st.info(escape_markdown(analysis.explain()), icon=":material/lightbulb:")
     # Only the open tab is computed: a rerun pays for what is on screen, nothing else.
     tabs = dict(zip(TABS, st.tabs(list(TABS), key="tab", on_change="rerun")))
     with tabs["Timeline"]:
         if tabs["Timeline"].open:
-            views.guarded("timeline", views.render_timeline, dataset, analysis, full, simulated)
+            # The overview strip shows the whole range in days (or weeks): coarse is what it is for.
+            whole = replace(selection, start=None, end=None, bucket="week" if selection.bucket == "week" else "day")
+            strip = views.overview_for(dataset, views.fit_bucket(dataset, whole, quiet=True), params)
+            views.guarded("timeline", views.render_timeline, dataset, analysis, strip, simulated)
     with tabs["Actors"]:
         if tabs["Actors"].open:
             views.guarded("actors", views.render_actors, dataset, analysis, selection, params)
@@ -145,9 +153,9 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
 def _compare_sources(files: LaunchFiles) -> dict:
     sources = {}
     for key, demo in DATASETS.items():
-        sources[key] = (lambda d=demo: (dataset_from_paths(d.events, d.mentions), d.label))
+        sources[key] = (lambda d=demo: (dataset_from_paths(d.events, d.mentions, engine=files.engine), d.label))
     if files.given:
-        sources[FILES] = lambda: (dataset_from_paths(files.events, files.mentions), "Files given at launch")
+        sources[FILES] = lambda: (dataset_from_paths(files.events, files.mentions, engine=files.engine), "Files given at launch")
     return sources
 
 
@@ -182,12 +190,12 @@ def load_choice(choice: str, files: LaunchFiles) -> tuple[Dataset | None, str, s
         names = " + ".join(p.name for p in (files.events, files.mentions) if p)
         if files.problem:
             st.error(f"The import options given at launch cannot be used: {escape_markdown(files.problem)}")
-        return dataset_from_paths(files.events, files.mentions, files.options), names, ""
+        return dataset_from_paths(files.events, files.mentions, files.options, files.engine), names, ""
     if choice == UPLOAD:
-        dataset, names = upload.render_upload()
+        dataset, names = upload.render_upload(files.engine)
         return dataset, names, ""
     demo = DATASETS[choice]
-    return dataset_from_paths(demo.events, demo.mentions), demo.label, demo.simulated
+    return dataset_from_paths(demo.events, demo.mentions, engine=files.engine), demo.label, demo.simulated
 
 
 def render_header(label: str, simulated: str) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.analysis import Analysis, key_moments
 from dashboard.textsafe import escape_markdown
+from dashboard.ui import vega
 
 
 def render_present(analysis: Analysis, label: str, simulated: str) -> None:
@@ -44,9 +45,9 @@ def render_present(analysis: Analysis, label: str, simulated: str) -> None:
     subtitle = "SIMULATED mentions" if simulated else ""
     panels = charts.timeline_layers(analysis, subtitle, highlight=pd.Timestamp(moment["date"]))
     big = panels[0].configure_axis(labelFontSize=15, titleFontSize=15).configure_title(fontSize=20).configure_legend(labelFontSize=15)
-    st.altair_chart(big, width="stretch", height=charts.outer_height(panels[0]) + 40, key="present-0")
+    vega.altair_chart(big, width="stretch", height=charts.outer_height(panels[0]) + 40, key="present-0")
     st.markdown(f"#### Index {moment['index']:.0f}{change} · {moment['stage']}")
     st.markdown("##### " + escape_markdown(analysis.explain_date(moment["date"])))
     for i, panel in enumerate(panels[1:3], start=1):
-        st.altair_chart(panel.configure_axis(labelFontSize=14, titleFontSize=14).configure_title(fontSize=18),
+        vega.altair_chart(panel.configure_axis(labelFontSize=14, titleFontSize=14).configure_title(fontSize=18),
                         width="stretch", height=charts.outer_height(panel) + 30, key=f"present-{i}")

@@ -23,18 +23,18 @@ def _compact(n: int) -> str:
 
 
 def actor_label(counts: pd.DataFrame):
-    table = counts.set_index("actor")
+    """The option labels, made once for every actor (the widget asks for each on every rerun)."""
+    labels = {}
+    for actor, events, mentions in counts[["actor", "events", "mentions"]].itertuples(index=False, name=None):
+        parts = []
+        if events:
+            parts.append(f"{events:,} ev")
+        if mentions:
+            parts.append(f"{_compact(mentions)} mentions")
+        labels[actor] = f"{actor} · {' · '.join(parts)}" if parts else actor
 
     def label(actor: str) -> str:
-        if actor not in table.index:
-            return actor
-        row = table.loc[actor]
-        parts = []
-        if row["events"]:
-            parts.append(f"{row['events']:,} ev")
-        if row["mentions"]:
-            parts.append(f"{_compact(row['mentions'])} mentions")
-        return f"{actor} · {' · '.join(parts)}" if parts else actor
+        return labels.get(actor, actor)
 
     return label
 

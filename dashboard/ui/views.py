@@ -18,7 +18,8 @@ from dashboard.engine import MAX_BUCKETS, Selection
 from dashboard.escalation import ModelParams
 from dashboard.explain import describe_event
 from dashboard.textsafe import escape_markdown
-from dashboard.ui.cache import cached_analysis, cached_leaderboard
+from dashboard.ui import vega
+from dashboard.ui.cache import cached_analysis, cached_leaderboard, cached_overview
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ def fit_bucket(dataset: Dataset, sel: Selection, quiet: bool = False) -> Selecti
 
 def analysis_for(dataset: Dataset, sel: Selection, params: ModelParams) -> Analysis:
     return cached_analysis(dataset.key, sel, params, dataset)
+
+
+def overview_for(dataset: Dataset, sel: Selection, params: ModelParams) -> pd.DataFrame:
+    """The scored buckets only, for the overview strip (analysis.overview)."""
+    return cached_overview(dataset.key, sel, params, dataset)
 
 
 # --- KPIs -------------------------------------------------------------------------------------
@@ -80,7 +86,7 @@ def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: Mo
     cols = st.columns([1.7, 0.8, 0.8, 0.9, 1.6])
     with cols[0]:
         st.markdown(f"Stage on {k['as_of']:%d %b %Y}: **{k['stage']}**, {analysis.table['direction'].iloc[-1]}")
-        st.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")
+        vega.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")
     delta = f"{k['delta']:+.0f} in 7 {sel.bucket}s" if k["delta"] is not None else None
     cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse")
     cols[2].metric("Peak index", f"{k['peak']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
@@ -112,10 +118,10 @@ def _overview_zoom() -> None:
     st.session_state["dates"] = (min(lo, hi).date(), max(lo, hi).date())
 
 
-def render_timeline(dataset: Dataset, analysis: Analysis, full: Analysis, simulated: str) -> None:
+def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, simulated: str) -> None:
     subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if simulated else ""
-    overview = charts.overview_chart(full.table)
-    st.altair_chart(
+    overview = charts.overview_chart(strip)
+    vega.altair_chart(
         overview, width="stretch", height=charts.outer_height(overview), key="overview",
         on_select=_overview_zoom, selection_mode="zoom",
     )
@@ -128,7 +134,7 @@ def render_timeline(dataset: Dataset, analysis: Analysis, full: Analysis, simula
     panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True)
     for i, panel in enumerate(panels):
         last = i == len(panels) - 1 and len(analysis.events)
-        st.altair_chart(
+        vega.altair_chart(
             panel, width="stretch", height=charts.outer_height(panel), key="event_pick" if last else f"timeline-{i}",
             on_select="rerun" if last else "ignore", selection_mode="event" if last else None,
         )
@@ -151,24 +157,24 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
     by_actor = engine.volume_by_actor(sel)
     if len(by_actor):
         normalise = st.toggle("Show shares (normalised)", key="sov_normalise")
-        st.altair_chart(charts.share_of_voice_chart(by_actor, normalise), width="stretch", key="sov")
+        vega.altair_chart(charts.share_of_voice_chart(by_actor, normalise), width="stretch", key="sov")
     else:
         st.info("No mentions in this selection, so there is no share of voice to show.")
     left, right = st.columns(2)
     with left:
         if len(by_actor) and by_actor["tone"].notna().any():
-            st.altair_chart(charts.tone_by_actor_chart(by_actor), width="stretch", key="tone_by_actor")
+            vega.altair_chart(charts.tone_by_actor_chart(by_actor), width="stretch", key="tone_by_actor")
         else:
             st.info("These mentions carry no tone.")
     with right:
         board = cached_leaderboard(dataset.key, sel, params, dataset)
         if len(board):
-            st.altair_chart(charts.leaderboard_chart(board), width="stretch", key="leaderboard")
+            vega.altair_chart(charts.leaderboard_chart(board), width="stretch", key="leaderboard")
         else:
             st.info("Too few buckets to compare each actor's last 7.")
     matrix = engine.matrix(sel)
     if len(matrix):
-        st.altair_chart(charts.matrix_chart(matrix), width="stretch", key="matrix")
+        vega.altair_chart(charts.matrix_chart(matrix), width="stretch", key="matrix")
     else:
         st.info("No event in this selection names a target, so there is no who-acts-on-whom matrix.")
 
@@ -236,7 +242,7 @@ def render_why(analysis: Analysis) -> None:
         st.session_state["why_day"] = default
     day = st.select_slider("Day to explain", options=dates, key="why_day",
                            format_func=lambda d: d.strftime("%d %b %Y"))
-    st.altair_chart(charts.components_chart(table, analysis.params, pd.Timestamp(day)), width="stretch", key="components")
+    vega.altair_chart(charts.components_chart(table, analysis.params, pd.Timestamp(day)), width="stretch", key="components")
     with st.container(border=True):
         st.markdown(f"**{day:%A %d %B %Y}**")
         st.markdown(escape_markdown(analysis.explain_date(pd.Timestamp(day))))
@@ -287,7 +293,7 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datase
     if not len(aligned):
         st.info("Nothing to compare in this selection.")
         return
-    st.altair_chart(charts.compare_chart(aligned, sel.bucket), width="stretch", key="compare")
+    vega.altair_chart(charts.compare_chart(aligned, sel.bucket), width="stretch", key="compare")
     for note in notes:
         st.caption(escape_markdown(note))
 

@@ -1,0 +1,53 @@
+"""Altair charts onto the page, without re-validating their schema on every rerun.
+
+`st.altair_chart` converts a chart with `chart.to_dict()`, which checks the whole spec
+against the Vega-Lite JSON schema each time: a quarter of the server's time on a filter
+change, measured with py-spy (BENCHMARKS.md). Our charts are built by dashboard/charts.py, whose every builder is
+validated against the schema in tests/test_charts.py, so here they are converted without
+it and handed to `st.vega_lite_chart` — the same element, the same spec and datasets
+(Arrow, named by a hash of their bytes, as Streamlit names them), the same selections.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import nullcontext
+
+import altair as alt
+import streamlit as st
+from streamlit import dataframe_util
+from streamlit.util import calc_hash
+
+_TRANSFORMER = "boilingpoint_arrow"
+_LOCK = threading.Lock()  # Altair's theme and data transformer are global to the process
+
+
+def _to_arrow(data, datasets: dict):
+    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = calc_hash(payload)
+    datasets[name] = payload
+    return {"name": name}
+
+
+alt.data_transformers.register(_TRANSFORMER, _to_arrow)
+
+# Altair's debug mode validates every schema object (each axis, scale, encoding) as it is
+# made, for friendlier errors while writing a chart: in the running app that is another
+# tenth of a rerun, for charts the tests have already validated whole.
+alt.utils.schemapi.disable_debug_mode()
+
+
+def chart_spec(chart) -> dict:
+    """The chart's Vega-Lite spec, its datasets as Arrow bytes (schema not re-validated)."""
+    datasets: dict[str, bytes] = {}
+    with _LOCK:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+            spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+    return spec
+
+
+def altair_chart(chart, **kwargs):
+    """st.altair_chart(chart, **kwargs), converted by chart_spec."""
+    return st.vega_lite_chart(chart_spec(chart), **kwargs)
