@@ -190,11 +190,11 @@ def _same_score(analysis, theirs: dict) -> str:
 
 
 def to_page(chart) -> dict:
-    """A chart as the page sends it: Streamlit's own conversion (the Vega-Lite spec, validated
-    by Altair, with each dataset as Arrow IPC bytes), then the spec as JSON."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    """A chart as the page sends it: the app's own conversion (dashboard/ui/vega.py: the
+    Vega-Lite spec, datasets as Arrow IPC bytes), then the spec as JSON."""
+    from dashboard.ui.vega import chart_spec
 
-    spec = _convert_altair_to_vega_lite_spec(chart)
+    spec = chart_spec(chart)
     datasets = spec.pop("datasets", {})
     json.dumps(spec)
     spec["datasets"] = datasets

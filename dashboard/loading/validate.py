@@ -367,6 +367,50 @@ def _clean_text_sql(col: Column, rc: str, values) -> tuple[list[str], list[_Chec
     return [f"{value} AS v_{name}"], checks
 
 
+# Cells of one plain shape, common in exports: read directly when every cell of a column has it.
+_UTC_SHAPE = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z)?$"
+_DECIMAL_SHAPE = r"^(-?\d+(\.\d+)?)?$"
+
+
+def _shaped_sql(col: Column, rc: str, values) -> tuple[list[str], list[_Check]] | None:
+    """_column_sql for a text column whose every cell is empty or of one plain shape —
+    `2024-03-01T12:00:00Z` for dates, `-12.5` for numbers (checked in Arrow, in one pass) —
+    read with one cast instead of the general rules' regular expressions. The values, the
+    checks and their reasons are the general rules' for such cells. None otherwise."""
+    import pyarrow.compute as pc
+
+    if col.type == "text" or not pa.types.is_string(values.type) or values.null_count == len(values):
+        return None
+    shape = _UTC_SHAPE if col.type == "datetime" else _DECIMAL_SHAPE
+    if not pc.all(pc.match_substring_regex(values, shape)).as_py():
+        return None
+    name = col.name
+    missing = f"({rc} IS NULL OR {rc} = '')"
+    checks: list[_Check] = []
+    if col.type == "datetime":
+        select = [f"CASE WHEN {missing} THEN NULL ELSE TRY_CAST(replace(rtrim({rc}, 'Z'), 'T', ' ') AS TIMESTAMP) END AS v_{name}",
+                  f"false AS naive_{name}", f"false AS epoch_{name}"]
+        checks.append(_Check(name, rc, f"NOT {missing} AND v_{name} IS NULL", "type-error", "'not a real date or time'"))
+    else:
+        select = [f"CASE WHEN {missing} THEN NULL ELSE TRY_CAST({rc} AS DOUBLE) END AS v_{name}", f"{missing} AS missing_{name}"]
+        checks.append(_Check(name, rc, f"NOT {missing} AND (v_{name} IS NULL OR NOT isfinite(v_{name}))",
+                             "constraint-error", "'not a finite number'"))
+        ok = f"NOT {missing} AND isfinite(v_{name})"
+        if col.minimum is not None and col.maximum is not None:
+            checks.append(_Check(name, rc, f"{ok} AND (v_{name} < {col.minimum} OR v_{name} > {col.maximum})",
+                                 "constraint-error", sql_string(f"must be between {col.minimum:g} and {col.maximum:g}")))
+        elif col.minimum is not None:
+            checks.append(_Check(name, rc, f"{ok} AND v_{name} < {col.minimum}", "constraint-error",
+                                 sql_string(f"must be at least {col.minimum:g}")))
+        if col.type == "integer":
+            checks.append(_Check(name, rc, f"{ok} AND v_{name} <> round(v_{name})", "constraint-error", "'must be a whole number'"))
+            checks.append(_Check(name, rc, f"{ok} AND v_{name} = round(v_{name}) AND TRY_CAST(v_{name} AS BIGINT) IS NULL",
+                                 "constraint-error", "'too large for a whole number (at most 9,223,372,036,854,775,807)'"))
+    if col.required:
+        checks.append(_Check(name, rc, missing, "constraint-error", "'a required value is empty'"))
+    return select, checks
+
+
 def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False) -> tuple[pa.Table, LoadReport]:
     """Convert a raw table to the canonical table of `kind`; report every rejection.
 
@@ -389,7 +433,8 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
                 continue
             flag = _nested_flag(raw.table, rc)
             typed = None if flag else (_typed_column_sql(col, rc, raw.table.schema.field(rc).type)
-                                       or _clean_text_sql(col, rc, raw.table.column(rc)))
+                                       or _clean_text_sql(col, rc, raw.table.column(rc))
+                                       or _shaped_sql(col, rc, raw.table.column(rc)))
             s, c = typed or _column_sql(col, rc, _nested(raw.table, rc), flag)
             if flag:
                 s.append(flag)

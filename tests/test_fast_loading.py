@@ -1,0 +1,104 @@
+"""The loader's fast paths answer exactly as the general rules they shortcut.
+
+Every file of the bad-input corpus (tests/test_loading_corpus.py), and generated ones, is
+loaded twice: as it is, and with every fast path switched off — Arrow's CSV reader
+(parse._delimited_arrow), typed Parquet columns, clean text columns and plain-shaped dates
+and numbers (validate._typed_column_sql, _clean_text_sql, _shaped_sql), the typed Parquet
+screen (native.read_mentions). Table and report must be the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dashboard.loading  # noqa: F401 - the package first: it shadows the modules' names
+from dashboard.loading import load_bytes
+from dashboard.loading import native as native_module
+from test_loading_corpus import BYTES_AND_ENCODING, HYPOTHESIS, JSON, PARQUET, STRUCTURE, VALUES
+
+parse = sys.modules["dashboard.loading.parse"]
+validate = sys.modules["dashboard.loading.validate"]
+
+OFF = [
+    (parse, "_delimited_arrow", lambda *a, **k: None),
+    (validate, "_typed_column_sql", lambda *a, **k: None),
+    (validate, "_clean_text_sql", lambda *a, **k: None),
+    (validate, "_shaped_sql", lambda *a, **k: None),
+    (native_module, "read_mentions", lambda *a, **k: None),
+]
+
+
+def general(data: bytes, kind: str):
+    with pytest.MonkeyPatch.context() as mp:
+        for module, name, stub in OFF:
+            mp.setattr(module, name, stub)
+        return load_bytes(data, kind)
+
+
+def _plain(table: pa.Table | None):
+    if table is None:
+        return None
+    return pa.table({n: (c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c)
+                     for n, c in zip(table.column_names, table.columns)}).combine_chunks()
+
+
+def assert_same(data: bytes, kind: str):
+    fast, slow = load_bytes(data, kind), general(data, kind)
+    a, b = fast.report, slow.report
+    assert (a.error and (a.error.code, a.error.message)) == (b.error and (b.error.code, b.error.message))
+    assert (a.rows_read, a.loaded, a.rejected, a.unlisted_rejections) == (b.rows_read, b.loaded, b.rejected, b.unlisted_rejections)
+    assert a.rejections == b.rejections
+    assert a.notes == b.notes and a.columns == b.columns and a.file_format == b.file_format
+    ta, tb = _plain(fast.table), _plain(slow.table)
+    assert (ta is None) == (tb is None)
+    if ta is not None:
+        assert ta.schema == tb.schema and ta.equals(tb), (ta.slice(0, 3).to_pylist(), tb.slice(0, 3).to_pylist())
+
+
+@pytest.mark.parametrize("c", BYTES_AND_ENCODING + STRUCTURE + VALUES + JSON + PARQUET)
+def test_every_corpus_file_loads_the_same_with_and_without_the_fast_paths(c):
+    assert_same(c.data, c.kind)
+
+
+def test_the_fast_paths_are_taken_on_a_plain_csv():
+    text = "date,actor,tone,count,source\n" + "".join(
+        f"2024-03-{1 + i % 28:02d}T{i % 24:02d}:00:00Z,Actor {i % 7},{(i % 19 - 9) / 10},{1 + i % 4},s{i % 3}\n" for i in range(200)
+    )
+    raw = parse.parse_text(text, dashboard.loading.DEFAULT_LIMITS, ("date",))
+    assert parse._delimited_arrow(text, dashboard.loading.DEFAULT_LIMITS, ("date",)) is not None
+    col = raw.table.column("c0")
+    from dashboard.contract import column
+
+    assert validate._shaped_sql(column("mentions", "date"), "c0", col) is not None
+    assert validate._shaped_sql(column("mentions", "tone"), "c2", raw.table.column("c2")) is not None
+    assert validate._clean_text_sql(column("mentions", "actor"), "c1", raw.table.column("c1")) is not None
+    assert_same(text.encode(), "mentions")
+
+
+_DATE = st.one_of(
+    st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(lambda d: d.isoformat(timespec="seconds") + "Z"),
+    st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(lambda d: d.isoformat() + "Z"),
+    st.sampled_from(["", "2023-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01 10:00:00", "2024-01-01",
+                     "1700000000", "03/04/2024", "2024-01-01T10:00:00+02:00", " 2024-01-01T00:00:00Z", "NA"]),
+)
+_NUMBER = st.one_of(
+    st.integers(-5, 5).map(str),
+    st.floats(-2, 2, allow_nan=False).map(lambda f: f"{f:.3f}"),
+    st.sampled_from(["", "1e3", "NaN", "inf", "1,5", " 2", "9" * 30, "-0", "0.0", "2.5", "abc"]),
+)
+_NAME = st.sampled_from(["A", "B", " A", "", "Ünïcode", "NA", "a;b", "x y"])
+
+
+@HYPOTHESIS
+@given(rows=st.lists(st.tuples(_DATE, _NAME, _NUMBER, _NUMBER, _NAME), max_size=25),
+       delimiter=st.sampled_from([",", ";", "|"]), kind=st.sampled_from(["mentions", "events"]))
+def test_generated_tables_load_the_same_with_and_without_the_fast_paths(rows, delimiter, kind):
+    header = ["date", "actor", "tone", "count", "source"] if kind == "mentions" else ["date", "actor", "severity", "headline", "source"]
+    lines = [delimiter.join(header)] + [delimiter.join(r) for r in rows]
+    assert_same(("\n".join(lines) + "\n").encode(), kind)
