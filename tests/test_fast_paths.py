@@ -125,3 +125,26 @@ def test_the_overview_strip_has_the_stages_and_index_of_the_full_analysis(demo, 
     assert len(strip) == len(table) > 0
     pd.testing.assert_frame_equal(strip.drop(columns=["alerts", "change_point"]),
                                   table.drop(columns=["alerts", "change_point"]))
+
+
+def test_an_engine_holding_only_the_asked_actors_scores_them_as_the_full_one():
+    """build_dataset(only_actors=...) (the CLI's `score --actor`) gives the same analysis,
+    claim/retraction pairs included: a claim's actor is kept even when not asked for."""
+    from dashboard.analysis import analyse
+    from dashboard.dataset import build_dataset
+
+    d = DATASETS["tiktok-2020"]
+    full = build_dataset(d.events, d.mentions)
+    asked = ["Amazon", "Microsoft", "Donald Trump", "TikTok", "Oracle", "no such actor"]
+    with_pairs = 0
+    for actor in asked:
+        small = build_dataset(d.events, d.mentions, only_actors=(actor,))
+        assert small.reports["mentions"].loaded == full.reports["mentions"].loaded  # every row still validated
+        sel = Selection(actors=(actor,))
+        a, b = analyse(full.engine, sel), analyse(small.engine, sel)
+        pd.testing.assert_frame_equal(a.table, b.table)
+        pd.testing.assert_frame_equal(a.pairs, b.pairs)
+        with_pairs += len(a.pairs) > 0
+    assert with_pairs, "no asked actor has a claim/retraction pair: the test proves nothing"
+    kept = build_dataset(d.events, d.mentions, only_actors=("Microsoft",))
+    assert any("the engine holds" in n for n in kept.reports["mentions"].notes)
