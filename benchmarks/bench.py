@@ -482,10 +482,47 @@ def render(results: dict) -> str:
                 f"{b['warm_full_page_median_ms']:.0f} ms | **{b['filter_change_median_ms']:.0f} ms** | "
                 f"{', '.join(f'{x:.0f}' for x in b['filter_change_ms'])} | {b['server_rss_peak_mib']:,} MiB | "
                 f"{b['load1_start']:.2f}→{b['load1_end']:.2f} |")
+    lines += ["", *targets(results)]
     busy = [(s["size"], k, f) for s in sizes for k, f in s["figures"].items() if f.get("note")]
     if busy:
         lines += ["", "Notes: " + "; ".join(f"{size} {k}: {f['note']}" for size, k, f in busy) + "."]
     return "\n".join(lines) + "\n"
+
+
+def targets(results: dict) -> list[str]:
+    """Each target of issue #7 against its figure: met or missed (at 10M rows where it says so)."""
+    by = {s["size"]: s for s in results["sizes"]}
+    big = by.get("10M")
+    out = ["| target (issue #7) | measured | |", "|---|---|---|"]
+
+    def add(name, fn, ok):
+        try:
+            value = fn()
+            out.append(f"| {name} | {value[0]} | {'met' if ok(value[1]) else '**missed**'} |")
+        except (KeyError, TypeError, ZeroDivisionError, ValueError, AttributeError):
+            out.append(f"| {name} | — | not measured |")
+
+    fig = lambda k: big["figures"][k]["median_s"]  # noqa: E731
+    series, raw, naive = (fig("b. filter change → series: engine"), fig("b. filter change → series: raw DuckDB on Parquet"),
+                          fig("b. filter change → series: naive pandas")) if big else (None, None, None)
+    add("10M: filter change within 1.5× the raw DuckDB query", lambda: (f"{series / raw:.2f}×", series / raw), lambda v: v <= 1.5)
+    add("10M: filter change ≥ 3× faster than naive pandas", lambda: (f"{naive / series:.1f}×", naive / series), lambda v: v >= 3)
+    add("10M: filter change + full score under 250 ms",
+        lambda: (fmt_s(series + fig("c. full escalation score: analyse()")), series + fig("c. full escalation score: analyse()")),
+        lambda v: v < 0.25)
+    add("10M: `boilingpoint score --actor` under 3× a bare `python -c` query", lambda: (f"{big['cli']['ratio']:.1f}×", big["cli"]["ratio"]),
+        lambda v: v < 3)
+    add("10M: Parquet import under 2 s", lambda: (fmt_s(fig("a. import Parquet (mentions, validated)")), fig("a. import Parquet (mentions, validated)")),
+        lambda v: v < 2)
+    add("10M: peak memory under 1.5 GiB", lambda: (f"{big['memory']['peak_rss_mib']:,.0f} MiB", big["memory"]["peak_rss_mib"]),
+        lambda v: v < 1536)
+    add("every chart payload ≤ 5,000 rows, any size", lambda: (f"{max(max(s['payload_rows'].values()) for s in results['sizes']):,} rows",
+                                                             max(max(s["payload_rows"].values()) for s in results["sizes"])),
+        lambda v: v <= 5000)
+    b = results.get("browser", {}).get("1M", {})
+    add("1M in Chromium: filter change → redrawn chart under 1 s", lambda: (f"{b['filter_change_median_ms']:.0f} ms", b["filter_change_median_ms"]),
+        lambda v: v < 1000)
+    return out
 
 
 def update_doc(doc: Path, block: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import socket
 import statistics
@@ -119,16 +120,19 @@ def main() -> int:
     ap.add_argument("--charts", type=int, default=6, help="charts a session waits for (the demo's first tab draws 6)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds a session may take")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--doc", type=Path, help="rewrite the load-test block of this file (BENCHMARKS.md)")
     ap.add_argument("--cold", action="store_true", help="do not open one warm-up session first (measure a cold cache)")
     args = ap.parse_args()
     port = free_port()
     server = start_server(port)
+    load_before = os.getloadavg()[0]
     try:
         idle = rss_mib(server.pid)
         peak = idle
         start = time.perf_counter()
         results, peak = asyncio.run(_with_sampling(args, port, server.pid))
         wall = time.perf_counter() - start
+        load = (load_before, os.getloadavg()[0])
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -153,7 +157,37 @@ def main() -> int:
         print("error:", e)
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "sessions": results}, indent=1, default=str))
+    if args.doc:
+        write_doc(args.doc, summary, load)
     return 0 if not errors else 1
+
+
+DOC_BEGIN = "<!-- loadtest:begin (written by benchmarks/load_test.py --doc; do not edit by hand) -->"
+DOC_END = "<!-- loadtest:end -->"
+
+
+def write_doc(doc: Path, s: dict, load: tuple[float, float]) -> None:
+    """The summary as a table between the load-test markers of `doc`."""
+    import datetime as dt
+
+    table = "\n".join([
+        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; {s['machine']}.", "",
+        "| | value |", "|---|---|",
+        f"| sessions | {s['sessions']} (cache {s['cache']}) |",
+        f"| errors | **{s['errors']}** |",
+        f"| time to first chart, p50 / p95 | {s['first_chart_p50_s']:.1f} s / {s['first_chart_p95_s']:.1f} s |",
+        f"| time to the full first view, p50 / p95 | {s['full_page_p50_s']:.1f} s / {s['full_page_p95_s']:.1f} s |",
+        f"| wall time for all {s['sessions']} | {s['wall_s']:.1f} s |",
+        f"| server memory (RSS) idle → peak | {s['server_rss_idle_mib']:.0f} MiB → {s['server_rss_peak_mib']:.0f} MiB |",
+        f"| load average (1 min) before → after | {load[0]:.2f} → {load[1]:.2f} |",
+    ])
+    text = doc.read_text()
+    if DOC_BEGIN in text and DOC_END in text:
+        head, rest = text.split(DOC_BEGIN, 1)
+        text = head + DOC_BEGIN + "\n" + table + "\n" + DOC_END + rest.split(DOC_END, 1)[1]
+    else:
+        text += f"\n{DOC_BEGIN}\n{table}\n{DOC_END}\n"
+    doc.write_text(text)
 
 
 async def _with_sampling(args, port: int, pid: int):
