@@ -9,7 +9,7 @@ BENCH_SIZES ?= 100k 1M 10M
 BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
 
-.PHONY: run test install install-test browser clean demo-data bench
+.PHONY: run test test-spark java install install-test install-spark browser clean demo-data bench spark-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,37 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+$(VENV)/.installed-spark: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
+install-spark: $(VENV)/.installed-spark
+
 ## run: start the dashboard on the bundled TikTok demo at http://localhost:$(PORT)
 run: install
 	$(BIN)/boilingpoint run --port $(PORT) --address $(ADDRESS)
 
-## test: every test, browser tests included (installs Debian's chromium when root)
+## test: every test but the Spark ones, browser tests included (installs Debian's chromium when root)
 test: install-test browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not spark" $(PYTEST_ARGS)
+
+## test-spark: the query layer on Apache Spark (local mode) against DuckDB: the spark extra,
+##             Java 17 (Debian's, installed when root and missing), then the tests marked spark
+test-spark: install-spark java
+	$(BIN)/python -m pytest -m spark $(PYTEST_ARGS)
+
+## java: a Java runtime for Spark (Debian's OpenJDK 17 headless, only installed when we are root)
+java:
+	@if command -v java >/dev/null; then \
+		echo "java: $$(java -version 2>&1 | head -n1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's OpenJDK 17 for Spark..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	else \
+		echo "java is missing and we are not root: Spark cannot start."; \
+		echo "Install it with: sudo apt-get install -y openjdk-17-jre-headless"; \
+	fi
 
 ## browser: Debian's Chromium for the Playwright tests (only installed when we are root)
 browser:
@@ -55,8 +79,14 @@ bench: install-test browser
 	$(BIN)/python benchmarks/generate.py $(BENCH_SIZES)
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --doc BENCHMARKS.md
 	@if [ "$(BENCH_LOAD_SESSIONS)" -gt 0 ] 2>/dev/null; then \
-		$(BIN)/python benchmarks/load_test.py --sessions $(BENCH_LOAD_SESSIONS) --json benchmarks/results/load_test.json; \
+		$(BIN)/python benchmarks/load_test.py --sessions $(BENCH_LOAD_SESSIONS) --json benchmarks/results/load_test.json --doc BENCHMARKS.md; \
 	fi
+
+## spark-bench: session start, loading, a series and a full analysis on the 1M dataset with
+##              DuckDB, Ibis on DuckDB and Ibis on Spark (medians of BENCH_RUNS; a markdown table)
+spark-bench: install-spark java
+	$(BIN)/python benchmarks/generate.py 1M
+	$(BIN)/python benchmarks/spark_bench.py --runs $(BENCH_RUNS)
 
 ## demo-data: regenerate the simulated demo mentions and the COVID conversion
 demo-data: install

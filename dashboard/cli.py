@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dashboard.backends import DEFAULT_ENGINE, ENGINES, SPARK_MASTER_ENV
+
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
 EXIT_ALERT = 3
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mentions", type=Path, help="mentions file (same formats)")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8501)))
     run.add_argument("--address", default=os.environ.get("ADDRESS", "127.0.0.1"), help="interface to listen on (default 127.0.0.1: this machine only)")
+    _add_engine(run)
     _add_import_options(run)
 
     validate = sub.add_parser("validate", help="print the load report of a file; exit 2 when it is unusable")
@@ -84,7 +87,16 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
         "--param", action="append", default=[], metavar="NAME=VALUE",
         help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see README)",
     )
+    _add_engine(p)
     _add_import_options(p)
+
+
+def _add_engine(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+        help="query engine: duckdb (embedded, the default) or spark (local[*], or the master URL "
+             f"in {SPARK_MASTER_ENV}; needs the spark extra, see README: Scaling out)",
+    )
 
 
 def _add_import_options(p: argparse.ArgumentParser) -> None:
@@ -225,7 +237,9 @@ def _analysis_from_args(args):
         events, mentions = demo.events, demo.mentions
         print(f"no file given: using the demo dataset ({demo.label}). {demo.simulated}", file=sys.stderr)
     options = _import_options(args)  # ValueError: reported by cmd_score
-    dataset = build_dataset(events, mentions, options=options)
+    # Scoring named actors: the engine need not hold everyone else's mentions.
+    only = tuple(args.actor) if args.actor and not args.target else ()
+    dataset = build_dataset(events, mentions, options=options, engine=args.engine, only_actors=only)
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
         if report.error is not None or report.loaded == 0:
@@ -297,6 +311,14 @@ def cmd_run(args) -> int:
         if path is not None and not path.is_file():
             print(f"error: --{flag} {path}: no such file", file=sys.stderr)
             return EXIT_UNUSABLE
+    if args.engine == "spark":
+        from dashboard.backends import check_spark_installed
+
+        try:
+            check_spark_installed()
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(args.port),
@@ -315,6 +337,8 @@ def cmd_run(args) -> int:
         command += ["--events", str(args.events.resolve())]
     if args.mentions:
         command += ["--mentions", str(args.mentions.resolve())]
+    if args.engine != DEFAULT_ENGINE:
+        command += ["--engine", args.engine]  # dashboard.loading.options.engine_from_argv reads it back
     # Import options go to the app after `--` too: --map SPEC (repeated), --date-format F,
     # --timezone TZ, --actors /absolute/path, --wide (dashboard.loading.options.options_from_argv
     # reads them back).

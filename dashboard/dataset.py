@@ -66,11 +66,9 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
         _keep_actors(loaded["mentions"], set(only_actors) | _claim_actors(loaded["events"]))
     from dashboard.backends import open_engine
 
-    queries = open_engine(
-        engine,
-        events=loaded["events"].table if loaded["events"] else None,
-        mentions=loaded["mentions"].table if loaded["mentions"] else None,
-    )
+    # The load results, not only their tables: an engine that reads Parquet itself (Spark)
+    # takes a file whose rows are exactly the loaded ones from disk (LoadResult.source).
+    queries = open_engine(engine, events=loaded["events"], mentions=loaded["mentions"])
     return Dataset(queries, {k: r.report for k, r in loaded.items() if r is not None})
 
 
@@ -104,3 +102,4 @@ def _keep_actors(result: LoadResult, actors: set[str]) -> None:
             f"(and of claims' actors), not all {table.num_rows:,}"
         )
     result.table = kept
+    result.source = None  # the engine holds fewer rows than the file

@@ -183,3 +183,21 @@ def test_any_mix_of_values_gives_the_same_answer_both_ways(rows):
         "source": pa.array([r[4] for r in rows], pa.string()),
     })
     assert_same_as_general(_parquet(table, row_group_size=16))
+
+
+def test_a_file_holding_exactly_the_loaded_rows_is_offered_in_place(tmp_path):
+    from dashboard.loading import load_path
+
+    clean = tmp_path / "clean.parquet"
+    pq.write_table(pa.table(_clean(20)), clean)
+    result = load_path(clean, "mentions")
+    assert result.source is not None and result.source.path == clean.resolve() and result.source.rejected == 0
+
+    for name, change in (("nan", {"tone": pa.array([float("nan")] + [0.1] * 19)}),
+                         ("missing-count", {"count": pa.array([None] + [1] * 19, pa.int64())}),
+                         ("trimmed", {"actor": pa.array([" A"] + ["A"] * 19)}),
+                         ("rejected", {"tone": pa.array([3.0] + [0.1] * 19)}),
+                         ("text", {"text": pa.array(["fine"] * 20)})):
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.table({**_clean(20), **change}), path)
+        assert load_path(path, "mentions").source is None, name  # the table differs from the file

@@ -37,18 +37,30 @@ __all__ = [
     "LoadLimits",
     "LoadReport",
     "LoadResult",
+    "ParquetSource",
     "Rejection",
     "load_bytes",
     "load_path",
 ]
 
 
+@dataclass(frozen=True)
+class ParquetSource:
+    """A Parquet file whose rows are exactly the loaded table (none rejected, none changed):
+    an engine that reads Parquet itself (Spark) may read the file in place."""
+
+    path: Path
+    rejected: int = 0
+
+
 @dataclass
 class LoadResult:
-    """The validated rows (an Arrow table, or None when the file was unusable) and the report."""
+    """The validated rows (an Arrow table, or None when the file was unusable) and the report;
+    `source` when the file on disk holds exactly those rows (see ParquetSource)."""
 
     table: pa.Table | None
     report: LoadReport
+    source: ParquetSource | None = None
 
     def frame(self):
         """The rows as pandas (small tables and tests; the engine reads the Arrow table)."""
@@ -109,7 +121,10 @@ def load_path(
         data = p.read_bytes()
     except OSError as exc:
         return LoadResult(None, LoadReport(kind=kind, error=LoadError("format-error", f"cannot read the file: {exc.strerror}")))
-    return load_bytes(data, kind, limits, encoding, **options)
+    result = load_bytes(data, kind, limits, encoding, **options)
+    if getattr(result.report, "exact", False) and result.report.error is None:
+        result.source = ParquetSource(p.resolve(), rejected=0)
+    return result
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,7 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
         fast = read_mentions(decoded.data, limits)  # typed columns checked in Arrow: big files in seconds
         if fast is not None:
             table, report = fast
+            report.exact = report.exact and not decoded.container  # a zipped file is not Parquet on disk
             _finish_report(report, "", list(decoded.notes), decoded.container)
             table = score_missing_tone(table, report)
             if report.loaded == 0:

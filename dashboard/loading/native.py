@@ -113,6 +113,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
     suspect = np.zeros(n, dtype=bool)
     out: dict[str, pa.ChunkedArray] = {}
     naive = False
+    altered = False  # a value the table holds differently from the file (NaN tone, missing count)
     for col in COLUMNS["mentions"]:
         rc = contract.get(col.name)
         if rc is None:
@@ -137,6 +138,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
             if pa.types.is_floating(values.type) and pc.any(pc.is_nan(as_float)).as_py():
                 # NaN is a missing value, as the text 'nan' is
                 as_float = pc.if_else(pc.fill_null(pc.is_nan(as_float), False), pa.scalar(None, pa.float64()), as_float)
+                altered = True
             # Null stays null through every comparison, so a missing value is never suspect
             # here: validate.py leaves a missing tone empty and counts a missing count as 1.
             bad = pc.invert(pc.is_finite(as_float))
@@ -151,6 +153,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
                 else:  # fractions and infinities are suspects: their rows are dropped below
                     whole = pc.cast(as_float, pa.int64(), safe=False)
                 out[col.name] = pc.fill_null(whole, 1) if whole.null_count else whole
+                altered = altered or bool(whole.null_count)
             else:
                 out[col.name] = as_float
             if pc.any(bad).as_py():
@@ -185,6 +188,8 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
     report.columns = clean.column_names
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
         raise RuntimeError(f"internal error: {n} rows read but {report.loaded} loaded + {report.rejected} rejected")
+    # The file itself holds exactly the loaded rows: an engine may read it in place.
+    report.exact = not any_suspect and not altered and "text" not in contract
     return clean, report
 
 

@@ -189,3 +189,14 @@ def options_from_argv(argv: list[str]) -> ImportOptions:
     add_import_arguments(parser)
     args, _ = parser.parse_known_args(argv)
     return options_from_args(args)
+
+
+def engine_from_argv(argv: list[str]) -> str:
+    """The query engine named among launch arguments (`--engine duckdb|spark`, as
+    `boilingpoint run` passes it on), the default when absent; ValueError when unknown."""
+    from dashboard.backends import check_engine
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--engine")
+    args, _ = parser.parse_known_args(argv)
+    return check_engine(args.engine)

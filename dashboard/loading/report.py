@@ -113,6 +113,7 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     error: LoadError | None = None
+    exact: bool = False  # the file holds exactly the loaded rows (a typed Parquet read as it is)
 
     @property
     def usable(self) -> bool:

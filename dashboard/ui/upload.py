@@ -44,8 +44,8 @@ def _mapping_widgets(kind: str, columns: list[str]) -> dict[str, str]:
     return {} if identity else mapping
 
 
-def render_upload() -> tuple[Dataset | None, str]:
-    """The uploaders and the reading options; the dataset once at least one file is there."""
+def render_upload(engine: str | None = None) -> tuple[Dataset | None, str]:
+    """The uploaders and the reading options; the dataset (on `engine`) once at least one file is there."""
     ev = st.file_uploader("Events file", key="upload_events", help="CSV, TSV, JSON, JSON Lines, Parquet, GDELT or ACLED")
     me = st.file_uploader("Mentions file", key="upload_mentions", help="CSV, TSV, JSON, JSON Lines, Parquet, GDELT, or text")
     if ev is None and me is None:
@@ -75,7 +75,7 @@ def render_upload() -> tuple[Dataset | None, str]:
         )
     try:
         options = build_options(maps, [layout] if layout != "auto" else [], wide=wide)
-        dataset = dataset_from_bytes(files["events"], files["mentions"], options, dictionary)
+        dataset = dataset_from_bytes(files["events"], files["mentions"], options, dictionary, engine)
     except ValueError as exc:
         st.error(f"These reading options cannot be used: {escape_markdown(str(exc))}")
         return None, "Your files"
