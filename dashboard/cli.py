@@ -237,8 +237,9 @@ def _analysis_from_args(args):
         events, mentions = demo.events, demo.mentions
         print(f"no file given: using the demo dataset ({demo.label}). {demo.simulated}", file=sys.stderr)
     options = _import_options(args)  # ValueError: reported by cmd_score
-    # Scoring named actors: the engine need not hold everyone else's mentions.
-    only = tuple(args.actor) if args.actor and not args.target else ()
+    # Scoring named actors, DuckDB need not hold everyone else's mentions. Spark is better
+    # left to read a Parquet file in place, every row, than sent a subset from here.
+    only = tuple(args.actor) if args.actor and not args.target and args.engine == "duckdb" else ()
     dataset = build_dataset(events, mentions, options=options, engine=args.engine, only_actors=only)
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
