@@ -103,8 +103,9 @@ def find_change_points(table: pd.DataFrame, events: pd.DataFrame, params: ModelP
     tone = table["tone"].astype(float)
     if tone.notna().sum() >= 6:
         signals["tone"] = tone.interpolate(limit_direction="both").to_numpy()
-    ev = events.sort_values("date").reset_index(drop=True) if len(events) else events
+    ev = events.sort_values("date", kind="stable").reset_index(drop=True) if len(events) else events
     window = pd.Timedelta(days=params.change_window_days)
+    nearest = _NearestEvent(ev)
     for name, signal in signals.items():
         starts = _pelt(signal, params.pelt_penalty)
         bounds = [0, *starts, len(signal)]
@@ -114,10 +115,44 @@ def find_change_points(table: pd.DataFrame, events: pd.DataFrame, params: ModelP
             mean = (lambda x: float(np.expm1(np.mean(x)))) if name == "volume" else (lambda x: float(np.mean(x)))
             when = dates.iloc[start]
             row = {"date": when, "signal": name, "before": mean(before), "after": mean(after)}
-            row.update(_nearest_event(ev, when, window))
+            row.update(nearest(when, window))
             rows.append(row)
     out = pd.DataFrame(rows, columns=CHANGE_POINT_COLUMNS)
     return out.sort_values(["date", "signal"]).reset_index(drop=True)
+
+
+class _NearestEvent:
+    """_nearest_event for many change points over one sorted event list, in numpy."""
+
+    def __init__(self, events: pd.DataFrame):
+        self.events = events
+        if len(events):
+            self.dates = events["date"].to_numpy(dtype="datetime64[us]")
+            self.days = self.dates.astype("datetime64[D]").astype("datetime64[us]")
+            self.severity = events["severity"].to_numpy(dtype=float)
+
+    def __call__(self, when: pd.Timestamp, window: pd.Timedelta) -> dict:
+        if not len(self.events):
+            return _nearest_event(self.events, when, window)
+        at = np.datetime64(when.to_datetime64(), "us")
+        first = int(np.searchsorted(self.dates, np.datetime64((when - window).to_datetime64(), "us"), side="left"))
+        last = int(np.searchsorted(self.dates, np.datetime64((when.normalize() + pd.Timedelta(days=1)).to_datetime64(), "us"), side="left"))
+        idx = np.arange(first, last)[self.days[first:last] <= at]
+        if not len(idx):
+            return _nearest_event(self.events.iloc[0:0], when, window)
+        # As _nearest_event sorts them (date up, severity down, missing severity last) and
+        # takes the last: the latest instant; there, an event without severity if any, else
+        # the most conflictual; among equals, the last in the list's order.
+        latest = idx[self.dates[idx] == self.dates[idx].max()]
+        sev = self.severity[latest]
+        missing = np.isnan(sev)
+        keep = latest[missing] if missing.any() else latest[sev == sev.min()]
+        row = self.events.iloc[int(keep[-1])]
+        lag = max(0.0, (when - row["date"]).total_seconds() / 3600.0)
+        return {
+            "event_id": row["id"], "event_date": row["date"], "event_actor": row["actor"],
+            "event_headline": row["headline"], "event_severity": row["severity"], "lag_hours": lag,
+        }
 
 
 def _nearest_event(events: pd.DataFrame, when: pd.Timestamp, window: pd.Timedelta) -> dict:

@@ -148,3 +148,27 @@ def test_an_engine_holding_only_the_asked_actors_scores_them_as_the_full_one():
     assert with_pairs, "no asked actor has a claim/retraction pair: the test proves nothing"
     kept = build_dataset(d.events, d.mentions, only_actors=("Microsoft",))
     assert any("the engine holds" in n for n in kept.reports["mentions"].notes)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_nearest_event_of_a_change_point_is_the_one_the_pandas_version_picks(seed):
+    from dashboard.signals import _nearest_event, _NearestEvent
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 40))
+    base = pd.Timestamp("2024-03-01")
+    # Few distinct instants and severities: ties in both, and missing severities.
+    dates = base + pd.to_timedelta(rng.integers(0, 12, n) * 6, unit="h")
+    severity = rng.choice([-8.0, -3.0, 0.0, 2.0, np.nan], n)
+    events = pd.DataFrame({"id": [f"e{i}" for i in range(n)], "date": dates, "actor": "A",
+                           "headline": [f"h{i}" for i in range(n)], "severity": severity})
+    events = events.sort_values("date", kind="stable").reset_index(drop=True)
+    fast = _NearestEvent(events)
+    for hours in range(0, 96, 5):
+        when = base + pd.Timedelta(hours=hours)
+        for days in (1, 3):
+            want = _nearest_event(events, when, pd.Timedelta(days=days))
+            got = fast(when, pd.Timedelta(days=days))
+            assert got.keys() == want.keys()
+            for k in want:
+                assert (pd.isna(got[k]) and pd.isna(want[k])) or got[k] == want[k], (k, got, want)
