@@ -71,8 +71,6 @@ def selection_for(engine):
 
 
 def bench_size(label: str, runs: int, skip: set[str], budget: float) -> dict:
-    import pandas as pd
-
     from dashboard.analysis import analyse
     from dashboard.engine import Engine
     from dashboard.loading import load_path

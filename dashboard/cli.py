@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from dashboard.backends import DEFAULT_ENGINE, ENGINES, SPARK_MASTER_ENV
+from dashboard.flags import add_import_arguments
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -39,18 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8501)))
     run.add_argument("--address", default=os.environ.get("ADDRESS", "127.0.0.1"), help="interface to listen on (default 127.0.0.1: this machine only)")
     _add_engine(run)
-    _add_import_options(run)
+    add_import_arguments(run)
 
     validate = sub.add_parser("validate", help="print the load report of a file; exit 2 when it is unusable")
     validate.add_argument("file", type=Path)
     _add_kind(validate)
-    _add_import_options(validate)
+    add_import_arguments(validate)
 
     convert = sub.add_parser("convert", help="write a file's valid rows in the canonical format (CSV or Parquet)")
     convert.add_argument("file", type=Path)
     _add_kind(convert)
     convert.add_argument("--out", type=Path, required=True, help="output file: .csv or .parquet")
-    _add_import_options(convert)
+    add_import_arguments(convert)
 
     score = sub.add_parser("score", help="the escalation table, one row per bucket (CSV or JSON)")
     _add_selection(score)
@@ -88,7 +89,7 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
         help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see README)",
     )
     _add_engine(p)
-    _add_import_options(p)
+    add_import_arguments(p)
 
 
 def _add_engine(p: argparse.ArgumentParser) -> None:
@@ -97,23 +98,6 @@ def _add_engine(p: argparse.ArgumentParser) -> None:
         help="query engine: duckdb (embedded, the default) or spark (local[*], or the master URL "
              f"in {SPARK_MASTER_ENV}; needs the spark extra, see README: Scaling out)",
     )
-
-
-def _add_import_options(p: argparse.ArgumentParser) -> None:
-    """How to read files that are not in the canonical format (README: "Bring your own data").
-
-    The same flags as dashboard.loading.options.add_import_arguments, defined here so that
-    importing the CLI stays cheap (that module's package imports the loader).
-    """
-    group = p.add_argument_group("reading files that are not in the canonical format")
-    group.add_argument("--map", action="append", default=[], metavar="[KIND:]COLUMN=FILE_COLUMN,…",
-                       help="which file columns hold the contract's, e.g. date=Time,text=Headlines,actor=airline")
-    group.add_argument("--date-format", action="append", default=[], dest="date_format", metavar="[KIND:]FORMAT",
-                       help="month-first, day-first or a strptime format such as '%%m/%%d/%%Y %%H:%%M'")
-    group.add_argument("--timezone", metavar="TZ", help="time zone of times written without one (default: UTC)")
-    group.add_argument("--actors", type=Path, metavar="FILE", help="actor dictionary: CSV canonical,alias or YAML")
-    group.add_argument("--wide", action="store_true",
-                       help="the mentions file is a wide table: a date column, one count column per actor")
 
 
 def _import_options(args):

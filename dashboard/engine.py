@@ -119,6 +119,26 @@ def _date_sorted(table: pa.Table) -> bool:
     return bool(pc.all(pc.greater_equal(date.slice(1), date.slice(0, n - 1))).as_py() is not False)
 
 
+SERIES_COLUMNS = ["date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "actors", "sources"]
+
+
+def on_grid(rows: pd.DataFrame, lo: dt.datetime, n: int, bucket: str) -> pd.DataFrame:
+    """Bucket rows (a `date` column) on the full grid of n buckets from lo; missing ones NaN."""
+    grid = pd.DatetimeIndex(pd.Timestamp(lo) + pd.Timedelta(_STEP[bucket]) * np.arange(n)).astype("datetime64[us]")
+    frame = rows.set_index("date").reindex(grid)
+    frame.index.name = "date"
+    return frame.reset_index()
+
+
+def check_buckets(n: int, bucket: str) -> None:
+    """ValueError when a selection would make more than MAX_BUCKETS points."""
+    if n > MAX_BUCKETS:
+        raise ValueError(
+            f"the selection spans {n:,} {bucket}s; choose a shorter date range "
+            f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
+        )
+
+
 def _truncate(t: dt.datetime, bucket: Bucket) -> dt.datetime:
     """The start of t's bucket (weeks start on Monday, as DuckDB's date_trunc has it)."""
     if bucket == "hour":
@@ -356,21 +376,14 @@ class Engine:
         number), actors (distinct actors active) and sources (distinct sources).
         """
         span = self._span(sel)
-        columns = [
-            "date", "volume", "toned", "tone", "negative_share", "events",
-            "min_severity", "conflict", "actors", "sources",
-        ]
+        columns = SERIES_COLUMNS
         if span is None:
             return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns}).assign(
                 date=pd.Series(dtype="datetime64[us]")
             )[columns]
         lo, hi = span
         n = int((hi - lo) / _STEP[sel.bucket]) + 1
-        if n > MAX_BUCKETS:
-            raise ValueError(
-                f"the selection spans {n:,} {sel.bucket}s; choose a shorter date range "
-                f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
-            )
+        check_buckets(n, sel.bucket)
         trunc = sel.bucket
         step = _INTERVAL[sel.bucket]
         ew, ep = self._where(sel, "events")
@@ -440,7 +453,7 @@ class Engine:
         """
         names = list(dict.fromkeys(actors))
         ids = dict(self._frame("SELECT name, id FROM actors WHERE list_contains(?, name)", [names]).itertuples(index=False, name=None))
-        columns = ["date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "actors", "sources"]
+        columns = SERIES_COLUMNS
         empty = self.series(replace(sel, actors=("\x00no such actor",))) if len(ids) < len(names) else None
         out = {name: empty for name in names if name not in ids}
         if not ids:
@@ -451,7 +464,6 @@ class Engine:
         mw, mp = self._where(dates, "mentions")
         ew, ep = self._where(dates, "events")
         m_and = " AND " if mw else " WHERE "
-        e_and = " AND " if ew else " WHERE "
         # The same aggregates as `series`, keyed by actor; an event belongs to its actor and
         # to its target (once when they are the same).
         rows = self._frame(
@@ -503,7 +515,6 @@ class Engine:
             """,
             mp + [keys] + mp + [keys] + ep + [keys],
         )
-        step = pd.Timedelta(_STEP[sel.bucket])
         by_key = {k: g for k, g in rows.groupby("k", sort=False)}
         for name in names:
             if name not in ids:
@@ -520,15 +531,8 @@ class Engine:
                 hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
             lo, hi = _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
             n = int((hi - lo) / _STEP[sel.bucket]) + 1
-            if n > MAX_BUCKETS:
-                raise ValueError(
-                    f"the selection spans {n:,} {sel.bucket}s; choose a shorter date range "
-                    f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
-                )
-            grid = pd.DatetimeIndex(pd.Timestamp(lo) + step * np.arange(n)).astype(part["date"].dtype)
-            frame = part.set_index("date").reindex(grid)
-            frame.index.name = "date"
-            frame = frame.reset_index()
+            check_buckets(n, sel.bucket)
+            frame = on_grid(part, lo, n, sel.bucket)
             for c, fill in (("volume", 0), ("toned", 0), ("events", 0), ("actors", 0), ("sources", 0)):
                 frame[c] = frame[c].fillna(fill).astype("int64")
             frame["conflict"] = frame["conflict"].fillna(0.0)

@@ -32,17 +32,12 @@ from pathlib import Path
 
 import ibis
 from ibis import _
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from dashboard.backends import spark_master
-from dashboard.engine import _EVENT_SCHEMA, _MENTION_SCHEMA, _STEP, MAX_BUCKETS, NEGATIVE_TONE, Selection, _conform, _truncate
+from dashboard.engine import _EVENT_SCHEMA, _MENTION_SCHEMA, _STEP, MAX_BUCKETS, NEGATIVE_TONE, Selection, _conform, _truncate, SERIES_COLUMNS, check_buckets, on_grid
 
-SERIES_COLUMNS = [
-    "date", "volume", "toned", "tone", "negative_share", "events",
-    "min_severity", "conflict", "actors", "sources",
-]
 _TRUNC = {"hour": "h", "day": "D", "week": "W"}  # Ibis truncate units; weeks start on Monday
 _DAY_SECONDS = 86_400.0
 
@@ -316,13 +311,7 @@ class IbisEngine:
             date=pd.Series(dtype="datetime64[us]")
         )[SERIES_COLUMNS]
 
-    @staticmethod
-    def _check_buckets(n: int, bucket: str) -> None:
-        if n > MAX_BUCKETS:
-            raise ValueError(
-                f"the selection spans {n:,} {bucket}s; choose a shorter date range "
-                f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
-            )
+    _check_buckets = staticmethod(check_buckets)
 
     def _bucket_rows(self, m, e, keys: tuple[str, ...], unit: str, span_columns: bool = False):
         """The per-bucket aggregates of mentions `m` and events `e`, one row per (keys, bucket).
@@ -368,11 +357,7 @@ class IbisEngine:
     @staticmethod
     def _finish(rows: pd.DataFrame, lo: dt.datetime, n: int, bucket: str) -> pd.DataFrame:
         """Collected bucket rows on the full grid of n buckets from lo, in Engine's types."""
-        step = pd.Timedelta(_STEP[bucket])
-        grid = pd.DatetimeIndex(pd.Timestamp(lo) + step * np.arange(n)).astype("datetime64[us]")
-        frame = rows.set_index("date").reindex(grid)
-        frame.index.name = "date"
-        frame = frame.reset_index()
+        frame = on_grid(rows, lo, n, bucket)
         toned = frame["toned"].astype("float64")
         has_tone = toned > 0
         frame["tone"] = (frame["tone_sum"].astype("float64") / toned).where(has_tone)

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from dashboard.contract import COLUMNS
 from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.report import LoadError, LoadLimits, LoadReport
-from dashboard.loading.validate import map_columns, validate
+from dashboard.loading.validate import _typed, map_columns, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
 _TEXT_OUT = ("text", "source", "url")
@@ -48,14 +48,12 @@ def _text_type(t: pa.DataType) -> bool:
 
 
 def _eligible(col, t: pa.DataType) -> bool:
-    """Whether a column of this type can be screened here (else: the general path)."""
-    if col.type == "datetime":
-        return (pa.types.is_timestamp(t) and t.unit != "ns") or pa.types.is_date(t)
+    """Whether a column of this type can be screened here (else: the general path): text,
+    or a type validate.py checks as it is (no ns timestamps, float32 or decimals)."""
     if col.type == "text":
         return _text_type(t)
-    # Numbers: float64 and integers read back as validate.py's text round trip reads them;
-    # float32 and decimals do not (their shortest text is not their double).
-    return pa.types.is_float64(t) or pa.types.is_integer(t) and not pa.types.is_uint64(t)
+    kind = _typed(t)
+    return kind is not None and (kind != "num") == (col.type == "datetime")
 
 
 def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport] | None:
@@ -261,11 +259,7 @@ def _merge(clean: pa.Table, checked: pa.Table) -> pa.Table:
     for name in clean.column_names:
         want = clean.schema.field(name).type
         col = checked.column(name)
-        if col.type != want:
-            col = col.cast(want.value_type).dictionary_encode() if pa.types.is_dictionary(want) else col.cast(want)
-            if pa.types.is_dictionary(want) and col.type != want:
-                col = col.cast(want)
-        columns.append(col)
+        columns.append(col if col.type == want else col.cast(want))
     checked = pa.Table.from_arrays(columns, schema=clean.schema)
     return pa.concat_tables([clean, checked]).unify_dictionaries()
 

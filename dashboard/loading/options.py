@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.contract import KINDS, column_names
+from dashboard.flags import add_import_arguments
 
 EVENT_ONLY = frozenset(column_names("events")) - frozenset(column_names("mentions"))
 MENTION_ONLY = frozenset(column_names("mentions")) - frozenset(column_names("events"))
@@ -165,18 +166,6 @@ def build_options(
     if wide:
         specs.append(("--wide", ""))
     return ImportOptions(mappings, formats, timezone or None, path, bool(wide), tuple(specs))
-
-
-def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    """The import flags, for the CLI's commands and the app's launch arguments."""
-    group = parser.add_argument_group("reading files that are not in the canonical format")
-    group.add_argument("--map", action="append", default=[], metavar="[KIND:]COLUMN=FILE_COLUMN,…",
-                       help="which file columns hold the contract's, e.g. date=Time,text=Headlines,actor=airline")
-    group.add_argument("--date-format", action="append", default=[], dest="date_format", metavar="[KIND:]FORMAT",
-                       help="month-first, day-first or a strptime format such as '%%m/%%d/%%Y %%H:%%M'")
-    group.add_argument("--timezone", metavar="TZ", help="time zone of times written without one (default: UTC)")
-    group.add_argument("--actors", type=Path, metavar="FILE", help="actor dictionary: CSV canonical,alias or YAML")
-    group.add_argument("--wide", action="store_true", help="the mentions file is a wide table: a date column, one count column per actor")
 
 
 def options_from_args(args: argparse.Namespace) -> ImportOptions:

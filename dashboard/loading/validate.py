@@ -167,6 +167,25 @@ def _trimmed(rc: str) -> str:
     return f"trim({_text_expr(rc)}, ' \t\r\n')"
 
 
+def _value_checks(col: Column, rc: str, ok: str) -> list[_Check]:
+    """A number column's range and whole-number checks; `ok` is SQL, true when the cell holds
+    a finite number (v_NAME). Shared by the text, typed and plain-shape paths."""
+    v = f"v_{col.name}"
+    checks: list[_Check] = []
+    if col.minimum is not None and col.maximum is not None:
+        checks.append(_Check(col.name, rc, f"{ok} AND ({v} < {col.minimum} OR {v} > {col.maximum})",
+                             "constraint-error", sql_string(f"must be between {col.minimum:g} and {col.maximum:g}")))
+    elif col.minimum is not None:
+        checks.append(_Check(col.name, rc, f"{ok} AND {v} < {col.minimum}", "constraint-error",
+                             sql_string(f"must be at least {col.minimum:g}")))
+    if col.type == "integer":
+        checks.append(_Check(col.name, rc, f"{ok} AND {v} <> round({v})", "constraint-error", "'must be a whole number'"))
+        # The loaded column is BIGINT: a larger whole number must be rejected, not crash the cast.
+        checks.append(_Check(col.name, rc, f"{ok} AND {v} = round({v}) AND TRY_CAST({v} AS BIGINT) IS NULL",
+                             "constraint-error", "'too large for a whole number (at most 9,223,372,036,854,775,807)'"))
+    return checks
+
+
 def _column_sql(
     col: Column, rc: str, nested: bool, nested_flag: str | None = None
 ) -> tuple[list[str], list[_Check]]:
@@ -247,34 +266,7 @@ def _column_sql(
         finite = f"NOT {missing} AND {syntax} AND (v_{name} IS NULL OR NOT isfinite(v_{name}))"
         checks.append(_Check(name, rc, finite, "constraint-error", "'not a finite number'"))
         ok = f"NOT {missing} AND {syntax} AND v_{name} IS NOT NULL AND isfinite(v_{name})"
-        if col.minimum is not None and col.maximum is not None:
-            checks.append(
-                _Check(
-                    name,
-                    rc,
-                    f"{ok} AND (v_{name} < {col.minimum} OR v_{name} > {col.maximum})",
-                    "constraint-error",
-                    sql_string(f"must be between {col.minimum:g} and {col.maximum:g}"),
-                )
-            )
-        elif col.minimum is not None:
-            checks.append(
-                _Check(name, rc, f"{ok} AND v_{name} < {col.minimum}", "constraint-error", sql_string(f"must be at least {col.minimum:g}"))
-            )
-        if col.type == "integer":
-            checks.append(
-                _Check(name, rc, f"{ok} AND v_{name} <> round(v_{name})", "constraint-error", "'must be a whole number'")
-            )
-            # The loaded column is BIGINT: a larger whole number must be rejected, not crash the cast.
-            checks.append(
-                _Check(
-                    name,
-                    rc,
-                    f"{ok} AND v_{name} = round(v_{name}) AND TRY_CAST(v_{name} AS BIGINT) IS NULL",
-                    "constraint-error",
-                    "'too large for a whole number (at most 9,223,372,036,854,775,807)'",
-                )
-            )
+        checks += _value_checks(col, rc, ok)
     if col.required:
         checks.append(_Check(name, rc, raw_missing, "constraint-error", "'a required value is empty'"))
     if nested_cond:
@@ -324,17 +316,7 @@ def _typed_column_sql(col: Column, rc: str, typ: pa.DataType) -> tuple[list[str]
         select.append(f"CASE WHEN {missing} THEN NULL ELSE CAST({rc} AS DOUBLE) END AS v_{name}")
         select.append(f"{missing} AS missing_{name}")
         checks.append(_Check(name, rc, f"NOT {missing} AND NOT isfinite(v_{name})", "constraint-error", "'not a finite number'"))
-        ok = f"NOT {missing} AND isfinite(v_{name})"
-        if col.minimum is not None and col.maximum is not None:
-            checks.append(_Check(name, rc, f"{ok} AND (v_{name} < {col.minimum} OR v_{name} > {col.maximum})",
-                                 "constraint-error", sql_string(f"must be between {col.minimum:g} and {col.maximum:g}")))
-        elif col.minimum is not None:
-            checks.append(_Check(name, rc, f"{ok} AND v_{name} < {col.minimum}", "constraint-error",
-                                 sql_string(f"must be at least {col.minimum:g}")))
-        if col.type == "integer":
-            checks.append(_Check(name, rc, f"{ok} AND v_{name} <> round(v_{name})", "constraint-error", "'must be a whole number'"))
-            checks.append(_Check(name, rc, f"{ok} AND v_{name} = round(v_{name}) AND TRY_CAST(v_{name} AS BIGINT) IS NULL",
-                                 "constraint-error", "'too large for a whole number (at most 9,223,372,036,854,775,807)'"))
+        checks += _value_checks(col, rc, f"NOT {missing} AND isfinite(v_{name})")
     if col.required:
         checks.append(_Check(name, rc, missing, "constraint-error", "'a required value is empty'"))
     return select, checks
@@ -395,17 +377,7 @@ def _shaped_sql(col: Column, rc: str, values) -> tuple[list[str], list[_Check]] 
         select = [f"CASE WHEN {missing} THEN NULL ELSE TRY_CAST({rc} AS DOUBLE) END AS v_{name}", f"{missing} AS missing_{name}"]
         checks.append(_Check(name, rc, f"NOT {missing} AND (v_{name} IS NULL OR NOT isfinite(v_{name}))",
                              "constraint-error", "'not a finite number'"))
-        ok = f"NOT {missing} AND isfinite(v_{name})"
-        if col.minimum is not None and col.maximum is not None:
-            checks.append(_Check(name, rc, f"{ok} AND (v_{name} < {col.minimum} OR v_{name} > {col.maximum})",
-                                 "constraint-error", sql_string(f"must be between {col.minimum:g} and {col.maximum:g}")))
-        elif col.minimum is not None:
-            checks.append(_Check(name, rc, f"{ok} AND v_{name} < {col.minimum}", "constraint-error",
-                                 sql_string(f"must be at least {col.minimum:g}")))
-        if col.type == "integer":
-            checks.append(_Check(name, rc, f"{ok} AND v_{name} <> round(v_{name})", "constraint-error", "'must be a whole number'"))
-            checks.append(_Check(name, rc, f"{ok} AND v_{name} = round(v_{name}) AND TRY_CAST(v_{name} AS BIGINT) IS NULL",
-                                 "constraint-error", "'too large for a whole number (at most 9,223,372,036,854,775,807)'"))
+        checks += _value_checks(col, rc, f"NOT {missing} AND isfinite(v_{name})")
     if col.required:
         checks.append(_Check(name, rc, missing, "constraint-error", "'a required value is empty'"))
     return select, checks
