@@ -21,10 +21,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis import EVENT_LIMIT, PAIR_COLUMNS, _trim_lookback, lookback
-from dashboard.engine import NEGATIVE_TONE, Selection
-from dashboard.escalation import DEFAULT_PARAMS, ModelParams, score
-from dashboard.signals import annotate, find_alerts, find_change_points
+from dashboard.contract import NEGATIVE_TONE, Selection
+from dashboard.model.analysis import EVENT_LIMIT, PAIR_COLUMNS, _trim_lookback, lookback
+from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, score
+from dashboard.model.signals import annotate, find_alerts, find_change_points
 
 SERIES_COLUMNS = ["date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "actors", "sources"]
 _FREQ = {"hour": "h", "day": "D", "week": "7D"}

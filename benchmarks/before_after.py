@@ -18,7 +18,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,10 +70,10 @@ def main() -> int:
     OA = importlib.import_module("dashboard_before.analysis")
     OS = importlib.import_module("dashboard_before.escalation")
     OG = importlib.import_module("dashboard_before.signals")
-    from dashboard import analysis as NA
-    from dashboard import engine as NE
-    from dashboard import escalation as NS
-    from dashboard import signals as NG
+    from dashboard.model import analysis as NA
+    from dashboard.model import escalation as NS
+    from dashboard.model import signals as NG
+    from dashboard.query import duckdb_engine as NE
 
     results = {"commit": args.commit, "machine": measure.machine(), "sizes": {}}
     for label in args.sizes:

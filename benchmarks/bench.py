@@ -64,18 +64,18 @@ def log(*args) -> None:
 
 
 def selection_for(engine):
-    from dashboard.engine import Selection
+    from dashboard.contract import Selection
 
     actors = tuple(engine.top_actors(Selection(), N_ACTORS))
     return Selection(actors=actors, start=FROM, end=TO)
 
 
 def bench_size(label: str, runs: int, skip: set[str], budget: float) -> dict:
-    from dashboard.analysis import analyse
-    from dashboard.engine import Engine
-    from dashboard.loading import load_path
-
     import baselines
+
+    from dashboard.loading import load_path
+    from dashboard.model.analysis import analyse
+    from dashboard.query.duckdb_engine import Engine
 
     n = generate.parse_size(label)
     t0 = time.perf_counter()
@@ -225,9 +225,9 @@ def payloads(engine, sel, analysis, full, specs) -> dict:
     """Rows in the largest dataset of each chart: the main view of the selection, and every
     chart of every tab for the whole dataset unfiltered (the worst case)."""
     from dashboard import charts
-    from dashboard.analysis import actor_leaderboard, analyse
-    from dashboard.engine import MAX_BUCKETS, Selection
-    from dashboard.escalation import DEFAULT_PARAMS
+    from dashboard.contract import MAX_BUCKETS, Selection
+    from dashboard.model.analysis import actor_leaderboard, analyse
+    from dashboard.model.escalation import DEFAULT_PARAMS
 
     out = {"main view (selection)": max(_rows(s) for s in specs)}
     everything = Selection(start=engine.date_bounds()[0], end=engine.date_bounds()[1])
@@ -270,8 +270,8 @@ def child(kind: str, files: dict | None, runs: int) -> dict:
 def child_memory(events: Path, mentions: Path) -> dict:
     """Load both files as the app does (build_dataset), score the selection and its overview:
     the peak resident memory of the whole process."""
-    from dashboard.analysis import actor_leaderboard, analyse
     from dashboard.dataset import build_dataset
+    from dashboard.model.analysis import actor_leaderboard, analyse
 
     t = time.perf_counter()
     ds = build_dataset(events, mentions)
@@ -324,7 +324,7 @@ def child_apptest(events: Path, mentions: Path, runs: int) -> dict:
 
     ds = dataset_from_paths(events, mentions) if (events or mentions) else None
     if ds is not None:
-        from dashboard.engine import Selection
+        from dashboard.contract import Selection
 
         names = ds.engine.top_actors(Selection(), N_ACTORS * (runs + 2))
     else:
@@ -560,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes or os.environ.get("BENCH_SIZES", "100k 1M 10M").split()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     results: dict = {"started": started.isoformat(), "machine": measure.machine(), "runs": args.runs, "sizes": [],
                      "browser": {}}
     log(f"machine: {results['machine']}")
@@ -583,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
     if "apptest" not in skip:
         log("\n== AppTest: demo ==")
         results["apptest_demo"] = child("apptest", None, args.runs)
-    results["finished"] = dt.datetime.now(dt.timezone.utc).isoformat()
+    results["finished"] = dt.datetime.now(dt.UTC).isoformat()
     path = _save(results)
     block = render(results)
     (RESULTS / "bench-latest.md").write_text(block)

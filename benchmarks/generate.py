@@ -96,7 +96,7 @@ def mention_chunk(rng: np.random.Generator, n: int, story: dict, actor_tone: np.
     tone = np.clip(actor_tone[actor] - darkness + rng.normal(0, 0.3, size=n), -1, 1).round(3)
     tone_mask = rng.random(n) < 0.03  # 3 % without a tone
     count = np.where(rng.random(n) < 0.9, 1, rng.geometric(0.08, size=n)).astype(np.int64)
-    micros = (_seconds(day) * 1e6).astype(np.int64) + int(START.replace(tzinfo=dt.timezone.utc).timestamp() * 1e6)
+    micros = (_seconds(day) * 1e6).astype(np.int64) + int(START.replace(tzinfo=dt.UTC).timestamp() * 1e6)
     source = rng.choice(N_SOURCES, size=n, p=SOURCE_P)
     names = pa.array(actor_names())
     sources = pa.array([f"source-{i:03d}" for i in range(N_SOURCES)])
@@ -123,7 +123,7 @@ def event_table(rng: np.random.Generator, n: int, story: dict) -> pa.Table:
     etype = rng.choice(EVENT_TYPES, size=n, p=EVENT_TYPE_P)
     severity = np.clip(rng.normal(-2.0, 3.5, size=n) - np.where(in_burst, 2.5, 0.0), -10, 10).round(1)
     severity = np.where(etype == "retraction", np.abs(severity) / 2, severity)
-    micros = (_seconds(day) * 1e6).astype(np.int64) + int(START.replace(tzinfo=dt.timezone.utc).timestamp() * 1e6)
+    micros = (_seconds(day) * 1e6).astype(np.int64) + int(START.replace(tzinfo=dt.UTC).timestamp() * 1e6)
     order = np.argsort(micros, kind="stable")
     actor, target, etype, severity, micros = actor[order], target[order], etype[order], severity[order], micros[order]
     ids = np.array([f"ev{i:07d}" for i in range(n)], dtype=object)

@@ -14,7 +14,6 @@ import json
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -171,7 +170,7 @@ def write_doc(doc: Path, s: dict, load: tuple[float, float]) -> None:
     import datetime as dt
 
     table = "\n".join([
-        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; {s['machine']}.", "",
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {s['machine']}.", "",
         "| | value |", "|---|---|",
         f"| sessions | {s['sessions']} (cache {s['cache']}) |",
         f"| errors | **{s['errors']}** |",

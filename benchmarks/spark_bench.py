@@ -25,7 +25,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -47,8 +46,8 @@ LABELS = {
 # What a fresh process runs to have a ready engine connection (imports included).
 START = {
     "duckdb": "import duckdb; duckdb.connect(':memory:').execute('SELECT 1').fetchall()",
-    "ibis-duckdb": "from dashboard.ibis_engine import connect_duckdb; connect_duckdb().raw_sql('SELECT 1')",
-    "spark": "from dashboard.ibis_engine import connect_spark; c = connect_spark(); c.raw_sql('SELECT 1').collect(); c.disconnect()",
+    "ibis-duckdb": "from dashboard.query.ibis_engine import connect_duckdb; connect_duckdb().raw_sql('SELECT 1')",
+    "spark": "from dashboard.query.ibis_engine import connect_spark; c = connect_spark(); c.raw_sql('SELECT 1').collect(); c.disconnect()",
 }
 
 
@@ -86,10 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
-    from dashboard.analysis import analyse
-    from dashboard.engine import Engine, Selection
-    from dashboard.ibis_engine import IbisEngine, connect_duckdb, connect_spark
+    from dashboard.contract import Selection
     from dashboard.loading import load_path
+    from dashboard.model.analysis import analyse
+    from dashboard.query.duckdb_engine import Engine
+    from dashboard.query.ibis_engine import IbisEngine, connect_duckdb, connect_spark
 
     events_path = HERE / "data" / f"events-{args.size}.parquet"
     mentions_path = HERE / "data" / f"mentions-{args.size}.parquet"

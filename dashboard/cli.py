@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard.backends import DEFAULT_ENGINE, ENGINES, SPARK_MASTER_ENV
-from dashboard.flags import add_import_arguments
+from dashboard.launch import add_import_arguments
+from dashboard.query import DEFAULT_ENGINE, ENGINES, SPARK_MASTER_ENV
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -192,7 +192,7 @@ def write_table(table, out: Path) -> None:
 def _model_params(pairs: list[str]):
     from dataclasses import fields
 
-    from dashboard.escalation import DEFAULT_PARAMS, with_params
+    from dashboard.model.escalation import DEFAULT_PARAMS, with_params
 
     known = {f.name: f.type for f in fields(DEFAULT_PARAMS)}
     changes = {}
@@ -210,10 +210,10 @@ def _model_params(pairs: list[str]):
 
 def _analysis_from_args(args):
     """Load the files (or the demo), report them on stderr, and score the selection."""
-    from dashboard.analysis import analyse
+    from dashboard.contract import Selection
     from dashboard.dataset import build_dataset
     from dashboard.demo import DATASETS, DEFAULT_DATASET
-    from dashboard.engine import Selection
+    from dashboard.model.analysis import analyse
 
     events, mentions = args.events, args.mentions
     if events is None and mentions is None:
@@ -249,7 +249,7 @@ def cmd_score(args) -> int:
         return _alert(analysis, args.min_stage)
     if args.command == "report":
         return _report(analysis, args)
-    from dashboard.export import scored_csv, scored_json
+    from dashboard.exports.tables import scored_csv, scored_json
 
     text = scored_csv(analysis.table) if args.format == "csv" else scored_json(analysis.table)
     if args.out:
@@ -263,7 +263,7 @@ def cmd_score(args) -> int:
 def _report(analysis, args) -> int:
     from dashboard.charts import timeline_export_chart
     from dashboard.demo import DATASETS, DEFAULT_DATASET
-    from dashboard.report import html_report
+    from dashboard.exports.html_report import html_report
 
     demo = args.events is None and args.mentions is None
     note = DATASETS[DEFAULT_DATASET].simulated if demo else ""
@@ -297,7 +297,7 @@ def cmd_run(args) -> int:
             print(f"error: --{flag} {path}: no such file", file=sys.stderr)
             return EXIT_UNUSABLE
     if args.engine == "spark":
-        from dashboard.backends import check_spark_installed
+        from dashboard.query import check_spark_installed
 
         try:
             check_spark_installed()

@@ -1,11 +1,14 @@
 """The canonical data contract: the two tables, their columns, ranges and defaults.
 
 Everything that names a column, a range or an allowed value reads it from here, so the
-loader, the engine, the CLI and the README describe one and the same contract.
+loader, the engine, the CLI and the README describe one and the same contract. So does every
+concept more than one package needs: the stages, a selection, bucket sizes and their lengths,
+the chart and bucket caps, and the negative-tone threshold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -115,3 +118,78 @@ def check_kind(kind: str) -> Kind:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     return kind  # type: ignore[return-value]
+
+
+# --- what a user selects ----------------------------------------------------------------------
+
+Bucket = Literal["hour", "day", "week"]
+BUCKETS: tuple[Bucket, ...] = ("hour", "day", "week")  # fine to coarse
+# The length of one bucket: the engines' grids, the explanation's "events in this bucket" and
+# the charts' bar widths all read it from here. Weeks start on Monday (DuckDB's date_trunc).
+BUCKET_STEPS: dict[str, dt.timedelta] = {
+    "hour": dt.timedelta(hours=1),
+    "day": dt.timedelta(days=1),
+    "week": dt.timedelta(days=7),
+}
+
+MAX_BUCKETS = 5_000  # more points than this is not a chart but a wall
+MAX_CHART_ROWS = MAX_BUCKETS  # the most rows any chart sends to the browser, whatever the input size
+
+# VADER's documented threshold: a compound score <= -0.05 is negative. The engines count a
+# mention as negative at or below it; the text scorer uses the same number.
+NEGATIVE_TONE = -0.05
+
+# The KPI "change in N buckets": the index now against the index this many buckets before.
+KPI_CHANGE_BUCKETS = 7
+
+
+def check_bucket(bucket: str) -> Bucket:
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
+    return bucket  # type: ignore[return-value]
+
+
+def bucket_step(bucket: str) -> dt.timedelta:
+    """The length of one bucket of this size (ValueError for an unknown size)."""
+    return BUCKET_STEPS[check_bucket(bucket)]
+
+
+def truncate(t: dt.datetime, bucket: str) -> dt.datetime:
+    """The start of t's bucket (weeks start on Monday, as DuckDB's date_trunc has it)."""
+    if bucket == "hour":
+        return t.replace(minute=0, second=0, microsecond=0)
+    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - dt.timedelta(days=day.weekday()) if check_bucket(bucket) == "week" else day
+
+
+def bucket_count(lo: dt.datetime, hi: dt.datetime, bucket: str) -> int:
+    """How many buckets there are from the bucket starting at lo to the one starting at hi."""
+    return int((hi - lo) / bucket_step(bucket)) + 1
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked to see. Empty tuples mean "all"; dates are inclusive UTC days."""
+
+    actors: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    event_types: tuple[str, ...] = ()
+    bucket: Bucket = "day"
+
+    def __post_init__(self) -> None:
+        check_bucket(self.bucket)
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"the start date {self.start} is after the end date {self.end}")
+
+    @property
+    def step(self) -> dt.timedelta:
+        """The length of one of this selection's buckets."""
+        return BUCKET_STEPS[self.bucket]
+
+    def span_of_days(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """The chosen date range as the first instant and the last second, or None when open."""
+        if self.start is None or self.end is None:
+            return None
+        return dt.datetime.combine(self.start, dt.time()), dt.datetime.combine(self.end, dt.time(23, 59, 59))

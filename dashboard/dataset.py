@@ -6,15 +6,15 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.engine import Engine
 from dashboard.loading import LoadReport, LoadResult, load_bytes, load_path
+from dashboard.loading.load_report import LoadLimits
 from dashboard.loading.options import ImportOptions
-from dashboard.loading.report import LoadLimits
+from dashboard.query.protocol import QueryEngine
 
 
 @dataclass
 class Dataset:
-    engine: Engine
+    engine: QueryEngine
     reports: dict[str, LoadReport]  # "events"/"mentions" -> report, for the files given
     key: str = ""  # what the data are (content digests): the cache key of everything derived
 
@@ -48,7 +48,7 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
     Limits default to LoadLimits.from_env(): the defaults, or BOILINGPOINT_MAX_* variables.
     `options` (column mappings, date layouts, actor dictionary, wide tables) go to each file
     as they concern its kind; `dictionary` (an ActorDictionary) overrides the options' file.
-    `engine` names the query engine (dashboard.backends: "duckdb", the default, or "spark").
+    `engine` names the query engine (dashboard.query: "duckdb", the default, or "spark").
     `only_actors`: the engine keeps only the mention rows of these actors (and of the actors
     whose claims were retracted, whose coverage the claim/retraction pairs measure) — for a
     command that scores a few actors of a big file. Every row is still read and validated,
@@ -64,7 +64,7 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
     loaded = {kind: load_one(src, kind, limits, **kwargs[kind]) for kind, src in (("events", events), ("mentions", mentions))}
     if only_actors and loaded["mentions"] is not None and loaded["mentions"].table is not None:
         _keep_actors(loaded["mentions"], set(only_actors) | _claim_actors(loaded["events"]))
-    from dashboard.backends import open_engine
+    from dashboard.query import open_engine
 
     # The load results, not only their tables: an engine that reads Parquet itself (Spark)
     # takes a file whose rows are exactly the loaded ones from disk (LoadResult.source).

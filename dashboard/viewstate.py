@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from dashboard.engine import BUCKETS
+from dashboard.contract import BUCKETS
 
 PARAM_PREFIX = "p."  # model parameters travel as p.crisis=70, p.weight_tone=0.3, ...
 MODES = ("explore", "present")

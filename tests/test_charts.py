@@ -84,9 +84,10 @@ def test_events_chart_carries_hostile_text_as_data_only(events):
 
 @pytest.fixture
 def analysis():
-    from dashboard.analysis import analyse
-    from dashboard.engine import Engine, Selection
+    from dashboard.contract import Selection
     from dashboard.loading import load_bytes
+    from dashboard.model.analysis import analyse
+    from dashboard.query.duckdb_engine import Engine
 
     ev = load_bytes(
         b"id,date,actor,target,event_type,severity,headline,retracts\n"
@@ -134,9 +135,10 @@ def test_events_panel_links_a_claim_to_its_retraction(analysis):
 
 
 def test_timeline_layers_leave_out_what_the_data_lack():
-    from dashboard.analysis import analyse
-    from dashboard.engine import Engine, Selection
+    from dashboard.contract import Selection
     from dashboard.loading import load_bytes
+    from dashboard.model.analysis import analyse
+    from dashboard.query.duckdb_engine import Engine
 
     me = load_bytes(b"date,actor,count\n2024-01-01,A,3\n2024-01-02,A,9\n", "mentions").table
     panels = charts.timeline_layers(analyse(Engine(mentions=me), Selection()))
@@ -192,8 +194,8 @@ def test_every_builder_returns_an_altair_chart(series, events):
 
 
 def test_palette_has_one_colour_per_stage_getting_darker():
+    from dashboard.charts.palette import STAGE_COLORS
     from dashboard.contract import STAGES
-    from dashboard.palette import STAGE_COLORS
 
     assert tuple(STAGE_COLORS) == STAGES
 

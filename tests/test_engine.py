@@ -8,8 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.engine import MAX_BUCKETS, Engine, Selection
+from dashboard.contract import MAX_BUCKETS, Selection
 from dashboard.loading import load_bytes
+from dashboard.query.duckdb_engine import Engine
 
 EVENTS = b"""id,date,actor,target,event_type,severity,headline,source
 a,2024-05-01T09:00:00Z,Acme,Regulator,statement,-2,Acme denies the report,Wire

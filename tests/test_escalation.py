@@ -11,14 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.analysis import analyse
-from dashboard.contract import STAGES
+from dashboard.contract import STAGES, Selection
 from dashboard.dataset import build_dataset
 from dashboard.demo import DATASETS
-from dashboard.engine import Engine, Selection
-from dashboard.escalation import (
+from dashboard.loading import load_bytes
+from dashboard.model.analysis import analyse
+from dashboard.model.escalation import (
     DEFAULT_PARAMS,
-    ModelParams,
     classify_stages,
     combine,
     decayed_max,
@@ -26,7 +25,7 @@ from dashboard.escalation import (
     trailing_baseline,
     with_params,
 )
-from dashboard.loading import load_bytes
+from dashboard.query.duckdb_engine import Engine
 
 P = DEFAULT_PARAMS
 

@@ -10,20 +10,16 @@ screen (native.read_mentions). Table and report must be the same.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import dashboard.loading  # noqa: F401 - the package first: it shadows the modules' names
-from dashboard.loading import load_bytes
-from dashboard.loading import native as native_module
 from test_loading_corpus import BYTES_AND_ENCODING, HYPOTHESIS, JSON, PARQUET, STRUCTURE, VALUES
 
-parse = sys.modules["dashboard.loading.parse"]
-validate = sys.modules["dashboard.loading.validate"]
+from dashboard.loading import DEFAULT_LIMITS, load_bytes, parse
+from dashboard.loading import native as native_module
+from dashboard.loading import validation as validate
 
 OFF = [
     (parse, "_delimited_arrow", lambda *a, **k: None),
@@ -70,8 +66,8 @@ def test_the_fast_paths_are_taken_on_a_plain_csv():
     text = "date,actor,tone,count,source\n" + "".join(
         f"2024-03-{1 + i % 28:02d}T{i % 24:02d}:00:00Z,Actor {i % 7},{(i % 19 - 9) / 10},{1 + i % 4},s{i % 3}\n" for i in range(200)
     )
-    raw = parse.parse_text(text, dashboard.loading.DEFAULT_LIMITS, ("date",))
-    assert parse._delimited_arrow(text, dashboard.loading.DEFAULT_LIMITS, ("date",)) is not None
+    raw = parse.parse_text(text, DEFAULT_LIMITS, ("date",))
+    assert parse._delimited_arrow(text, DEFAULT_LIMITS, ("date",)) is not None
     col = raw.table.column("c0")
     from dashboard.contract import column
 

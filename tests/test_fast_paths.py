@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.contract import Selection
 from dashboard.demo import DATASETS
-from dashboard.engine import Engine, Selection
-from dashboard.escalation import trailing_baseline
 from dashboard.loading import load_bytes, load_path
-from dashboard.signals import pelt_l2
+from dashboard.model.escalation import trailing_baseline
+from dashboard.model.signals import pelt_l2
+from dashboard.query.duckdb_engine import Engine
 
 
 def _signal(seed: int) -> np.ndarray:
@@ -118,7 +119,7 @@ def test_engine_coverages_count_instants_and_shares_of_days_by_hand():
     Selection(actors=("Amazon", "Microsoft"), bucket="week"),
 ])
 def test_the_overview_strip_has_the_stages_and_index_of_the_full_analysis(demo, sel):
-    from dashboard.analysis import analyse, overview
+    from dashboard.model.analysis import analyse, overview
 
     strip = overview(demo, sel)
     table = analyse(demo, sel).table
@@ -130,8 +131,8 @@ def test_the_overview_strip_has_the_stages_and_index_of_the_full_analysis(demo, 
 def test_an_engine_holding_only_the_asked_actors_scores_them_as_the_full_one():
     """build_dataset(only_actors=...) (the CLI's `score --actor`) gives the same analysis,
     claim/retraction pairs included: a claim's actor is kept even when not asked for."""
-    from dashboard.analysis import analyse
     from dashboard.dataset import build_dataset
+    from dashboard.model.analysis import analyse
 
     d = DATASETS["tiktok-2020"]
     full = build_dataset(d.events, d.mentions)
@@ -152,7 +153,7 @@ def test_an_engine_holding_only_the_asked_actors_scores_them_as_the_full_one():
 
 @pytest.mark.parametrize("seed", range(30))
 def test_the_nearest_event_of_a_change_point_is_the_one_the_pandas_version_picks(seed):
-    from dashboard.signals import _nearest_event, _NearestEvent
+    from dashboard.model.signals import _nearest_event, _NearestEvent
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(0, 40))

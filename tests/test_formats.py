@@ -15,15 +15,15 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from dashboard.actors import actor_dictionary, canonicalise, find_actors, load_actor_dictionary
 from dashboard.cli import build_parser, main
 from dashboard.loading import LoadResult, load_bytes
+from dashboard.loading.actors import actor_dictionary, canonicalise, find_actors, load_actor_dictionary
 from dashboard.loading.formats.acled import acled_date, severity
 from dashboard.loading.formats.dates import normalise_dates
 from dashboard.loading.formats.gdelt import CAMEO_ROOTS, EVENTS_1, EVENTS_1_URL, EVENTS_2, GKG_21, MENTIONS
 from dashboard.loading.formats.wide import melt_wide_counts
+from dashboard.loading.load_report import FILE_CODES, ROW_CODES
 from dashboard.loading.options import ImportOptions, build_options, mapping_kinds, options_from_argv, parse_mapping
-from dashboard.loading.report import FILE_CODES, ROW_CODES
 
 
 def load(data: bytes, kind: str, **options) -> LoadResult:
@@ -419,14 +419,14 @@ def test_missing_actor_hints_at_the_dictionary_or_wide():
 
 def test_wide_table_melts_with_the_tally_in_the_report():
     data = (
-        "Date,France,Russian ,Spain,Grand Total\n"
-        "2020-02-11,3,0,6.5,9.5\n"
-        "2020-02-12,,0.5,NA,1\n"
-        "\n"
-        "2020-02-13,1,abc,2,3\n"
-        "2020-02-30,1,1,1,3\n"
-        "2020-02-14,-2,1,1,0\n"
-    ).encode()
+        b"Date,France,Russian ,Spain,Grand Total\n"
+        b"2020-02-11,3,0,6.5,9.5\n"
+        b"2020-02-12,,0.5,NA,1\n"
+        b"\n"
+        b"2020-02-13,1,abc,2,3\n"
+        b"2020-02-30,1,1,1,3\n"
+        b"2020-02-14,-2,1,1,0\n"
+    )
     result = load(data, "mentions", wide=True)
     report = result.report
     assert (report.rows_read, report.loaded, report.rejected) == (6, 2, 4)
@@ -520,12 +520,12 @@ def test_canonicalise_replaces_aliases_in_actor_and_target_only():
 
 def test_text_mentions_find_actors_score_tone_and_account_for_every_text():
     data = (
-        "published,headline\n"
-        "2020-07-10,Amazon tells staff to delete TikTok in a terrible mistake\n"
-        "2020-07-10,Amazonian frogs are wonderful\n"
-        "2020-07-11,\"President Trump praises great, wonderful deal\"\n"
-        "2020-07-11,\n"
-    ).encode()
+        b"published,headline\n"
+        b"2020-07-10,Amazon tells staff to delete TikTok in a terrible mistake\n"
+        b"2020-07-10,Amazonian frogs are wonderful\n"
+        b"2020-07-11,\"President Trump praises great, wonderful deal\"\n"
+        b"2020-07-11,\n"
+    )
     result = load(data, "mentions", mapping={"date": "published", "text": "headline"}, actors=DICTIONARY)
     report = result.report
     assert (report.rows_read, report.loaded, report.rejected) == (4, 2, 2)
@@ -748,8 +748,8 @@ def test_mapped_text_and_wide_input_always_balances(dates, texts, wide):
     last=st.booleans(),
 )
 def test_parse_headerless_arrow_and_line_readers_agree(lines, ends, last):
+    from dashboard.loading.load_report import DEFAULT_LIMITS, LoadError
     from dashboard.loading.parse import parse_headerless, parse_headerless_lines
-    from dashboard.loading.report import DEFAULT_LIMITS, LoadError
 
     text = "".join(line + end for line, end in zip(lines, ends))
     if not last and text:

@@ -8,12 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from dashboard.analysis import analyse
 from dashboard.charts import timeline_export_chart
+from dashboard.contract import Selection
 from dashboard.dataset import build_dataset
-from dashboard.engine import Selection
-from dashboard.export import scored_csv
-from dashboard.report import html_report
+from dashboard.exports.html_report import html_report
+from dashboard.exports.tables import scored_csv
+from dashboard.model.analysis import analyse
 
 IMG = "<img src=x onerror=alert(1)>"
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.loading import LoadLimits, LoadResult, load_bytes
-from dashboard.loading.report import FILE_CODES, ROW_CODES
+from dashboard.loading.load_report import FILE_CODES, ROW_CODES
 
 HYPOTHESIS = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)),

@@ -19,11 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.loading import DEFAULT_LIMITS, LoadLimits, load_bytes
-from dashboard.loading import native
+from dashboard.loading import DEFAULT_LIMITS, LoadLimits, load_bytes, native
 from dashboard.loading.native import read_mentions
 
-T0 = dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def _parquet(table: pa.Table, **kwargs) -> bytes:

@@ -14,11 +14,11 @@ import zipfile
 import pandas as pd
 import pytest
 
-from dashboard.actors import load_actor_dictionary
 from dashboard.cli import main
 from dashboard.demo import DATA, DATASETS
 from dashboard.loading import LoadResult, load_path
-from dashboard.loading.report import ROW_CODES
+from dashboard.loading.actors import load_actor_dictionary
+from dashboard.loading.load_report import ROW_CODES
 
 pytestmark = pytest.mark.external
 

@@ -13,15 +13,18 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from dashboard import report
-from dashboard.analysis import Analysis, analyse
 from dashboard.charts import timeline_export_chart
+from dashboard.contract import Selection
 from dashboard.dataset import build_dataset
 from dashboard.demo import DATASETS
-from dashboard.engine import Engine, Selection
-from dashboard.escalation import DEFAULT_PARAMS
-from dashboard.export import guard_cell, scored_csv
+from dashboard.exports import html_report as report
+from dashboard.exports import names, pictures
+from dashboard.exports.tables import guard_cell, scored_csv
 from dashboard.loading import load_bytes
+from dashboard.model.analysis import Analysis, analyse
+from dashboard.model.escalation import DEFAULT_PARAMS
+from dashboard.model.kpis import kpis
+from dashboard.query.duckdb_engine import Engine
 
 TIKTOK = DATASETS["tiktok-2020"]
 PANEL_TITLES = ("Attention: mentions per bucket", "Tone: mean of mentions", "Events: severity")
@@ -127,7 +130,7 @@ def _parse(page: str) -> _Elements:
 
 
 def test_chart_png_is_a_png_of_the_chart_size(demo_chart):
-    png = report.chart_png(demo_chart, scale=2)
+    png = pictures.chart_png(demo_chart, scale=2)
     assert png.startswith(PNG_MAGIC)
     assert png[12:16] == b"IHDR"
     width, height = struct.unpack(">II", png[16:24])
@@ -137,13 +140,13 @@ def test_chart_png_is_a_png_of_the_chart_size(demo_chart):
 
 
 def test_chart_png_scale_sets_the_pixel_size(demo_chart):
-    one = struct.unpack(">II", report.chart_png(demo_chart, scale=1)[16:24])
-    two = struct.unpack(">II", report.chart_png(demo_chart, scale=2)[16:24])
+    one = struct.unpack(">II", pictures.chart_png(demo_chart, scale=1)[16:24])
+    two = struct.unpack(">II", pictures.chart_png(demo_chart, scale=2)[16:24])
     assert two == (2 * one[0], 2 * one[1])
 
 
 def test_chart_svg_parses_as_xml_with_the_panel_titles(demo_chart):
-    root = ET.fromstring(report.chart_svg(demo_chart))
+    root = ET.fromstring(pictures.chart_svg(demo_chart))
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     text = " ".join(root.itertext())
     for title in PANEL_TITLES:
@@ -152,14 +155,14 @@ def test_chart_svg_parses_as_xml_with_the_panel_titles(demo_chart):
 
 
 def test_chart_svg_keeps_hostile_text_as_text(hostile):
-    svg = report.chart_svg(timeline_export_chart(hostile, HOSTILE_HEADLINE))
+    svg = pictures.chart_svg(timeline_export_chart(hostile, HOSTILE_HEADLINE))
     root = ET.fromstring(svg)
     assert HOSTILE_HEADLINE in " ".join(root.itertext())
     local = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}
     assert not local & {"script", "foreignObject", "image", "a"}
 
 
-@pytest.mark.parametrize("exporter", [report.chart_png, report.chart_svg])
+@pytest.mark.parametrize("exporter", [pictures.chart_png, pictures.chart_svg])
 def test_chart_export_needs_a_fixed_width(exporter):
     stretched = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x=alt.X(field="x", type="quantitative"))
     with pytest.raises(ValueError, match="fixed width"):
@@ -195,16 +198,16 @@ SB, SIM, BOIL, CRI = "slow boil", "simmering", "boiling", "crisis"
     ],
 )
 def test_kpis_days_since_left_slow_boil_by_hand(stages, days, since):
-    k = report.kpis(_analysis(stages, [10.0] * len(stages)))
+    k = kpis(_analysis(stages, [10.0] * len(stages)))
     assert k["days_since_left_slow_boil"] == days
     assert k["stage"] == stages[-1]
     assert k["stage_since"] == pd.Timestamp("2024-01-01") + pd.Timedelta(days=since)
 
 
 def test_kpis_index_change_needs_eight_buckets():
-    seven = report.kpis(_analysis([SB] * 7, [1, 2, 3, 4, 5, 6, 7]))
+    seven = kpis(_analysis([SB] * 7, [1, 2, 3, 4, 5, 6, 7]))
     assert seven["index_change"] is None
-    eight = report.kpis(_analysis([SB] * 8, [1, 2, 3, 9, 5, 6, 7, 20.5], volume=[1, 2, 3, 4, 5, 6, 7, 8]))
+    eight = kpis(_analysis([SB] * 8, [1, 2, 3, 9, 5, 6, 7, 20.5], volume=[1, 2, 3, 4, 5, 6, 7, 8]))
     assert eight["index_change"] == pytest.approx(19.5)  # 20.5 now against 1.0 seven buckets before
     assert eight["index"] == 20.5
     assert (eight["peak_index"], eight["peak_date"]) == (20.5, pd.Timestamp("2024-01-08"))
@@ -212,7 +215,7 @@ def test_kpis_index_change_needs_eight_buckets():
 
 
 def test_kpis_on_the_demo(demo):
-    k = report.kpis(demo)
+    k = kpis(demo)
     last = demo.table.iloc[-1]
     assert k["date"] == last["date"] and k["stage"] == last["stage"] == "slow boil"
     assert k["index"] == pytest.approx(last["index"])
@@ -227,7 +230,7 @@ def test_kpis_on_the_demo(demo):
 
 def test_kpis_of_an_empty_selection(tiktok):
     empty = analyse(tiktok.engine, Selection(actors=("nobody at all",)))
-    k = report.kpis(empty)
+    k = kpis(empty)
     assert k["stage"] is None and k["index"] is None and k["days_since_left_slow_boil"] is None
     assert (k["events"], k["mentions"]) == (0, 0)
 
@@ -238,7 +241,7 @@ def test_kpis_of_an_empty_selection(tiktok):
 def test_html_report_has_stage_kpis_and_explanation(demo, demo_html):
     page = _parse(demo_html)
     text = " ".join(page.text)
-    k = report.kpis(demo)
+    k = kpis(demo)
     assert TIKTOK.label in text
     assert "SIMULATED" in text and TIKTOK.simulated in text
     assert "Stage now" in text and k["stage"] in text
@@ -329,7 +332,7 @@ def test_html_report_of_an_empty_selection_without_a_chart(tiktok):
     ],
 )
 def test_safe_filename_table(stem, ext, expected):
-    name = report.safe_filename(stem, ext)
+    name = names.safe_filename(stem, ext)
     assert name == expected
     assert len(name) <= 80 and not name.startswith((".", "-"))
     assert set(name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -338,7 +341,7 @@ def test_safe_filename_table(stem, ext, expected):
 @pytest.mark.parametrize("ext", ["exe", "html.exe", "", "sh", "csv/../x", "js"])
 def test_safe_filename_rejects_other_extensions(ext):
     with pytest.raises(ValueError, match="extension"):
-        report.safe_filename("report", ext)
+        names.safe_filename("report", ext)
 
 
 # --- the scored CSV -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The query layer on Apache Spark (through Ibis) gives DuckDB's answers.
 
-Every Engine query runs on three engines — dashboard.engine.Engine (the reference),
+Every Engine query runs on three engines — dashboard.query.duckdb_engine.Engine (the reference),
 IbisEngine on Ibis's DuckDB backend and IbisEngine on Spark in local mode — over the TikTok
 demo and a generated dataset, and the answers must agree: same columns, dtypes and order,
 floats within 1e-9 relative. Then the scoring (analyse, the leaderboard),
@@ -26,14 +26,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import skip_or_fail
-from dashboard.analysis import actor_leaderboard, analyse
-from dashboard.backends import engine_label, open_engine, parquet_in_place
+
+from dashboard.contract import MAX_BUCKETS, Selection
 from dashboard.demo import DATASETS
-from dashboard.engine import MAX_BUCKETS, Engine, Selection
 from dashboard.loading import load_bytes, load_path
 from dashboard.loading.options import engine_from_argv
+from dashboard.model.analysis import actor_leaderboard, analyse
+from dashboard.query import engine_label, open_engine, parquet_in_place
+from dashboard.query.duckdb_engine import Engine
 
 spark = pytest.mark.spark
 D = dt.date
@@ -171,7 +172,7 @@ def spark_con():
             skip_or_fail(f"{module} is not installed: the Spark tests need the spark extra (make test-spark)")
     if shutil.which("java") is None:
         skip_or_fail("Spark needs Java 17 (make test-spark installs Debian's when root)")
-    from dashboard.ibis_engine import connect_spark
+    from dashboard.query.ibis_engine import connect_spark
 
     con = connect_spark()
     yield con
@@ -189,7 +190,7 @@ class Engines:
 def engine_sets(spark_con):
     """Each dataset, built once on first use, in the reference Engine, in IbisEngine on DuckDB
     and in IbisEngine on Spark."""
-    from dashboard.ibis_engine import IbisEngine, connect_duckdb
+    from dashboard.query.ibis_engine import IbisEngine, connect_duckdb
 
     built: dict[str, Engines] = {}
 
@@ -330,7 +331,7 @@ def test_spark_leaderboard_matches_duckdb(engines):
 
 @spark
 def test_spark_refuses_more_buckets_than_a_chart_can_hold(spark_con):
-    from dashboard.ibis_engine import IbisEngine
+    from dashboard.query.ibis_engine import IbisEngine
 
     me = load_bytes(b"date,actor,count\n2000-01-01,A,1\n2020-01-01,A,1\n", "mentions").table
     ref, engine = Engine(mentions=me), IbisEngine(spark_con, mentions=me)
@@ -350,7 +351,7 @@ def test_spark_refuses_more_buckets_than_a_chart_can_hold(spark_con):
 
 @spark
 def test_spark_engine_without_any_table_is_empty(spark_con):
-    from dashboard.ibis_engine import IbisEngine
+    from dashboard.query.ibis_engine import IbisEngine
 
     ref, engine = Engine(), IbisEngine(spark_con)
     assert engine.date_bounds() is None and not (engine.has_events or engine.has_mentions or engine.has_tone)
@@ -448,7 +449,7 @@ def test_cli_engine_flag_reaches_the_app_and_is_checked(monkeypatch, capsys):
 
     calls = []
     monkeypatch.setattr(cli.subprocess, "call", lambda command: calls.append(command) or 0)
-    monkeypatch.setattr("dashboard.backends.check_spark_installed", lambda: None)  # runs without the extra too
+    monkeypatch.setattr("dashboard.query.check_spark_installed", lambda: None)  # runs without the extra too
     assert cli.main(["run", "--engine", "spark", "--port", "9"]) == 0
     app_args = calls[0][calls[0].index("--") + 1:]
     assert app_args == ["--engine", "spark"]
@@ -485,7 +486,7 @@ def test_engine_label_names_the_spark_master(monkeypatch):
 
 def test_cli_and_the_default_engine_import_neither_ibis_nor_pyspark():
     code = (
-        "import sys; import dashboard.cli, dashboard.backends; from dashboard.cli import main; "
+        "import sys; import dashboard.cli, dashboard.query; from dashboard.cli import main; "
         "main(['score', '--to', '2020-06-05', '--out', '/dev/null']); "
         "print(sorted(m for m in ('ibis', 'pyspark', 'py4j') if m in sys.modules))"
     )
@@ -540,8 +541,8 @@ def test_spark_dashboard_on_spark_shows_duckdbs_stages_and_index(make_app, chart
 def test_build_dataset_on_spark_reads_a_clean_parquet_file_in_place(spark_con, tmp_path):
     """The real loader's ParquetSource (dashboard/loading/native.py) reaches Spark through
     build_dataset: Spark reads the file itself, with DuckDB's answers."""
-    from dashboard.analysis import analyse
     from dashboard.dataset import build_dataset
+    from dashboard.model.analysis import analyse
 
     events, mentions = generated()
     path = tmp_path / "mentions.parquet"

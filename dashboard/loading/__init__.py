@@ -21,9 +21,9 @@ import pyarrow as pa
 from dashboard.contract import Kind, check_kind, column_names
 from dashboard.loading.decode import decode_text, is_parquet, unwrap
 from dashboard.loading.formats import Converted, explode_actors, rename_rejection_columns
+from dashboard.loading.load_report import DEFAULT_LIMITS, LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.parse import RawTable, parse_headerless, parse_parquet, parse_text
-from dashboard.loading.report import DEFAULT_LIMITS, LoadError, LoadLimits, LoadReport, Rejection
-from dashboard.loading.validate import score_missing_tone, validate
+from dashboard.loading.validation import score_missing_tone, validate
 
 # A big import allocates and frees hundreds of MB of Arrow buffers. The system allocator
 # gives them back; Arrow's default (mimalloc) keeps them, which at 10 million rows raised
@@ -83,7 +83,7 @@ def load_bytes(
 
     mapping: {contract column: the file's column}; date_format: "month-first", "day-first"
     or a strptime format; timezone: the zone of times written without one; actors: an
-    ActorDictionary (dashboard.actors; or the bytes or path of one) — canonicalises actor
+    ActorDictionary (dashboard.loading.actors; or the bytes or path of one) — canonicalises actor
     and target, and finds actors in text-only mentions; wide: melt a wide table of counts
     to mentions. Arguments that make no sense raise ValueError; problems with the file
     come back in the report.
@@ -91,7 +91,7 @@ def load_bytes(
     kind = check_kind(kind)
     options = _check_options(kind, mapping, date_format, timezone)
     if actors is not None and not hasattr(actors, "lookup"):
-        from dashboard.actors import load_actor_dictionary
+        from dashboard.loading.actors import load_actor_dictionary
 
         actors = load_actor_dictionary(actors)  # bytes or a path; ValueError when it makes no sense
     try:
@@ -297,7 +297,7 @@ def _load_wide(raw: RawTable, kind: Kind, limits: LoadLimits, options: _Options)
 
 
 def _canonicalise(table: pa.Table, actors, report: LoadReport) -> pa.Table:
-    from dashboard.actors import canonicalise_counted
+    from dashboard.loading.actors import canonicalise_counted
 
     table, changed = canonicalise_counted(table, actors)
     if changed:

@@ -11,7 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from dashboard.loading.report import LoadError, LoadLimits
+from dashboard.loading.load_report import LoadError, LoadLimits
 
 PARQUET_MAGIC = b"PAR1"
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (

@@ -30,9 +30,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.contract import COLUMNS
+from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
 from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
-from dashboard.loading.report import LoadError, LoadLimits, LoadReport
-from dashboard.loading.validate import _typed, map_columns, validate
+from dashboard.loading.validation import _typed, map_columns, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
 _TEXT_OUT = ("text", "source", "url")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.contract import KINDS, column_names
-from dashboard.flags import add_import_arguments
+from dashboard.launch import add_import_arguments
 
 EVENT_ONLY = frozenset(column_names("events")) - frozenset(column_names("mentions"))
 MENTION_ONLY = frozenset(column_names("mentions")) - frozenset(column_names("events"))
@@ -109,7 +109,7 @@ class ImportOptions:
         """The actor dictionary the options name (read now), or None; ValueError when unreadable."""
         if self.actors is None:
             return None
-        from dashboard.actors import load_actor_dictionary
+        from dashboard.loading.actors import load_actor_dictionary
 
         return load_actor_dictionary(self.actors)
 
@@ -183,7 +183,7 @@ def options_from_argv(argv: list[str]) -> ImportOptions:
 def engine_from_argv(argv: list[str]) -> str:
     """The query engine named among launch arguments (`--engine duckdb|spark`, as
     `boilingpoint run` passes it on), the default when absent; ValueError when unknown."""
-    from dashboard.backends import check_engine
+    from dashboard.query import check_engine
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--engine")

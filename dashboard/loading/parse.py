@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from dashboard.loading.report import LoadError, LoadLimits, Rejection
+from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
 
 RECORD = "_record"
 LINE = "_line"

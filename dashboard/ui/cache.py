@@ -6,12 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.analysis import Analysis, actor_leaderboard, analyse, overview
-from dashboard.backends import DEFAULT_ENGINE
+from dashboard.contract import Selection
 from dashboard.dataset import Dataset, build_dataset, content_digest
-from dashboard.engine import Selection
-from dashboard.escalation import ModelParams
 from dashboard.loading.options import ImportOptions
+from dashboard.model.analysis import Analysis, actor_leaderboard, analyse, overview
+from dashboard.model.escalation import ModelParams
+from dashboard.query import DEFAULT_ENGINE
 
 
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
@@ -55,7 +55,7 @@ def dataset_from_paths(events: Path | None, mentions: Path | None, options: Impo
 
 def dataset_from_bytes(events: bytes | None, mentions: bytes | None, options: ImportOptions | None = None,
                        dictionary_text: str = "", engine: str | None = None) -> Dataset:
-    from dashboard.actors import load_actor_dictionary
+    from dashboard.loading.actors import load_actor_dictionary
 
     dictionary = load_actor_dictionary(dictionary_text.encode()) if dictionary_text.strip() else None
     return cached_dataset(

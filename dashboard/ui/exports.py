@@ -8,9 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts
-from dashboard.analysis import Analysis
-from dashboard.export import scored_csv, scored_json
-from dashboard.report import chart_png, chart_svg, html_report, safe_filename
+from dashboard.exports.html_report import html_report
+from dashboard.exports.names import safe_filename
+from dashboard.exports.pictures import chart_png, chart_svg
+from dashboard.exports.tables import scored_csv, scored_json
+from dashboard.model.analysis import Analysis
 
 
 def _stem(analysis: Analysis, label: str) -> str:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.contract import Selection
 from dashboard.dataset import Dataset
 from dashboard.demo import DATASETS
-from dashboard.engine import Selection
-from dashboard.textsafe import escape_markdown
-from dashboard.backends import DEFAULT_ENGINE, engine_label
 from dashboard.loading.options import ImportOptions, engine_from_argv, options_from_argv
+from dashboard.query import DEFAULT_ENGINE, engine_label
+from dashboard.textsafe import escape_markdown
 from dashboard.ui import exports, present, sidebar, upload, views
 from dashboard.ui.cache import dataset_from_paths
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url

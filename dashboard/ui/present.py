@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.analysis import Analysis, key_moments
+from dashboard.model.analysis import Analysis, key_moments
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 

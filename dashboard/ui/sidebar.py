@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from dashboard.contract import BUCKETS, Selection
 from dashboard.dataset import Dataset
-from dashboard.engine import BUCKETS, Selection
 from dashboard.textsafe import escape_markdown
 from dashboard.ui.state import PARAM_DEFAULTS, apply_url_filters
 

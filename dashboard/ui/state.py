@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.dataset import Dataset
-from dashboard.escalation import DEFAULT_PARAMS, ModelParams
+from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams
 from dashboard.viewstate import ViewState, clamp_dates, from_query
 
 TUNABLE = (

@@ -2,7 +2,7 @@
 
 `st.altair_chart` converts a chart with `chart.to_dict()`, which checks the whole spec
 against the Vega-Lite JSON schema each time: a quarter of the server's time on a filter
-change, measured with py-spy (BENCHMARKS.md). Our charts are built by dashboard/charts.py, whose every builder is
+change, measured with py-spy (BENCHMARKS.md). Our charts are built by dashboard/charts/, whose every builder is
 validated against the schema in tests/test_charts.py, so here they are converted without
 it and handed to `st.vega_lite_chart` — the same element, the same spec and datasets
 (Arrow, named by a hash of their bytes, as Streamlit names them), the same selections.

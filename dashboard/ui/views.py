@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.analysis import Analysis, align_on_boiling
-from dashboard.contract import STAGES
+from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, Selection
 from dashboard.dataset import Dataset
-from dashboard.engine import MAX_BUCKETS, Selection
-from dashboard.escalation import ModelParams
-from dashboard.explain import describe_event
+from dashboard.model.analysis import Analysis, align_on_boiling
+from dashboard.model.escalation import ModelParams
+from dashboard.model.explain import describe_event
+from dashboard.model.kpis import kpis
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 from dashboard.ui.cache import cached_analysis, cached_leaderboard, cached_overview
@@ -58,47 +58,25 @@ def overview_for(dataset: Dataset, sel: Selection, params: ModelParams) -> pd.Da
 # --- KPIs -------------------------------------------------------------------------------------
 
 
-def kpi_values(analysis: Analysis) -> dict:
-    t = analysis.table
-    now = t.iloc[-1]
-    week = 7 if analysis.selection.bucket == "day" else (24 * 7 if analysis.selection.bucket == "hour" else 1)
-    before = t.iloc[-1 - week] if len(t) > week else None
-    peak = t.loc[t["index"].idxmax()]
-    levels = t["stage"].map(STAGES.index).to_numpy()
-    left = None
-    if levels[-1] > 0:
-        quiet = [i for i in range(len(levels)) if levels[i] == 0]
-        first_hot = (quiet[-1] + 1) if quiet else 0
-        left = t["date"].iloc[first_hot]
-    return {
-        "stage": now["stage"],
-        "index": float(now["index"]),
-        "delta": float(now["index"] - before["index"]) if before is not None else None,
-        "peak": float(peak["index"]),
-        "peak_date": peak["date"],
-        "left_slow_boil": left,
-        "as_of": now["date"],
-    }
-
-
 def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
-    k = kpi_values(analysis)
+    k = kpis(analysis)
     cols = st.columns([1.7, 0.8, 0.8, 0.9, 1.6])
     with cols[0]:
-        st.markdown(f"Stage on {k['as_of']:%d %b %Y}: **{k['stage']}**, {analysis.table['direction'].iloc[-1]}")
+        st.markdown(f"Stage on {k['date']:%d %b %Y}: **{k['stage']}**, {k['direction']}")
         vega.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")
-    delta = f"{k['delta']:+.0f} in 7 {sel.bucket}s" if k["delta"] is not None else None
+    n = k["change_buckets"]
+    delta = f"{k['index_change']:+.0f} in {n} {sel.bucket}s" if k["index_change"] is not None else None
     cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse")
-    cols[2].metric("Peak index", f"{k['peak']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
+    cols[2].metric("Peak index", f"{k['peak_index']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
     if k["left_slow_boil"] is not None:
-        since = (k["as_of"] - k["left_slow_boil"]).days
+        since = (k["date"] - k["left_slow_boil"]).days
         cols[3].metric("Above slow boil", f"{since:,} days", f"since {k['left_slow_boil']:%d %b}", delta_color="off", delta_arrow="off")
     else:
         cols[3].metric("Above slow boil", "—", "still a slow boil", delta_color="off", delta_arrow="off")
     board = cached_leaderboard(dataset.key, sel, params, dataset)
     if len(board) and board["change"].iloc[0] > 0:
         top = board.iloc[0]
-        cols[4].metric("Escalating fastest", str(top["actor"]), f"{top['change']:+.0f} in 7 {sel.bucket}s",
+        cols[4].metric("Escalating fastest", str(top["actor"]), f"{top['change']:+.0f} in {n} {sel.bucket}s",
                        delta_color="inverse")
     else:
         cols[4].metric("Escalating fastest", "—", "no actor rising", delta_color="off", delta_arrow="off")
@@ -171,7 +149,7 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
         if len(board):
             vega.altair_chart(charts.leaderboard_chart(board), width="stretch", key="leaderboard")
         else:
-            st.info("Too few buckets to compare each actor's last 7.")
+            st.info(f"Too few buckets to compare each actor's last {KPI_CHANGE_BUCKETS}.")
     matrix = engine.matrix(sel)
     if len(matrix):
         vega.altair_chart(charts.matrix_chart(matrix), width="stretch", key="matrix")

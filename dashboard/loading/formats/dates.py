@@ -32,7 +32,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dashboard.loading.validate import EPOCH_MILLIS, EPOCH_SECONDS, ISO_PATTERN
+from dashboard.loading.validation import EPOCH_MILLIS, EPOCH_SECONDS, ISO_PATTERN
 
 MONTHS = {
     name: number
@@ -328,7 +328,7 @@ def _attach_zone(local: dt.datetime, zone: str) -> dt.datetime:
 
 
 def _utc_text(aware: dt.datetime) -> str:
-    return aware.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    return aware.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 def _iso_in_zone(text: str, tz) -> str:

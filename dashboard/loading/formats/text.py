@@ -2,7 +2,7 @@
 
 When a mentions file has a text column but no actor column, each text is searched for the
 dictionary's aliases (case-insensitive, whole words, longest alias first; see
-dashboard/actors.py). A text naming several actors becomes one mention row per actor, each
+dashboard/loading/actors.py). A text naming several actors becomes one mention row per actor, each
 counting as a mention of that actor. A text naming none is rejected (constraint-error, "names
 none of the N actors of the dictionary") rather than filed under a made-up actor: the
 report counts and lists them, and the timeline of an actor is never inflated by texts that
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from dashboard.actors import ActorDictionary, find_actors
+from dashboard.loading.actors import ActorDictionary, find_actors
 from dashboard.loading.formats.common import ACTOR_SEPARATOR, Converted, cells_at, plural
+from dashboard.loading.load_report import Rejection
 from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
-from dashboard.loading.report import Rejection
 
 
 def find_text_actors(converted: Converted, dictionary: ActorDictionary, text_label: str = "text") -> Converted:

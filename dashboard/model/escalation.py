@@ -77,7 +77,7 @@ class ModelParams:
     def thresholds(self) -> tuple[float, float, float]:
         return self.simmering, self.boiling, self.crisis
 
-    def validated(self) -> "ModelParams":
+    def validated(self) -> ModelParams:
         for name, w in self.weights().items():
             if not (w >= 0 and math.isfinite(w)):
                 raise ValueError(f"weight_{name} must be a finite number >= 0, not {w}")

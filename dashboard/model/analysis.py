@@ -10,11 +10,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from dashboard.contract import STAGES
-from dashboard.engine import MAX_BUCKETS, Engine, Selection
-from dashboard.escalation import DEFAULT_PARAMS, ModelParams, score
-from dashboard.explain import explain
-from dashboard.signals import annotate, find_alerts, find_change_points
+from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Selection
+from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, score
+from dashboard.model.explain import explain
+from dashboard.model.signals import annotate, find_alerts, find_change_points
+from dashboard.query.protocol import QueryEngine
 
 STAGES_INDEX = {name: i for i, name in enumerate(STAGES)}
 LOOKBACK_BASELINES = 4  # a chosen start date is scored with 4 baseline windows of history
@@ -48,7 +48,7 @@ class Analysis:
         if self.empty:
             return "No data in this selection: no mention and no event matches the filters."
         row = self.table.iloc[i]
-        return explain(row, self.events, self.params)
+        return explain(row, self.events, self.params, self.selection.bucket)
 
     def explain_date(self, when) -> str:
         if self.empty:
@@ -63,7 +63,7 @@ def lookback(sel: Selection, params: ModelParams) -> Selection:
     chosen bucket has its baseline, its carried-over stage and its recent events."""
     if sel.start is None:
         return sel
-    span = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}[sel.bucket]
+    span = pd.Timedelta(sel.step)
     days = math.ceil((span * params.baseline_buckets * LOOKBACK_BASELINES) / pd.Timedelta(days=1))
     return replace(sel, start=sel.start - dt.timedelta(days=days))
 
@@ -78,7 +78,7 @@ def _trim_lookback(series: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     return series.iloc[first:].reset_index(drop=True)
 
 
-def analyse(engine: Engine, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> Analysis:
+def analyse(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> Analysis:
     """Score a selection. Degrades, never fails: no data gives empty tables."""
     params = params.validated()
     wide = lookback(sel, params)
@@ -101,7 +101,7 @@ def analyse(engine: Engine, sel: Selection, params: ModelParams = DEFAULT_PARAMS
     return Analysis(sel, params, table, events, cps, alerts, pairs)
 
 
-def overview(engine: Engine, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> pd.DataFrame:
+def overview(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> pd.DataFrame:
     """The scored buckets of a selection and nothing else — no change points, alerts or
     claim/retraction pairs: the overview strip's stages over the whole range, the same as
     analyse(engine, sel).table's at a fraction of the work."""
@@ -112,7 +112,7 @@ def overview(engine: Engine, sel: Selection, params: ModelParams = DEFAULT_PARAM
     return table
 
 
-def claim_retraction_pairs(engine: Engine, sel: Selection, params: ModelParams) -> pd.DataFrame:
+def claim_retraction_pairs(engine: QueryEngine, sel: Selection, params: ModelParams) -> pd.DataFrame:
     """For each retraction in the selection: how far it reached compared with its claim.
 
     Coverage is the mentions of the claim's actor in the window after each event
@@ -146,8 +146,8 @@ def claim_retraction_pairs(engine: Engine, sel: Selection, params: ModelParams) 
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
-def actor_leaderboard(engine: Engine, sel: Selection, params: ModelParams = DEFAULT_PARAMS,
-                      top: int = 10, window: int = 7) -> pd.DataFrame:
+def actor_leaderboard(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_PARAMS,
+                      top: int = 10, window: int = KPI_CHANGE_BUCKETS) -> pd.DataFrame:
     """The busiest actors by how much their own index changed over the last `window` buckets."""
     rows = []
     wide = lookback(sel, params)
@@ -236,7 +236,7 @@ def key_moments(analysis: Analysis, limit: int = 8) -> pd.DataFrame:
 
 def _worst_event_in(analysis: Analysis, bucket: pd.Timestamp):
     """The most conflictual event of the bucket starting at `bucket`, or None."""
-    span = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}[analysis.selection.bucket]
+    span = pd.Timedelta(analysis.selection.step)
     ev = analysis.events
     if not len(ev):
         return None

@@ -26,8 +26,8 @@ from dashboard.contract import (
     Kind,
     required_columns,
 )
+from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.parse import LINE, RECORD, RawTable, nested_column, raw_column
-from dashboard.loading.report import LoadError, LoadLimits, LoadReport, Rejection
 
 ISO_PATTERN = (
     r"^(\d{4}-\d{2}-\d{2})"

@@ -12,135 +12,21 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
-import unicodedata
 from dataclasses import fields
 
-import altair as alt
 import pandas as pd
-import vl_convert as vlc
 
-from dashboard.analysis import Analysis
-from dashboard.contract import STAGES
-from dashboard.escalation import DEFAULT_PARAMS
-from dashboard.palette import STAGE_COLORS
+from dashboard.charts.palette import STAGE_COLORS
+from dashboard.exports.pictures import chart_svg
+from dashboard.model.analysis import Analysis
+from dashboard.model.escalation import DEFAULT_PARAMS
+from dashboard.model.kpis import kpis
 
-KPI_CHANGE_BUCKETS = 7  # "index now" is compared with the bucket this many before
 REPORT_EVENT_ROWS = 300  # the events table shows at most this many (the most conflictual)
 REPORT_LIST_ROWS = 200  # alerts and escalations: at most this many, the latest kept
 LONG_WORD = 24  # a table cell may break a word longer than this
-FILENAME_EXTENSIONS = ("png", "svg", "html", "csv", "json")
-FILENAME_MAX = 80
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-# --- pictures -------------------------------------------------------------------------------
-
-
-def _vl_version() -> str:
-    """The Vega-Lite version Altair writes, as vl-convert names it ("v6_4")."""
-    return "_".join(alt.SCHEMA_VERSION.split(".")[:2])
-
-
-def _has_fixed_width(spec: dict) -> bool:
-    if isinstance(spec.get("width"), (int, float)):
-        return True
-    for key in ("vconcat", "hconcat", "concat", "layer"):
-        parts = spec.get(key)
-        if parts:
-            return all(_has_fixed_width(p) for p in parts)
-    return False
-
-
-def _spec(chart) -> str:
-    text = chart.to_json()
-    if not _has_fixed_width(json.loads(text)):
-        raise ValueError("the chart needs a fixed width in pixels to be drawn as a file (use charts.timeline_export_chart)")
-    return text
-
-
-def chart_png(chart, scale: float = 2) -> bytes:
-    """The chart as PNG bytes, `scale` pixels per CSS pixel. Nothing is fetched from outside."""
-    return vlc.vegalite_to_png(_spec(chart), vl_version=_vl_version(), scale=scale, allowed_base_urls=[])
-
-
-def chart_svg(chart) -> str:
-    """The chart as an SVG document. Nothing is fetched from outside."""
-    return vlc.vegalite_to_svg(_spec(chart), vl_version=_vl_version(), allowed_base_urls=[])
-
-
-# --- file names -----------------------------------------------------------------------------
-
-
-def safe_filename(stem: str, ext: str) -> str:
-    """A download name made only of [A-Za-z0-9._-], at most 80 characters, ending in `.ext`.
-
-    Other characters become "-" (accents are dropped first: "Zürich" gives "Zurich"), runs of
-    "-" or "." collapse, and the name never starts with "." or "-", so "../etc/passwd" can
-    only ever be "etc-passwd.csv". `ext` must be one of FILENAME_EXTENSIONS.
-    """
-    ext = str(ext).lower().lstrip(".")
-    if ext not in FILENAME_EXTENSIONS:
-        raise ValueError(f"file extension must be one of {', '.join(FILENAME_EXTENSIONS)}, not {ext!r}")
-    text = unicodedata.normalize("NFKD", str(stem)).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text)
-    text = re.sub(r"-{2,}", "-", text)
-    text = re.sub(r"\.{2,}", ".", text)
-    text = re.sub(r"(?:-\.|\.-)+", "-", text).strip(".-")
-    if not text or text.split(".")[0].upper() in _WINDOWS_RESERVED:
-        text = f"boilingpoint-{text}".strip(".-")
-    text = text[: FILENAME_MAX - len(ext) - 1].rstrip(".-")
-    return f"{text}.{ext}"
-
-
-# --- numbers for the cards --------------------------------------------------------------------
-
-
-def kpis(analysis: Analysis) -> dict:
-    """The headline numbers of a selection, as of its latest bucket.
-
-    - stage, direction and since when the stage holds (`stage_since`);
-    - index now and its change against KPI_CHANGE_BUCKETS buckets before (None when the
-      selection has fewer buckets than that);
-    - the peak index and its bucket (the first, on a tie);
-    - days from the last time the stage rose out of "slow boil" to the latest bucket
-      (None when it never did; a selection that starts above slow boil counts from its
-      first bucket);
-    - the number of events and of mentions.
-    """
-    keys = ("date", "stage", "direction", "stage_since", "index", "index_change", "peak_index", "peak_date",
-            "days_since_left_slow_boil", "events", "mentions")
-    if analysis.empty:
-        return dict.fromkeys(keys) | {"events": 0, "mentions": 0, "change_buckets": KPI_CHANGE_BUCKETS}
-    t = analysis.table
-    dates = t["date"]
-    index = t["index"].astype(float).to_numpy()
-    stages = t["stage"].tolist()
-    last = len(t) - 1
-
-    change = round(float(index[last] - index[last - KPI_CHANGE_BUCKETS]), 2) if last >= KPI_CHANGE_BUCKETS else None
-    peak = int(index.argmax())
-    since = last
-    while since > 0 and stages[since - 1] == stages[last]:
-        since -= 1
-    left = [i for i in range(len(stages)) if stages[i] != STAGES[0] and (i == 0 or stages[i - 1] == STAGES[0])]
-    days = int((dates.iloc[last] - dates.iloc[left[-1]]) / pd.Timedelta(days=1)) if left else None
-    return {
-        "date": dates.iloc[last],
-        "stage": stages[last],
-        "direction": t["direction"].iloc[last],
-        "stage_since": dates.iloc[since],
-        "index": float(index[last]),
-        "index_change": change,
-        "change_buckets": KPI_CHANGE_BUCKETS,
-        "peak_index": float(index[peak]),
-        "peak_date": dates.iloc[peak],
-        "days_since_left_slow_boil": days,
-        "events": int(len(analysis.events)),
-        "mentions": int(t["volume"].sum()),
-    }
 
 
 # --- formatting -----------------------------------------------------------------------------

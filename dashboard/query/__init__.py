@@ -1,7 +1,7 @@
 """Which query engine a dataset runs on: the embedded DuckDB default, or Apache Spark.
 
 `open_engine(name, events=..., mentions=...)` returns an object with the Engine interface
-(dashboard/engine.py). The inputs are validated Arrow tables, or the loader's results
+(dashboard/query/duckdb_engine.py). The inputs are validated Arrow tables, or the loader's results
 (`LoadResult`, whose `.table` is the Arrow table); for mentions loaded from a Parquet file
 in place, the result's `.source` (a `ParquetSource`: `.path`, `.rejected`) lets Spark read
 the file itself instead of receiving the rows from this process.
@@ -12,13 +12,14 @@ imports this module to list the engines.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from dashboard.query.spark import SPARK_MASTER_ENV, spark_master
+
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "SPARK_MASTER_ENV", "check_engine", "engine_label", "open_engine", "spark_master"]
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_ENGINE = "duckdb"
-SPARK_MASTER_ENV = "BOILINGPOINT_SPARK_MASTER"  # a Spark master URL; unset: local mode
-LOCAL_MASTER = "local[*]"  # Spark in this process's JVM, one worker thread per core
 
 
 def check_engine(name: str | None) -> str:
@@ -26,11 +27,6 @@ def check_engine(name: str | None) -> str:
     if name not in ENGINES:
         raise ValueError(f"the engine must be one of {', '.join(ENGINES)}, not {name!r}")
     return name
-
-
-def spark_master() -> str:
-    """The Spark master URL: BOILINGPOINT_SPARK_MASTER (spark://host:7077, yarn, k8s://…) or local[*]."""
-    return os.environ.get(SPARK_MASTER_ENV, "").strip() or LOCAL_MASTER
 
 
 def engine_label(name: str | None) -> str:
@@ -80,11 +76,12 @@ def open_engine(name: str | None = None, events=None, mentions=None):
     """A new engine holding these events and mentions (Arrow tables, LoadResults or None)."""
     name = check_engine(name)
     if name == "duckdb":
-        from dashboard.engine import Engine
+        from dashboard.query.duckdb_engine import Engine
 
         return Engine(events=arrow_table(events), mentions=arrow_table(mentions))
     check_spark_installed()
-    from dashboard.ibis_engine import IbisEngine, connect_spark
+    from dashboard.query.ibis_engine import IbisEngine
+    from dashboard.query.spark import connect_spark
 
     in_place = parquet_in_place(mentions)
     return IbisEngine(

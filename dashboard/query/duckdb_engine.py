@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 import duckdb
 import numpy as np
@@ -24,61 +23,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-Bucket = Literal["day", "hour", "week"]
-BUCKETS: tuple[Bucket, ...] = ("hour", "day", "week")  # fine to coarse
-_STEP = {"hour": dt.timedelta(hours=1), "day": dt.timedelta(days=1), "week": dt.timedelta(days=7)}
+from dashboard.contract import NEGATIVE_TONE, Selection, bucket_count
+from dashboard.query.buckets import chosen_span, grid_size, on_grid, selection_span
+from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
+
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
-NEGATIVE_TONE = -0.05  # VADER's documented threshold: compound <= -0.05 is negative
-MAX_BUCKETS = 5_000  # more points than this is not a chart but a wall
-
-_EVENT_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("date", pa.timestamp("us")),
-        ("actor", pa.string()),
-        ("target", pa.string()),
-        ("event_type", pa.string()),
-        ("severity", pa.float64()),
-        ("headline", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("retracts", pa.string()),
-    ]
-)
-# The mention columns the engine reads; text and url are never queried, so never copied.
-_MENTION_SCHEMA = pa.schema(
-    [
-        ("date", pa.timestamp("us")),
-        ("actor", pa.string()),
-        ("tone", pa.float64()),
-        ("count", pa.int64()),
-        ("source", pa.string()),
-    ]
-)
-
-
-def _conform(table: pa.Table | None, schema: pa.Schema, keep_dictionary: tuple[str, ...] = ()) -> pa.Table:
-    """The schema's columns of `table`, in its types (absent ones all null); others dropped.
-
-    Columns named in keep_dictionary stay dictionary-encoded when they are (the codes are
-    computed from the dictionary, not from millions of strings).
-    """
-    if table is None:
-        return schema.empty_table()
-    columns = []
-    for f in schema:
-        if f.name not in table.column_names:
-            columns.append(pa.nulls(table.num_rows, f.type))
-            continue
-        col = table.column(f.name)
-        if pa.types.is_timestamp(col.type) and col.type.tz is not None:
-            col = col.cast(pa.timestamp(col.type.unit))  # the same instants, as naive UTC
-        if f.name in keep_dictionary and pa.types.is_dictionary(col.type):
-            col = col.cast(pa.dictionary(pa.int32(), f.type))
-        elif col.type != f.type:
-            col = col.cast(f.type)
-        columns.append(col)
-    return pa.table(columns, names=schema.names)
 
 
 def _codes(column: pa.ChunkedArray, names: pa.Array) -> pa.ChunkedArray:
@@ -119,52 +68,6 @@ def _date_sorted(table: pa.Table) -> bool:
     return bool(pc.all(pc.greater_equal(date.slice(1), date.slice(0, n - 1))).as_py() is not False)
 
 
-SERIES_COLUMNS = ["date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "actors", "sources"]
-
-
-def on_grid(rows: pd.DataFrame, lo: dt.datetime, n: int, bucket: str) -> pd.DataFrame:
-    """Bucket rows (a `date` column) on the full grid of n buckets from lo; missing ones NaN."""
-    grid = pd.DatetimeIndex(pd.Timestamp(lo) + pd.Timedelta(_STEP[bucket]) * np.arange(n)).astype("datetime64[us]")
-    frame = rows.set_index("date").reindex(grid)
-    frame.index.name = "date"
-    return frame.reset_index()
-
-
-def check_buckets(n: int, bucket: str) -> None:
-    """ValueError when a selection would make more than MAX_BUCKETS points."""
-    if n > MAX_BUCKETS:
-        raise ValueError(
-            f"the selection spans {n:,} {bucket}s; choose a shorter date range "
-            f"or a coarser bucket (at most {MAX_BUCKETS:,} points per chart)"
-        )
-
-
-def _truncate(t: dt.datetime, bucket: Bucket) -> dt.datetime:
-    """The start of t's bucket (weeks start on Monday, as DuckDB's date_trunc has it)."""
-    if bucket == "hour":
-        return t.replace(minute=0, second=0, microsecond=0)
-    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - dt.timedelta(days=day.weekday()) if bucket == "week" else day
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What the user asked to see. Empty tuples mean "all"; dates are inclusive UTC days."""
-
-    actors: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ()
-    start: dt.date | None = None
-    end: dt.date | None = None
-    event_types: tuple[str, ...] = ()
-    bucket: Bucket = "day"
-
-    def __post_init__(self):
-        if self.bucket not in BUCKETS:
-            raise ValueError(f"bucket must be one of {', '.join(BUCKETS)}, not {self.bucket!r}")
-        if self.start and self.end and self.start > self.end:
-            raise ValueError(f"the start date {self.start} is after the end date {self.end}")
-
-
 class Engine:
     """An in-process DuckDB database holding one dataset's events and mentions.
 
@@ -176,8 +79,8 @@ class Engine:
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
-        events = _conform(events, _EVENT_SCHEMA)
-        mentions = _conform(mentions, _MENTION_SCHEMA, keep_dictionary=("actor", "source"))
+        events = conform(events, EVENT_SCHEMA)
+        mentions = conform(mentions, MENTION_SCHEMA, keep_dictionary=("actor", "source"))
         # Name tables: every actor (or target) and every source, each with a dense code (its
         # rank by name). The mentions' codes are computed in Arrow, from their distinct values.
         actor_names = _names(mentions.column("actor"), events.column("actor"), events.column("target"))
@@ -203,7 +106,7 @@ class Engine:
             con.execute("CREATE TYPE source_name AS ENUM (SELECT name FROM sources ORDER BY id)")
             actor_code = "CAST(enum_code(CAST({} AS actor_name)) AS INTEGER)".format
             source_code = "CAST(enum_code(CAST({} AS source_name)) AS INTEGER)".format
-            cols = ", ".join(f.name for f in _EVENT_SCHEMA)
+            cols = ", ".join(f.name for f in EVENT_SCHEMA)
             con.execute(
                 f"""CREATE TABLE events AS SELECT {cols}, {actor_code('actor')} AS actor_id,
                 {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{'' if _date_sorted(events) else ' ORDER BY date'}"""
@@ -329,18 +232,14 @@ class Engine:
         bounds = self._span(sel)
         if bounds is None:
             return 0
-        lo, hi = bounds
-        return int((hi - lo) / _STEP[sel.bucket]) + 1
+        return bucket_count(*bounds, sel.bucket)
 
     def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
         """The first and last bucket start of the selection."""
-        if sel.start is not None and sel.end is not None:
+        chosen = chosen_span(sel)
+        if chosen is not None:
             # A chosen date range is the span, even where it has no data at its edges.
-            lo = dt.datetime.combine(sel.start, dt.time())
-            hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
-            if self._any(sel):
-                return _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
-            return None
+            return chosen if self._any(sel) else None
         ew, ep = self._where(sel, "events")
         mw, mp = self._where(sel, "mentions")
         row = self._frame(
@@ -351,12 +250,7 @@ class Engine:
         ).iloc[0]
         if pd.isna(row["lo"]):
             return None
-        lo, hi = row["lo"].to_pydatetime(), row["hi"].to_pydatetime()
-        if sel.start is not None:
-            lo = dt.datetime.combine(sel.start, dt.time())
-        if sel.end is not None:
-            hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
-        return _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
+        return selection_span(sel, row["lo"].to_pydatetime(), row["hi"].to_pydatetime())
 
     def _any(self, sel: Selection) -> bool:
         """Whether any event or mention matches the selection (stops at the first)."""
@@ -382,8 +276,7 @@ class Engine:
                 date=pd.Series(dtype="datetime64[us]")
             )[columns]
         lo, hi = span
-        n = int((hi - lo) / _STEP[sel.bucket]) + 1
-        check_buckets(n, sel.bucket)
+        grid_size(lo, hi, sel.bucket)  # refuses a selection over the bucket cap
         trunc = sel.bucket
         step = _INTERVAL[sel.bucket]
         ew, ep = self._where(sel, "events")
@@ -523,15 +416,8 @@ class Engine:
             if part is None:
                 out[name] = self.series(replace(sel, actors=(name,)))  # no data: series' own empty frame
                 continue
-            lo = part["first_at"].min().to_pydatetime()
-            hi = part["last_at"].max().to_pydatetime()
-            if sel.start is not None:
-                lo = dt.datetime.combine(sel.start, dt.time())
-            if sel.end is not None:
-                hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
-            lo, hi = _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
-            n = int((hi - lo) / _STEP[sel.bucket]) + 1
-            check_buckets(n, sel.bucket)
+            lo, hi = selection_span(sel, part["first_at"].min().to_pydatetime(), part["last_at"].max().to_pydatetime())
+            n = grid_size(lo, hi, sel.bucket)
             frame = on_grid(part, lo, n, sel.bucket)
             for c, fill in (("volume", 0), ("toned", 0), ("events", 0), ("actors", 0), ("sources", 0)):
                 frame[c] = frame[c].fillna(fill).astype("int64")

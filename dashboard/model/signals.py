@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.contract import STAGES
-from dashboard.escalation import ModelParams, trailing_baseline
+from dashboard.model.escalation import ModelParams, trailing_baseline
 
 CHANGE_POINT_COLUMNS = [
     "date", "signal", "before", "after", "event_id", "event_date", "event_actor",

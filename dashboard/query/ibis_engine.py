@@ -1,6 +1,6 @@
 """The query layer written once in Ibis: DuckDB through Ibis, or Apache Spark.
 
-`IbisEngine` answers every question `dashboard.engine.Engine` answers — same methods, same
+`IbisEngine` answers every question `dashboard.query.duckdb_engine.Engine` answers — same methods, same
 columns, types and order, same empty frames, the same ValueError for too many buckets — but
 as Ibis expressions, so the one code path runs on Ibis's DuckDB backend and on its PySpark
 backend (local mode, or a cluster named by BOILINGPOINT_SPARK_MASTER). No distributed code
@@ -24,61 +24,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
 
 import ibis
-from ibis import _
 import pandas as pd
 import pyarrow as pa
+from ibis import _
 
-from dashboard.backends import spark_master
-from dashboard.engine import _EVENT_SCHEMA, _MENTION_SCHEMA, _STEP, MAX_BUCKETS, NEGATIVE_TONE, Selection, _conform, _truncate, SERIES_COLUMNS, check_buckets, on_grid
+from dashboard.contract import MAX_BUCKETS, NEGATIVE_TONE, Selection, bucket_count
+from dashboard.query.buckets import check_buckets, chosen_span, grid_size, on_grid, selection_span
+from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 
 _TRUNC = {"hour": "h", "day": "D", "week": "W"}  # Ibis truncate units; weeks start on Monday
 _DAY_SECONDS = 86_400.0
 
 
 # --- connections -------------------------------------------------------------------------
-
-
-def spark_session():
-    """The process's Spark session: local[*], or the master URL in BOILINGPOINT_SPARK_MASTER.
-
-    Local mode binds to 127.0.0.1 (SPARK_LOCAL_IP, unless already set), has no web UI and one
-    shuffle partition per core. Any other setting comes from Spark's own configuration
-    (spark-defaults.conf in SPARK_CONF_DIR). getOrCreate: one session per process, shared by
-    every dataset that runs on Spark.
-    """
-    master = spark_master()
-    local = master.startswith("local")
-    if local:
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
-    builder = (
-        SparkSession.builder.master(master)
-        .appName("boilingpoint")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        # pandas <-> Spark through Arrow: fast, and naive timestamps read in the session's
-        # time zone (UTC), not in this machine's.
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-    )
-    if local:  # Spark's 200 shuffle partitions are for clusters: here, one per core
-        builder = builder.config("spark.sql.shuffle.partitions", str(os.cpu_count() or 1))
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
-
-
-def connect_spark():
-    """An Ibis connection to the process's Spark session."""
-    return ibis.pyspark.connect(spark_session())
 
 
 def connect_duckdb():
@@ -91,7 +55,7 @@ def connect_duckdb():
 
 def _conformed(t, schema: pa.Schema):
     """An Ibis table (a file read in place, a warehouse table) with the schema's columns in
-    its types (absent ones null), as _conform makes of an Arrow table.
+    its types (absent ones null), as conform makes of an Arrow table.
 
     Column names match as the loader matches them: trimmed and case-insensitive. A missing
     count is 1 and a NaN tone is no tone, as the loader reads them.
@@ -136,8 +100,8 @@ class IbisEngine:
         self._views: list[str] = []
         self._cached: list = []
         self.mentions_file: Path | None = Path(mentions) if isinstance(mentions, (str, Path)) else None
-        self._e = self._table(events, _EVENT_SCHEMA, "events", cache)
-        self._m = self._table(mentions, _MENTION_SCHEMA, "mentions", cache)
+        self._e = self._table(events, EVENT_SCHEMA, "events", cache)
+        self._m = self._table(mentions, MENTION_SCHEMA, "mentions", cache)
         e, m = self._e, self._m
         facts = e.aggregate(n_events=e.count(), e_lo=e.date.min(), e_hi=e.date.max()).cross_join(
             m.aggregate(n_mentions=m.count(), n_toned=m.tone.count(), m_lo=m.date.min(), m_hi=m.date.max())
@@ -166,7 +130,7 @@ class IbisEngine:
             conformed = _conformed(given, schema)
             return self._keep(self._con.create_view(self._name(what), conformed)) if cache else conformed
         # Arrow rows: a view over them, copied into the engine's own storage by cache().
-        return self._keep(self._con.create_view(self._name(what), ibis.memtable(_conform(given, schema))))
+        return self._keep(self._con.create_view(self._name(what), ibis.memtable(conform(given, schema))))
 
     def _keep(self, view):
         self._views.append(view.get_name())
@@ -266,8 +230,7 @@ class IbisEngine:
         bounds = self._span(sel)
         if bounds is None:
             return 0
-        lo, hi = bounds
-        return int((hi - lo) / _STEP[sel.bucket]) + 1
+        return bucket_count(*bounds, sel.bucket)
 
     def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
         """The first and last bucket start of the selection."""
@@ -275,7 +238,7 @@ class IbisEngine:
             # A chosen date range is the span, even where it has no data at its edges.
             if not self._any(sel):
                 return None
-            return self._chosen_span(sel)
+            return chosen_span(sel)
         e, m = self._events(sel), self._mentions(sel)
         both = ibis.union(
             e.aggregate(lo=e.date.min(), hi=e.date.max()), m.aggregate(lo=m.date.min(), hi=m.date.max()), distinct=False
@@ -283,18 +246,7 @@ class IbisEngine:
         row = self._run(both.aggregate(lo=both.lo.min(), hi=both.hi.max())).iloc[0]
         if pd.isna(row["lo"]):
             return None
-        lo, hi = row["lo"].to_pydatetime(), row["hi"].to_pydatetime()
-        if sel.start is not None:
-            lo = dt.datetime.combine(sel.start, dt.time())
-        if sel.end is not None:
-            hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
-        return _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
-
-    @staticmethod
-    def _chosen_span(sel: Selection) -> tuple[dt.datetime, dt.datetime]:
-        lo = dt.datetime.combine(sel.start, dt.time())
-        hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
-        return _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
+        return selection_span(sel, row["lo"].to_pydatetime(), row["hi"].to_pydatetime())
 
     def _any(self, sel: Selection) -> bool:
         """Whether any event or mention matches the selection (one row of each at most)."""
@@ -311,7 +263,6 @@ class IbisEngine:
             date=pd.Series(dtype="datetime64[us]")
         )[SERIES_COLUMNS]
 
-    _check_buckets = staticmethod(check_buckets)
 
     def _bucket_rows(self, m, e, keys: tuple[str, ...], unit: str, span_columns: bool = False):
         """The per-bucket aggregates of mentions `m` and events `e`, one row per (keys, bucket).
@@ -374,18 +325,18 @@ class IbisEngine:
         Columns: date (bucket start, UTC), volume, toned, tone (count-weighted mean),
         negative_share, events, min_severity, conflict, actors and sources.
         """
-        if sel.start is not None and sel.end is not None:
-            lo, hi = self._chosen_span(sel)
-            n = int((hi - lo) / _STEP[sel.bucket]) + 1
+        chosen = chosen_span(sel)
+        if chosen is not None:
+            lo, hi = chosen
+            n = bucket_count(lo, hi, sel.bucket)
             if n > MAX_BUCKETS and self._any(sel):
-                self._check_buckets(n, sel.bucket)
+                check_buckets(n, sel.bucket)
         else:
             span = self._span(sel)
             if span is None:
                 return self._empty_series()
             lo, hi = span
-            n = int((hi - lo) / _STEP[sel.bucket]) + 1
-            self._check_buckets(n, sel.bucket)
+            n = grid_size(lo, hi, sel.bucket)
         rows = self._run(self._bucket_rows(self._mentions(sel), self._events(sel), (), _TRUNC[sel.bucket]))
         if rows.empty:  # nothing matched: no span (a chosen date range alone is not data)
             return self._empty_series()
@@ -421,15 +372,8 @@ class IbisEngine:
             if part is None:  # no data for this actor in the selection: series' empty frame
                 out[name] = self._empty_series()
                 continue
-            lo = part["first_at"].min().to_pydatetime()
-            hi = part["last_at"].max().to_pydatetime()
-            if sel.start is not None:
-                lo = dt.datetime.combine(sel.start, dt.time())
-            if sel.end is not None:
-                hi = dt.datetime.combine(sel.end, dt.time(23, 59, 59))
-            lo, hi = _truncate(lo, sel.bucket), _truncate(hi, sel.bucket)
-            n = int((hi - lo) / _STEP[sel.bucket]) + 1
-            self._check_buckets(n, sel.bucket)
+            lo, hi = selection_span(sel, part["first_at"].min().to_pydatetime(), part["last_at"].max().to_pydatetime())
+            n = grid_size(lo, hi, sel.bucket)
             out[name] = self._finish(part.drop(columns=["k", "first_at", "last_at"]), lo, n, sel.bucket)
         return out
 

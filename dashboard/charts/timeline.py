@@ -1,8 +1,6 @@
-"""Altair chart builders. Each takes frames and options and returns a chart; none renders.
-
-Field names are our own fixed column names, always given as alt.X(field=..., type=...);
-data values (actor names, headlines) only ever travel as data, never inside an expression.
-"""
+"""The timeline: the escalation panel (stage bands, index, thresholds, change points, event
+labels), attention, tone, events with claim → retraction links, the overview strip and the
+stage gauge."""
 
 from __future__ import annotations
 
@@ -10,96 +8,26 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from dashboard.charts.common import (
+    INK,
+    LABELLED_EVENTS,
+    MUTED,
+    PANEL_HEIGHT,
+    SEVERITY_SCHEME,
+    STAGE_SCALE,
+    TONE_COLOR,
+    VOLUME_COLOR,
+    bucket_length,
+    date_domain,
+    panel_size,
+    short,
+    style,
+    tagged,
+    x_axis,
+    y_axis,
+)
 from dashboard.contract import STAGES
-from dashboard.escalation import COMPONENTS, ModelParams
-from dashboard.palette import COMPONENT_COLORS, INK, MUTED, STAGE_COLORS
-
-Y_AXIS_EXTENT = 64  # every panel's y axis takes the same room, so the plots line up
-PANEL_HEIGHT = {"escalation": 190, "volume": 150, "tone": 100, "events": 120, "overview": 56}
-VOLUME_COLOR = COMPONENT_COLORS["attention"]
-TONE_COLOR = COMPONENT_COLORS["tone"]
-STAGE_SCALE = alt.Scale(domain=list(STAGES), range=[STAGE_COLORS[s] for s in STAGES])
-LABELLED_EVENTS = 6  # the most conflictual events get a label on the escalation panel
-# Diverging conflict (orange-red) to cooperation (blue): readable for the common forms of
-# colour blindness (no red/green pair).
-SEVERITY_SCHEME = alt.Scale(domain=[-10, 0, 10], range=["#b2182b", "#f7f7f7", "#2166ac"])
-SEVERITY_SCHEME_TONE = alt.Scale(domain=[-1, 0, 1], range=["#b2182b", "#f7f7f7", "#2166ac"])
-
-
-MAX_CHART_ROWS = 5_000  # the most rows any chart sends to the browser, whatever the input size
-
-
-def cap_rows(data: pd.DataFrame, series: str, values: list[str], limit: int = MAX_CHART_ROWS) -> tuple[pd.DataFrame, int]:
-    """At most `limit` rows of a (date, series) frame: consecutive dates merged k at a time
-    (values summed, each bin dated by its first date) when there are more. Returns the frame
-    and k (1 when nothing was merged)."""
-    if len(data) <= limit:
-        return data, 1
-    dates = np.sort(data["date"].unique())
-    per_date = max(1, data[series].nunique())
-    k = int(np.ceil(len(dates) * per_date / limit))
-    while int(np.ceil(len(dates) / k)) * per_date > limit:
-        k += 1
-    first = pd.Series(dates[(np.arange(len(dates)) // k) * k], index=dates)
-    binned = data.assign(date=data["date"].map(first))
-    return binned.groupby(["date", series], as_index=False)[values].sum(), k
-
-
-# Room a panel needs around its plot when the page fits it: title, axis, legend.
-PANEL_CHROME = {"escalation": 120, "volume": 80, "tone": 70, "events": 130, "overview": 60}
-
-
-def outer_height(chart) -> int:
-    """The height to give a stretched panel so that its plot keeps its own height."""
-    meta = chart.usermeta if chart.usermeta is not alt.Undefined else {}
-    panel = meta.get("panel") if isinstance(meta, dict) else None
-    if panel in PANEL_HEIGHT:
-        return PANEL_HEIGHT[panel] + PANEL_CHROME[panel]
-    return int(chart.height) + 80
-
-
-def _size(panel: str, width: int | None) -> dict:
-    """Height per panel; width only when fixed (Streamlit sizes a stretched chart itself)."""
-    return {"height": PANEL_HEIGHT[panel]} | ({"width": width} if width else {})
-
-
-def _tagged(chart, panel: str):
-    """Name a top-level panel (in usermeta, which Vega ignores) so the page can size it."""
-    return chart.properties(usermeta={"panel": panel})
-
-
-def _x(title: str | None = None, domain: list[str] | None = None, field: str = "date") -> alt.X:
-    return alt.X(
-        field=field,
-        type="temporal",
-        title=title,
-        scale=alt.Scale(domain=domain) if domain else alt.Undefined,
-        axis=alt.Axis(format="%d %b", labelColor=MUTED, grid=False, labelOverlap="greedy", labelFlush=True, tickCount=8),
-    )
-
-
-def bucket_length(series: pd.DataFrame) -> pd.Timedelta:
-    """The spacing of the series' buckets (a day when it cannot tell)."""
-    steps = series["date"].diff().dropna()
-    return steps.min() if len(steps) else pd.Timedelta(days=1)
-
-
-def date_domain(series: pd.DataFrame) -> list[str] | None:
-    """From the first bucket's start to the last bucket's end: one x range for every panel."""
-    if not len(series):
-        return None
-    end = series["date"].max() + bucket_length(series)
-    return [series["date"].min().isoformat(), end.isoformat()]
-
-
-def _y(field: str, title: str, domain: list[float] | None = None, fmt: str | None = None) -> alt.Y:
-    return alt.Y(
-        field=field,
-        type="quantitative",
-        title=title,
-        scale=alt.Scale(domain=domain) if domain else alt.Undefined,
-        axis=alt.Axis(minExtent=Y_AXIS_EXTENT, maxExtent=Y_AXIS_EXTENT, format=fmt or alt.Undefined, labelColor=MUTED),
-    )
+from dashboard.model.escalation import ModelParams
 
 
 def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | None = None, width: int | None = None) -> alt.Chart:
@@ -110,16 +38,16 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
         alt.Chart(data, title=alt.Title("Attention: mentions per bucket", subtitle=subtitle or alt.Undefined, anchor="start"))
         .mark_bar(color=VOLUME_COLOR, opacity=0.85, stroke="white", strokeWidth=0.3)
         .encode(
-            x=_x(domain=domain),
+            x=x_axis(domain=domain),
             x2=alt.X2(field="end"),
-            y=_y("volume", "mentions", fmt="~s"),
+            y=y_axis("volume", "mentions", fmt="~s"),
             y2=alt.Y2(datum=0),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
             ],
         )
-        .properties(**_size("volume", width))
+        .properties(**panel_size("volume", width))
     )
 
 
@@ -131,8 +59,8 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
         alt.Chart(data)
         .mark_line(color=TONE_COLOR, strokeWidth=2, point=alt.OverlayMarkDef(size=12, color=TONE_COLOR))
         .encode(
-            x=_x(domain=domain, field="mid"),
-            y=_y("tone", "tone", [-1, 1], "+.1f"),
+            x=x_axis(domain=domain, field="mid"),
+            y=y_axis("tone", "tone", [-1, 1], "+.1f"),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="tone", type="quantitative", title="mean tone", format="+.2f"),
@@ -144,7 +72,7 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
         y=alt.Y(field="y", type="quantitative")
     )
     return alt.layer(zero, line, title=alt.Title("Tone: mean of mentions, −1 to +1", anchor="start")).properties(
-        **_size("tone", width)
+        **panel_size("tone", width)
     )
 
 
@@ -165,8 +93,8 @@ def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: i
         alt.Chart(data, title=alt.Title("Events: severity, −10 conflict to +10 cooperation", anchor="start"))
         .mark_point(filled=True, stroke=INK, strokeWidth=0.6, opacity=0.95)
         .encode(
-            x=_x("date (UTC)", domain),
-            y=_y("y", "severity", [-10, 10], "+d"),
+            x=x_axis("date (UTC)", domain),
+            y=y_axis("y", "severity", [-10, 10], "+d"),
             color=alt.Color(field="y", type="quantitative", scale=SEVERITY_SCHEME, legend=None),
             size=alt.Size(field="magnitude", type="quantitative", scale=alt.Scale(domain=[0, 10], range=[30, 260]), legend=None),
             shape=alt.Shape(
@@ -184,24 +112,13 @@ def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: i
                 alt.Tooltip(field="headline", type="nominal", title="what happened"),
             ],
         )
-        .properties(**_size("events", width))
+        .properties(**panel_size("events", width))
     )
     if selectable:
         pick = alt.selection_point(name="event", fields=["id"], on="click", clear="dblclick")
         chart = chart.add_params(pick).encode(
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
         )
-    return chart
-
-
-def _style(chart):
-    """The panels' shared look, set on the chart itself: each configure_* call would deep-copy
-    the whole chart, three copies per panel on every rerun."""
-    chart.config = alt.Config(
-        view=alt.ViewConfig(stroke=None),
-        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, titleColor=MUTED),
-        title=alt.TitleConfig(fontSize=15, color=INK, subtitleColor=MUTED),
-    )
     return chart
 
 
@@ -259,10 +176,6 @@ def label_rows(
     return out
 
 
-def _short(text: str, n: int = 28) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def escalation_chart(
     table: pd.DataFrame,
     events: pd.DataFrame,
@@ -280,7 +193,7 @@ def escalation_chart(
         alt.Chart(runs)
         .mark_rect(opacity=0.55)
         .encode(
-            x=_x(domain=domain, field="start"),
+            x=x_axis(domain=domain, field="start"),
             x2=alt.X2(field="end"),
             color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage",
                             legend=alt.Legend(orient="top", direction="horizontal", labelColor=INK, titleColor=MUTED)),
@@ -303,8 +216,8 @@ def escalation_chart(
         alt.Chart(data)
         .mark_line(color=INK, strokeWidth=2.2, interpolate="monotone")
         .encode(
-            x=_x(domain=domain, field="mid"),
-            y=_y("index", "escalation index", [0, 100]),
+            x=x_axis(domain=domain, field="mid"),
+            y=y_axis("index", "escalation index", [0, 100]),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="index", type="quantitative", title="index", format=".0f"),
@@ -325,7 +238,7 @@ def escalation_chart(
             alt.Chart(cps)
             .mark_rule(color="#374151", strokeDash=[6, 3], strokeWidth=1.4)
             .encode(
-                x=_x(domain=domain),
+                x=x_axis(domain=domain),
                 tooltip=[
                     alt.Tooltip(field="date", type="temporal", title="change point", format="%d %b %Y"),
                     alt.Tooltip(field="signal", type="nominal", title="in"),
@@ -341,7 +254,7 @@ def escalation_chart(
         top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
         if len(top):
             top = top[["date", "actor", "headline", "severity"]].copy()
-            top["label"] = [_short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
+            top["label"] = [short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
             span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
             # Labels in the last third of the range read leftwards, so they stay inside the plot;
             # the most conflictual events claim their line first.
@@ -358,7 +271,7 @@ def escalation_chart(
                     alt.Chart(part)
                     .mark_text(align=side, baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
                     .encode(
-                        x=_x(domain=domain),
+                        x=x_axis(domain=domain),
                         y=alt.Y(field="y", type="quantitative"),
                         text=alt.Text(field="label", type="nominal"),
                         tooltip=[
@@ -371,17 +284,17 @@ def escalation_chart(
                 )
             layers.append(
                 alt.Chart(top).mark_tick(color=INK, thickness=1.5, size=8).encode(
-                    x=_x(domain=domain), y=alt.Y(field="y", type="quantitative")
+                    x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative")
                 )
             )
     if highlight is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"date": [highlight]}))
             .mark_rule(color="#1d4ed8", strokeWidth=3, opacity=0.8)
-            .encode(x=_x(domain=domain))
+            .encode(x=x_axis(domain=domain))
         )
     return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
-        **_size("escalation", width)
+        **panel_size("escalation", width)
     )
 
 
@@ -406,7 +319,7 @@ def retraction_links_chart(pairs: pd.DataFrame, events: pd.DataFrame, domain: li
         alt.Chart(data)
         .mark_rule(color="#1d4ed8", strokeWidth=2, strokeDash=[4, 2])
         .encode(
-            x=_x(domain=domain),
+            x=x_axis(domain=domain),
             x2=alt.X2(field="end"),
             y=alt.Y(field="y", type="quantitative"),
             y2=alt.Y2(field="y2"),
@@ -436,7 +349,7 @@ def overview_chart(table: pd.DataFrame, selected: tuple | None = None) -> alt.La
     ).add_params(brush)
     title = alt.Title("Drag across this strip to zoom the timeline; double-click to reset", fontSize=12, color=MUTED,
                       anchor="start", fontWeight="normal")
-    return _tagged(alt.layer(bands, line, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
+    return tagged(alt.layer(bands, line, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
 
 
 def timeline_layers(analysis, subtitle: str = "", width: int | None = None, domain: list[str] | None = None,
@@ -444,16 +357,16 @@ def timeline_layers(analysis, subtitle: str = "", width: int | None = None, doma
     """Every panel of the main picture, top to bottom, sharing one date domain."""
     table = analysis.table
     domain = domain or date_domain(table)
-    panels = [_tagged(escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight), "escalation")]
+    panels = [tagged(escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight), "escalation")]
     if table["volume"].sum() > 0:
-        panels.append(_tagged(volume_chart(table, subtitle, domain, width), "volume"))
+        panels.append(tagged(volume_chart(table, subtitle, domain, width), "volume"))
     if table["tone"].notna().any():
-        panels.append(_tagged(tone_chart(table, domain, width), "tone"))
+        panels.append(tagged(tone_chart(table, domain, width), "tone"))
     if len(analysis.events):
         ev = events_chart(analysis.events, domain, width, selectable=events_selectable)
         link = retraction_links_chart(analysis.pairs, analysis.events, domain)
-        panels.append(_tagged(alt.layer(link, ev, title=ev.title) if link is not None else ev, "events"))
-    return [_style(p) for p in panels]
+        panels.append(tagged(alt.layer(link, ev, title=ev.title) if link is not None else ev, "events"))
+    return [style(p) for p in panels]
 
 
 def timeline_export_chart(analysis, subtitle: str = "", width: int = 960) -> alt.VConcatChart:
@@ -464,175 +377,7 @@ def timeline_export_chart(analysis, subtitle: str = "", width: int = 960) -> alt
         p.config = alt.Undefined  # top-level only properties: the vconcat carries them
         p.usermeta = alt.Undefined
         panels.append(p)
-    return _style(alt.vconcat(*panels, spacing=12).resolve_scale(x="shared", color="independent"))
-
-
-# --- actors -----------------------------------------------------------------------------------
-
-
-def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) -> alt.Chart:
-    """Mentions per bucket by actor, stacked; the top actors by volume, the rest as 'others'."""
-    data = by_actor[["date", "actor", "volume"]].copy()
-    leaders = data.groupby("actor")["volume"].sum().nlargest(top).index
-    data["actor"] = data["actor"].where(data["actor"].isin(leaders), "others")
-    data = data.groupby(["date", "actor"], as_index=False)["volume"].sum()
-    data, k = cap_rows(data, "actor", ["volume"])  # a long span by day: k buckets a point
-    # Order by a rank column in the data, so no actor name has to appear in the spec itself.
-    rank = {name: i for i, name in enumerate(list(leaders) + ["others"])}
-    data["rank"] = data["actor"].map(rank)
-    title = "Share of voice: mentions by actor" + (" (share of each bucket)" if normalise else "")
-    subtitle = f"each point sums {k} consecutive buckets, to keep the chart light" if k > 1 else alt.Undefined
-    return (
-        alt.Chart(data, title=alt.Title(title, subtitle=subtitle, anchor="start"))
-        .mark_area(interpolate="monotone", opacity=0.9)
-        .encode(
-            x=alt.X(field="date", type="temporal", title=None, axis=alt.Axis(format="%d %b", labelColor=MUTED)),
-            y=alt.Y(field="volume", type="quantitative", stack="normalize" if normalise else "zero",
-                    title="share of mentions" if normalise else "mentions",
-                    axis=alt.Axis(format="%" if normalise else "~s")),
-            color=alt.Color(field="actor", type="nominal", sort=alt.EncodingSortField(field="rank", op="min"),
-                            scale=alt.Scale(scheme="tableau10"),
-                            legend=alt.Legend(orient="right", title="actor")),
-            tooltip=[
-                alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
-                alt.Tooltip(field="actor", type="nominal", title="actor"),
-                alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
-            ],
-        )
-        .properties(height=260)
-    )
-
-
-def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
-    """Each actor's count-weighted mean tone over the selection, most negative first."""
-    d = by_actor.dropna(subset=["tone"]).copy()
-    d["weighted"] = d["tone"] * d["volume"]
-    agg = d.groupby("actor", as_index=False).agg(weighted=("weighted", "sum"), volume=("volume", "sum"))
-    agg["tone"] = agg["weighted"] / agg["volume"]
-    agg = agg.nlargest(top, "volume").sort_values("tone")
-    return (
-        alt.Chart(agg[["actor", "tone", "volume"]], title=alt.Title("Tone by actor (mean, −1 to +1)", anchor="start"))
-        .mark_bar()
-        .encode(
-            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
-            x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=[-1, 1])),
-            color=alt.Color(field="tone", type="quantitative", scale=SEVERITY_SCHEME_TONE, legend=None),
-            tooltip=[
-                alt.Tooltip(field="actor", type="nominal"),
-                alt.Tooltip(field="tone", type="quantitative", format="+.2f"),
-                alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
-            ],
-        )
-        .properties(height=max(120, 22 * len(agg)))
-    )
-
-
-def matrix_chart(matrix: pd.DataFrame) -> alt.LayerChart:
-    """Who acts on whom: cells sized by count, coloured by mean severity."""
-    data = matrix[["actor", "target", "events", "mean_severity"]]
-    base = alt.Chart(data)
-    cells = base.mark_rect(stroke="white").encode(
-        x=alt.X(field="target", type="nominal", title="target", axis=alt.Axis(labelAngle=-35, labelLimit=140)),
-        y=alt.Y(field="actor", type="nominal", title="actor", axis=alt.Axis(labelLimit=160)),
-        color=alt.Color(field="mean_severity", type="quantitative", scale=SEVERITY_SCHEME, title="mean severity"),
-        tooltip=[
-            alt.Tooltip(field="actor", type="nominal"),
-            alt.Tooltip(field="target", type="nominal"),
-            alt.Tooltip(field="events", type="quantitative", title="events"),
-            alt.Tooltip(field="mean_severity", type="quantitative", title="mean severity", format="+.1f"),
-        ],
-    )
-    text = base.mark_text(fontSize=11, color=INK).encode(
-        x=alt.X(field="target", type="nominal"), y=alt.Y(field="actor", type="nominal"),
-        text=alt.Text(field="events", type="quantitative"),
-    )
-    n = max(data["actor"].nunique(), 1)
-    title = alt.Title("Who acts on whom: events (number) and mean severity (colour)", anchor="start")
-    return alt.layer(cells, text, title=title).properties(height=max(140, 26 * n))
-
-
-def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:
-    """Actors by how much their own index rose over the last 7 buckets."""
-    data = board[["actor", "change", "index_now", "stage"]]
-    return (
-        alt.Chart(data, title=alt.Title("Escalating fastest: change of each actor's own index over 7 buckets", anchor="start"))
-        .mark_bar()
-        .encode(
-            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
-            x=alt.X(field="change", type="quantitative", title="index change (points)"),
-            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage now"),
-            tooltip=[
-                alt.Tooltip(field="actor", type="nominal"),
-                alt.Tooltip(field="change", type="quantitative", title="change", format="+.0f"),
-                alt.Tooltip(field="index_now", type="quantitative", title="index now", format=".0f"),
-                alt.Tooltip(field="stage", type="nominal", title="stage now"),
-            ],
-        )
-        .properties(height=max(120, 24 * len(data)))
-    )
-
-
-# --- why and compare --------------------------------------------------------------------------
-
-
-def components_chart(table: pd.DataFrame, params: ModelParams, highlight: pd.Timestamp | None = None) -> alt.LayerChart:
-    """Each component's weighted share of the index over time, stacked: what drove it."""
-    weights = params.weights()
-    rows = []
-    for name in COMPONENTS:
-        col = table["c_" + name]
-        if col.notna().any():
-            rows.append(pd.DataFrame({"date": table["date"], "component": name, "value": col, "weight": weights[name]}))
-    if not rows:
-        return alt.layer(alt.Chart(pd.DataFrame({"date": [], "points": []})).mark_area())
-    long = pd.concat(rows, ignore_index=True)
-    present = long.groupby("date")["weight"].transform(lambda w: w[long.loc[w.index, "value"].notna()].sum())
-    long["points"] = 100.0 * long["weight"] * long["value"].fillna(0) / present.replace(0, np.nan)
-    long = long.drop(columns=["weight"])
-    area = (
-        alt.Chart(long)
-        .mark_area(interpolate="step-after", opacity=0.85)
-        .encode(
-            x=alt.X(field="date", type="temporal", title=None, axis=alt.Axis(format="%d %b", labelColor=MUTED)),
-            y=alt.Y(field="points", type="quantitative", stack="zero", title="index points", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(field="component", type="nominal", sort=list(COMPONENTS),
-                            scale=alt.Scale(domain=list(COMPONENTS), range=[COMPONENT_COLORS[c] for c in COMPONENTS])),
-            tooltip=[
-                alt.Tooltip(field="date", type="temporal", format="%d %b %Y"),
-                alt.Tooltip(field="component", type="nominal"),
-                alt.Tooltip(field="value", type="quantitative", title="component 0–1", format=".2f"),
-                alt.Tooltip(field="points", type="quantitative", title="index points", format=".1f"),
-            ],
-        )
-        .properties(height=220)
-    )
-    layers = [area]
-    if highlight is not None:
-        layers.append(alt.Chart(pd.DataFrame({"date": [highlight]})).mark_rule(color="#1d4ed8", strokeWidth=2).encode(
-            x=alt.X(field="date", type="temporal")))
-    return alt.layer(*layers, title=alt.Title("Why: each component's share of the index (points of 100)", anchor="start"))
-
-
-def compare_chart(aligned: pd.DataFrame, unit: str = "day") -> alt.LayerChart:
-    """Two (or more) narratives' indexes on one axis of days since each entered 'boiling'."""
-    base = alt.Chart(aligned)
-    lines = base.mark_line(strokeWidth=2.2, interpolate="monotone").encode(
-        x=alt.X(field="offset", type="quantitative", title=f"{unit}s since entering boiling"),
-        y=alt.Y(field="index", type="quantitative", title="escalation index", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color(field="series", type="nominal", scale=alt.Scale(range=["#1d4ed8", "#b45309", "#047857", "#7c3aed"]), title=None,
-                        legend=alt.Legend(orient="top")),
-        tooltip=[
-            alt.Tooltip(field="series", type="nominal", title="narrative"),
-            alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
-            alt.Tooltip(field="offset", type="quantitative", title=f"{unit}s from day 0"),
-            alt.Tooltip(field="index", type="quantitative", format=".0f"),
-            alt.Tooltip(field="stage", type="nominal"),
-        ],
-    )
-    zero = alt.Chart(pd.DataFrame({"offset": [0]})).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(
-        x=alt.X(field="offset", type="quantitative"))
-    title = alt.Title(f"Aligned on the {unit} each entered boiling (0)", anchor="start")
-    return alt.layer(zero, lines, title=title).properties(height=280)
+    return style(alt.vconcat(*panels, spacing=12).resolve_scale(x="shared", color="independent"))
 
 
 def stage_gauge_chart(stage: str) -> alt.LayerChart:

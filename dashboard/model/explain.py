@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
 
-from dashboard.contract import STAGES
-from dashboard.escalation import COMPONENTS, ModelParams, raw_stage
+from dashboard.contract import STAGES, bucket_step
+from dashboard.model.escalation import COMPONENTS, ModelParams, raw_stage
 
 
 def _fmt_date(t: pd.Timestamp) -> str:
@@ -29,10 +30,11 @@ def describe_event(event: pd.Series) -> str:
     return f"{who} ({', '.join(details)}): {event['headline']}"
 
 
-def explain(row: pd.Series, events: pd.DataFrame, params: ModelParams) -> str:
+def explain(row: pd.Series, events: pd.DataFrame, params: ModelParams, bucket: str = "day") -> str:
     """Why this bucket has its stage: the drivers, then how the stage follows from the index.
 
-    `events` are the selection's events (to name the one behind the severity component).
+    `events` are the selection's events (to name the one behind the severity component);
+    `bucket` is the selection's bucket size (an event "in this bucket" is within its length).
     """
     stage = row["stage"]
     parts: list[str] = []
@@ -44,18 +46,18 @@ def explain(row: pd.Series, events: pd.DataFrame, params: ModelParams) -> str:
         neg = row["negative_share"]
         share = f" ({neg:.0%} negative)" if not math.isnan(neg) else ""
         parts.append(f"tone {row['tone']:+.2f}{share}")
-    driver = _severity_driver(row, events)
+    driver = _severity_driver(row, events, bucket_step(bucket))
     if driver:
         parts.append(driver)
     head = f"{stage.capitalize()}: " + ("; ".join(parts) if parts else "no data in this bucket") + "."
     return f"{head} {_why_stage(row, params)}"
 
 
-def _severity_driver(row: pd.Series, events: pd.DataFrame) -> str:
+def _severity_driver(row: pd.Series, events: pd.DataFrame, step: dt.timedelta) -> str:
     src = row.get("severity_from")
     if src is None or pd.isna(src) or not len(events) or not (row["c_severity"] > 0):
         return ""
-    bucket_events = events[(events["date"] >= src) & (events["date"] < src + _bucket_span(row, src))]
+    bucket_events = events[(events["date"] >= src) & (events["date"] < src + pd.Timedelta(step))]
     if not len(bucket_events):
         bucket_events = events[events["date"].dt.normalize() == pd.Timestamp(src).normalize()]
     if not len(bucket_events):
@@ -64,10 +66,6 @@ def _severity_driver(row: pd.Series, events: pd.DataFrame) -> str:
     if src == row["date"]:
         return f"most conflictual event: {describe_event(worst)}"
     return f"still weighed by an event of {_fmt_date(pd.Timestamp(src))}: {describe_event(worst)}"
-
-
-def _bucket_span(row: pd.Series, src) -> pd.Timedelta:
-    return pd.Timedelta(days=1) if pd.Timestamp(src).hour == 0 else pd.Timedelta(hours=1)
 
 
 def _why_stage(row: pd.Series, params: ModelParams) -> str:

@@ -42,7 +42,7 @@ class LoadLimits:
     max_listed_rejections: int = 100_000
 
     @classmethod
-    def from_env(cls, environ: dict | None = None) -> "LoadLimits":
+    def from_env(cls, environ: dict | None = None) -> LoadLimits:
         """The defaults, overridden by BOILINGPOINT_MAX_BYTES, _MAX_UNCOMPRESSED_BYTES,
         _MAX_COLUMNS, _MAX_CELL_CHARS, _MAX_ROWS (whole positive numbers)."""
         import os

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from dashboard.escalation import SCORED_COLUMNS
+from dashboard.model.escalation import SCORED_COLUMNS
 
 # Order of the export: the headline columns first, then the components and the rest.
 EXPORT_COLUMNS = [

@@ -1,0 +1,119 @@
+"""Who drives the story: share of voice, tone by actor, who acts on whom, the leaderboard."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.charts.common import (
+    INK,
+    MUTED,
+    SEVERITY_SCHEME,
+    SEVERITY_SCHEME_TONE,
+    STAGE_SCALE,
+    cap_rows,
+)
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) -> alt.Chart:
+    """Mentions per bucket by actor, stacked; the top actors by volume, the rest as 'others'."""
+    data = by_actor[["date", "actor", "volume"]].copy()
+    leaders = data.groupby("actor")["volume"].sum().nlargest(top).index
+    data["actor"] = data["actor"].where(data["actor"].isin(leaders), "others")
+    data = data.groupby(["date", "actor"], as_index=False)["volume"].sum()
+    data, k = cap_rows(data, "actor", ["volume"])  # a long span by day: k buckets a point
+    # Order by a rank column in the data, so no actor name has to appear in the spec itself.
+    rank = {name: i for i, name in enumerate(list(leaders) + ["others"])}
+    data["rank"] = data["actor"].map(rank)
+    title = "Share of voice: mentions by actor" + (" (share of each bucket)" if normalise else "")
+    subtitle = f"each point sums {k} consecutive buckets, to keep the chart light" if k > 1 else alt.Undefined
+    return (
+        alt.Chart(data, title=alt.Title(title, subtitle=subtitle, anchor="start"))
+        .mark_area(interpolate="monotone", opacity=0.9)
+        .encode(
+            x=alt.X(field="date", type="temporal", title=None, axis=alt.Axis(format="%d %b", labelColor=MUTED)),
+            y=alt.Y(field="volume", type="quantitative", stack="normalize" if normalise else "zero",
+                    title="share of mentions" if normalise else "mentions",
+                    axis=alt.Axis(format="%" if normalise else "~s")),
+            color=alt.Color(field="actor", type="nominal", sort=alt.EncodingSortField(field="rank", op="min"),
+                            scale=alt.Scale(scheme="tableau10"),
+                            legend=alt.Legend(orient="right", title="actor")),
+            tooltip=[
+                alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
+                alt.Tooltip(field="actor", type="nominal", title="actor"),
+                alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
+    """Each actor's count-weighted mean tone over the selection, most negative first."""
+    d = by_actor.dropna(subset=["tone"]).copy()
+    d["weighted"] = d["tone"] * d["volume"]
+    agg = d.groupby("actor", as_index=False).agg(weighted=("weighted", "sum"), volume=("volume", "sum"))
+    agg["tone"] = agg["weighted"] / agg["volume"]
+    agg = agg.nlargest(top, "volume").sort_values("tone")
+    return (
+        alt.Chart(agg[["actor", "tone", "volume"]], title=alt.Title("Tone by actor (mean, −1 to +1)", anchor="start"))
+        .mark_bar()
+        .encode(
+            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
+            x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=[-1, 1])),
+            color=alt.Color(field="tone", type="quantitative", scale=SEVERITY_SCHEME_TONE, legend=None),
+            tooltip=[
+                alt.Tooltip(field="actor", type="nominal"),
+                alt.Tooltip(field="tone", type="quantitative", format="+.2f"),
+                alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
+            ],
+        )
+        .properties(height=max(120, 22 * len(agg)))
+    )
+
+
+def matrix_chart(matrix: pd.DataFrame) -> alt.LayerChart:
+    """Who acts on whom: cells sized by count, coloured by mean severity."""
+    data = matrix[["actor", "target", "events", "mean_severity"]]
+    base = alt.Chart(data)
+    cells = base.mark_rect(stroke="white").encode(
+        x=alt.X(field="target", type="nominal", title="target", axis=alt.Axis(labelAngle=-35, labelLimit=140)),
+        y=alt.Y(field="actor", type="nominal", title="actor", axis=alt.Axis(labelLimit=160)),
+        color=alt.Color(field="mean_severity", type="quantitative", scale=SEVERITY_SCHEME, title="mean severity"),
+        tooltip=[
+            alt.Tooltip(field="actor", type="nominal"),
+            alt.Tooltip(field="target", type="nominal"),
+            alt.Tooltip(field="events", type="quantitative", title="events"),
+            alt.Tooltip(field="mean_severity", type="quantitative", title="mean severity", format="+.1f"),
+        ],
+    )
+    text = base.mark_text(fontSize=11, color=INK).encode(
+        x=alt.X(field="target", type="nominal"), y=alt.Y(field="actor", type="nominal"),
+        text=alt.Text(field="events", type="quantitative"),
+    )
+    n = max(data["actor"].nunique(), 1)
+    title = alt.Title("Who acts on whom: events (number) and mean severity (colour)", anchor="start")
+    return alt.layer(cells, text, title=title).properties(height=max(140, 26 * n))
+
+
+def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:
+    """Actors by how much their own index rose over the last 7 buckets."""
+    data = board[["actor", "change", "index_now", "stage"]]
+    return (
+        alt.Chart(data, title=alt.Title("Escalating fastest: change of each actor's own index over 7 buckets", anchor="start"))
+        .mark_bar()
+        .encode(
+            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
+            x=alt.X(field="change", type="quantitative", title="index change (points)"),
+            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage now"),
+            tooltip=[
+                alt.Tooltip(field="actor", type="nominal"),
+                alt.Tooltip(field="change", type="quantitative", title="change", format="+.0f"),
+                alt.Tooltip(field="index_now", type="quantitative", title="index now", format=".0f"),
+                alt.Tooltip(field="stage", type="nominal", title="stage now"),
+            ],
+        )
+        .properties(height=max(120, 24 * len(data)))
+    )

@@ -1,0 +1,112 @@
+"""What every chart shares: panel sizes, axes, scales, the row cap and the look."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from dashboard.charts.palette import COMPONENT_COLORS, INK, MUTED, STAGE_COLORS
+from dashboard.contract import MAX_CHART_ROWS, STAGES
+
+Y_AXIS_EXTENT = 64  # every panel's y axis takes the same room, so the plots line up
+PANEL_HEIGHT = {"escalation": 190, "volume": 150, "tone": 100, "events": 120, "overview": 56}
+VOLUME_COLOR = COMPONENT_COLORS["attention"]
+TONE_COLOR = COMPONENT_COLORS["tone"]
+STAGE_SCALE = alt.Scale(domain=list(STAGES), range=[STAGE_COLORS[s] for s in STAGES])
+LABELLED_EVENTS = 6  # the most conflictual events get a label on the escalation panel
+# Diverging conflict (orange-red) to cooperation (blue): readable for the common forms of
+# colour blindness (no red/green pair).
+SEVERITY_SCHEME = alt.Scale(domain=[-10, 0, 10], range=["#b2182b", "#f7f7f7", "#2166ac"])
+SEVERITY_SCHEME_TONE = alt.Scale(domain=[-1, 0, 1], range=["#b2182b", "#f7f7f7", "#2166ac"])
+
+
+
+
+def cap_rows(data: pd.DataFrame, series: str, values: list[str], limit: int = MAX_CHART_ROWS) -> tuple[pd.DataFrame, int]:
+    """At most `limit` rows of a (date, series) frame: consecutive dates merged k at a time
+    (values summed, each bin dated by its first date) when there are more. Returns the frame
+    and k (1 when nothing was merged)."""
+    if len(data) <= limit:
+        return data, 1
+    dates = np.sort(data["date"].unique())
+    per_date = max(1, data[series].nunique())
+    k = int(np.ceil(len(dates) * per_date / limit))
+    while int(np.ceil(len(dates) / k)) * per_date > limit:
+        k += 1
+    first = pd.Series(dates[(np.arange(len(dates)) // k) * k], index=dates)
+    binned = data.assign(date=data["date"].map(first))
+    return binned.groupby(["date", series], as_index=False)[values].sum(), k
+
+
+# Room a panel needs around its plot when the page fits it: title, axis, legend.
+PANEL_CHROME = {"escalation": 120, "volume": 80, "tone": 70, "events": 130, "overview": 60}
+
+
+def outer_height(chart) -> int:
+    """The height to give a stretched panel so that its plot keeps its own height."""
+    meta = chart.usermeta if chart.usermeta is not alt.Undefined else {}
+    panel = meta.get("panel") if isinstance(meta, dict) else None
+    if panel in PANEL_HEIGHT:
+        return PANEL_HEIGHT[panel] + PANEL_CHROME[panel]
+    return int(chart.height) + 80
+
+
+def panel_size(panel: str, width: int | None) -> dict:
+    """Height per panel; width only when fixed (Streamlit sizes a stretched chart itself)."""
+    return {"height": PANEL_HEIGHT[panel]} | ({"width": width} if width else {})
+
+
+def tagged(chart, panel: str):
+    """Name a top-level panel (in usermeta, which Vega ignores) so the page can size it."""
+    return chart.properties(usermeta={"panel": panel})
+
+
+def x_axis(title: str | None = None, domain: list[str] | None = None, field: str = "date") -> alt.X:
+    return alt.X(
+        field=field,
+        type="temporal",
+        title=title,
+        scale=alt.Scale(domain=domain) if domain else alt.Undefined,
+        axis=alt.Axis(format="%d %b", labelColor=MUTED, grid=False, labelOverlap="greedy", labelFlush=True, tickCount=8),
+    )
+
+
+def bucket_length(series: pd.DataFrame) -> pd.Timedelta:
+    """The spacing of the series' buckets (a day when it cannot tell)."""
+    steps = series["date"].diff().dropna()
+    return steps.min() if len(steps) else pd.Timedelta(days=1)
+
+
+def date_domain(series: pd.DataFrame) -> list[str] | None:
+    """From the first bucket's start to the last bucket's end: one x range for every panel."""
+    if not len(series):
+        return None
+    end = series["date"].max() + bucket_length(series)
+    return [series["date"].min().isoformat(), end.isoformat()]
+
+
+def y_axis(field: str, title: str, domain: list[float] | None = None, fmt: str | None = None) -> alt.Y:
+    return alt.Y(
+        field=field,
+        type="quantitative",
+        title=title,
+        scale=alt.Scale(domain=domain) if domain else alt.Undefined,
+        axis=alt.Axis(minExtent=Y_AXIS_EXTENT, maxExtent=Y_AXIS_EXTENT, format=fmt or alt.Undefined, labelColor=MUTED),
+    )
+
+
+def style(chart):
+    """The panels' shared look, set on the chart itself: each configure_* call would deep-copy
+    the whole chart, three copies per panel on every rerun."""
+    chart.config = alt.Config(
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, titleColor=MUTED),
+        title=alt.TitleConfig(fontSize=15, color=INK, subtitleColor=MUTED),
+    )
+    return chart
+
+
+def short(text: str, n: int = 28) -> str:
+    """text cut to n characters with an ellipsis (the full text goes in the tooltip)."""
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,60 @@
+"""The headline numbers of a selection: one definition for the page, meeting mode and reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.contract import KPI_CHANGE_BUCKETS, STAGES
+from dashboard.model.analysis import Analysis
+
+KPI_KEYS = (
+    "date", "stage", "direction", "stage_since", "index", "index_change", "peak_index", "peak_date",
+    "left_slow_boil", "days_since_left_slow_boil", "events", "mentions",
+)
+
+
+def kpis(analysis: Analysis) -> dict:
+    """The headline numbers of a selection, as of its latest bucket.
+
+    - stage, direction and since when the stage holds (`stage_since`);
+    - index now and its change against KPI_CHANGE_BUCKETS buckets before, whatever the bucket
+      size (`index_change`; None when the selection has fewer buckets than that);
+      `change_buckets` says how many;
+    - the peak index and its bucket (the first, on a tie);
+    - `left_slow_boil`: the first bucket of the current run above slow boil (None when the
+      latest bucket is a slow boil);
+    - `days_since_left_slow_boil`: days from the last time the stage rose out of slow boil to
+      the latest bucket (None when it never did; a selection that starts above slow boil
+      counts from its first bucket);
+    - the number of events and of mentions.
+    """
+    if analysis.empty:
+        return dict.fromkeys(KPI_KEYS) | {"events": 0, "mentions": 0, "change_buckets": KPI_CHANGE_BUCKETS}
+    t = analysis.table
+    dates = t["date"]
+    index = t["index"].astype(float).to_numpy()
+    stages = t["stage"].tolist()
+    last = len(t) - 1
+
+    change = round(float(index[last] - index[last - KPI_CHANGE_BUCKETS]), 2) if last >= KPI_CHANGE_BUCKETS else None
+    peak = int(index.argmax())
+    since = last
+    while since > 0 and stages[since - 1] == stages[last]:
+        since -= 1
+    left = [i for i in range(len(stages)) if stages[i] != STAGES[0] and (i == 0 or stages[i - 1] == STAGES[0])]
+    days = int((dates.iloc[last] - dates.iloc[left[-1]]) / pd.Timedelta(days=1)) if left else None
+    return {
+        "date": dates.iloc[last],
+        "stage": stages[last],
+        "direction": t["direction"].iloc[last],
+        "stage_since": dates.iloc[since],
+        "index": float(index[last]),
+        "index_change": change,
+        "change_buckets": KPI_CHANGE_BUCKETS,
+        "peak_index": float(index[peak]),
+        "peak_date": dates.iloc[peak],
+        "left_slow_boil": dates.iloc[left[-1]] if left and stages[last] != STAGES[0] else None,
+        "days_since_left_slow_boil": days,
+        "events": int(len(analysis.events)),
+        "mentions": int(t["volume"].sum()),
+    }
