@@ -92,5 +92,10 @@ spark-bench: install-spark java
 demo-data: install
 	$(BIN)/python -m dashboard.demo
 
+## screenshot: docs/screenshot.png, the README's picture: the app on the demo in Debian's Chromium, 1280x720
+.PHONY: screenshot
+screenshot: install-test browser
+	$(BIN)/python docs/make_screenshot.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
