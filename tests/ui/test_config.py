@@ -8,7 +8,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_streamlit_config_is_hardened():
