@@ -102,7 +102,7 @@ def _add_engine(p: argparse.ArgumentParser) -> None:
 
 def _import_options(args):
     """The import options of the command line (dashboard.loading.options.ImportOptions)."""
-    from dashboard.loading.options import options_from_args
+    from dashboard.launch import options_from_args
 
     return options_from_args(args)
 
@@ -323,9 +323,9 @@ def cmd_run(args) -> int:
     if args.mentions:
         command += ["--mentions", str(args.mentions.resolve())]
     if args.engine != DEFAULT_ENGINE:
-        command += ["--engine", args.engine]  # dashboard.loading.options.engine_from_argv reads it back
+        command += ["--engine", args.engine]  # dashboard.launch.launch_files reads it back
     # Import options go to the app after `--` too: --map SPEC (repeated), --date-format F,
-    # --timezone TZ, --actors /absolute/path, --wide (dashboard.loading.options.options_from_argv
+    # --timezone TZ, --actors /absolute/path, --wide (dashboard.launch.launch_files
     # reads them back).
     if args.map or args.date_format or args.timezone or args.actors or args.wide:
         try:

@@ -54,3 +54,10 @@ def test_layers_no_raw_html_rendering_anywhere():
             if needle in text:
                 bad.append(f"{p.name}: {needle}")
     assert not bad, bad
+
+
+def test_launch_default_engine_is_the_query_layers():
+    from dashboard.launch import DEFAULT_ENGINE as LAUNCH_DEFAULT
+    from dashboard.query import DEFAULT_ENGINE
+
+    assert LAUNCH_DEFAULT == DEFAULT_ENGINE

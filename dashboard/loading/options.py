@@ -20,12 +20,10 @@ the mentions file.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.contract import KINDS, column_names
-from dashboard.launch import add_import_arguments
 
 EVENT_ONLY = frozenset(column_names("events")) - frozenset(column_names("mentions"))
 MENTION_ONLY = frozenset(column_names("mentions")) - frozenset(column_names("events"))
@@ -166,26 +164,3 @@ def build_options(
     if wide:
         specs.append(("--wide", ""))
     return ImportOptions(mappings, formats, timezone or None, path, bool(wide), tuple(specs))
-
-
-def options_from_args(args: argparse.Namespace) -> ImportOptions:
-    return build_options(args.map, args.date_format, args.timezone, args.actors, args.wide)
-
-
-def options_from_argv(argv: list[str]) -> ImportOptions:
-    """The import options among launch arguments (unknown arguments are ignored)."""
-    parser = argparse.ArgumentParser(add_help=False)
-    add_import_arguments(parser)
-    args, _ = parser.parse_known_args(argv)
-    return options_from_args(args)
-
-
-def engine_from_argv(argv: list[str]) -> str:
-    """The query engine named among launch arguments (`--engine duckdb|spark`, as
-    `boilingpoint run` passes it on), the default when absent; ValueError when unknown."""
-    from dashboard.query import check_engine
-
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--engine")
-    args, _ = parser.parse_known_args(argv)
-    return check_engine(args.engine)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
 import streamlit as st
 
 from dashboard.contract import Selection
 from dashboard.dataset import Dataset
 from dashboard.demo import DATASETS
-from dashboard.loading.options import ImportOptions, engine_from_argv, options_from_argv
+from dashboard.launch import LaunchFiles, launch_files
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import exports, present, sidebar, upload, views
@@ -22,36 +20,6 @@ from dashboard.viewstate import TABS, ViewState
 
 FILES = "files"  # the files given on the command line
 UPLOAD = "upload"
-
-
-@dataclass(frozen=True)
-class LaunchFiles:
-    events: Path | None
-    mentions: Path | None
-    options: ImportOptions | None = None
-    problem: str = ""
-    engine: str = DEFAULT_ENGINE  # the query engine every dataset of this app runs on
-
-    @property
-    def given(self) -> bool:
-        return bool(self.events or self.mentions)
-
-
-def launch_files(argv: list[str]) -> LaunchFiles:
-    """The --events/--mentions (and --engine) given to `boilingpoint run` (passed after `--`)."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--events", type=Path)
-    parser.add_argument("--mentions", type=Path)
-    args, _ = parser.parse_known_args(argv)
-    try:
-        options, problem = options_from_argv(argv), ""
-    except ValueError as exc:
-        options, problem = None, str(exc)
-    try:
-        engine = engine_from_argv(argv)
-    except ValueError as exc:
-        engine, problem = DEFAULT_ENGINE, "; ".join(p for p in (problem, str(exc)) if p)
-    return LaunchFiles(args.events, args.mentions, options, problem, engine)
 
 
 def dataset_options(files: LaunchFiles) -> dict[str, str]:

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 
 from dashboard.cli import build_parser, main
+from dashboard.launch import launch_files
 from dashboard.loading import LoadResult, load_bytes
 from dashboard.loading.actors import actor_dictionary, canonicalise, find_actors, load_actor_dictionary
 from dashboard.loading.formats.acled import acled_date, severity
@@ -23,7 +24,7 @@ from dashboard.loading.formats.dates import normalise_dates
 from dashboard.loading.formats.gdelt import CAMEO_ROOTS, EVENTS_1, EVENTS_1_URL, EVENTS_2, GKG_21, MENTIONS
 from dashboard.loading.formats.wide import melt_wide_counts
 from dashboard.loading.load_report import FILE_CODES, ROW_CODES
-from dashboard.loading.options import ImportOptions, build_options, mapping_kinds, options_from_argv, parse_mapping
+from dashboard.loading.options import ImportOptions, build_options, mapping_kinds, parse_mapping
 
 
 def load(data: bytes, kind: str, **options) -> LoadResult:
@@ -587,7 +588,7 @@ def test_import_options_round_trip_through_argv(tmp_path):
     assert options.load_kwargs("mentions")["date_format"] == "%m/%d/%Y" and options.load_kwargs("events")["wide"] is False
     argv = options.to_argv()
     assert argv[argv.index("--actors") + 1] == str(actors.resolve())
-    assert options_from_argv(["--events", "x.csv", *argv]) == options
+    assert launch_files(["--events", "x.csv", *argv]).options == options
     # The CLI defines the same flags (without importing the loader).
     args = build_parser().parse_args(["validate", "f.csv", "--kind", "mentions", *argv])
     assert (args.map, args.date_format, args.timezone, args.wide) == (

@@ -30,8 +30,8 @@ from conftest import skip_or_fail
 
 from dashboard.contract import MAX_BUCKETS, Selection
 from dashboard.demo import DATASETS
+from dashboard.launch import launch_files
 from dashboard.loading import load_bytes, load_path
-from dashboard.loading.options import engine_from_argv
 from dashboard.model.analysis import actor_leaderboard, analyse
 from dashboard.query import engine_label, open_engine, parquet_in_place
 from dashboard.query.duckdb_engine import Engine
@@ -445,7 +445,6 @@ def test_spark_cli_score_gives_duckdbs_stages_and_index(tmp_path, spark_con):
 
 def test_cli_engine_flag_reaches_the_app_and_is_checked(monkeypatch, capsys):
     from dashboard import cli
-    from dashboard.ui.page import launch_files
 
     calls = []
     monkeypatch.setattr(cli.subprocess, "call", lambda command: calls.append(command) or 0)
@@ -467,13 +466,14 @@ def test_cli_engine_flag_reaches_the_app_and_is_checked(monkeypatch, capsys):
     (["--engine", "SPARK", "--wide"], "spark"),
     (["--engine", "duckdb"], "duckdb"),
 ])
-def test_engine_from_argv_reads_the_launch_flag(argv, engine):
-    assert engine_from_argv(argv) == engine
+def test_launch_files_reads_the_engine_flag(argv, engine):
+    assert launch_files(argv).engine == engine
 
 
-def test_engine_from_argv_refuses_an_unknown_engine():
-    with pytest.raises(ValueError, match="duckdb, spark"):
-        engine_from_argv(["--engine", "oracle"])
+def test_launch_files_reports_an_unknown_engine_and_keeps_the_default():
+    files = launch_files(["--engine", "oracle"])
+    assert files.engine == "duckdb"
+    assert "must be one of duckdb, spark" in files.problem
 
 
 def test_engine_label_names_the_spark_master(monkeypatch):
