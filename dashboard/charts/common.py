@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts.palette import COMPONENT_COLORS, INK, MUTED, STAGE_COLORS
-from dashboard.contract import MAX_CHART_ROWS, STAGES
+from dashboard.contract import BUCKET_STEPS, MAX_CHART_ROWS, STAGES, bucket_step
 
 Y_AXIS_EXTENT = 64  # every panel's y axis takes the same room, so the plots line up
 PANEL_HEIGHT = {"escalation": 190, "volume": 150, "tone": 100, "events": 120, "overview": 56}
@@ -72,17 +72,25 @@ def x_axis(title: str | None = None, domain: list[str] | None = None, field: str
     )
 
 
-def bucket_length(series: pd.DataFrame) -> pd.Timedelta:
-    """The spacing of the series' buckets (a day when it cannot tell)."""
+def bucket_length(series: pd.DataFrame, bucket: str | None = None) -> pd.Timedelta:
+    """The length of the series' buckets: the contract's for a named bucket size; otherwise
+    the spacing of its dates, as the contract's bucket of that length (a day when it cannot
+    tell: a single bucket)."""
+    if bucket is not None:
+        return pd.Timedelta(bucket_step(bucket))
     steps = series["date"].diff().dropna()
-    return steps.min() if len(steps) else pd.Timedelta(days=1)
+    if not len(steps):
+        return pd.Timedelta(BUCKET_STEPS["day"])
+    spacing = pd.Timedelta(steps.min())
+    known = [pd.Timedelta(step) for step in BUCKET_STEPS.values()]
+    return spacing if spacing not in known else known[known.index(spacing)]
 
 
-def date_domain(series: pd.DataFrame) -> list[str] | None:
+def date_domain(series: pd.DataFrame, bucket: str | None = None) -> list[str] | None:
     """From the first bucket's start to the last bucket's end: one x range for every panel."""
     if not len(series):
         return None
-    end = series["date"].max() + bucket_length(series)
+    end = series["date"].max() + bucket_length(series, bucket)
     return [series["date"].min().isoformat(), end.isoformat()]
 
 

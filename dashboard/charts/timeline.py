@@ -30,10 +30,11 @@ from dashboard.contract import STAGES
 from dashboard.model.escalation import ModelParams
 
 
-def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | None = None, width: int | None = None) -> alt.Chart:
+def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | None = None, width: int | None = None,
+                 bucket: str | None = None) -> alt.Chart:
     """Mentions per bucket as bars, each spanning its bucket (date to end)."""
     data = series[["date", "volume"]].copy()
-    data["end"] = data["date"] + bucket_length(series)
+    data["end"] = data["date"] + bucket_length(series, bucket)
     return (
         alt.Chart(data, title=alt.Title("Attention: mentions per bucket", subtitle=subtitle or alt.Undefined, anchor="start"))
         .mark_bar(color=VOLUME_COLOR, opacity=0.85, stroke="white", strokeWidth=0.3)
@@ -51,10 +52,11 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
     )
 
 
-def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int | None = None) -> alt.LayerChart:
+def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
+               bucket: str | None = None) -> alt.LayerChart:
     """Mean tone per bucket (-1 negative ... +1 positive) with a zero line."""
     data = series[["date", "tone", "negative_share"]].dropna(subset=["tone"]).copy()
-    data["mid"] = data["date"] + bucket_length(series) / 2  # a bucket's tone sits mid-bucket
+    data["mid"] = data["date"] + bucket_length(series, bucket) / 2  # a bucket's tone sits mid-bucket
     line = (
         alt.Chart(data)
         .mark_line(color=TONE_COLOR, strokeWidth=2, point=alt.OverlayMarkDef(size=12, color=TONE_COLOR))
@@ -125,11 +127,11 @@ def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: i
 # --- the escalation panel -------------------------------------------------------------------
 
 
-def stage_runs(table: pd.DataFrame) -> pd.DataFrame:
+def stage_runs(table: pd.DataFrame, bucket: str | None = None) -> pd.DataFrame:
     """Consecutive buckets of one stage as (start, end, stage) spans, for the bands."""
     if not len(table):
         return pd.DataFrame(columns=["start", "end", "stage"])
-    step = bucket_length(table)
+    step = bucket_length(table, bucket)
     stage = table["stage"].to_numpy()
     starts = np.flatnonzero(np.r_[True, stage[1:] != stage[:-1]])
     ends = np.r_[starts[1:], len(stage)]
@@ -184,13 +186,27 @@ def escalation_chart(
     domain: list[str] | None = None,
     width: int | None = None,
     highlight: pd.Timestamp | None = None,
+    bucket: str | None = None,
 ) -> alt.LayerChart:
     """Stage bands behind the index line, thresholds, change points as rules, and labels on
     the most conflictual events."""
-    domain = domain or date_domain(table)
-    runs = stage_runs(table)
-    bands = (
-        alt.Chart(runs)
+    domain = domain or date_domain(table, bucket)
+    layers = [_stage_bands(table, domain, bucket), _threshold_rules(params), *_index_line(table, domain, bucket)]
+    if len(change_points):
+        layers.append(_change_point_rules(change_points, domain))
+    if len(events):
+        layers += _event_labels(events, domain, width)
+    if highlight is not None:
+        layers.append(_highlight_rule(highlight, domain))
+    return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
+        **panel_size("escalation", width)
+    )
+
+
+def _stage_bands(table: pd.DataFrame, domain: list[str] | None, bucket: str | None) -> alt.Chart:
+    """One coloured band per run of buckets in the same stage."""
+    return (
+        alt.Chart(stage_runs(table, bucket))
         .mark_rect(opacity=0.55)
         .encode(
             x=x_axis(domain=domain, field="start"),
@@ -204,14 +220,26 @@ def escalation_chart(
             ],
         )
     )
+
+
+def _threshold_rules(params: ModelParams) -> alt.Chart:
+    """A dotted rule at each stage's entry threshold."""
     thresholds = pd.DataFrame({"y": list(params.thresholds()), "stage": list(STAGES[1:])})
-    rules = (
+    return (
         alt.Chart(thresholds)
         .mark_rule(color=MUTED, strokeDash=[2, 3], opacity=0.6)
-        .encode(y=alt.Y(field="y", type="quantitative"), tooltip=[alt.Tooltip(field="stage", title="threshold of"), alt.Tooltip(field="y", title="index")])
+        .encode(
+            y=alt.Y(field="y", type="quantitative"),
+            tooltip=[alt.Tooltip(field="stage", title="threshold of"), alt.Tooltip(field="y", title="index")],
+        )
     )
-    data = table[["date", "index", "stage", "direction", "attention_ratio", "tone", "c_attention", "c_tone", "c_severity", "c_breadth"]].copy()
-    data["mid"] = data["date"] + bucket_length(table) / 2
+
+
+def _index_line(table: pd.DataFrame, domain: list[str] | None, bucket: str | None) -> list[alt.Chart]:
+    """The index, mid-bucket, and invisible points under it as a wider tooltip target."""
+    columns = ["date", "index", "stage", "direction", "attention_ratio", "tone", "c_attention", "c_tone", "c_severity", "c_breadth"]
+    data = table[columns].copy()
+    data["mid"] = data["date"] + bucket_length(table, bucket) / 2
     line = (
         alt.Chart(data)
         .mark_line(color=INK, strokeWidth=2.2, interpolate="monotone")
@@ -228,73 +256,81 @@ def escalation_chart(
             ],
         )
     )
-    points = line.mark_point(size=40, opacity=0, filled=True)  # wider tooltip target
-    layers = [bands, rules, line, points]
-    if len(change_points):
-        cps = change_points[["date", "signal", "before", "after", "event_actor", "event_headline", "lag_hours"]].copy()
-        cps["event_actor"] = cps["event_actor"].fillna("—")
-        cps["event_headline"] = cps["event_headline"].fillna("no event in the window before it")
+    return [line, line.mark_point(size=40, opacity=0, filled=True)]
+
+
+def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None) -> alt.Chart:
+    """A dashed rule at each change point, its likely trigger in the tooltip."""
+    cps = change_points[["date", "signal", "before", "after", "event_actor", "event_headline", "lag_hours"]].copy()
+    cps["event_actor"] = cps["event_actor"].fillna("—")
+    cps["event_headline"] = cps["event_headline"].fillna("no event in the window before it")
+    return (
+        alt.Chart(cps)
+        .mark_rule(color="#374151", strokeDash=[6, 3], strokeWidth=1.4)
+        .encode(
+            x=x_axis(domain=domain),
+            tooltip=[
+                alt.Tooltip(field="date", type="temporal", title="change point", format="%d %b %Y"),
+                alt.Tooltip(field="signal", type="nominal", title="in"),
+                alt.Tooltip(field="before", type="quantitative", title="mean before", format=",.2f"),
+                alt.Tooltip(field="after", type="quantitative", title="mean after", format=",.2f"),
+                alt.Tooltip(field="event_actor", type="nominal", title="likely trigger by"),
+                alt.Tooltip(field="event_headline", type="nominal", title="likely trigger"),
+                alt.Tooltip(field="lag_hours", type="quantitative", title="lag (hours)", format=".0f"),
+            ],
+        )
+    )
+
+
+def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None) -> list[alt.Chart]:
+    """Labels on the most conflictual events, on lines where they do not overlap, and a tick
+    at each; labels in the last third of the range read leftwards to stay inside the plot."""
+    top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
+    if not len(top):
+        return []
+    top = top[["date", "actor", "headline", "severity"]].copy()
+    top["label"] = [short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
+    span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
+    # The most conflictual events claim their line first.
+    cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
+    top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
+    aligns = ["left" if d < cut else "right" for d in top["date"]]
+    top["row"] = label_rows(top["date"], top["label"], span_days, width or 720, aligns=aligns)
+    top = top[top["row"] >= 0]
+    top["y"] = 97 - 9 * top["row"]
+    layers = []
+    for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):
+        if not len(part):
+            continue
         layers.append(
-            alt.Chart(cps)
-            .mark_rule(color="#374151", strokeDash=[6, 3], strokeWidth=1.4)
+            alt.Chart(part)
+            .mark_text(align=side, baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
             .encode(
                 x=x_axis(domain=domain),
+                y=alt.Y(field="y", type="quantitative"),
+                text=alt.Text(field="label", type="nominal"),
                 tooltip=[
-                    alt.Tooltip(field="date", type="temporal", title="change point", format="%d %b %Y"),
-                    alt.Tooltip(field="signal", type="nominal", title="in"),
-                    alt.Tooltip(field="before", type="quantitative", title="mean before", format=",.2f"),
-                    alt.Tooltip(field="after", type="quantitative", title="mean after", format=",.2f"),
-                    alt.Tooltip(field="event_actor", type="nominal", title="likely trigger by"),
-                    alt.Tooltip(field="event_headline", type="nominal", title="likely trigger"),
-                    alt.Tooltip(field="lag_hours", type="quantitative", title="lag (hours)", format=".0f"),
+                    alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
+                    alt.Tooltip(field="actor", type="nominal", title="actor"),
+                    alt.Tooltip(field="headline", type="nominal", title="what happened"),
+                    alt.Tooltip(field="severity", type="quantitative", title="severity", format="+.0f"),
                 ],
             )
         )
-    if len(events):
-        top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
-        if len(top):
-            top = top[["date", "actor", "headline", "severity"]].copy()
-            top["label"] = [short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
-            span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
-            # Labels in the last third of the range read leftwards, so they stay inside the plot;
-            # the most conflictual events claim their line first.
-            cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
-            top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
-            aligns = ["left" if d < cut else "right" for d in top["date"]]
-            top["row"] = label_rows(top["date"], top["label"], span_days, width or 720, aligns=aligns)
-            top = top[top["row"] >= 0]
-            top["y"] = 97 - 9 * top["row"]
-            for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):
-                if not len(part):
-                    continue
-                layers.append(
-                    alt.Chart(part)
-                    .mark_text(align=side, baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
-                    .encode(
-                        x=x_axis(domain=domain),
-                        y=alt.Y(field="y", type="quantitative"),
-                        text=alt.Text(field="label", type="nominal"),
-                        tooltip=[
-                            alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
-                            alt.Tooltip(field="actor", type="nominal", title="actor"),
-                            alt.Tooltip(field="headline", type="nominal", title="what happened"),
-                            alt.Tooltip(field="severity", type="quantitative", title="severity", format="+.0f"),
-                        ],
-                    )
-                )
-            layers.append(
-                alt.Chart(top).mark_tick(color=INK, thickness=1.5, size=8).encode(
-                    x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative")
-                )
-            )
-    if highlight is not None:
-        layers.append(
-            alt.Chart(pd.DataFrame({"date": [highlight]}))
-            .mark_rule(color="#1d4ed8", strokeWidth=3, opacity=0.8)
-            .encode(x=x_axis(domain=domain))
+    layers.append(
+        alt.Chart(top).mark_tick(color=INK, thickness=1.5, size=8).encode(
+            x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative")
         )
-    return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
-        **panel_size("escalation", width)
+    )
+    return layers
+
+
+def _highlight_rule(highlight: pd.Timestamp, domain: list[str] | None) -> alt.Chart:
+    """A bold rule at the moment being shown."""
+    return (
+        alt.Chart(pd.DataFrame({"date": [highlight]}))
+        .mark_rule(color="#1d4ed8", strokeWidth=3, opacity=0.8)
+        .encode(x=x_axis(domain=domain))
     )
 
 
@@ -333,9 +369,9 @@ def retraction_links_chart(pairs: pd.DataFrame, events: pd.DataFrame, domain: li
     )
 
 
-def overview_chart(table: pd.DataFrame, selected: tuple | None = None) -> alt.LayerChart:
+def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: str | None = None) -> alt.LayerChart:
     """A thin strip of the whole range, coloured by stage, with a brush to zoom the timeline."""
-    runs = stage_runs(table)
+    runs = stage_runs(table, bucket)
     brush = alt.selection_interval(name="zoom", encodings=["x"], value={"x": list(selected)} if selected else alt.Undefined)
     bands = alt.Chart(runs).mark_rect().encode(
         x=alt.X(field="start", type="temporal", title=None,
@@ -356,12 +392,14 @@ def timeline_layers(analysis, subtitle: str = "", width: int | None = None, doma
                     highlight: pd.Timestamp | None = None, events_selectable: bool = False) -> list:
     """Every panel of the main picture, top to bottom, sharing one date domain."""
     table = analysis.table
-    domain = domain or date_domain(table)
-    panels = [tagged(escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight), "escalation")]
+    bucket = analysis.selection.bucket
+    domain = domain or date_domain(table, bucket)
+    escalation = escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight, bucket)
+    panels = [tagged(escalation, "escalation")]
     if table["volume"].sum() > 0:
-        panels.append(tagged(volume_chart(table, subtitle, domain, width), "volume"))
+        panels.append(tagged(volume_chart(table, subtitle, domain, width, bucket), "volume"))
     if table["tone"].notna().any():
-        panels.append(tagged(tone_chart(table, domain, width), "tone"))
+        panels.append(tagged(tone_chart(table, domain, width, bucket), "tone"))
     if len(analysis.events):
         ev = events_chart(analysis.events, domain, width, selectable=events_selectable)
         link = retraction_links_chart(analysis.pairs, analysis.events, domain)

@@ -98,7 +98,7 @@ def _overview_zoom() -> None:
 
 def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, simulated: str) -> None:
     subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if simulated else ""
-    overview = charts.overview_chart(strip)
+    overview = charts.overview_chart(strip, bucket=analysis.selection.bucket)
     vega.altair_chart(
         overview, width="stretch", height=charts.outer_height(overview), key="overview",
         on_select=_overview_zoom, selection_mode="zoom",

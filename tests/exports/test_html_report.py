@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import altair as alt
 import pandas as pd
 import pytest
+from factories import BOIL, CRI, SB, SIM, make_analysis
 
 from dashboard.charts import timeline_export_chart
 from dashboard.contract import Selection
@@ -22,7 +23,6 @@ from dashboard.exports import names, pictures
 from dashboard.exports.tables import guard_cell, scored_csv
 from dashboard.loading import load_bytes
 from dashboard.model.analysis import Analysis, analyse
-from dashboard.model.escalation import DEFAULT_PARAMS
 from dashboard.model.kpis import kpis
 from dashboard.query.duckdb_engine import Engine
 
@@ -172,20 +172,6 @@ def test_chart_export_needs_a_fixed_width(exporter):
 # --- KPIs -----------------------------------------------------------------------------------
 
 
-def _analysis(stages: list[str], index: list[float], volume: list[int] | None = None) -> Analysis:
-    n = len(stages)
-    table = pd.DataFrame({
-        "date": pd.date_range("2024-01-01", periods=n, freq="D"),
-        "volume": volume or [10] * n,
-        "index": index,
-        "stage": stages,
-        "direction": ["steady"] * n,
-    })
-    events = pd.DataFrame({"date": pd.to_datetime(["2024-01-02"])})
-    return Analysis(Selection(), DEFAULT_PARAMS, table, events, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-
-
-SB, SIM, BOIL, CRI = "slow boil", "simmering", "boiling", "crisis"
 
 
 @pytest.mark.parametrize(
@@ -198,16 +184,16 @@ SB, SIM, BOIL, CRI = "slow boil", "simmering", "boiling", "crisis"
     ],
 )
 def test_kpis_days_since_left_slow_boil_by_hand(stages, days, since):
-    k = kpis(_analysis(stages, [10.0] * len(stages)))
+    k = kpis(make_analysis(stages, [10.0] * len(stages)))
     assert k["days_since_left_slow_boil"] == days
     assert k["stage"] == stages[-1]
     assert k["stage_since"] == pd.Timestamp("2024-01-01") + pd.Timedelta(days=since)
 
 
 def test_kpis_index_change_needs_eight_buckets():
-    seven = kpis(_analysis([SB] * 7, [1, 2, 3, 4, 5, 6, 7]))
+    seven = kpis(make_analysis([SB] * 7, [1, 2, 3, 4, 5, 6, 7]))
     assert seven["index_change"] is None
-    eight = kpis(_analysis([SB] * 8, [1, 2, 3, 9, 5, 6, 7, 20.5], volume=[1, 2, 3, 4, 5, 6, 7, 8]))
+    eight = kpis(make_analysis([SB] * 8, [1, 2, 3, 9, 5, 6, 7, 20.5], volume=[1, 2, 3, 4, 5, 6, 7, 8]))
     assert eight["index_change"] == pytest.approx(19.5)  # 20.5 now against 1.0 seven buckets before
     assert eight["index"] == 20.5
     assert (eight["peak_index"], eight["peak_date"]) == (20.5, pd.Timestamp("2024-01-08"))

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_series
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,25 +29,6 @@ from dashboard.model.escalation import (
 from dashboard.query.duckdb_engine import Engine
 
 P = DEFAULT_PARAMS
-
-
-def make_series(volume, tone=None, neg=None, min_sev=None, conflict=None, start="2024-01-01", freq="D"):
-    n = len(volume)
-    nan = [float("nan")] * n
-    return pd.DataFrame(
-        {
-            "date": pd.date_range(start, periods=n, freq=freq),
-            "volume": volume,
-            "toned": volume if tone is not None else [0] * n,
-            "tone": tone if tone is not None else nan,
-            "negative_share": neg if neg is not None else nan,
-            "events": [0 if (min_sev is None or math.isnan(s)) else 1 for s in (min_sev or nan)],
-            "min_severity": min_sev if min_sev is not None else nan,
-            "conflict": conflict if conflict is not None else [0.0] * n,
-            "actors": [1] * n,
-            "sources": [1] * n,
-        }
-    )
 
 
 # --- worked by hand ---------------------------------------------------------------------------
