@@ -20,9 +20,11 @@ import pyarrow as pa
 
 from dashboard.contract import Kind, check_kind, column_names
 from dashboard.loading.decode import decode_text, is_parquet, unwrap
+from dashboard.loading.delimited import parse_headerless
 from dashboard.loading.formats import Converted, explode_actors, rename_rejection_columns
 from dashboard.loading.load_report import DEFAULT_LIMITS, LoadError, LoadLimits, LoadReport, Rejection
-from dashboard.loading.parse import RawTable, parse_headerless, parse_parquet, parse_text
+from dashboard.loading.parse import parse_parquet, parse_text
+from dashboard.loading.raw import RawTable
 from dashboard.loading.validation import score_missing_tone, validate
 
 # A big import allocates and frees hundreds of MB of Arrow buffers. The system allocator

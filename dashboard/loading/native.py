@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from dashboard.contract import COLUMNS
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
-from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.validation import _typed, map_columns, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims

@@ -27,7 +27,7 @@ from dashboard.contract import (
     required_columns,
 )
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
-from dashboard.loading.parse import LINE, RECORD, RawTable, nested_column, raw_column
+from dashboard.loading.raw import LINE, RECORD, RawTable, nested_column, raw_column
 
 ISO_PATTERN = (
     r"^(\d{4}-\d{2}-\d{2})"

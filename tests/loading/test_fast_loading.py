@@ -2,7 +2,7 @@
 
 Every file of the bad-input corpus (tests/test_loading_corpus.py), and generated ones, is
 loaded twice: as it is, and with every fast path switched off — Arrow's CSV reader
-(parse._delimited_arrow), typed Parquet columns, clean text columns and plain-shaped dates
+(delimited._delimited_arrow), typed Parquet columns, clean text columns and plain-shaped dates
 and numbers (validate._typed_column_sql, _clean_text_sql, _shaped_sql), the typed Parquet
 screen (native.read_mentions). Table and report must be the same.
 """
@@ -17,12 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_loading_corpus import BYTES_AND_ENCODING, HYPOTHESIS, JSON, PARQUET, STRUCTURE, VALUES
 
-from dashboard.loading import DEFAULT_LIMITS, load_bytes, parse
+from dashboard.loading import DEFAULT_LIMITS, delimited, load_bytes, parse
 from dashboard.loading import native as native_module
 from dashboard.loading import validation as validate
 
 OFF = [
-    (parse, "_delimited_arrow", lambda *a, **k: None),
+    (delimited, "_delimited_arrow", lambda *a, **k: None),
     (validate, "_typed_column_sql", lambda *a, **k: None),
     (validate, "_clean_text_sql", lambda *a, **k: None),
     (validate, "_shaped_sql", lambda *a, **k: None),
@@ -67,7 +67,7 @@ def test_the_fast_paths_are_taken_on_a_plain_csv():
         f"2024-03-{1 + i % 28:02d}T{i % 24:02d}:00:00Z,Actor {i % 7},{(i % 19 - 9) / 10},{1 + i % 4},s{i % 3}\n" for i in range(200)
     )
     raw = parse.parse_text(text, DEFAULT_LIMITS, ("date",))
-    assert parse._delimited_arrow(text, DEFAULT_LIMITS, ("date",)) is not None
+    assert delimited._delimited_arrow(text, DEFAULT_LIMITS, ("date",)) is not None
     col = raw.table.column("c0")
     from dashboard.contract import column
 

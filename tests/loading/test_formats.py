@@ -749,8 +749,8 @@ def test_mapped_text_and_wide_input_always_balances(dates, texts, wide):
     last=st.booleans(),
 )
 def test_parse_headerless_arrow_and_line_readers_agree(lines, ends, last):
+    from dashboard.loading.delimited import parse_headerless, parse_headerless_lines
     from dashboard.loading.load_report import DEFAULT_LIMITS, LoadError
-    from dashboard.loading.parse import parse_headerless, parse_headerless_lines
 
     text = "".join(line + end for line, end in zip(lines, ends))
     if not last and text:

@@ -47,11 +47,11 @@ def test_bucket_count_by_hand():
 # Two events in one week: Monday a mild statement (-1), Thursday a threat (-6). A weekly
 # bucket holds both; an explanation that took the bucket for a day would see only Monday's.
 EVENTS = (
-    "date,actor,headline,event_type,severity\n"
-    "2024-01-01T09:00:00Z,Acme,Acme says something,statement,-1\n"
-    "2024-01-04T09:00:00Z,Acme,Acme threatens a strike,threat,-6\n"
-    "2024-01-15T09:00:00Z,Acme,Acme talks again,statement,-1\n"
-).encode()
+    b"date,actor,headline,event_type,severity\n"
+    b"2024-01-01T09:00:00Z,Acme,Acme says something,statement,-1\n"
+    b"2024-01-04T09:00:00Z,Acme,Acme threatens a strike,threat,-6\n"
+    b"2024-01-15T09:00:00Z,Acme,Acme talks again,statement,-1\n"
+)
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ import re
 from dashboard.loading.formats.common import Converted, RowBuilder, cells_at, label_index, plural
 from dashboard.loading.formats.dates import MONTHS, _year
 from dashboard.loading.load_report import LoadError
-from dashboard.loading.parse import RawTable
+from dashboard.loading.raw import RawTable
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities")
 SIGNATURE = frozenset({"event_id_cnty", "event_date", "event_type", "actor1", "fatalities"})

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from dashboard.loading.load_report import Rejection
-from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
 # Several actors found in one record travel in one cell, joined by this character, through
 # the validator (which sees one row per record, so the ledger balances) and are split into

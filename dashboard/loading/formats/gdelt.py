@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from dashboard.loading.actors import _key
 from dashboard.loading.formats.common import ACTOR_SEPARATOR, Converted, RowBuilder, cells_at, clip_tone, label_index, number, plural
 from dashboard.loading.load_report import LoadError
-from dashboard.loading.parse import RawTable
+from dashboard.loading.raw import RawTable
 
 _GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
 _ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",

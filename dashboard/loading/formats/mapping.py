@@ -22,7 +22,7 @@ from dashboard.contract import column_names
 from dashboard.loading.formats.common import Converted, cells_at, drop_rows, plural
 from dashboard.loading.formats.dates import normalise_dates
 from dashboard.loading.load_report import LoadError, Rejection
-from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
 
 def check_mapping(kind: str, mapping: dict[str, str] | None) -> dict[str, str]:

@@ -17,7 +17,7 @@ import pyarrow as pa
 from dashboard.loading.actors import ActorDictionary, find_actors
 from dashboard.loading.formats.common import ACTOR_SEPARATOR, Converted, cells_at, plural
 from dashboard.loading.load_report import Rejection
-from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
 
 def find_text_actors(converted: Converted, dictionary: ActorDictionary, text_label: str = "text") -> Converted:

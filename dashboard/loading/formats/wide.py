@@ -27,7 +27,7 @@ from dashboard.loading.formats.common import cells_at, plural
 from dashboard.loading.formats.dates import normalise_dates
 from dashboard.loading.formats.mapping import find_label
 from dashboard.loading.load_report import LoadError, Rejection
-from dashboard.loading.parse import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
 TOTAL_COLUMNS = ("grand total", "total")
 _COUNT = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")

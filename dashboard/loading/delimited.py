@@ -1,0 +1,378 @@
+"""Delimited text (CSV, TSV, semicolon, pipe) and headerless tab-separated exports to a raw table.
+
+A record the parser cannot read (an unterminated quote, a quoted field that swallowed the
+next lines) is rejected and parsing resumes on the line after its start, so one stray quote
+never takes the rows after it down with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+import pyarrow as pa
+
+from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
+from dashboard.loading.raw import LINE, RECORD, RawTable, first_long_cell, physical_lines, raw_column, to_arrow
+
+DELIMITERS = (",", "\t", ";", "|")
+_DELIMITER_NAMES = {",": "CSV", "\t": "TSV", ";": "semicolon-separated", "|": "pipe-separated"}
+
+# Cell sizes are checked per cell below; the csv module's own (process-wide) limit only has
+# to be above ours so that its error never fires first.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class _Lines:
+    """An iterator over physical lines that knows its position and can be moved."""
+
+    def __init__(self, lines: list[str], pos: int = 0):
+        self.lines = lines
+        self.pos = pos
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        line = self.lines[self.pos]
+        self.pos += 1
+        return line
+
+
+def _dialect(delimiter: str) -> dict:
+    if delimiter == "\t":
+        # GDELT and most TSV have no quoting: a stray quote must not merge rows.
+        return {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "strict": False}
+    return {"delimiter": delimiter, "quotechar": '"', "doublequote": True, "strict": True}
+
+
+def _choose_delimiter(header_line: str, limits: LoadLimits, expected: tuple[str, ...]) -> str | None:
+    for d in DELIMITERS:
+        if header_line.count(d) + 1 > limits.max_columns:
+            raise LoadError(
+                "size-error",
+                f"the header has more than {limits.max_columns:,} columns "
+                f"(at least {header_line.count(d) + 1:,} {_DELIMITER_NAMES[d]} fields)",
+            )
+    best, best_score = None, (0, 0)
+    wanted = {e.lower() for e in expected}
+    for d in DELIMITERS:
+        if d not in header_line:
+            continue
+        try:
+            fields = next(csv.reader([header_line], **_dialect(d)))
+        except csv.Error:
+            continue
+        known = sum(1 for f in fields if f.strip().lower() in wanted)
+        score = (known, len(fields))
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
+    try:
+        fast = _delimited_arrow(text, limits, expected)
+    except Exception:  # noqa: BLE001 - any surprise from the fast path: take the reference one
+        fast = None
+    return fast if fast is not None else _parse_delimited_lines(text, limits, expected)
+
+
+def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
+    """_parse_delimited_lines' answer from Arrow's C++ CSV reader, for the plain files it
+    cannot read differently; None for every other file.
+
+    Plain: a one-line header, comma, semicolon or pipe separated, no quote character and
+    no carriage return anywhere, every line holding the header's number of cells, no blank
+    line, no cell over the size cap. Then record n is line n + 1 and every cell is the text
+    between two delimiters, as the reference parser reads it (tests/test_loading_corpus.py
+    compares the two on every corpus file and on generated text).
+    """
+    if '"' in text or "\r" in text:
+        return None
+    first, _, _ = text.partition("\n")
+    if not first.strip():
+        return None
+    delimiter = _choose_delimiter(first + "\n", limits, expected)
+    if delimiter is None or delimiter == "\t":
+        return None
+    import numpy as np
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    labels = [lab.strip() for lab in first.split(delimiter)]
+    names = [raw_column(i) for i in range(len(labels))]
+    data = text.encode("utf-8")
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24, column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None  # a short or long row, a blank line: the reference parser says which
+    n = table.num_rows
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if n != lines - 1 or n > limits.max_rows:
+        return None
+    blank = None
+    for col in table.columns:
+        if n and pc.max(pc.utf8_length(col)).as_py() > limits.max_cell_chars:
+            return None
+        empty = pc.equal(pc.utf8_trim_whitespace(col), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if n and pc.any(blank).as_py():
+        return None  # a row of blank cells is a blank-row rejection there
+    table = table.append_column(RECORD, pa.array(np.arange(1, n + 1, dtype=np.int64)))
+    table = table.append_column(LINE, pa.array(np.arange(2, n + 2, dtype=np.int64)))
+    return RawTable(labels, table, n, _DELIMITER_NAMES[delimiter])
+
+
+def _parse_delimited_lines(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
+    lines = physical_lines(text)
+    # The header is the first line; a file that starts with blank lines has no header.
+    if not lines[0].strip():
+        raise LoadError("blank-header", "the first line is blank: the file must start with a header row")
+    delimiter = _choose_delimiter(lines[0], limits, expected)
+    kw = _dialect(delimiter or ",")
+    if delimiter is None:
+        kw = {"delimiter": ",", "quoting": csv.QUOTE_NONE, "strict": False}
+        # One column: no delimiter in the header. Keep each line whole.
+        kw["delimiter"] = "\x1f"
+    source = _Lines(lines)
+    reader = csv.reader(source, **kw)
+    try:
+        labels = next(reader)
+    except csv.Error as exc:
+        raise LoadError("format-error", f"the header row cannot be read: {exc}") from None
+    header_lines = source.pos
+    labels = [lab.strip() for lab in labels]
+    width = len(labels)
+
+    cells: list[list[str]] = []
+    records: list[int] = []
+    starts: list[int] = []
+    rejections: list[Rejection] = []
+    record_no = 0
+
+    def reject(start_line: int, column: str, value: str, code: str, reason: str) -> None:
+        rejections.append(Rejection(record_no, start_line, column, value, code, reason))
+
+    while True:
+        start = source.pos
+        if start >= len(lines):
+            break
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            record_no += 1
+            msg = str(exc)
+            if "end of data" in msg or "unexpected end" in msg:
+                reason = f"a quoted field opened on line {start + 1} is never closed"
+            else:
+                reason = f"the row cannot be parsed: {msg}"
+            reject(start + 1, "", lines[start].rstrip("\r\n"), "format-error", reason)
+            source.pos = start + 1
+            reader = csv.reader(source, **kw)
+            continue
+        record_no += 1
+        if record_no > limits.max_rows:
+            raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+        spanned = source.pos - start
+        line_no = start + 1
+        if not row or all(not c.strip() for c in row):
+            reject(line_no, "", lines[start].rstrip("\r\n"), "blank-row", "the row is empty")
+            continue
+        if len(row) != width:
+            if spanned > 1:
+                # A quoted field ran across lines and the cell count is off: most likely an
+                # unmatched quote. Reject the first line only and read on from the next.
+                reject(
+                    line_no,
+                    "",
+                    lines[start].rstrip("\r\n"),
+                    "format-error",
+                    f"a quoted field runs from line {line_no} to line {source.pos} and leaves "
+                    f"{len(row)} cells instead of {width}: probably an unmatched quote",
+                )
+                source.pos = start + 1
+                reader = csv.reader(source, **kw)
+                continue
+            if len(row) > width:
+                extra = row[width:]
+                reject(
+                    line_no,
+                    f"#{width + 1}",
+                    extra[0],
+                    "extra-cell",
+                    f"the row has {len(row)} cells; the header has {width}",
+                )
+            else:
+                missing = labels[len(row)] if len(row) < width else ""
+                reject(
+                    line_no,
+                    missing,
+                    "",
+                    "missing-cell",
+                    f"the row has {len(row)} cells; the header has {width}",
+                )
+            continue
+        too_long = first_long_cell(row, limits.max_cell_chars)
+        if too_long is not None:
+            reject(
+                line_no,
+                labels[too_long],
+                row[too_long][:80],
+                "constraint-error",
+                f"the cell holds {len(row[too_long]):,} characters; the limit is "
+                f"{limits.max_cell_chars:,}",
+            )
+            continue
+        cells.append(row)
+        records.append(record_no)
+        starts.append(line_no)
+
+    fmt = _DELIMITER_NAMES[delimiter] if delimiter else "single-column text"
+    notes: list[str] = []
+    if header_lines > 1:
+        notes.append(f"the header spans {header_lines} lines")
+    table = to_arrow(width, cells, records, starts)
+    return RawTable(labels, table, record_no, fmt, rejections, notes)
+
+
+def parse_headerless(text: str, limits: LoadLimits, labels: tuple[str, ...], what: str, delimiter: str = "\t") -> RawTable:
+    """Parse delimited text that has no header row and no quoting (GDELT): each line is a record.
+
+    labels name the columns the format defines; a line with another number of fields is
+    rejected as extra-cell or missing-cell, saying `what` the format is ("a GDELT 2.0
+    Events export record"). With no quoting a record is exactly one line, split at every
+    delimiter (what csv.QUOTE_NONE does). Arrow's CSV reader does the splitting; the
+    line-by-line reader below is the reference it is tested against, and the fallback.
+    """
+    if not text.strip():
+        raise LoadError("format-error", "the file is empty")
+    try:
+        fast = _headerless_arrow(text, limits, labels, what, delimiter)
+    except LoadError:
+        raise
+    except Exception:  # noqa: BLE001 - any surprise from the fast path: take the slow one
+        fast = None
+    return fast if fast is not None else parse_headerless_lines(text, limits, labels, what, delimiter)
+
+
+def _headerless_rejection(number: int, row: list[str], labels, what: str, text: str) -> Rejection:
+    width = len(labels)
+    if all(not f.strip() for f in row):
+        return Rejection(number, number, "", "", "blank-row", "the row is empty")
+    reason = f"the row has {len(row)} cells; {what} has {width}"
+    if len(row) > width:
+        return Rejection(number, number, f"#{width + 1}", row[width], "extra-cell", reason)
+    return Rejection(number, number, labels[len(row)], "", "missing-cell", reason)
+
+
+def parse_headerless_lines(
+    text: str, limits: LoadLimits, labels: tuple[str, ...], what: str, delimiter: str = "\t"
+) -> RawTable:
+    """parse_headerless, one Python line at a time."""
+    lines = physical_lines(text)
+    width = len(labels)
+    if len(lines) > limits.max_rows:
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    cells: list[list[str]] = []
+    numbers: list[int] = []
+    rejections: list[Rejection] = []
+    for number, line in enumerate(lines, start=1):
+        content = line.rstrip("\r\n")
+        row = content.split(delimiter)
+        if len(row) != width:
+            rejections.append(_headerless_rejection(number, row, labels, what, content))
+            continue
+        cells.append(row)
+        numbers.append(number)
+    table = to_arrow(width, cells, numbers, numbers)
+    return _headerless_checks(table, labels, len(lines), rejections, limits, delimiter)
+
+
+def _headerless_arrow(text: str, limits: LoadLimits, labels, what: str, delimiter: str) -> RawTable | None:
+    import numpy as np
+    import pyarrow.csv as pacsv
+
+    width = len(labels)
+    names = [raw_column(i) for i in range(width)]
+    bad: list[Rejection] = []
+
+    def invalid(row) -> str:
+        if row.number is None:
+            raise ValueError("row numbers unknown")
+        fields = row.text.split(delimiter)
+        bad.append(_headerless_rejection(row.number, fields, labels, what, row.text))
+        return "skip"
+
+    table = pacsv.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
+            newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, null_values=[], strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    total = table.num_rows + len(bad)
+    if total > limits.max_rows:
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    keep = np.ones(total + 1, dtype=bool)
+    keep[0] = False
+    keep[[r.record for r in bad]] = False
+    numbers = np.flatnonzero(keep)
+    if len(numbers) != table.num_rows:
+        return None
+    table = table.append_column(RECORD, pa.array(numbers, type=pa.int64()))
+    table = table.append_column(LINE, pa.array(numbers, type=pa.int64()))
+    return _headerless_checks(table, labels, total, sorted(bad, key=lambda r: r.record), limits, delimiter)
+
+
+def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list[Rejection], limits: LoadLimits,
+                       delimiter: str) -> RawTable:
+    """Rows of empty cells are blank-row; cells over the size cap reject their row (as parse_text does)."""
+    import pyarrow.compute as pc
+
+    width = len(labels)
+    extra: dict[int, Rejection] = {}
+    if table.num_rows:
+        blank = None
+        for i in range(width):
+            empty = pc.equal(pc.utf8_trim_whitespace(table.column(raw_column(i))), "")
+            blank = empty if blank is None else pc.and_(blank, empty)
+        lengths = [pc.utf8_length(table.column(raw_column(i))) for i in range(width)]
+        long_rows = None
+        for length in lengths:
+            over = pc.greater(length, limits.max_cell_chars)
+            long_rows = over if long_rows is None else pc.or_(long_rows, over)
+        flagged = pc.or_(blank, long_rows)
+        if pc.any(flagged).as_py():
+            numbers = table.column(RECORD).to_pylist()
+            for row in pc.indices_nonzero(flagged).to_pylist():
+                n = numbers[row]
+                cells = [table.column(raw_column(i))[row].as_py() for i in range(width)]
+                if blank[row].as_py():
+                    extra[row] = Rejection(n, n, "", "", "blank-row", "the row is empty")
+                    continue
+                i = next(j for j, c in enumerate(cells) if len(c) > limits.max_cell_chars)
+                extra[row] = Rejection(n, n, labels[i], cells[i][:80], "constraint-error",
+                                       f"the cell holds {len(cells[i]):,} characters; the limit is {limits.max_cell_chars:,}")
+            mask = pa.array([row not in extra for row in range(table.num_rows)], type=pa.bool_())
+            table = table.filter(mask)
+    rejections = sorted(rejections + list(extra.values()), key=lambda r: r.record)
+    fmt = f"{_DELIMITER_NAMES.get(delimiter, 'delimited')}, no header"
+    return RawTable(list(labels), table, rows_read, fmt, rejections)
