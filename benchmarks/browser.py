@@ -58,14 +58,14 @@ INIT = """
 })();
 """
 
-SETTLED = """([n, quiet]) => {
+SETTLED = f"""([n, quiet]) => {{
   const bp = window.__bp, app = document.querySelector('[data-testid="stApp"]');
   if (!bp || !app) return false;
   if (app.getAttribute('data-test-script-state') === 'running') return false;
   if (document.querySelector('[data-stale="true"]')) return false;
-  if (document.querySelectorAll('%s').length < n) return false;
+  if (document.querySelectorAll('{CHARTS}').length < n) return false;
   return bp.draws > 0 && performance.now() - bp.last > quiet;
-}""" % CHARTS
+}}"""
 
 
 def free_port() -> int:

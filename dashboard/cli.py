@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--events", type=Path, help="events file (CSV, TSV, JSON, JSON Lines or Parquet)")
     run.add_argument("--mentions", type=Path, help="mentions file (same formats)")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8501)))
-    run.add_argument("--address", default=os.environ.get("ADDRESS", "127.0.0.1"), help="interface to listen on (default 127.0.0.1: this machine only)")
+    run.add_argument("--address", default=os.environ.get("ADDRESS", "127.0.0.1"),
+                     help="interface to listen on (default 127.0.0.1: this machine only)")
     _add_engine(run)
     add_import_arguments(run)
 
@@ -118,6 +119,10 @@ def _date(text: str):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "run":  # `run` starts the app, which sets up its own process
+        from dashboard.loading import use_system_allocator
+
+        use_system_allocator()
     if args.command == "run":
         return cmd_run(args)
     if args.command == "validate":

@@ -78,7 +78,8 @@ def test_covid_demo_matches_the_real_source(external, tmp_path, monkeypatch):
     us = shipped[(shipped["actor"] == "United States") & (shipped["date"] == "2020-07-10")]["count"].item()
     assert us == 6062  # the figure SOURCE.md quotes
     assert shipped["date"].nunique() == 445
-    monkeypatch.setitem(DATASETS, "covid-2020", DATASETS["covid-2020"].__class__(**{**DATASETS["covid-2020"].__dict__, "mentions": tmp_path / "m.csv"}))
+    covid = DATASETS["covid-2020"]
+    monkeypatch.setitem(DATASETS, "covid-2020", covid.__class__(**{**covid.__dict__, "mentions": tmp_path / "m.csv"}))
     path, tally = build_covid(source)
     regenerated = pd.read_csv(path)
     pd.testing.assert_frame_equal(regenerated, shipped)

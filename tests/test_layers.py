@@ -33,7 +33,13 @@ def test_layers_only_the_ui_imports_streamlit(path):
     assert "streamlit" not in _imports(path), f"{path} imports streamlit outside dashboard/ui"
 
 
-@pytest.mark.parametrize("module", ["dashboard.cli", "dashboard.loading", "dashboard.query.duckdb_engine", "dashboard.charts", "dashboard.dataset", "dashboard.demo"])
+DOMAIN_MODULES = [
+    "dashboard.cli", "dashboard.loading", "dashboard.query.duckdb_engine", "dashboard.model.analysis", "dashboard.model.kpis",
+    "dashboard.charts", "dashboard.exports.html_report", "dashboard.exports.tables", "dashboard.dataset", "dashboard.demo",
+]
+
+
+@pytest.mark.parametrize("module", DOMAIN_MODULES)
 def test_layers_domain_modules_do_not_pull_in_streamlit(module):
     code = f"import sys, {module}; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -61,3 +67,86 @@ def test_launch_default_engine_is_the_query_layers():
     from dashboard.query import DEFAULT_ENGINE
 
     assert LAUNCH_DEFAULT == DEFAULT_ENGINE
+
+
+def _modules() -> dict[str, Path]:
+    root = PACKAGE.parent
+    out = {}
+    for p in PACKAGE.rglob("*.py"):
+        parts = list(p.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = p
+    return out
+
+
+def _from_imports(path: Path):
+    """(module, name) of every `from dashboard... import name` in the file, at any depth."""
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.startswith("dashboard"):
+            for alias in node.names:
+                yield node.module, alias.name
+
+
+def test_layers_no_module_imports_another_modules_private_names():
+    bad = [f"{path.relative_to(PACKAGE.parent)}: {module}.{name}"
+           for path in PACKAGE.rglob("*.py") for module, name in _from_imports(path)
+           if name.startswith("_") and not name.startswith("__")]
+    assert not bad, "private names imported across modules: " + ", ".join(bad)
+
+
+def test_layers_no_import_cycle_at_module_level():
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        deps = set()
+        for node in tree.body:  # module level only: imports inside functions are lazy on purpose
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dashboard"):
+                deps.add(node.module)
+                deps.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.startswith("dashboard"))
+        graph[name] = {d for d in deps if d in modules and d != name}
+
+    def parents(mod: str) -> set[str]:  # importing a.b.c runs a/__init__ and a/b/__init__ first
+        bits = mod.split(".")
+        return {".".join(bits[:i]) for i in range(1, len(bits)) if ".".join(bits[:i]) in modules}
+
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(mod: str) -> list[str] | None:
+        state[mod] = 1
+        stack.append(mod)
+        for dep in sorted(graph[mod] - parents(mod)):
+            if state.get(dep) == 1:
+                return stack[stack.index(dep):] + [dep]
+            if dep not in state and (cycle := visit(dep)):
+                return cycle
+        stack.pop()
+        state[mod] = 2
+        return None
+
+    for mod in sorted(graph):
+        if mod not in state and (cycle := visit(mod)):
+            pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layers_no_module_is_over_about_600_lines(path):
+    assert len(path.read_text().splitlines()) <= 620, f"{path.name}: split it along its seams"
+
+
+def test_layers_importing_changes_no_process_setting():
+    """No work at import time: Arrow's allocator and Altair's globals stay as they were."""
+    code = (
+        "import pyarrow as pa, altair as alt\n"
+        "pool, names, debug = pa.default_memory_pool().backend_name, set(alt.data_transformers.names()), "
+        "alt.utils.schemapi.DEBUG_MODE\n"
+        "import dashboard.loading, dashboard.cli, dashboard.ui.vega, dashboard.ui.page\n"
+        "print(pa.default_memory_pool().backend_name == pool, set(alt.data_transformers.names()) == names, "
+        "alt.utils.schemapi.DEBUG_MODE == debug)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"], out.stderr

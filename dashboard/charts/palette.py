@@ -10,13 +10,6 @@ STAGE_COLORS: dict[str, str] = {
     "boiling": "#fc8d59",
     "crisis": "#b30000",
 }
-# Text on top of a stage colour.
-STAGE_TEXT: dict[str, str] = {
-    "slow boil": "#1f2937",
-    "simmering": "#1f2937",
-    "boiling": "#1f2937",
-    "crisis": "#ffffff",
-}
 COMPONENT_COLORS: dict[str, str] = {
     "attention": "#5b7fa6",
     "tone": "#b45309",

@@ -27,13 +27,20 @@ from dashboard.loading.parse import parse_parquet, parse_text
 from dashboard.loading.raw import RawTable
 from dashboard.loading.validation import score_missing_tone, validate
 
-# A big import allocates and frees hundreds of MB of Arrow buffers. The system allocator
-# gives them back; Arrow's default (mimalloc) keeps them, which at 10 million rows raised
-# the peak memory of a load by a quarter (BENCHMARKS.md). ARROW_DEFAULT_MEMORY_POOL overrides.
-if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-    pa.set_memory_pool(pa.system_memory_pool())
+
+def use_system_allocator() -> None:
+    """Have Arrow allocate with the system allocator, for the whole process.
+
+    A big import allocates and frees hundreds of MB of Arrow buffers. The system allocator
+    gives them back; Arrow's default (mimalloc) keeps them, which at 10 million rows raised
+    the peak memory of a load by a quarter (BENCHMARKS.md). ARROW_DEFAULT_MEMORY_POOL, when
+    set, wins. Called by the entry points (the CLI, the app, the benchmarks), never on import.
+    """
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
 
 __all__ = [
+    "use_system_allocator",
     "DEFAULT_LIMITS",
     "LoadError",
     "LoadLimits",

@@ -34,7 +34,7 @@ from pathlib import Path
 ACTOR_COLUMNS = ("actor", "target")
 
 
-def _key(name: str) -> str:
+def actor_key(name: str) -> str:
     """How names are compared: case-folded, surrounding spaces removed, inner runs of spaces as one."""
     return " ".join(name.split()).casefold()
 
@@ -44,12 +44,8 @@ class ActorDictionary:
     """Canonical names and their aliases. Build it with `actor_dictionary` or `load_actor_dictionary`."""
 
     aliases: dict[str, tuple[str, ...]]  # canonical -> aliases as written (the canonical first)
-    lookup: dict[str, str] = field(repr=False)  # _key(alias) -> canonical
+    lookup: dict[str, str] = field(repr=False)  # actor_key(alias) -> canonical
     pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)  # matches any alias
-
-    @property
-    def canonical_names(self) -> tuple[str, ...]:
-        return tuple(self.aliases)
 
     def __len__(self) -> int:
         return len(self.aliases)
@@ -58,7 +54,7 @@ class ActorDictionary:
         """The canonical name when `name` is an alias (or a canonical name), else None."""
         if name is None:
             return None
-        return self.lookup.get(_key(name))
+        return self.lookup.get(actor_key(name))
 
 
 def actor_dictionary(entries: dict[str, list[str] | tuple[str, ...] | str | None]) -> ActorDictionary:
@@ -82,7 +78,7 @@ def actor_dictionary(entries: dict[str, list[str] | tuple[str, ...] | str | None
             alias = " ".join(str(alias).split())
             if not alias:
                 continue
-            key = _key(alias)
+            key = actor_key(alias)
             owner = lookup.get(key)
             if owner is not None and owner != canonical:
                 raise ValueError(f"the alias {alias!r} is given for both {owner!r} and {canonical!r}")
@@ -192,7 +188,7 @@ def find_actors(text: str | None, dictionary: ActorDictionary) -> list[str]:
         return []
     found: list[str] = []
     for match in dictionary.pattern.finditer(text):
-        name = dictionary.lookup.get(_key(match.group(0)))
+        name = dictionary.lookup.get(actor_key(match.group(0)))
         if name is not None and name not in found:
             found.append(name)
     return found
@@ -239,4 +235,4 @@ def canonicalise_counted(table, dictionary: ActorDictionary, columns: tuple[str,
 def _canonical_or_same(value, dictionary: ActorDictionary):
     if not isinstance(value, str):
         return value
-    return dictionary.lookup.get(_key(value), value)
+    return dictionary.lookup.get(actor_key(value), value)

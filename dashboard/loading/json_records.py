@@ -240,7 +240,7 @@ def parse_json_lines(text: str, limits: LoadLimits) -> RawTable:
             "format-error",
             f"the file is one JSON object with keys {', '.join(list(whole)[:5])}; "
             "expected an array of records or JSON Lines",
-        )
+        ) from None
     except RecursionError:
         raise LoadError("format-error", "the JSON is nested too deeply to be a table") from None
     rows = _JsonRows(limits)

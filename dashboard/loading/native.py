@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from dashboard.contract import COLUMNS
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
-from dashboard.loading.validation import _typed, map_columns, validate
+from dashboard.loading.validation import map_columns, typed_kind, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
 _TEXT_OUT = ("text", "source", "url")
@@ -52,7 +52,7 @@ def _eligible(col, t: pa.DataType) -> bool:
     or a type validate.py checks as it is (no ns timestamps, float32 or decimals)."""
     if col.type == "text":
         return _text_type(t)
-    kind = _typed(t)
+    kind = typed_kind(t)
     return kind is not None and (kind != "num") == (col.type == "datetime")
 
 

@@ -280,7 +280,7 @@ def _column_sql(
     return select, checks
 
 
-def _typed(typ: pa.DataType) -> str | None:
+def typed_kind(typ: pa.DataType) -> str | None:
     """Which typed path a Parquet column can take: 'ts', 'tstz', 'date', 'num', or None (text)."""
     if pa.types.is_timestamp(typ):
         if typ.unit == "ns":
@@ -297,7 +297,7 @@ def _typed(typ: pa.DataType) -> str | None:
 def _typed_column_sql(col: Column, rc: str, typ: pa.DataType) -> tuple[list[str], list[_Check]] | None:
     """_column_sql for a typed (Parquet) column: the same SELECT items and checks with no
     text round trip. None when the column must take the text path."""
-    kind = _typed(typ)
+    kind = typed_kind(typ)
     if kind is None or col.type == "text" or (col.type == "datetime") != (kind != "num"):
         return None
     name = col.name
@@ -412,7 +412,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
                 s.append(flag)
             selects += s
             checks += c
-        for i, (name, rc) in enumerate(cmap.extras.items()):
+        for i, rc in enumerate(cmap.extras.values()):
             selects.append(f"CAST({rc} AS VARCHAR) AS x{i}")
         # Keep the raw cells of the contract columns for the rejection messages.
         raw_cols = sorted(set(cmap.contract.values()))

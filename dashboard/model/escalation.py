@@ -19,7 +19,7 @@ The formula, in short (README, "How escalation is scored", has it in full):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,6 @@ import pandas as pd
 from dashboard.contract import STAGES
 
 COMPONENTS = ("attention", "tone", "severity", "breadth")
-DIRECTIONS = ("rising", "steady", "cooling")
 
 
 @dataclass(frozen=True)
@@ -345,19 +344,5 @@ def _dates_at(dates: pd.Series, positions: np.ndarray) -> list:
     return [values[j] if j >= 0 else pd.NaT for j in positions.tolist()]
 
 
-def stage_level(stage: str) -> int:
-    return STAGES.index(stage)
-
-
 def with_params(params: ModelParams, **changes) -> ModelParams:
     return replace(params, **changes).validated()
-
-
-@dataclass
-class Scored:
-    """A scored selection: the per-bucket table plus the change points, alerts and pairs."""
-
-    table: pd.DataFrame
-    change_points: pd.DataFrame = field(default_factory=pd.DataFrame)
-    alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
-    pairs: pd.DataFrame = field(default_factory=pd.DataFrame)

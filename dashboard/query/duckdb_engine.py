@@ -107,9 +107,10 @@ class Engine:
             actor_code = "CAST(enum_code(CAST({} AS actor_name)) AS INTEGER)".format
             source_code = "CAST(enum_code(CAST({} AS source_name)) AS INTEGER)".format
             cols = ", ".join(f.name for f in EVENT_SCHEMA)
+            order = "" if _date_sorted(events) else " ORDER BY date"
             con.execute(
                 f"""CREATE TABLE events AS SELECT {cols}, {actor_code('actor')} AS actor_id,
-                {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{'' if _date_sorted(events) else ' ORDER BY date'}"""
+                {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{order}"""
             )
             con.execute(
                 f"""CREATE TABLE mentions AS SELECT date, actor, source, tone, count
@@ -454,17 +455,8 @@ class Engine:
             params,
         )
 
-    def coverage(self, actor: str, start: dt.datetime, end: dt.datetime) -> tuple[float, float | None]:
-        """Mentions of `actor` in [start, end) and their count-weighted mean tone.
-
-        A row stamped at midnight stands for a whole day (daily data) and counts in
-        proportion to how much of its day falls inside the window; any other row is an
-        instant and counts fully when inside it.
-        """
-        return self.coverages([(actor, start, end)])[0]
-
     def coverages(self, windows: list[tuple[str, dt.datetime, dt.datetime]]) -> list[tuple[float, float | None]]:
-        """`coverage` for many (actor, start, end) windows at once, in one pass over the mentions."""
+        """The mentions (and their mean tone) of each (actor, start, end) window, in one pass over the mentions."""
         if not windows:
             return []
         ids = dict(self._frame(

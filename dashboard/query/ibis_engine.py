@@ -412,16 +412,8 @@ class IbisEngine:
         df = self._run(q)
         return df.astype({"volume": "int64", "tone": "float64"})
 
-    def coverage(self, actor: str, start: dt.datetime, end: dt.datetime) -> tuple[float, float | None]:
-        """Mentions of `actor` in [start, end) and their count-weighted mean tone.
-
-        A row stamped at midnight stands for a whole day and counts in proportion to how
-        much of its day falls inside the window; any other row is an instant.
-        """
-        return self.coverages([(actor, start, end)])[0]
-
     def coverages(self, windows: list[tuple[str, dt.datetime, dt.datetime]]) -> list[tuple[float, float | None]]:
-        """`coverage` for many (actor, start, end) windows at once, in one query."""
+        """The mentions (and their mean tone) of each (actor, start, end) window, in one query."""
         out: list[tuple[float, float | None]] = [(0.0, None)] * len(windows)
         known = [(i, a, s, e) for i, (a, s, e) in enumerate(windows) if s < e]
         if not known:

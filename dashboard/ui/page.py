@@ -13,13 +13,21 @@ from dashboard.demo import DATASETS
 from dashboard.launch import LaunchFiles, launch_files
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import exports, present, sidebar, upload, views
+from dashboard.ui import exports, present, sidebar, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
 
 FILES = "files"  # the files given on the command line
 UPLOAD = "upload"
+
+
+def setup_process() -> None:
+    """The app's process-wide settings (once per process; cheap on every rerun after)."""
+    from dashboard.loading import use_system_allocator
+
+    use_system_allocator()
+    vega.setup_charts()
 
 
 def dataset_options(files: LaunchFiles) -> dict[str, str]:
@@ -32,6 +40,7 @@ def dataset_options(files: LaunchFiles) -> dict[str, str]:
 
 
 def main() -> None:
+    setup_process()
     files = launch_files(sys.argv[1:])
     options = dataset_options(files)
     present_mode = st.query_params.get("mode") == "present" if "mode" not in st.session_state else st.session_state["mode"] == "present"

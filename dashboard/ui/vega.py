@@ -15,8 +15,8 @@ from contextlib import nullcontext
 
 import altair as alt
 import streamlit as st
-from streamlit import dataframe_util
-from streamlit.util import calc_hash
+from streamlit import dataframe_util  # private: fenced by tests/ui/test_streamlit_private_api.py
+from streamlit.util import calc_hash  # private: fenced likewise
 
 _TRANSFORMER = "boilingpoint_arrow"
 _LOCK = threading.Lock()  # Altair's theme and data transformer are global to the process
@@ -29,17 +29,27 @@ def _to_arrow(data, datasets: dict):
     return {"name": name}
 
 
-alt.data_transformers.register(_TRANSFORMER, _to_arrow)
+def setup_charts() -> None:
+    """Process-wide chart settings for the running app, called by its entry point.
 
-# Altair's debug mode validates every schema object (each axis, scale, encoding) as it is
-# made, for friendlier errors while writing a chart: in the running app that is another
-# tenth of a rerun, for charts the tests have already validated whole.
-alt.utils.schemapi.disable_debug_mode()
+    Registers the Arrow data transformer, and turns off Altair's debug mode: it validates
+    every schema object (each axis, scale, encoding) as it is made, for friendlier errors
+    while writing a chart; in the running app that is another tenth of a rerun, for charts
+    the tests have already validated whole.
+    """
+    _register()
+    alt.utils.schemapi.disable_debug_mode()
+
+
+def _register() -> None:
+    if _TRANSFORMER not in alt.data_transformers.names():
+        alt.data_transformers.register(_TRANSFORMER, _to_arrow)
 
 
 def chart_spec(chart) -> dict:
     """The chart's Vega-Lite spec, its datasets as Arrow bytes (schema not re-validated)."""
     datasets: dict[str, bytes] = {}
+    _register()
     with _LOCK:
         theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
         with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):

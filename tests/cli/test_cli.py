@@ -145,6 +145,7 @@ def test_cli_score_rejects_a_bad_param():
 
 
 def test_cli_score_and_alert_do_not_import_streamlit():
-    code = "import sys; from dashboard.cli import main; main(['score', '--to', '2020-06-05', '--out', '/dev/null']); print('streamlit' in sys.modules)"
+    code = ("import sys; from dashboard.cli import main; "
+            "main(['score', '--to', '2020-06-05', '--out', '/dev/null']); print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip().endswith("False"), out.stderr

@@ -224,7 +224,7 @@ def test_app_compare_aligns_two_actors_on_boiling(make_app, chart_frames):
     _run(at)
     aligned = _frame_with(_chart(chart_frames, at, "Aligned"), "series", "offset", "index")
     assert set(aligned["series"]) == {"Donald Trump", "TikTok"}
-    for name, part in aligned.groupby("series"):
+    for _, part in aligned.groupby("series"):
         assert (part["offset"] == 0).sum() == 1
 
 

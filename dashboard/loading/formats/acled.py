@@ -30,7 +30,7 @@ import math
 import re
 
 from dashboard.loading.formats.common import Converted, RowBuilder, cells_at, label_index, plural
-from dashboard.loading.formats.dates import MONTHS, _year
+from dashboard.loading.formats.dates import MONTHS, full_year
 from dashboard.loading.load_report import LoadError
 from dashboard.loading.raw import RawTable
 
@@ -111,7 +111,7 @@ def acled_date(text: str) -> tuple[str | None, str]:
             if (full and name not in _FULL_MONTHS) or (not full and (len(name) != 3 or name not in MONTHS)):
                 return None, f"{m.group(2)!r} is not a month name" + (" written in full" if full else " (Jan … Dec)")
             mo = MONTHS[name]
-            d, y = int(m.group(1)), _year(m.group(3))
+            d, y = int(m.group(1)), full_year(m.group(3))
         try:
             return dt.date(y, mo, d).isoformat(), ""
         except ValueError:

@@ -144,7 +144,7 @@ def normalise_dates(
             if not text:
                 continue
             if text not in cache:
-                cache[text] = _attempt(lambda: _strptime(text, fmt, tz))
+                cache[text] = _attempt(lambda text=text: _strptime(text, fmt, tz))
             _store(out, i, cache[text])
         return out
 
@@ -161,7 +161,7 @@ def normalise_dates(
         if not text:
             continue
         if text not in cache:
-            cache[text] = _attempt(lambda: _one(text, order, tz, declared=fmt is not None, check_iso=check_iso))
+            cache[text] = _attempt(lambda text=text: _one(text, order, tz, declared=fmt is not None, check_iso=check_iso))
         result = cache[text]
         _store(out, i, result)
         if result[0] is not None and _two_digit_year(text):
@@ -255,21 +255,21 @@ def _one(text: str, order: str | None, tz, declared: bool, check_iso: bool = Fal
                 f"{'month/day' if order == 'md' else 'day/month'}, the month {first}"
                 + ("" if declared else " (declare the date format if that is wrong)")
             )
-        return _build(m, _year(m.group("year")), month, day, tz)
+        return _build(m, full_year(m.group("year")), month, day, tz)
     for pattern in (DAY_NAME, NAME_DAY, TIME_FIRST):
         m = pattern.match(text)
         if m:
             month = MONTHS.get(m.group("month").lower())
             if month is None:
                 raise _Reject(f"{m.group('month')!r} is not a month name")
-            return _build(m, _year(m.group("year")), month, int(m.group("day")), tz)
+            return _build(m, full_year(m.group("year")), month, int(m.group("day")), tz)
     raise _Reject(
         "not a date layout we read: ISO 8601 (2020-07-10), 7/10/2020, 10 July 2020, 10-Jul-20, "
         "Jul 10 2020 or 7:51 PM ET Fri, 10 July 2020 (or declare a strptime format)"
     )
 
 
-def _year(text: str) -> int:
+def full_year(text: str) -> int:
     year = int(text)
     if len(text) == 2:
         year += 1900 if year >= 69 else 2000

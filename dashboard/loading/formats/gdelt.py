@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from dashboard.loading.actors import _key
+from dashboard.loading.actors import actor_key
 from dashboard.loading.formats.common import ACTOR_SEPARATOR, Converted, RowBuilder, cells_at, clip_tone, label_index, number, plural
 from dashboard.loading.load_report import LoadError
 from dashboard.loading.raw import RawTable
@@ -405,7 +405,7 @@ def _gkg(raw: RawTable, table: Table, col, index: dict[str, int]) -> Converted:
             no_tone += 1
         found: dict[str, str] = {}
         for name in _names(persons[i], persons1[i]) + _names(orgs[i], orgs1[i]):
-            found.setdefault(_key(name), name)
+            found.setdefault(actor_key(name), name)
         if not found:
             out.reject(i, "V2Persons", "", "constraint-error",
                        "the article names no person or organisation (V2Persons, V2Organizations, Persons and "
