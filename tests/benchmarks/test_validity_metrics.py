@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks.validity import metrics, synthetic
-from benchmarks.validity.results import Target
+from benchmarks.validity import metrics, report, synthetic
+from benchmarks.validity.results import Detail, Target
 
 SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "validity"
 DAYS = pd.date_range("2020-03-01", periods=6, freq="D")
@@ -129,6 +129,25 @@ def test_collection_gap_has_no_rows_for_two_weeks():
     missing = pd.date_range(dates.min(), dates.max(), freq="D").difference(dates)
     assert len(missing) == synthetic.GAP_DAYS
     assert missing[0] == synthetic.days(120)[synthetic.TRIGGER_DAY]
+
+
+def test_split_by_country_keeps_quoted_newlines_and_counts_rows_without_a_country():
+    from benchmarks.validity.cases.acled import split_by_country
+
+    data = (b'event_id_cnty,notes,country\r\nA1,"two\r\nlines",Chile\r\nA2,x,Serbia\r\n'
+            b'A3,y,Chile\r\nA4,cut\r\n')
+    parts, dropped = split_by_country(data)
+    assert dropped == 1
+    assert set(parts) == {"Chile", "Serbia"}
+    chile = pd.read_csv(pd.io.common.BytesIO(parts["Chile"]))
+    assert chile["event_id_cnty"].tolist() == ["A1", "A3"] and chile["notes"].iloc[0] == "two\r\nlines"
+
+
+def test_detail_cells_that_changed_since_the_baseline_read_old_to_new():
+    detail = Detail("k", "t", ["country", "source", "stage"], [["Italy", "gdelt", "crisis"], ["Spain", "gdelt", "boiling"]], 2)
+    old = {"details": {"k": {"columns": ["country", "source", "stage"], "rows": [["Italy", "gdelt", "slow boil"],
+                                                                                  ["Spain", "gdelt", "boiling"]]}}}
+    assert report._detail_rows(detail, old) == [["Italy", "gdelt", "slow boil → crisis"], ["Spain", "gdelt", "boiling"]]
 
 
 def test_only_the_adapter_imports_the_dashboard_package():
