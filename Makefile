@@ -9,7 +9,7 @@ BENCH_SIZES ?= 100k 1M 10M
 BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
 
-.PHONY: run test test-spark java install install-test install-spark browser clean demo-data bench spark-bench
+.PHONY: run test test-spark java install install-test install-spark browser clean demo-data bench spark-bench validity
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,12 @@ bench: install-test browser
 spark-bench: install-spark java
 	$(BIN)/python benchmarks/generate.py 1M
 	$(BIN)/python benchmarks/spark_bench.py --runs $(BENCH_RUNS)
+
+## validity: the validation suite of issue 13 — the model on real COVID-19, ACLED and headline
+##           series, null models and synthetic stories, each figure against its target and beside
+##           the baseline (benchmarks/validity/baseline_v1.json); the results go to VALIDITY.md
+validity: install-test
+	$(BIN)/python benchmarks/validity/run.py --doc VALIDITY.md
 
 ## demo-data: regenerate the simulated demo mentions and the COVID conversion
 demo-data: install
