@@ -28,13 +28,13 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.analysis import analyse
+from dashboard.contract import Selection
 from dashboard.dataset import build_dataset
 from dashboard.demo import DATASETS
-from dashboard.engine import Selection
-from dashboard.escalation import DEFAULT_PARAMS, with_params
 from dashboard.loading import load_bytes, load_path
 from dashboard.loading.options import ImportOptions
+from dashboard.model.analysis import analyse
+from dashboard.model.escalation import DEFAULT_PARAMS, with_params
 
 # The stage ladder the targets are written against. A model whose stages have other names
 # (a "chronic" stage, say) is mapped here onto these four levels; an unknown name is an error
