@@ -9,7 +9,7 @@ BENCH_SIZES ?= 100k 1M 10M
 BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
 
-.PHONY: run test test-spark java install install-test install-spark browser clean demo-data bench spark-bench validity
+.PHONY: run lint test test-spark java install install-test install-spark browser clean demo-data bench spark-bench validity
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ install-spark: $(VENV)/.installed-spark
 ## run: start the dashboard on the bundled TikTok demo at http://localhost:$(PORT)
 run: install
 	$(BIN)/boilingpoint run --port $(PORT) --address $(ADDRESS)
+
+## lint: ruff (pyflakes, pycodestyle, bugbear, isort, pyupgrade, complexity) and mypy on dashboard/
+lint: install-test
+	$(BIN)/ruff check dashboard tests benchmarks docs
+	$(BIN)/mypy
 
 ## test: every test but the Spark ones, browser tests included (installs Debian's chromium when root)
 test: install-test browser
