@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 Kind = Literal["events", "mentions"]
 KINDS: tuple[Kind, ...] = ("events", "mentions")
@@ -115,9 +115,9 @@ def column(kind: Kind, name: str) -> Column:
 
 
 def check_kind(kind: str) -> Kind:
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    return kind  # type: ignore[return-value]
+    if kind in KINDS:
+        return cast(Kind, kind)
+    raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
 
 
 # --- what a user selects ----------------------------------------------------------------------
@@ -144,9 +144,9 @@ KPI_CHANGE_BUCKETS = 7
 
 
 def check_bucket(bucket: str) -> Bucket:
-    if bucket not in BUCKETS:
-        raise ValueError(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
-    return bucket  # type: ignore[return-value]
+    if bucket in BUCKETS:
+        return cast(Bucket, bucket)
+    raise ValueError(f"bucket must be one of {', '.join(BUCKETS)}, not {bucket!r}")
 
 
 def bucket_step(bucket: str) -> dt.timedelta:

@@ -56,7 +56,7 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
     ValueError when the options themselves are wrong.
     """
     limits = limits or LoadLimits.from_env()
-    kwargs = {"events": {}, "mentions": {}}
+    kwargs: dict[str, dict] = {"events": {}, "mentions": {}}
     if (options is not None and options.given) or dictionary is not None:
         options = options or ImportOptions()
         dictionary = dictionary if dictionary is not None else options.dictionary()
@@ -89,6 +89,8 @@ def _keep_actors(result: LoadResult, actors: set[str]) -> None:
     import pyarrow.compute as pc
 
     table = result.table
+    if table is None:
+        return
     column = table.column("actor")
     wanted = pa.array(sorted(actors), pa.string())
     if pa.types.is_dictionary(column.type):  # decide per distinct value, then per row

@@ -151,12 +151,14 @@ def simulate_mentions(
 def build_tiktok(seed: int = 2020) -> Path:
     from dashboard.loading import load_path
 
-    loaded = load_path(DATASETS["tiktok-2020"].events, "events")
+    tiktok = DATASETS["tiktok-2020"]
+    assert tiktok.events is not None and tiktok.mentions is not None  # the demo's own files, not input
+    loaded = load_path(tiktok.events, "events")
     if not loaded.report.usable or loaded.report.rejected:
         raise ValueError("the demo events do not load cleanly:\n" + "\n".join(loaded.report.lines()))
     events = loaded.frame()
     mentions = simulate_mentions(events, dt.date(2020, 6, 1), dt.date(2020, 11, 20), seed=seed)
-    path = DATASETS["tiktok-2020"].mentions
+    path = tiktok.mentions
     mentions.to_csv(path, index=False, lineterminator="\n")
     return path
 
@@ -167,6 +169,7 @@ def build_covid(source: Path = COVID_SOURCE) -> tuple[Path, dict[str, int]]:
         wide, "Date", exclude=("Grand Total",), source="GDELT (InnocensiaO/GDELT_TwitterCOVID19project)"
     )
     path = DATASETS["covid-2020"].mentions
+    assert path is not None  # the demo's own file, not input
     path.parent.mkdir(parents=True, exist_ok=True)
     long.to_csv(path, index=False, lineterminator="\n")
     return path, tally

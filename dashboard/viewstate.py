@@ -93,8 +93,9 @@ def from_query(
         problems.append(f"unknown dataset {ds[:40]!r}")
         ds = None
     actors = tuple(dict.fromkeys(a for a in (query.get("actor") or []) if a.strip()))
-    start = _date(first("from"), "from", problems) if first("from") else None
-    end = _date(first("to"), "to", problems) if first("to") else None
+    given_from, given_to = first("from"), first("to")
+    start = _date(given_from, "from", problems) if given_from else None
+    end = _date(given_to, "to", problems) if given_to else None
     if start and end and start > end:
         problems.append(f"'from' {start} is after 'to' {end}; both ignored")
         start = end = None

@@ -95,7 +95,7 @@ def matrix_chart(matrix: pd.DataFrame) -> alt.LayerChart:
     )
     n = max(data["actor"].nunique(), 1)
     title = alt.Title("Who acts on whom: events (number) and mean severity (colour)", anchor="start")
-    return alt.layer(cells, text, title=title).properties(height=max(140, 26 * n))
+    return alt.LayerChart(layer=[cells, text], title=title).properties(height=max(140, 26 * n))
 
 
 def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:

@@ -73,7 +73,7 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED, strokeDash=[3, 3]).encode(
         y=alt.Y(field="y", type="quantitative")
     )
-    return alt.layer(zero, line, title=alt.Title("Tone: mean of mentions, −1 to +1", anchor="start")).properties(
+    return alt.LayerChart(layer=[zero, line], title=alt.Title("Tone: mean of mentions, −1 to +1", anchor="start")).properties(
         **panel_size("tone", width)
     )
 
@@ -198,7 +198,7 @@ def escalation_chart(
         layers += _event_labels(events, domain, width)
     if highlight is not None:
         layers.append(_highlight_rule(highlight, domain))
-    return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
+    return alt.LayerChart(layer=layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
         **panel_size("escalation", width)
     )
 
@@ -304,7 +304,7 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
             continue
         layers.append(
             alt.Chart(part)
-            .mark_text(align=side, baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
+            .mark_text(align="left" if side == "left" else "right", baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
             .encode(
                 x=x_axis(domain=domain),
                 y=alt.Y(field="y", type="quantitative"),

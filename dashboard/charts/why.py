@@ -24,7 +24,7 @@ def components_chart(table: pd.DataFrame, params: ModelParams, highlight: pd.Tim
         if col.notna().any():
             rows.append(pd.DataFrame({"date": table["date"], "component": name, "value": col, "weight": weights[name]}))
     if not rows:
-        return alt.layer(alt.Chart(pd.DataFrame({"date": [], "points": []})).mark_area())
+        return alt.LayerChart(layer=[alt.Chart(pd.DataFrame({"date": [], "points": []})).mark_area()])
     long = pd.concat(rows, ignore_index=True)
     present = long.groupby("date")["weight"].transform(lambda w: w[long.loc[w.index, "value"].notna()].sum())
     long["points"] = 100.0 * long["weight"] * long["value"].fillna(0) / present.replace(0, np.nan)
@@ -50,7 +50,7 @@ def components_chart(table: pd.DataFrame, params: ModelParams, highlight: pd.Tim
     if highlight is not None:
         layers.append(alt.Chart(pd.DataFrame({"date": [highlight]})).mark_rule(color="#1d4ed8", strokeWidth=2).encode(
             x=alt.X(field="date", type="temporal")))
-    return alt.layer(*layers, title=alt.Title("Why: each component's share of the index (points of 100)", anchor="start"))
+    return alt.LayerChart(layer=layers, title=alt.Title("Why: each component's share of the index (points of 100)", anchor="start"))
 
 
 def compare_chart(aligned: pd.DataFrame, unit: str = "day") -> alt.LayerChart:
@@ -72,4 +72,4 @@ def compare_chart(aligned: pd.DataFrame, unit: str = "day") -> alt.LayerChart:
     zero = alt.Chart(pd.DataFrame({"offset": [0]})).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(
         x=alt.X(field="offset", type="quantitative"))
     title = alt.Title(f"Aligned on the {unit} each entered boiling (0)", anchor="start")
-    return alt.layer(zero, lines, title=title).properties(height=280)
+    return alt.LayerChart(layer=[zero, lines], title=title).properties(height=280)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,7 @@ class ActorDictionary:
         return self.lookup.get(actor_key(name))
 
 
-def actor_dictionary(entries: dict[str, list[str] | tuple[str, ...] | str | None]) -> ActorDictionary:
+def actor_dictionary(entries: Mapping[str, list[str] | tuple[str, ...] | str | None]) -> ActorDictionary:
     """Build a dictionary from {canonical: [aliases]}; raise ValueError on a clash.
 
     An alias given for two different canonical names (or a canonical name that is another

@@ -359,6 +359,7 @@ def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list
         for length in lengths:
             over = pc.greater(length, limits.max_cell_chars)
             long_rows = over if long_rows is None else pc.or_(long_rows, over)
+        assert blank is not None and long_rows is not None  # width >= 1: a table has a column
         flagged = pc.or_(blank, long_rows)
         if pc.any(flagged).as_py():
             numbers = table.column(RECORD).to_pylist()

@@ -20,7 +20,11 @@ def _object_pairs(pairs: list[tuple[str, object]]) -> dict:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
-        dups = [k for k, _ in pairs if k in seen or seen.add(k)]
+        dups = []
+        for k, _ in pairs:
+            if k in seen:
+                dups.append(k)
+            seen.add(k)
         out = _DuplicateKeys(obj)
         out.duplicates = dups
         return out

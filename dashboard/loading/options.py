@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard.contract import KINDS, column_names
+from dashboard.contract import KINDS, check_kind, column_names
 
 EVENT_ONLY = frozenset(column_names("events")) - frozenset(column_names("mentions"))
 MENTION_ONLY = frozenset(column_names("mentions")) - frozenset(column_names("events"))
@@ -138,7 +138,7 @@ def build_options(
         mapping = parse_mapping(body)
         kinds = (kind,) if kind else mapping_kinds(mapping)
         for k in kinds:
-            allowed = column_names(k)
+            allowed = column_names(check_kind(k))
             wrong = [n for n in mapping if n not in allowed]
             if wrong:
                 raise ValueError(f"--map: {', '.join(wrong)} is not a {k} column ({', '.join(allowed)})")

@@ -7,6 +7,7 @@ validation and the format converters.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -61,7 +62,7 @@ def first_long_cell(row: list[str], cap: int) -> int | None:
     return None
 
 
-def to_arrow(width: int, cells: list[list], records: list[int], lines: list[int | None]) -> pa.Table:
+def to_arrow(width: int, cells: list[list], records: list[int], lines: Sequence[int | None]) -> pa.Table:
     columns = list(zip(*cells)) if cells else [()] * width
     arrays = {raw_column(i): pa.array(columns[i], type=pa.string()) for i in range(width)}
     arrays[RECORD] = pa.array(records, type=pa.int64())

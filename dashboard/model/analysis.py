@@ -210,8 +210,8 @@ def key_moments(analysis: Analysis, limit: int = 8) -> pd.DataFrame:
         if isinstance(c["event_actor"], str):
             title += f", after {c['event_actor']}: {c['event_headline']}"
         candidates.append((1, c["date"], "change point", title, c["event_id"]))
-    events = analysis.events.dropna(subset=["severity"]).nsmallest(limit, "severity") if len(analysis.events) else []
-    for _, e in events.iterrows() if len(events) else []:
+    events = analysis.events.dropna(subset=["severity"]).nsmallest(limit, "severity") if len(analysis.events) else None
+    for _, e in events.iterrows() if events is not None and len(events) else []:
         candidates.append((2, e["date"].normalize() if analysis.selection.bucket != "hour" else e["date"].floor("h"),
                            "event", f"{e['actor']}: {e['headline']}", e["id"]))
     chosen: dict[pd.Timestamp, tuple] = {}

@@ -214,7 +214,7 @@ def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarra
     thresholds = params.thresholds()
     index = np.asarray(index, dtype=float)
     # raw_stage for every bucket at once: the number of (rising) thresholds reached.
-    reached_all = sum((index >= t).astype(int) for t in thresholds).tolist()
+    reached_all = np.sum([(index >= t).astype(int) for t in thresholds], axis=0).astype(int).tolist()
     exit_at = [math.nan] + [t - params.exit_margin for t in thresholds]
     allowed = [True] * len(index) if may_enter is None else np.asarray(may_enter, dtype=bool).tolist()
     values = index.tolist()

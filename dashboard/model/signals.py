@@ -243,7 +243,7 @@ def find_alerts(table: pd.DataFrame, params: ModelParams, bucket: str = "day") -
     ):
         alarms, stat, starts = _cusum(zz, params.cusum_k, params.cusum_h)
         loud = np.nan_to_num(zz) >= params.spike_z  # a bucket that would stand out on its own
-        for i in np.flatnonzero(alarms):
+        for i in np.flatnonzero(alarms).tolist():
             run = i - starts[i] + 1
             if run < 2 or spike[starts[i] : i + 1].any() or loud[starts[i] : i + 1].any():
                 continue  # one bucket would have said it: that is a spike, not a drift

@@ -60,7 +60,7 @@ def _conformed(t, schema: pa.Schema):
     Column names match as the loader matches them: trimmed and case-insensitive. A missing
     count is 1 and a NaN tone is no tone, as the loader reads them.
     """
-    names = {}
+    names: dict[str, str] = {}
     for c in t.columns:
         names.setdefault(c.strip().lower(), c)
     cols = {}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
 
-from dashboard.contract import Selection
+from dashboard.contract import Selection, check_bucket
 from dashboard.dataset import Dataset
-from dashboard.demo import DATASETS
+from dashboard.demo import DATASETS, DemoDataset
 from dashboard.launch import LaunchFiles, launch_files
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
@@ -128,9 +129,13 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
 
 
 def _compare_sources(files: LaunchFiles) -> dict:
-    sources = {}
+    sources: dict[str, Callable[[], tuple[Dataset, str]]] = {}
+
+    def opener(d: DemoDataset) -> Callable[[], tuple[Dataset, str]]:
+        return lambda: (dataset_from_paths(d.events, d.mentions, engine=files.engine), d.label)
+
     for key, demo in DATASETS.items():
-        sources[key] = (lambda d=demo: (dataset_from_paths(d.events, d.mentions, engine=files.engine), d.label))
+        sources[key] = opener(demo)
     if files.given:
         sources[FILES] = lambda: (dataset_from_paths(files.events, files.mentions, engine=files.engine), "Files given at launch")
     return sources
@@ -142,13 +147,16 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     if choice == UPLOAD:
         choice = next(iter(options))
     dataset, label, simulated = load_choice(choice, files)
+    if dataset is None:
+        st.error("This dataset could not be opened; leave meeting mode to see why.")
+        return
     params, _ = model_params()
     bounds = dataset.engine.date_bounds()
     actors = tuple(st.session_state.get("actor") or view.actors)
     start, end = st.session_state.get("dates") or (view.start, view.end)
     sel = Selection(actors=actors, targets=tuple(st.session_state.get("target") or view.targets),
                     start=start, end=end, event_types=tuple(st.session_state.get("type") or view.event_types),
-                    bucket=st.session_state.get("bucket") or view.bucket)
+                    bucket=check_bucket(st.session_state.get("bucket") or view.bucket))
     sel = views.fit_bucket(dataset, sel)
     analysis = views.analysis_for(dataset, sel, params)
     step = int(st.session_state.get("step", 0))

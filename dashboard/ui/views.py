@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, Selection
+from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, Bucket, Selection
 from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis, align_on_boiling
 from dashboard.model.escalation import ModelParams
@@ -36,7 +36,7 @@ def guarded(name: str, render: Callable, *args, **kwargs) -> None:
 def fit_bucket(dataset: Dataset, sel: Selection, quiet: bool = False) -> Selection:
     """Step up from hours to days to weeks until the chart has at most MAX_BUCKETS points."""
     while dataset.engine.bucket_count(sel) > MAX_BUCKETS and sel.bucket != "week":
-        coarser = {"hour": "day", "day": "week"}[sel.bucket]
+        coarser: Bucket = "day" if sel.bucket == "hour" else "week"
         if not quiet:
             st.info(
                 f"{sel.bucket.capitalize()} buckets over this range would be more than {MAX_BUCKETS:,} points; "

@@ -259,10 +259,10 @@ def _one(text: str, order: str | None, tz, declared: bool, check_iso: bool = Fal
     for pattern in (DAY_NAME, NAME_DAY, TIME_FIRST):
         m = pattern.match(text)
         if m:
-            month = MONTHS.get(m.group("month").lower())
-            if month is None:
+            named = MONTHS.get(m.group("month").lower())
+            if named is None:
                 raise _Reject(f"{m.group('month')!r} is not a month name")
-            return _build(m, full_year(m.group("year")), month, int(m.group("day")), tz)
+            return _build(m, full_year(m.group("year")), named, int(m.group("day")), tz)
     raise _Reject(
         "not a date layout we read: ISO 8601 (2020-07-10), 7/10/2020, 10 July 2020, 10-Jul-20, "
         "Jul 10 2020 or 7:51 PM ET Fri, 10 July 2020 (or declare a strptime format)"
@@ -336,7 +336,7 @@ def _iso_in_zone(text: str, tz) -> str:
     if tz is None or _EPOCH.match(text):
         return text
     m = _ISO.match(text)
-    if not m.group(2) or m.group(3):  # a date alone, or a time that has its zone
+    if m is None or not m.group(2) or m.group(3):  # a date alone, or a time that has its zone
         return text
     try:
         local = dt.datetime.fromisoformat(f"{m.group(1)}T{m.group(2).replace(',', '.')}")

@@ -368,9 +368,9 @@ V2TONE_PARTS = (6, 7)
 
 def _names(enhanced: str | None, plain: str | None) -> list[str]:
     """Names from a V2 enhanced list ("Name,offset;...") or a V1 list ("name;name")."""
-    if _text(enhanced):
+    if enhanced is not None and _text(enhanced):
         return [part.rsplit(",", 1)[0].strip() for part in enhanced.split(";") if part.strip()]
-    if _text(plain):
+    if plain is not None and _text(plain):
         return [part.strip() for part in plain.split(";") if part.strip()]
     return []
 
@@ -400,7 +400,9 @@ def _gkg(raw: RawTable, table: Table, col, index: dict[str, int]) -> Converted:
                            f"activity density, self/group density[, word count]); it holds {len(parts)} "
                            + ("values" if all(v is not None for v in values) else "values, not all numbers"))
                 continue
-            t = repr(clip_tone(values[0]))
+            first = values[0]
+            assert first is not None  # every value is a number here: checked above
+            t = repr(clip_tone(first))
         else:
             no_tone += 1
         found: dict[str, str] = {}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from dashboard.contract import column_names
+from dashboard.contract import check_kind, column_names
 from dashboard.loading.formats.common import Converted, cells_at, drop_rows, plural
 from dashboard.loading.formats.dates import normalise_dates
 from dashboard.loading.load_report import LoadError, Rejection
@@ -29,7 +29,7 @@ def check_mapping(kind: str, mapping: dict[str, str] | None) -> dict[str, str]:
     """The mapping with trimmed names; ValueError when a key is not a column of `kind`."""
     if not mapping:
         return {}
-    allowed = column_names(kind)
+    allowed = column_names(check_kind(kind))
     out: dict[str, str] = {}
     for key, source in mapping.items():
         name = str(key).strip().lower()

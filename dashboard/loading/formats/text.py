@@ -42,7 +42,7 @@ def find_text_actors(converted: Converted, dictionary: ActorDictionary, text_lab
         found = find_actors(text, dictionary)
         if not found:
             unmatched += 1
-            rejections.append(Rejection(records[row], lines[row], shown, text[:200], "constraint-error",
+            rejections.append(Rejection(records[row], lines[row], shown, (text or "")[:200], "constraint-error",
                                         f"the text names none of the {len(dictionary):,} actors of the dictionary"))
             keep.append(False)
             continue
