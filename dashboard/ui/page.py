@@ -14,7 +14,7 @@ from dashboard.demo import DATASETS, DemoDataset
 from dashboard.launch import LaunchFiles, launch_files
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import exports, present, sidebar, upload, vega, views
+from dashboard.ui import downloads, present, sidebar, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
@@ -125,7 +125,7 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
             views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files))
     with tabs["Export"]:
         if tabs["Export"].open:
-            views.guarded("export", exports.render_exports, analysis, label, simulated)
+            views.guarded("export", downloads.render_exports, analysis, label, simulated)
 
 
 def _compare_sources(files: LaunchFiles) -> dict:
