@@ -34,6 +34,11 @@ def chosen_span(sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
     return truncate(days[0], sel.bucket), truncate(days[1], sel.bucket)
 
 
+def span_buckets(span: tuple[dt.datetime, dt.datetime] | None, bucket: str) -> int:
+    """How many buckets a selection's span has (0 for no span: nothing matched)."""
+    return 0 if span is None else bucket_count(*span, bucket)
+
+
 def check_buckets(n: int, bucket: str) -> None:
     """ValueError when a selection would make more than MAX_BUCKETS points."""
     if n > MAX_BUCKETS:

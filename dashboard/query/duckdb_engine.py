@@ -23,8 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.contract import NEGATIVE_TONE, Selection, bucket_count
-from dashboard.query.buckets import chosen_span, grid_size, on_grid, selection_span
+from dashboard.contract import NEGATIVE_TONE, Selection
+from dashboard.query.buckets import chosen_span, grid_size, on_grid, selection_span, span_buckets
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
@@ -230,10 +230,7 @@ class Engine:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def bucket_count(self, sel: Selection) -> int:
-        bounds = self._span(sel)
-        if bounds is None:
-            return 0
-        return bucket_count(*bounds, sel.bucket)
+        return span_buckets(self._span(sel), sel.bucket)
 
     def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
         """The first and last bucket start of the selection."""

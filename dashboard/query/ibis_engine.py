@@ -35,7 +35,7 @@ import pyarrow as pa
 from ibis import _
 
 from dashboard.contract import MAX_BUCKETS, NEGATIVE_TONE, Selection, bucket_count
-from dashboard.query.buckets import check_buckets, chosen_span, grid_size, on_grid, selection_span
+from dashboard.query.buckets import check_buckets, chosen_span, grid_size, on_grid, selection_span, span_buckets
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 
 _TRUNC = {"hour": "h", "day": "D", "week": "W"}  # Ibis truncate units; weeks start on Monday
@@ -227,10 +227,7 @@ class IbisEngine:
         return m.filter(*preds) if preds else m
 
     def bucket_count(self, sel: Selection) -> int:
-        bounds = self._span(sel)
-        if bounds is None:
-            return 0
-        return bucket_count(*bounds, sel.bucket)
+        return span_buckets(self._span(sel), sel.bucket)
 
     def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
         """The first and last bucket start of the selection."""
