@@ -87,7 +87,7 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bucket", choices=("hour", "day", "week"), default="day")
     p.add_argument(
         "--param", action="append", default=[], metavar="NAME=VALUE",
-        help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see README)",
+        help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see docs/model.md)",
     )
     _add_engine(p)
     add_import_arguments(p)
@@ -97,7 +97,7 @@ def _add_engine(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--engine", choices=ENGINES, default=DEFAULT_ENGINE,
         help="query engine: duckdb (embedded, the default) or spark (local[*], or the master URL "
-             f"in {SPARK_MASTER_ENV}; needs the spark extra, see README: Scaling out)",
+             f"in {SPARK_MASTER_ENV}; needs the spark extra, see docs/scaling.md)",
     )
 
 

@@ -1,7 +1,7 @@
 """The canonical data contract: the two tables, their columns, ranges and defaults.
 
 Everything that names a column, a range or an allowed value reads it from here, so the
-loader, the engine, the CLI and the README describe one and the same contract. So does every
+loader, the engine, the CLI and the docs describe one and the same contract. So does every
 concept more than one package needs: the stages, a selection, bucket sizes and their lengths,
 the chart and bucket caps, and the negative-tone threshold.
 """

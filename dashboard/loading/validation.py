@@ -530,7 +530,7 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
         if defaulted:
             report.notes.append(
                 f"{_plural(defaulted, 'event', 'events')} had no severity; it was set from their event_type "
-                "(see the README's data format for the defaults)"
+                "(see docs/formats.md for the defaults)"
             )
         derived = count("SELECT count(*) FROM final WHERE id_derived")
         if derived:

@@ -4,7 +4,7 @@ Input is the engine's per-bucket series (see Engine.series); output is one row p
 Everything here is pure numpy/pandas over a few thousand buckets at most: the heavy lifting
 (filtering, bucketing millions of rows) has already happened in the engine.
 
-The formula, in short (README, "How escalation is scored", has it in full):
+The formula, in short (docs/model.md has it in full):
 
   attention  = clip(log2(ratio) / log2(ATTENTION_FULL_RATIO), 0, 1)
                ratio = (volume + k) / (baseline + k), baseline = median of the previous
@@ -31,7 +31,7 @@ COMPONENTS = ("attention", "tone", "severity", "breadth")
 
 @dataclass(frozen=True)
 class ModelParams:
-    """Every tunable number of the model, with the defaults the README explains."""
+    """Every tunable number of the model, with the defaults docs/model.md explains."""
 
     weight_attention: float = 0.40
     weight_tone: float = 0.25

@@ -37,4 +37,7 @@ def test_readme_commands_match_the_makefile():
     for target in ("run", "test"):
         assert f"make {target}" in readme
         assert f"\n{target}:" in makefile
-    assert "make test" in (REPO / ".ci" / "run").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "make test" in ci and "make lint" in ci
+    assert ci.index("make lint") < ci.index("make test")  # lint before the tests
+    assert "\nlint:" in makefile

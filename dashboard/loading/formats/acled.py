@@ -5,7 +5,7 @@ Recognised by the header: `event_id_cnty`, `event_date`, `event_type`, `actor1` 
 required). Every column stays text; `inter1`/`inter2` (numbers or words) and multi-value
 cells separated by "; " are kept exactly as written, as extra columns.
 
-Mapping (also in the README):
+Mapping (also in docs/formats.md):
 
 - id = event_id_cnty; actor = actor1; target = actor2; source = source (ACLED's own, "; "
   separated when several).
@@ -177,7 +177,7 @@ def convert(raw: RawTable, kind: str, columns_note: str = "") -> Converted:
                     src[i], *(c[i] for c in extra_cells)])
     notes = [
         f"ACLED export{columns_note}: event_type and severity from ACLED's event_type, sub_event_type and fatalities "
-        "(see the README); headlines made from the sub-event type and the place; ACLED's notes kept in the column 'notes'"
+        "(see docs/formats.md); headlines made from the sub-event type and the place; ACLED's notes kept in the column 'notes'"
     ]
     if short_years:
         notes.append(f"{plural(short_years, 'event_date')} written like 9-May-20 (a spreadsheet re-save): two-digit years "

@@ -8,7 +8,7 @@ are recognised by their column names. Every field stays text until converted her
 validator, so CAMEO codes keep their leading zeros ("010"), and every row's field count is
 checked by the parser (a 60- or 62-field row is rejected as missing-cell or extra-cell).
 
-Mappings (also in the README):
+Mappings (also in docs/formats.md):
 
 - events ← Events 2.0/1.0: id = GLOBALEVENTID; date = SQLDATE (YYYYMMDD, a real date or the
   row is rejected); actor = Actor1Name, else Actor1Code, else "(unidentified)"; target =
@@ -314,7 +314,7 @@ def _events(raw: RawTable, table: Table, col) -> Converted:
         out.add(i, [gid, day, actor, target, event_type, goldstein[i], headline, source, link,
                     *(c[i] for c in extra_cells)])
     notes = [
-        "event_type from the CAMEO root code and severity = GoldsteinScale (see the README for the table); "
+        "event_type from the CAMEO root code and severity = GoldsteinScale (see docs/formats.md for the table); "
         "headlines are made from the actors, the CAMEO root and the place"
     ]
     if unidentified:
