@@ -47,7 +47,7 @@ LABELS = {
 START = {
     "duckdb": "import duckdb; duckdb.connect(':memory:').execute('SELECT 1').fetchall()",
     "ibis-duckdb": "from dashboard.query.ibis_engine import connect_duckdb; connect_duckdb().raw_sql('SELECT 1')",
-    "spark": "from dashboard.query.ibis_engine import connect_spark; c = connect_spark(); c.raw_sql('SELECT 1').collect(); c.disconnect()",
+    "spark": "from dashboard.query.spark import connect_spark; c = connect_spark(); c.raw_sql('SELECT 1').collect(); c.disconnect()",
 }
 
 
@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.loading import load_path
     from dashboard.model.analysis import analyse
     from dashboard.query.duckdb_engine import Engine
-    from dashboard.query.ibis_engine import IbisEngine, connect_duckdb, connect_spark
+    from dashboard.query.ibis_engine import IbisEngine, connect_duckdb
+    from dashboard.query.spark import connect_spark
 
     events_path = HERE / "data" / f"events-{args.size}.parquet"
     mentions_path = HERE / "data" / f"mentions-{args.size}.parquet"

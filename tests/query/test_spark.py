@@ -172,7 +172,7 @@ def spark_con():
             skip_or_fail(f"{module} is not installed: the Spark tests need the spark extra (make test-spark)")
     if shutil.which("java") is None:
         skip_or_fail("Spark needs Java 17 (make test-spark installs Debian's when root)")
-    from dashboard.query.ibis_engine import connect_spark
+    from dashboard.query.spark import connect_spark
 
     con = connect_spark()
     yield con
