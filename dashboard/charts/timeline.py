@@ -187,15 +187,16 @@ def escalation_chart(
     width: int | None = None,
     highlight: pd.Timestamp | None = None,
     bucket: str | None = None,
+    label_size: int = 11,
 ) -> alt.LayerChart:
     """Stage bands behind the index line, thresholds, change points as rules, and labels on
-    the most conflictual events."""
+    the most conflictual events (at `label_size` px: meeting mode draws them at 18)."""
     domain = domain or date_domain(table, bucket)
     layers = [_stage_bands(table, domain, bucket), _threshold_rules(params), *_index_line(table, domain, bucket)]
     if len(change_points):
         layers.append(_change_point_rules(change_points, domain))
     if len(events):
-        layers += _event_labels(events, domain, width)
+        layers += _event_labels(events, domain, width, label_size)
     if highlight is not None:
         layers.append(_highlight_rule(highlight, domain))
     return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
@@ -211,7 +212,7 @@ def _stage_bands(table: pd.DataFrame, domain: list[str] | None, bucket: str | No
         .encode(
             x=x_axis(domain=domain, field="start"),
             x2=alt.X2(field="end"),
-            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage",
+            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title=None,
                             legend=alt.Legend(orient="top", direction="horizontal", labelColor=INK, titleColor=MUTED)),
             tooltip=[
                 alt.Tooltip(field="stage", type="nominal", title="stage"),
@@ -282,7 +283,7 @@ def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None) -
     )
 
 
-def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None) -> list[alt.Chart]:
+def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None, size: int = 11) -> list[alt.Chart]:
     """Labels on the most conflictual events, on lines where they do not overlap, and a tick
     at each; labels in the last third of the range read leftwards to stay inside the plot."""
     top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
@@ -295,16 +296,17 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
     cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
     top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
     aligns = ["left" if d < cut else "right" for d in top["date"]]
-    top["row"] = label_rows(top["date"], top["label"], span_days, width or 720, aligns=aligns)
+    # label_rows measures at 11 px; a larger font takes the same room on a narrower chart.
+    top["row"] = label_rows(top["date"], top["label"], span_days, (width or 720) * 11 / size, aligns=aligns)
     top = top[top["row"] >= 0]
-    top["y"] = 97 - 9 * top["row"]
+    top["y"] = 97 - 9 * size / 11 * top["row"]
     layers = []
     for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):
         if not len(part):
             continue
         layers.append(
             alt.Chart(part)
-            .mark_text(align=side, baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
+            .mark_text(align=side, baseline="middle", dx=5 if side == "left" else -5, fontSize=size, color=INK)
             .encode(
                 x=x_axis(domain=domain),
                 y=alt.Y(field="y", type="quantitative"),

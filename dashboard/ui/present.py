@@ -1,53 +1,158 @@
-"""Meeting mode: no sidebar, large type, the timeline full width, a step through key moments."""
+"""Meeting mode: the story told beat by beat, one moment per step, sized for a projector.
+
+Each moment is drawn zoomed to its neighbourhood with the whole story as a context strip
+beside its event, the linked retraction, its effect on the index and the explanation.
+Stepping: the buttons, their keyboard shortcuts (st.button's own `shortcut`: ←/→,
+PageUp/PageDown as a presentation clicker sends them, Home/End), and the browser's Back and
+Forward — every step is one entry in the browser's history (page.render_meeting).
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.model.analysis import Analysis, key_moments
+from dashboard.model.analysis import Analysis
+from dashboard.model.explain import describe_event
+from dashboard.model.story import neighbourhood
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 
+NEIGHBOURHOOD_BUCKETS = 10  # a moment is drawn with this many buckets either side
+FONT = 18  # the smallest type on a meeting-mode chart, in px
+# (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last")
+NAVIGATION = (
+    ("first", "First", ":material/first_page:", "Home", "first"),
+    ("prev", "Previous", ":material/chevron_left:", "PageUp", "prev"),
+    ("left", "←", None, "Left", "prev"),
+    ("right", "→", None, "Right", "next"),
+    ("next", "Next", ":material/chevron_right:", "PageDown", "next"),
+    ("last", "Last", ":material/last_page:", "End", "last"),
+)
 
-def render_present(analysis: Analysis, label: str, simulated: str) -> None:
-    moments = key_moments(analysis)
-    head = st.columns([5, 1, 1, 2], vertical_alignment="center")
-    head[0].markdown(f"### {escape_markdown(label)}")
+
+def _go(where: str, count: int) -> None:
+    step = int(st.session_state.get("step", 0))
+    target = {"first": 0, "prev": step - 1, "next": step + 1, "last": count - 1}[where]
+    st.session_state["step"] = min(max(target, 0), max(count - 1, 0))
+
+
+def _leave() -> None:
+    st.session_state["mode"] = "explore"
+
+
+def window_of(analysis: Analysis, lo: pd.Timestamp, hi: pd.Timestamp) -> Analysis:
+    """The analysis cut to [lo, hi] (buckets, events, change points, alerts, pairs)."""
+    span = pd.Timedelta(analysis.selection.step)
+
+    def cut(frame: pd.DataFrame, column: str = "date") -> pd.DataFrame:
+        if not len(frame):
+            return frame
+        return frame[(frame[column] >= lo) & (frame[column] < hi + span)].reset_index(drop=True)
+
+    return replace(analysis, table=cut(analysis.table), events=cut(analysis.events),
+                   change_points=cut(analysis.change_points), alerts=cut(analysis.alerts),
+                   pairs=cut(analysis.pairs, "claim_date"))
+
+
+def moment_chart(analysis: Analysis, moment: pd.Series, simulated: bool):
+    """The escalation panel zoomed on a moment's neighbourhood, its type at FONT px or more."""
+    lo, hi = neighbourhood(analysis.table, moment["date"], NEIGHBOURHOOD_BUCKETS)
+    near = window_of(analysis, lo, hi)
+    chart = charts.escalation_chart(near.table, near.events, near.change_points, near.params, highlight=moment["date"],
+                                    bucket=analysis.selection.bucket, label_size=FONT)
+    title = f"Escalation around {moment['date']:%d %b %Y}: index 0–100 and stage"
+    chart = chart.properties(title=alt_title(title, "SIMULATED mentions" if simulated else ""), height=250)
+    return chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT).configure_legend(
+        labelFontSize=FONT, titleFontSize=FONT, symbolSize=200).configure_title(fontSize=22, subtitleFontSize=FONT), (lo, hi)
+
+
+def alt_title(text: str, subtitle: str) -> alt.Title:
+    return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start", subtitleColor="#b45309")
+
+
+def context_strip(table: pd.DataFrame, window: tuple, bucket: str):
+    """The whole story as a strip, the moment's neighbourhood marked on it."""
+    strip = charts.overview_chart(table, selected=tuple(d.isoformat() for d in window), bucket=bucket)
+    strip = strip.properties(title=alt_title("The whole story (the moment's neighbourhood marked)", ""), height=44)
+    return strip.configure_axis(labelFontSize=FONT).configure_title(fontSize=FONT, fontWeight="normal")
+
+
+def _event_lines(analysis: Analysis, moment: pd.Series) -> list[str]:
+    """The moment's events: its own first, then the others in its bucket, and any retraction."""
+    events = analysis.events
+    if not len(events):
+        return []
+    span = pd.Timedelta(analysis.selection.step)
+    inside = events[(events["date"] >= moment["date"]) & (events["date"] < moment["date"] + span)]
+    own = events[events["id"] == moment["event_id"]] if isinstance(moment["event_id"], str) else events.iloc[0:0]
+    shown = pd.concat([own, inside[~inside["id"].isin(own["id"])]]).head(3)
+    lines = [f"**{e['date']:%d %b %H:%M}** · {escape_markdown(describe_event(e))}" for _, e in shown.iterrows()]
+    if len(inside) > len(shown):
+        lines.append(f"+{len(inside) - len(shown)} more events this {analysis.selection.bucket}")
+    return lines
+
+
+def _retraction_line(analysis: Analysis, moment: pd.Series) -> str | None:
+    pairs = analysis.pairs
+    if not len(pairs) or not isinstance(moment["retraction_id"], str):
+        return None
+    pair = pairs[pairs["retraction_id"] == moment["retraction_id"]]
+    if not len(pair):
+        return None
+    p = pair.iloc[0]
+    ratio = "" if math.isnan(p["reach_ratio"]) else (
+        f" It reached {p['reach_ratio']:.0%} of the claim's coverage "
+        f"({p['retraction_coverage']:,.0f} vs {p['claim_coverage']:,.0f} mentions, {p['window_hours']:.0f} h after each).")
+    return (f":material/undo: **Retracted {p['retraction_date']:%d %b %H:%M}**, {p['lag_hours']:.0f} h later: "
+            f"{escape_markdown(p['retraction_headline'])}.{escape_markdown(ratio)}")
+
+
+def _effect_line(moment: pd.Series) -> str:
+    before = moment["index_before"]
+    change = "" if math.isnan(before) else f"{before:.0f} → "
+    delta = "" if math.isnan(before) else f" ({moment['index'] - before:+.0f})"
+    after = f"; {moment['index_after']:.0f} at most in the next days" if moment["index_after"] > moment["index"] + 0.5 else ""
+    return f"Index {change}**{moment['index']:.0f}**{delta} · **{moment['stage']}**{after}"
+
+
+def render_navigation(step: int, count: int, label: str, simulated: str) -> None:
+    cols = st.columns([3.2, 1, 1.1, 0.55, 0.55, 1, 1, 1.5], vertical_alignment="center")
+    cols[0].markdown(f"**{escape_markdown(label)}**" + (" · :orange[SIMULATED mentions]" if simulated else ""))
+    for col, (key, text, icon, shortcut, where) in zip(cols[1:7], NAVIGATION):
+        disabled = (where in ("first", "prev") and step == 0) or (where in ("next", "last") and step >= count - 1)
+        col.button(text, key=key, icon=icon, shortcut=shortcut, disabled=disabled, width="stretch",
+                   on_click=_go, args=(where, count), help=f"{text} moment ({shortcut})")
+    cols[7].button("Leave meeting mode", key="leave", width="stretch", on_click=_leave)
+
+
+def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,
+                   simulated: str) -> None:
+    """One moment of the story: its chart on the left, what happened and why on the right."""
     if not len(moments):
+        render_navigation(0, 0, label, simulated)
         st.info("No key moments in this selection.")
         return
-    step = min(max(int(st.session_state.get("step", 0)), 0), len(moments) - 1)
-    st.session_state["step"] = step
+    render_navigation(step, len(moments), label, simulated)
     moment = moments.iloc[step]
-    if head[1].button("◀ Previous", key="prev", disabled=step == 0, width="stretch"):
-        st.session_state["step"] = step - 1
-        st.rerun()
-    if head[2].button("Next ▶", key="next", disabled=step >= len(moments) - 1, width="stretch"):
-        st.session_state["step"] = step + 1
-        st.rerun()
-    if head[3].button("Leave meeting mode", key="leave", width="stretch"):
-        st.session_state["mode"] = "explore"
-        st.rerun()
-    if simulated:
-        st.caption(":material/science: Events are real; the mentions (attention and tone) are SIMULATED.")
-    title, _, detail = str(moment["title"]).partition(" — ")
-    before = moment["index_before"]
-    change = "" if math.isnan(before) else f" ({moment['index'] - before:+.0f})"
-    st.markdown(
-        f"## Moment {step + 1} of {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(title)}"
-    )
-    if detail:
-        st.markdown(f"#### {escape_markdown(detail)}")
-    subtitle = "SIMULATED mentions" if simulated else ""
-    panels = charts.timeline_layers(analysis, subtitle, highlight=pd.Timestamp(moment["date"]))
-    big = panels[0].configure_axis(labelFontSize=15, titleFontSize=15).configure_title(fontSize=20).configure_legend(labelFontSize=15)
-    vega.altair_chart(big, width="stretch", height=charts.outer_height(panels[0]) + 40, key="present-0")
-    st.markdown(f"#### Index {moment['index']:.0f}{change} · {moment['stage']}")
-    st.markdown("##### " + escape_markdown(analysis.explain_date(moment["date"])))
-    for i, panel in enumerate(panels[1:3], start=1):
-        vega.altair_chart(panel.configure_axis(labelFontSize=14, titleFontSize=14).configure_title(fontSize=18),
-                        width="stretch", height=charts.outer_height(panel) + 30, key=f"present-{i}")
+    title = str(moment["title"])
+    st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(title)}")
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        chart, window = moment_chart(analysis, moment, bool(simulated))
+        vega.altair_chart(chart, width="stretch", height=400, key="moment")
+        strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
+        vega.altair_chart(strip, width="stretch", height=110, key="context")
+    with right:
+        st.markdown(f"#### {_effect_line(moment)}")
+        for line in _event_lines(analysis, moment):
+            st.markdown(f"##### {line}")
+        retraction = _retraction_line(analysis, moment)
+        if retraction:
+            st.markdown(f"##### {retraction}")
+        st.markdown(f"##### {escape_markdown(analysis.explain_date(moment['date']))}")

@@ -11,12 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, Selection
+from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Selection
 from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis, align_on_boiling
 from dashboard.model.escalation import ModelParams
 from dashboard.model.explain import describe_event
 from dashboard.model.kpis import kpis
+from dashboard.model.story import Episode, find_episode
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 from dashboard.ui.cache import cached_analysis, cached_leaderboard, cached_overview
@@ -55,29 +56,76 @@ def overview_for(dataset: Dataset, sel: Selection, params: ModelParams) -> pd.Da
     return cached_overview(dataset.key, sel, params, dataset)
 
 
+def whole_range(dataset: Dataset, sel: Selection, params: ModelParams) -> pd.DataFrame:
+    """The selection's scored buckets over the dataset's whole range, in days (weeks when
+    days would be too many): the overview strip and the episode finder read it."""
+    whole = replace(sel, start=None, end=None, bucket="week" if sel.bucket == "week" else "day")
+    return overview_for(dataset, fit_bucket(dataset, whole, quiet=True), params)
+
+
+def default_window(whole: pd.DataFrame) -> Episode | None:
+    """The window the page opens on: the most significant episode (story.find_episode)."""
+    return find_episode(whole)
+
+
 # --- KPIs -------------------------------------------------------------------------------------
+
+
+def _show_dates(dates: tuple) -> None:
+    st.session_state["dates"] = dates
+
+
+def render_window_line(dataset: Dataset, sel: Selection, episode: Episode | None) -> None:
+    """Which window the page shows — the story's episode or the whole range — and the other one a click away."""
+    bounds = dataset.engine.date_bounds()
+    if bounds is None or episode is None:
+        return
+    cols = st.columns([5, 1.3], vertical_alignment="center")
+    if (sel.start, sel.end) == episode.dates:
+        cols[0].caption(
+            f"Showing the most significant episode, {episode.start:%d %b} – {episode.end:%d %b %Y}: above slow boil from "
+            f"{episode.onset:%d %b}, peak {episode.peak_index:.0f} ({episode.peak_stage}) on {episode.peak:%d %b}."
+        )
+        cols[1].button("Whole range", key="whole_range", help="Show the whole range of the data", icon=":material/open_in_full:", width="stretch",
+                       on_click=_show_dates, args=(bounds,))
+    else:
+        cols[0].caption(f"Showing {sel.start:%d %b %Y} – {sel.end:%d %b %Y}." if sel.start and sel.end else "")
+        cols[1].button("The episode", key="to_episode", help="Back to the most significant episode", icon=":material/center_focus_strong:", width="stretch",
+                       on_click=_show_dates, args=(episode.dates,))
+
+
+def explanation(analysis: Analysis) -> str:
+    """The window explained: its latest bucket while it is above slow boil, else its peak."""
+    k = kpis(analysis)
+    if k["stage"] != STAGES[0] or k["peak_index"] is None:
+        return f"Why it is {k['stage']} on {k['date']:%d %b %Y}: " + analysis.explain()
+    return f"Why it peaked on {k['peak_date']:%d %b %Y}: " + analysis.explain_date(k["peak_date"])
 
 
 def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
     k = kpis(analysis)
-    cols = st.columns([1.7, 0.8, 0.8, 0.9, 1.6])
+    cols = st.columns([1.6, 0.8, 0.9, 1.1, 1.5])
     with cols[0]:
         st.markdown(f"Stage on {k['date']:%d %b %Y}: **{k['stage']}**, {k['direction']}")
         vega.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")
     n = k["change_buckets"]
-    delta = f"{k['index_change']:+.0f} in {n} {sel.bucket}s" if k["index_change"] is not None else None
-    cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse")
+    unit = {"hour": "h", "day": "d", "week": "wk"}[sel.bucket]
+    delta = f"{k['index_change']:+.0f} in {n} {unit}" if k["index_change"] is not None else None
+    cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse",
+                   help=f"The index on {k['date']:%d %b %Y} and its change over the last {n} {sel.bucket}s")
     cols[2].metric("Peak index", f"{k['peak_index']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
     if k["left_slow_boil"] is not None:
         since = (k["date"] - k["left_slow_boil"]).days
         cols[3].metric("Above slow boil", f"{since:,} days", f"since {k['left_slow_boil']:%d %b}", delta_color="off", delta_arrow="off")
+    elif k["days_since_left_slow_boil"] is not None:
+        cols[3].metric("Above slow boil", "ended", f"slow boil since {k['stage_since']:%d %b}", delta_color="off", delta_arrow="off")
     else:
-        cols[3].metric("Above slow boil", "—", "still a slow boil", delta_color="off", delta_arrow="off")
+        cols[3].metric("Above slow boil", "never", "a slow boil throughout", delta_color="off", delta_arrow="off")
     board = cached_leaderboard(dataset.key, sel, params, dataset)
     if len(board) and board["change"].iloc[0] > 0:
         top = board.iloc[0]
-        cols[4].metric("Escalating fastest", str(top["actor"]), f"{top['change']:+.0f} in {n} {sel.bucket}s",
-                       delta_color="inverse")
+        cols[4].metric("Escalating fastest", str(top["actor"]), f"{top['change']:+.0f} in {n} {unit}",
+                       delta_color="inverse", help=f"{top['actor']}: its own index rose {top['change']:+.0f} in the last {n} {sel.bucket}s")
     else:
         cols[4].metric("Escalating fastest", "—", "no actor rising", delta_color="off", delta_arrow="off")
 
@@ -98,11 +146,6 @@ def _overview_zoom() -> None:
 
 def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, simulated: str) -> None:
     subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if simulated else ""
-    overview = charts.overview_chart(strip, bucket=analysis.selection.bucket)
-    vega.altair_chart(
-        overview, width="stretch", height=charts.outer_height(overview), key="overview",
-        on_select=_overview_zoom, selection_mode="zoom",
-    )
     picked = st.session_state.get("event_pick") or {}
     picked_ids = [p.get("id") for p in ((picked.get("selection") or {}).get("event") or []) if isinstance(p, dict)]
     highlight = None
@@ -116,6 +159,14 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
             panel, width="stretch", height=charts.outer_height(panel), key="event_pick" if last else f"timeline-{i}",
             on_select="rerun" if last else "ignore", selection_mode="event" if last else None,
         )
+        if i == 0:
+            # The explanation, then the whole range as a strip to brush: right under the index.
+            st.info(escape_markdown(explanation(analysis)), icon=":material/lightbulb:")
+            overview = charts.overview_chart(strip, bucket=analysis.selection.bucket)
+            vega.altair_chart(
+                overview, width="stretch", height=charts.outer_height(overview), key="overview",
+                on_select=_overview_zoom, selection_mode="zoom",
+            )
     if len(analysis.events):
         st.caption("Click an event marker for its details and that day's explanation; double-click to clear.")
     if chosen is not None and len(chosen):
