@@ -188,15 +188,17 @@ def escalation_chart(
     highlight: pd.Timestamp | None = None,
     bucket: str | None = None,
     label_size: int = 11,
+    label_room: int | None = None,
 ) -> alt.LayerChart:
     """Stage bands behind the index line, thresholds, change points as rules, and labels on
-    the most conflictual events (at `label_size` px: meeting mode draws them at 18)."""
+    the most conflictual events (at `label_size` px: meeting mode draws them at 18; `label_room`
+    is the plot's expected width in px when it is stretched, so that labels are laid out for it)."""
     domain = domain or date_domain(table, bucket)
     layers = [_stage_bands(table, domain, bucket), _threshold_rules(params), *_index_line(table, domain, bucket)]
     if len(change_points):
         layers.append(_change_point_rules(change_points, domain))
     if len(events):
-        layers += _event_labels(events, domain, width, label_size)
+        layers += _event_labels(events, domain, width or label_room, label_size)
     if highlight is not None:
         layers.append(_highlight_rule(highlight, domain))
     return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(

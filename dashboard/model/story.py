@@ -23,7 +23,7 @@ TAIL_BUCKETS = 7
 MAJOR_ACTORS = 6  # the actors whose first move is a beat: the most conflictual, summed
 MAX_MOMENTS = 24
 MOMENT_COLUMNS = [
-    "date", "kind", "kinds", "title", "event_id", "retraction_id", "index", "index_before", "index_after", "stage",
+    "date", "kind", "kinds", "label", "title", "event_id", "retraction_id", "index", "index_before", "index_after", "stage",
 ]
 # When two beats fall in one bucket, the moment is named after the first kind in this order.
 KIND_ORDER = ("peak", "stage", "claim", "retraction", "first move", "change point", "decline", "event")
@@ -104,35 +104,43 @@ def _major_actors(events: pd.DataFrame) -> list[str]:
     return [str(a) for a in weight.index[:MAJOR_ACTORS]]
 
 
-def _beats(analysis) -> list[tuple[str, pd.Timestamp, str, str | None, str | None]]:
-    """Every beat as (kind, when, title, event id, linked retraction id), unordered."""
+Beat = tuple[str, pd.Timestamp, str, str, "str | None", "str | None"]
+
+
+def _beats(analysis) -> list[Beat]:
+    """Every beat as (kind, when, label, title, event id, linked retraction id), unordered:
+    the label is a few words for a heading, the title says what happened."""
     table, events = analysis.table, analysis.events
-    beats: list[tuple[str, pd.Timestamp, str, str | None, str | None]] = []
+    beats: list[Beat] = []
     for actor in _major_actors(events):
         first = events[events["actor"] == actor].sort_values("date").iloc[0]
-        beats.append(("first move", first["date"], f"{actor}'s first move: {first['headline']}", first["id"], None))
+        beats.append(("first move", first["date"], f"{actor}'s first move", f"{actor}: {first['headline']}", first["id"], None))
     for _, p in analysis.pairs.iterrows():
-        beats.append(("claim", p["claim_date"], f"{p['actor']}: {p['claim_headline']}", p["claim_id"], p["retraction_id"]))
-        beats.append(("retraction", p["retraction_date"], f"{p['actor']} retracts: {p['retraction_headline']}",
-                      p["retraction_id"], None))
+        beats.append(("claim", p["claim_date"], f"{p['actor']}'s claim", f"{p['actor']}: {p['claim_headline']}",
+                      p["claim_id"], p["retraction_id"]))
+        beats.append(("retraction", p["retraction_date"], f"{p['actor']} retracts",
+                      f"{p['actor']} retracts: {p['retraction_headline']}", p["retraction_id"], None))
     alerts = analysis.alerts
     for _, a in (alerts[alerts["kind"].str.startswith("stage")] if len(alerts) else alerts).iterrows():
-        beats.append(("stage", a["date"], f"The story enters {a['kind'].removeprefix('stage: ')}", None, None))
+        stage = a["kind"].removeprefix("stage: ")
+        beats.append(("stage", a["date"], f"The story enters {stage}", f"The story enters {stage}", None, None))
     for _, c in analysis.change_points.iterrows() if len(analysis.change_points) else []:
-        title = f"Change point in {c['signal']}"
+        label = title = f"Change point in {c['signal']}"
         if isinstance(c["event_actor"], str):
             title += f", after {c['event_actor']}: {c['event_headline']}"
-        beats.append(("change point", c["date"], title, c["event_id"] if isinstance(c["event_id"], str) else None, None))
+        beats.append(("change point", c["date"], label, title, c["event_id"] if isinstance(c["event_id"], str) else None, None))
     worst = events.dropna(subset=["severity"]).nsmallest(TOP_EVENTS, "severity") if len(events) else events
     for _, e in worst.iterrows():
-        beats.append(("event", e["date"], f"{e['actor']}: {e['headline']}", e["id"], None))
+        beats.append(("event", e["date"], f"{e['actor']} acts (severity {e['severity']:+.0f})", f"{e['actor']}: {e['headline']}",
+                      e["id"], None))
     index = table["index"].astype(float).to_numpy()
     peak = int(index.argmax())
-    beats.append(("peak", table["date"].iloc[peak], f"The peak: index {index[peak]:.0f}, {table['stage'].iloc[peak]}", None, None))
+    top = f"The peak: index {index[peak]:.0f}, {table['stage'].iloc[peak]}"
+    beats.append(("peak", table["date"].iloc[peak], top, top, None, None))
     calm = np.flatnonzero((table["stage"].to_numpy() == STAGES[0]) & (np.arange(len(table)) > peak))
     if table["stage"].iloc[peak] != STAGES[0] and len(calm):
         when = table["date"].iloc[int(calm[0])]
-        beats.append(("decline", when, "The decline: back to a slow boil", None, None))
+        beats.append(("decline", when, "The decline: back to a slow boil", "The decline: back to a slow boil", None, None))
     return beats
 
 
@@ -164,10 +172,15 @@ def story_moments(analysis, limit: int = MAX_MOMENTS) -> pd.DataFrame:
     rows = []
     for bucket in sorted(best):
         beats = sorted(grouped[bucket], key=lambda x: (rank[x[0]], x[1]))
-        kind, _, title, event_id, retraction_id = beats[0]
+        kind, _, label, title, event_id, retraction_id = beats[0]
         for b in beats:  # the moment's event: its own, or any beat's in the bucket, or the worst event
-            event_id = event_id or b[3]
-            retraction_id = retraction_id or b[4]
+            event_id = event_id or b[4]
+            retraction_id = retraction_id or b[5]
+        if kind == "claim" and "retraction" in {b[0] for b in beats}:
+            label += " and its retraction"
+        moves = [b[2] for b in beats if b[0] == "first move"]
+        if kind != "first move" and moves:
+            label += f" — {moves[0]}"
         if event_id is None and len(analysis.events):
             worst = _worst_event(analysis.events, bucket, bucket + span)
             if worst is not None:
@@ -178,7 +191,8 @@ def story_moments(analysis, limit: int = MAX_MOMENTS) -> pd.DataFrame:
                 title += f" — {event['actor'].iloc[0]}: {event['headline'].iloc[0]}"
         pos = int(np.flatnonzero(table["date"] == bucket)[0])
         rows.append({
-            "date": bucket, "kind": kind, "kinds": tuple(dict.fromkeys(b[0] for b in beats)), "title": str(title),
+            "date": bucket, "kind": kind, "kinds": tuple(dict.fromkeys(b[0] for b in beats)), "label": str(label),
+            "title": str(title),
             "event_id": event_id, "retraction_id": retraction_id, "index": float(index[pos]),
             "index_before": float(index[pos - 1]) if pos > 0 else float("nan"),
             "index_after": float(index[pos: pos + 4].max()),

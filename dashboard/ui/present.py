@@ -65,7 +65,7 @@ def moment_chart(analysis: Analysis, moment: pd.Series, simulated: bool):
     lo, hi = neighbourhood(analysis.table, moment["date"], NEIGHBOURHOOD_BUCKETS)
     near = window_of(analysis, lo, hi)
     chart = charts.escalation_chart(near.table, near.events, near.change_points, near.params, highlight=moment["date"],
-                                    bucket=analysis.selection.bucket, label_size=FONT)
+                                    bucket=analysis.selection.bucket, label_size=FONT, label_room=450)
     title = f"Escalation around {moment['date']:%d %b %Y}: index 0–100 and stage"
     chart = chart.properties(title=alt_title(title, "SIMULATED mentions" if simulated else ""), height=250)
     return chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT).configure_legend(
@@ -83,13 +83,14 @@ def context_strip(table: pd.DataFrame, window: tuple, bucket: str):
     return strip.configure_axis(labelFontSize=FONT).configure_title(fontSize=FONT, fontWeight="normal")
 
 
-def _event_lines(analysis: Analysis, moment: pd.Series) -> list[str]:
-    """The moment's events: its own first, then the others in its bucket, and any retraction."""
+def _event_lines(analysis: Analysis, moment: pd.Series, skip: str | None = None) -> list[str]:
+    """The moment's events: its own first, then the others in its bucket (but `skip`, the
+    retraction told on its own line)."""
     events = analysis.events
     if not len(events):
         return []
     span = pd.Timedelta(analysis.selection.step)
-    inside = events[(events["date"] >= moment["date"]) & (events["date"] < moment["date"] + span)]
+    inside = events[(events["date"] >= moment["date"]) & (events["date"] < moment["date"] + span) & (events["id"] != skip)]
     own = events[events["id"] == moment["event_id"]] if isinstance(moment["event_id"], str) else events.iloc[0:0]
     shown = pd.concat([own, inside[~inside["id"].isin(own["id"])]]).head(3)
     lines = [f"**{e['date']:%d %b %H:%M}** · {escape_markdown(describe_event(e))}" for _, e in shown.iterrows()]
@@ -107,8 +108,7 @@ def _retraction_line(analysis: Analysis, moment: pd.Series) -> str | None:
         return None
     p = pair.iloc[0]
     ratio = "" if math.isnan(p["reach_ratio"]) else (
-        f" It reached {p['reach_ratio']:.0%} of the claim's coverage "
-        f"({p['retraction_coverage']:,.0f} vs {p['claim_coverage']:,.0f} mentions, {p['window_hours']:.0f} h after each).")
+        f" Reach: {p['reach_ratio']:.0%} of the claim's coverage ({p['window_hours']:.0f} h after each).")
     return (f":material/undo: **Retracted {p['retraction_date']:%d %b %H:%M}**, {p['lag_hours']:.0f} h later: "
             f"{escape_markdown(p['retraction_headline'])}.{escape_markdown(ratio)}")
 
@@ -121,38 +121,38 @@ def _effect_line(moment: pd.Series) -> str:
     return f"Index {change}**{moment['index']:.0f}**{delta} · **{moment['stage']}**{after}"
 
 
-def render_navigation(step: int, count: int, label: str, simulated: str) -> None:
-    cols = st.columns([3.2, 1, 1.1, 0.55, 0.55, 1, 1, 1.5], vertical_alignment="center")
-    cols[0].markdown(f"**{escape_markdown(label)}**" + (" · :orange[SIMULATED mentions]" if simulated else ""))
-    for col, (key, text, icon, shortcut, where) in zip(cols[1:7], NAVIGATION):
+def render_navigation(step: int, count: int) -> None:
+    cols = st.columns([1, 1.25, 0.8, 0.8, 1.25, 1, 1.35], vertical_alignment="center")
+    for col, (key, text, icon, shortcut, where) in zip(cols[:6], NAVIGATION):
         disabled = (where in ("first", "prev") and step == 0) or (where in ("next", "last") and step >= count - 1)
         col.button(text, key=key, icon=icon, shortcut=shortcut, disabled=disabled, width="stretch",
                    on_click=_go, args=(where, count), help=f"{text} moment ({shortcut})")
-    cols[7].button("Leave meeting mode", key="leave", width="stretch", on_click=_leave)
+    cols[6].button("Leave", key="leave", icon=":material/close:", width="stretch", on_click=_leave,
+                   help="Leave meeting mode")
 
 
 def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,
                    simulated: str) -> None:
     """One moment of the story: its chart on the left, what happened and why on the right."""
     if not len(moments):
-        render_navigation(0, 0, label, simulated)
+        render_navigation(0, 0)
         st.info("No key moments in this selection.")
         return
-    render_navigation(step, len(moments), label, simulated)
+    render_navigation(step, len(moments))
     moment = moments.iloc[step]
-    title = str(moment["title"])
-    st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(title)}")
-    left, right = st.columns([3, 2], gap="medium")
+    st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(str(moment['label']))}")
+    left, right = st.columns([1.15, 1], gap="medium")
     with left:
         chart, window = moment_chart(analysis, moment, bool(simulated))
-        vega.altair_chart(chart, width="stretch", height=400, key="moment")
+        vega.altair_chart(chart, width="stretch", height=380, key="moment")
         strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
         vega.altair_chart(strip, width="stretch", height=110, key="context")
     with right:
+        st.caption(f"{escape_markdown(label)}" + (" · :orange[**SIMULATED mentions**]" if simulated else ""))
         st.markdown(f"#### {_effect_line(moment)}")
-        for line in _event_lines(analysis, moment):
-            st.markdown(f"##### {line}")
         retraction = _retraction_line(analysis, moment)
+        for line in _event_lines(analysis, moment, skip=moment["retraction_id"] if retraction else None):
+            st.markdown(f"##### {line}")
         if retraction:
             st.markdown(f"##### {retraction}")
         st.markdown(f"##### {escape_markdown(analysis.explain_date(moment['date']))}")

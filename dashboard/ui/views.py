@@ -90,7 +90,8 @@ def render_window_line(dataset: Dataset, sel: Selection, episode: Episode | None
                        on_click=_show_dates, args=(bounds,))
     else:
         cols[0].caption(f"Showing {sel.start:%d %b %Y} – {sel.end:%d %b %Y}." if sel.start and sel.end else "")
-        cols[1].button("The episode", key="to_episode", help="Back to the most significant episode", icon=":material/center_focus_strong:", width="stretch",
+        cols[1].button("The episode", key="to_episode", help="Back to the most significant episode",
+                       icon=":material/center_focus_strong:", width="stretch",
                        on_click=_show_dates, args=(episode.dates,))
 
 
