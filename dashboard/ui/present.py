@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.charts.common import short
 from dashboard.model.analysis import Analysis
 from dashboard.model.explain import describe_event
 from dashboard.model.story import neighbourhood
@@ -83,19 +84,22 @@ def context_strip(table: pd.DataFrame, window: tuple, bucket: str):
     return strip.configure_axis(labelFontSize=FONT).configure_title(fontSize=FONT, fontWeight="normal")
 
 
-def _event_lines(analysis: Analysis, moment: pd.Series, skip: str | None = None) -> list[str]:
+def _event_lines(analysis: Analysis, moment: pd.Series, skip: str | None = None) -> list[tuple[str, str | None]]:
     """The moment's events: its own first, then the others in its bucket (but `skip`, the
-    retraction told on its own line)."""
+    retraction told on its own line), each with its full text when it is shortened."""
     events = analysis.events
     if not len(events):
         return []
     span = pd.Timedelta(analysis.selection.step)
     inside = events[(events["date"] >= moment["date"]) & (events["date"] < moment["date"] + span) & (events["id"] != skip)]
     own = events[events["id"] == moment["event_id"]] if isinstance(moment["event_id"], str) else events.iloc[0:0]
-    shown = pd.concat([own, inside[~inside["id"].isin(own["id"])]]).head(3)
-    lines = [f"**{e['date']:%d %b %H:%M}** · {escape_markdown(describe_event(e))}" for _, e in shown.iterrows()]
+    shown = pd.concat([own, inside[~inside["id"].isin(own["id"])]]).head(2 if len(own) else 1)
+    lines: list[tuple[str, str | None]] = [
+        (f"**{e['date']:%d %b %H:%M}** · {escape_markdown(describe_event(e))}", None) for _, e in shown.head(1).iterrows()]
+    lines += [(f"Also: {escape_markdown(short(describe_event(e), 90))}", escape_markdown(describe_event(e)))
+              for _, e in shown.iloc[1:].iterrows()]
     if len(inside) > len(shown):
-        lines.append(f"+{len(inside) - len(shown)} more events this {analysis.selection.bucket}")
+        lines.append((f"+{len(inside) - len(shown)} more events this {analysis.selection.bucket} (Events tab)", None))
     return lines
 
 
@@ -149,10 +153,12 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
         vega.altair_chart(strip, width="stretch", height=110, key="context")
     with right:
         st.caption(f"{escape_markdown(label)}" + (" · :orange[**SIMULATED mentions**]" if simulated else ""))
-        st.markdown(f"#### {_effect_line(moment)}")
+        reason, _, arithmetic = analysis.explain_date(moment["date"]).partition(" Index ")
+        st.markdown(f"#### {_effect_line(moment)}", help=escape_markdown(f"Index {arithmetic}") if arithmetic else None)
         retraction = _retraction_line(analysis, moment)
-        for line in _event_lines(analysis, moment, skip=moment["retraction_id"] if retraction else None):
-            st.markdown(f"##### {line}")
+        for line, full in _event_lines(analysis, moment, skip=moment["retraction_id"] if retraction else None):
+            st.markdown(f"##### {line}", help=full)
         if retraction:
             st.markdown(f"##### {retraction}")
-        st.markdown(f"##### {escape_markdown(analysis.explain_date(moment['date']))}")
+        # Why: the stage's reason in words; the index's arithmetic is in the tooltip of the line above.
+        st.markdown(f"##### {escape_markdown(reason)}")
