@@ -373,8 +373,10 @@ def retraction_links_chart(pairs: pd.DataFrame, events: pd.DataFrame, domain: li
     )
 
 
-def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: str | None = None) -> alt.LayerChart:
-    """A thin strip of the whole range, coloured by stage, with a brush to zoom the timeline."""
+def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: str | None = None,
+                   marked: tuple | None = None) -> alt.LayerChart:
+    """A thin strip of the whole range, coloured by stage, with a brush to zoom the timeline;
+    `marked` (first, last) outlines a window on it (meeting mode's neighbourhood of a moment)."""
     runs = stage_runs(table, bucket)
     brush = alt.selection_interval(name="zoom", encodings=["x"], value={"x": list(selected)} if selected else alt.Undefined)
     bands = alt.Chart(runs).mark_rect().encode(
@@ -389,7 +391,12 @@ def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: s
     ).add_params(brush)
     title = alt.Title("Drag across this strip to zoom the timeline; double-click to reset", fontSize=12, color=MUTED,
                       anchor="start", fontWeight="normal")
-    return tagged(alt.layer(bands, line, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
+    layers = [bands, line]
+    if marked is not None:
+        window = pd.DataFrame({"start": [pd.Timestamp(marked[0])], "end": [pd.Timestamp(marked[1]) + bucket_length(table, bucket)]})
+        layers.append(alt.Chart(window).mark_rect(fill="#1d4ed8", fillOpacity=0.12, stroke="#1d4ed8", strokeWidth=3).encode(
+            x=alt.X(field="start", type="temporal"), x2=alt.X2(field="end")))
+    return tagged(alt.layer(*layers, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
 
 
 def timeline_layers(analysis, subtitle: str = "", width: int | None = None, domain: list[str] | None = None,

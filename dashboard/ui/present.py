@@ -79,7 +79,7 @@ def alt_title(text: str, subtitle: str) -> alt.Title:
 
 def context_strip(table: pd.DataFrame, window: tuple, bucket: str):
     """The whole story as a strip, the moment's neighbourhood marked on it."""
-    strip = charts.overview_chart(table, selected=tuple(d.isoformat() for d in window), bucket=bucket)
+    strip = charts.overview_chart(table, bucket=bucket, marked=window)
     strip = strip.properties(title=alt_title("The whole story (the moment's neighbourhood marked)", ""), height=44)
     return strip.configure_axis(labelFontSize=FONT).configure_title(fontSize=FONT, fontWeight="normal")
 
