@@ -21,7 +21,7 @@ from dashboard.charts.palette import STAGE_COLORS
 from dashboard.exports.pictures import chart_svg
 from dashboard.model.analysis import Analysis
 from dashboard.model.escalation import DEFAULT_PARAMS
-from dashboard.model.kpis import kpis
+from dashboard.model.kpis import above_slow_boil, kpis
 
 REPORT_EVENT_ROWS = 300  # the events table shows at most this many (the most conflictual)
 REPORT_LIST_ROWS = 200  # alerts and escalations: at most this many, the latest kept
@@ -179,13 +179,12 @@ def _kpi_cards(k: dict, bucket: str) -> str:
     change = k["index_change"]
     change_txt = (f"{change:+.0f} against {k['change_buckets']} {bucket}s before".replace("-", "−", 1) if change is not None
                   else f"fewer than {k['change_buckets'] + 1} {bucket}s: no change shown")
-    days = k["days_since_left_slow_boil"]
+    above = above_slow_boil(k)
     cards = [
         _card("Stage now", _e(k["stage"]), f"{k['direction']}, since {_date(k['stage_since'], bucket)}", stage_style),
         _card("Index now", _e(_num(k["index"])) + '<span class="unit"> / 100</span>', change_txt),
         _card("Peak index", _e(_num(k["peak_index"])), f"on {_date(k['peak_date'], bucket)}"),
-        _card("Since it left slow boil", _e("never left" if days is None else f"{days:,} days"),
-              "" if days is None else "from the last rise out of slow boil"),
+        _card("Above slow boil", _e(above[0]), above[1]),
         _card("Events", _e(f"{k['events']:,}"), "in the selection"),
         _card("Mentions", _e(f"{k['mentions']:,}"), "in the selection"),
     ]

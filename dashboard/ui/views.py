@@ -16,7 +16,7 @@ from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis, align_on_boiling
 from dashboard.model.escalation import ModelParams
 from dashboard.model.explain import describe_event
-from dashboard.model.kpis import kpis
+from dashboard.model.kpis import above_slow_boil, kpis
 from dashboard.model.story import Episode, find_episode
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
@@ -115,13 +115,8 @@ def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: Mo
     cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse",
                    help=f"The index on {k['date']:%d %b %Y} and its change over the last {n} {sel.bucket}s")
     cols[2].metric("Peak index", f"{k['peak_index']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
-    if k["left_slow_boil"] is not None:
-        since = (k["date"] - k["left_slow_boil"]).days
-        cols[3].metric("Above slow boil", f"{since:,} days", f"since {k['left_slow_boil']:%d %b}", delta_color="off", delta_arrow="off")
-    elif k["days_since_left_slow_boil"] is not None:
-        cols[3].metric("Above slow boil", "ended", f"slow boil since {k['stage_since']:%d %b}", delta_color="off", delta_arrow="off")
-    else:
-        cols[3].metric("Above slow boil", "never", "a slow boil throughout", delta_color="off", delta_arrow="off")
+    value, detail = above_slow_boil(k)
+    cols[3].metric("Above slow boil", value, detail, delta_color="off", delta_arrow="off")
     board = cached_leaderboard(dataset.key, sel, params, dataset)
     if len(board) and board["change"].iloc[0] > 0:
         top = board.iloc[0]
