@@ -189,6 +189,7 @@ def escalation_chart(
     bucket: str | None = None,
     label_size: int = 11,
     label_room: int | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Stage bands behind the index line, thresholds, change points as rules, and labels on
     the most conflictual events (at `label_size` px: meeting mode draws them at 18; `label_room`
@@ -199,6 +200,8 @@ def escalation_chart(
         layers.append(_change_point_rules(change_points, domain))
     if len(events):
         layers += _event_labels(events, domain, width or label_room, label_size)
+    if notes is not None and len(notes):
+        layers += note_marks(notes, domain, label_size)
     if highlight is not None:
         layers.append(_highlight_rule(highlight, domain))
     return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
@@ -329,6 +332,28 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
     return layers
 
 
+NOTE_COLOR = "#7c3aed"  # violet: apart from the stages' warm colours and the blue highlight
+
+
+def note_marks(notes: pd.DataFrame, domain: list[str] | None, size: int = 11) -> list[alt.Chart]:
+    """The notes people pinned: a thin rule at each date and a ✎ at the foot of the plot, the
+    note (with its actor and author) in the tooltip. The text travels as data only."""
+    data = notes[["date", "actor", "text", "author"]].copy()
+    data["actor"] = data["actor"].fillna("the whole story")
+    data["author"] = data["author"].fillna("—")
+    data["y"] = 3.0
+    tooltip = [
+        alt.Tooltip(field="date", type="temporal", title="note on", format="%d %b %Y %H:%M"),
+        alt.Tooltip(field="actor", type="nominal", title="about"),
+        alt.Tooltip(field="text", type="nominal", title="note"),
+        alt.Tooltip(field="author", type="nominal", title="by"),
+    ]
+    rule = alt.Chart(data).mark_rule(color=NOTE_COLOR, strokeWidth=1.5, opacity=0.7).encode(x=x_axis(domain=domain), tooltip=tooltip)
+    pen = alt.Chart(data).mark_text(text="✎", fontSize=size + 5, color=NOTE_COLOR, baseline="bottom").encode(
+        x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative"), tooltip=tooltip)
+    return [rule, pen]
+
+
 def _highlight_rule(highlight: pd.Timestamp, domain: list[str] | None) -> alt.Chart:
     """A bold rule at the moment being shown."""
     return (
@@ -400,12 +425,15 @@ def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: s
 
 
 def timeline_layers(analysis, subtitle: str = "", width: int | None = None, domain: list[str] | None = None,
-                    highlight: pd.Timestamp | None = None, events_selectable: bool = False) -> list:
-    """Every panel of the main picture, top to bottom, sharing one date domain."""
+                    highlight: pd.Timestamp | None = None, events_selectable: bool = False,
+                    notes: pd.DataFrame | None = None) -> list:
+    """Every panel of the main picture, top to bottom, sharing one date domain; `notes`
+    (date, actor, text, author) are drawn on the escalation panel."""
     table = analysis.table
     bucket = analysis.selection.bucket
     domain = domain or date_domain(table, bucket)
-    escalation = escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight, bucket)
+    escalation = escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight, bucket,
+                                  notes=notes)
     panels = [tagged(escalation, "escalation")]
     if table["volume"].sum() > 0:
         panels.append(tagged(volume_chart(table, subtitle, domain, width, bucket), "volume"))
@@ -418,10 +446,10 @@ def timeline_layers(analysis, subtitle: str = "", width: int | None = None, doma
     return [style(p) for p in panels]
 
 
-def timeline_export_chart(analysis, subtitle: str = "", width: int = 960) -> alt.VConcatChart:
+def timeline_export_chart(analysis, subtitle: str = "", width: int = 960, notes: pd.DataFrame | None = None) -> alt.VConcatChart:
     """The timeline as one fixed-width picture: for PNG/SVG export and the HTML report."""
     panels = []
-    for p in timeline_layers(analysis, subtitle, width):
+    for p in timeline_layers(analysis, subtitle, width, notes=notes):
         p = p.copy(deep=False)
         p.config = alt.Undefined  # top-level only properties: the vconcat carries them
         p.usermeta = alt.Undefined

@@ -16,6 +16,7 @@ from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import exports, present, sidebar, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths
+from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
 
@@ -166,7 +167,8 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     sync_url(ViewState(choice, sel.actors, sel.start, sel.end, sel.bucket, sel.targets, sel.event_types,
                        changed_params(params), "present", step), dataset if bounds else None,
              episode.dates if episode else None)
-    views.guarded("meeting", present.render_present, analysis, moments, step, whole, label, simulated)
+    notes = notes_for(dataset, sel.start, sel.end)
+    views.guarded("meeting", present.render_present, analysis, moments, step, whole, label, simulated, notes)
 
 
 def _history_step() -> int:

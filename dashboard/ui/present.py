@@ -61,12 +61,18 @@ def window_of(analysis: Analysis, lo: pd.Timestamp, hi: pd.Timestamp) -> Analysi
                    pairs=cut(analysis.pairs, "claim_date"))
 
 
-def moment_chart(analysis: Analysis, moment: pd.Series, simulated: bool):
-    """The escalation panel zoomed on a moment's neighbourhood, its type at FONT px or more."""
+def near_notes(notes: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, span: pd.Timedelta) -> pd.DataFrame:
+    return notes[(notes["date"] >= lo) & (notes["date"] < hi + span)] if len(notes) else notes
+
+
+def moment_chart(analysis: Analysis, moment: pd.Series, simulated: bool, notes: pd.DataFrame | None = None):
+    """The escalation panel zoomed on a moment's neighbourhood, its type at FONT px or more,
+    with the notes pinned there."""
     lo, hi = neighbourhood(analysis.table, moment["date"], NEIGHBOURHOOD_BUCKETS)
     near = window_of(analysis, lo, hi)
+    pinned = near_notes(notes, lo, hi, pd.Timedelta(analysis.selection.step)) if notes is not None else None
     chart = charts.escalation_chart(near.table, near.events, near.change_points, near.params, highlight=moment["date"],
-                                    bucket=analysis.selection.bucket, label_size=FONT, label_room=450)
+                                    bucket=analysis.selection.bucket, label_size=FONT, label_room=450, notes=pinned)
     title = f"Escalation around {moment['date']:%d %b %Y}: index 0–100 and stage"
     chart = chart.properties(title=alt_title(title, "SIMULATED mentions" if simulated else ""), height=250)
     return chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT).configure_legend(
@@ -136,7 +142,7 @@ def render_navigation(step: int, count: int) -> None:
 
 
 def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,
-                   simulated: str) -> None:
+                   simulated: str, notes: pd.DataFrame | None = None) -> None:
     """One moment of the story: its chart on the left, what happened and why on the right."""
     if not len(moments):
         render_navigation(0, 0)
@@ -147,7 +153,7 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
     st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(str(moment['label']))}")
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
-        chart, window = moment_chart(analysis, moment, bool(simulated))
+        chart, window = moment_chart(analysis, moment, bool(simulated), notes)
         vega.altair_chart(chart, width="stretch", height=380, key="moment")
         strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
         vega.altair_chart(strip, width="stretch", height=110, key="context")
@@ -162,3 +168,10 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
             st.markdown(f"##### {retraction}")
         # Why: the stage's reason in words; the index's arithmetic is in the tooltip of the line above.
         st.markdown(f"##### {escape_markdown(reason)}")
+        pinned = near_notes(notes, *window, pd.Timedelta(analysis.selection.step)) if notes is not None else pd.DataFrame()
+        for note in pinned.head(3).itertuples():
+            about = f" ({escape_markdown(note.actor)})" if isinstance(note.actor, str) else ""
+            by = f" — {escape_markdown(note.author)}" if isinstance(note.author, str) else ""
+            st.markdown(f"##### :violet[✎ {note.date:%d %b}{about}: {escape_markdown(note.text)}{by}]")
+        if len(pinned) > 3:
+            st.caption(f"+{len(pinned) - 3} more notes near this moment (Timeline → Notes)")

@@ -21,6 +21,7 @@ from dashboard.model.story import Episode, find_episode
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 from dashboard.ui.cache import cached_analysis, cached_leaderboard, cached_overview
+from dashboard.ui.notes import notes_for, render_notes
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,9 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
     chosen = analysis.events[analysis.events["id"].isin(picked_ids)] if picked_ids and len(analysis.events) else None
     if chosen is not None and len(chosen):
         highlight = chosen["date"].iloc[0]
-    panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True)
+    sel = analysis.selection
+    notes = notes_for(dataset, sel.start, sel.end)
+    panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True, notes=notes)
     for i, panel in enumerate(panels):
         last = i == len(panels) - 1 and len(analysis.events)
         vega.altair_chart(
@@ -172,6 +175,7 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
             if isinstance(event.get("source"), str):
                 st.caption(f"Reported by {escape_markdown(event['source'])}")
             st.markdown(escape_markdown(analysis.explain_date(event["date"])))
+    render_notes(dataset, analysis, highlight)
 
 
 # --- actors -----------------------------------------------------------------------------------

@@ -147,3 +147,24 @@ def test_browser_downloads_the_png_and_the_html_report(page: Page, app_url, arti
     html = html_path.read_text(encoding="utf-8")
     assert "SIMULATED" in html and "Amazon" in html and "reach ratio" in html.lower()
     assert "http://" not in html and "https://" not in html
+
+
+def test_browser_a_note_pinned_is_there_after_a_reload_and_in_the_csv(page: Page, app_url, artifacts, tmp_path):
+    _open(page, app_url, charts=6)
+    page.get_by_text(re.compile(r"^Notes on this timeline")).click()
+    note = "Ask: who saw the Amazon email? <b>not bold</b> =1+1"
+    page.get_by_label("Note", exact=True).fill(note)
+    page.get_by_label("Your name (optional)").fill("Ana")
+    page.get_by_role("button", name=re.compile("Pin the note")).click()
+    expect(page.get_by_text(re.compile("Note pinned"))).to_be_visible(timeout=30_000)
+    page.reload()
+    expect(page.locator(DRAWN).nth(5)).to_be_visible(timeout=60_000)
+    page.get_by_text(re.compile(r"^Notes on this timeline \(1\)")).click()
+    expect(page.get_by_text(note, exact=False)).to_be_visible(timeout=30_000)  # the markup is shown as text
+    page.screenshot(path=str(artifacts / "notes.png"), full_page=True)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=re.compile("Notes as CSV")).click()
+    path = tmp_path / "notes.csv"
+    info.value.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    assert "Ask: who saw the Amazon email?" in text and "Ana" in text
