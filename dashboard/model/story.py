@@ -6,7 +6,7 @@ The page opens on `find_episode`'s window; meeting mode steps through `story_mom
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -207,3 +207,62 @@ def neighbourhood(table: pd.DataFrame, when: pd.Timestamp, buckets: int = 10) ->
     pos = int(np.searchsorted(dates.to_numpy(), np.datetime64(pd.Timestamp(when)), side="right")) - 1
     pos = min(max(pos, 0), len(dates) - 1)
     return dates.iloc[max(0, pos - buckets)], dates.iloc[min(len(dates) - 1, pos + buckets)]
+
+
+def window_of(analysis, lo: pd.Timestamp, hi: pd.Timestamp):
+    """The analysis cut to the buckets from `lo` to `hi` (its table, events, change points,
+    alerts and the pairs whose claim falls inside)."""
+    span = pd.Timedelta(analysis.selection.step)
+
+    def cut(frame: pd.DataFrame, column: str = "date") -> pd.DataFrame:
+        if not len(frame):
+            return frame
+        return frame[(frame[column] >= lo) & (frame[column] < hi + span)].reset_index(drop=True)
+
+    return replace(analysis, table=cut(analysis.table), events=cut(analysis.events),
+                   change_points=cut(analysis.change_points), alerts=cut(analysis.alerts),
+                   pairs=cut(analysis.pairs, "claim_date"))
+
+
+def near_notes(notes: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, span: pd.Timedelta) -> pd.DataFrame:
+    """The notes dated in the buckets from `lo` to `hi`."""
+    return notes[(notes["date"] >= lo) & (notes["date"] < hi + span)] if len(notes) else notes
+
+
+def moment_events(analysis, moment: pd.Series, skip: str | None = None) -> tuple[pd.DataFrame, int]:
+    """The events to tell at a moment — its own first, then one more of its bucket (never
+    `skip`) — and how many more of the bucket are left untold."""
+    events = analysis.events
+    if not len(events):
+        return events, 0
+    span = pd.Timedelta(analysis.selection.step)
+    inside = events[(events["date"] >= moment["date"]) & (events["date"] < moment["date"] + span) & (events["id"] != skip)]
+    own = events[events["id"] == moment["event_id"]] if isinstance(moment["event_id"], str) else events.iloc[0:0]
+    shown = pd.concat([own, inside[~inside["id"].isin(own["id"])]]).head(2 if len(own) else 1)
+    return shown, max(0, len(inside) + len(own[~own["id"].isin(inside["id"])]) - len(shown))
+
+
+def moment_retraction(analysis, moment: pd.Series):
+    """The claim/retraction pair a moment links to (a row of analysis.pairs), or None."""
+    pairs = analysis.pairs
+    if not len(pairs) or not isinstance(moment["retraction_id"], str):
+        return None
+    pair = pairs[pairs["retraction_id"] == moment["retraction_id"]]
+    return pair.iloc[0] if len(pair) else None
+
+
+def effect_text(moment: pd.Series) -> str:
+    """The moment's effect on the index, in words: "Index 24 → 44 (+20) · simmering"."""
+    before = moment["index_before"]
+    change = "" if pd.isna(before) else f"{before:.0f} → "
+    delta = "" if pd.isna(before) else f" ({moment['index'] - before:+.0f})"
+    after = f"; {moment['index_after']:.0f} at most in the next days" if moment["index_after"] > moment["index"] + 0.5 else ""
+    return f"Index {change}{moment['index']:.0f}{delta} · {moment['stage']}{after}"
+
+
+def retraction_text(pair) -> str:
+    """A retraction, when it came and how far it reached, in words."""
+    ratio = "" if pd.isna(pair["reach_ratio"]) else (
+        f" Reach: {pair['reach_ratio']:.0%} of the claim's coverage ({pair['window_hours']:.0f} h after each).")
+    return (f"Retracted {pair['retraction_date']:%d %b %H:%M}, {pair['lag_hours']:.0f} h later: "
+            f"{pair['retraction_headline']}.{ratio}")

@@ -9,23 +9,17 @@ Forward — every step is one entry in the browser's history (page.render_meetin
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
-
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
 from dashboard.charts.common import short
+from dashboard.charts.story import context_strip, moment_chart
 from dashboard.model.analysis import Analysis
 from dashboard.model.explain import describe_event
-from dashboard.model.story import neighbourhood
+from dashboard.model.story import effect_text, moment_events, moment_retraction, near_notes, retraction_text
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 
-NEIGHBOURHOOD_BUCKETS = 10  # a moment is drawn with this many buckets either side
-FONT = 18  # the smallest type on a meeting-mode chart, in px
 # (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last")
 NAVIGATION = (
     ("first", "First", ":material/first_page:", "Home", "first"),
@@ -47,88 +41,16 @@ def _leave() -> None:
     st.session_state["mode"] = "explore"
 
 
-def window_of(analysis: Analysis, lo: pd.Timestamp, hi: pd.Timestamp) -> Analysis:
-    """The analysis cut to [lo, hi] (buckets, events, change points, alerts, pairs)."""
-    span = pd.Timedelta(analysis.selection.step)
-
-    def cut(frame: pd.DataFrame, column: str = "date") -> pd.DataFrame:
-        if not len(frame):
-            return frame
-        return frame[(frame[column] >= lo) & (frame[column] < hi + span)].reset_index(drop=True)
-
-    return replace(analysis, table=cut(analysis.table), events=cut(analysis.events),
-                   change_points=cut(analysis.change_points), alerts=cut(analysis.alerts),
-                   pairs=cut(analysis.pairs, "claim_date"))
-
-
-def near_notes(notes: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, span: pd.Timedelta) -> pd.DataFrame:
-    return notes[(notes["date"] >= lo) & (notes["date"] < hi + span)] if len(notes) else notes
-
-
-def moment_chart(analysis: Analysis, moment: pd.Series, simulated: bool, notes: pd.DataFrame | None = None):
-    """The escalation panel zoomed on a moment's neighbourhood, its type at FONT px or more,
-    with the notes pinned there."""
-    lo, hi = neighbourhood(analysis.table, moment["date"], NEIGHBOURHOOD_BUCKETS)
-    near = window_of(analysis, lo, hi)
-    pinned = near_notes(notes, lo, hi, pd.Timedelta(analysis.selection.step)) if notes is not None else None
-    chart = charts.escalation_chart(near.table, near.events, near.change_points, near.params, highlight=moment["date"],
-                                    bucket=analysis.selection.bucket, label_size=FONT, label_room=450, notes=pinned)
-    title = f"Escalation around {moment['date']:%d %b %Y}: index 0–100 and stage"
-    chart = chart.properties(title=alt_title(title, "SIMULATED mentions" if simulated else ""), height=250)
-    return chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT).configure_legend(
-        labelFontSize=FONT, titleFontSize=FONT, symbolSize=200).configure_title(fontSize=22, subtitleFontSize=FONT), (lo, hi)
-
-
-def alt_title(text: str, subtitle: str) -> alt.Title:
-    return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start", subtitleColor="#b45309")
-
-
-def context_strip(table: pd.DataFrame, window: tuple, bucket: str):
-    """The whole story as a strip, the moment's neighbourhood marked on it."""
-    strip = charts.overview_chart(table, bucket=bucket, marked=window)
-    strip = strip.properties(title=alt_title("The whole story (the moment's neighbourhood marked)", ""), height=44)
-    return strip.configure_axis(labelFontSize=FONT).configure_title(fontSize=FONT, fontWeight="normal")
-
-
 def _event_lines(analysis: Analysis, moment: pd.Series, skip: str | None = None) -> list[tuple[str, str | None]]:
-    """The moment's events: its own first, then the others in its bucket (but `skip`, the
-    retraction told on its own line), each with its full text when it is shortened."""
-    events = analysis.events
-    if not len(events):
-        return []
-    span = pd.Timedelta(analysis.selection.step)
-    inside = events[(events["date"] >= moment["date"]) & (events["date"] < moment["date"] + span) & (events["id"] != skip)]
-    own = events[events["id"] == moment["event_id"]] if isinstance(moment["event_id"], str) else events.iloc[0:0]
-    shown = pd.concat([own, inside[~inside["id"].isin(own["id"])]]).head(2 if len(own) else 1)
+    """The moment's events as markdown, each with its full text when it is shortened."""
+    shown, more = moment_events(analysis, moment, skip)
     lines: list[tuple[str, str | None]] = [
         (f"**{e['date']:%d %b %H:%M}** · {escape_markdown(describe_event(e))}", None) for _, e in shown.head(1).iterrows()]
     lines += [(f"Also: {escape_markdown(short(describe_event(e), 90))}", escape_markdown(describe_event(e)))
               for _, e in shown.iloc[1:].iterrows()]
-    if len(inside) > len(shown):
-        lines.append((f"+{len(inside) - len(shown)} more events this {analysis.selection.bucket} (Events tab)", None))
+    if more:
+        lines.append((f"+{more} more events this {analysis.selection.bucket} (Events tab)", None))
     return lines
-
-
-def _retraction_line(analysis: Analysis, moment: pd.Series) -> str | None:
-    pairs = analysis.pairs
-    if not len(pairs) or not isinstance(moment["retraction_id"], str):
-        return None
-    pair = pairs[pairs["retraction_id"] == moment["retraction_id"]]
-    if not len(pair):
-        return None
-    p = pair.iloc[0]
-    ratio = "" if math.isnan(p["reach_ratio"]) else (
-        f" Reach: {p['reach_ratio']:.0%} of the claim's coverage ({p['window_hours']:.0f} h after each).")
-    return (f":material/undo: **Retracted {p['retraction_date']:%d %b %H:%M}**, {p['lag_hours']:.0f} h later: "
-            f"{escape_markdown(p['retraction_headline'])}.{escape_markdown(ratio)}")
-
-
-def _effect_line(moment: pd.Series) -> str:
-    before = moment["index_before"]
-    change = "" if math.isnan(before) else f"{before:.0f} → "
-    delta = "" if math.isnan(before) else f" ({moment['index'] - before:+.0f})"
-    after = f"; {moment['index_after']:.0f} at most in the next days" if moment["index_after"] > moment["index"] + 0.5 else ""
-    return f"Index {change}**{moment['index']:.0f}**{delta} · **{moment['stage']}**{after}"
 
 
 def render_navigation(step: int, count: int) -> None:
@@ -153,19 +75,19 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
     st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(str(moment['label']))}")
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
-        chart, window = moment_chart(analysis, moment, bool(simulated), notes)
+        chart, window = moment_chart(analysis, moment, bool(simulated), notes, label_room=450)
         vega.altair_chart(chart, width="stretch", height=380, key="moment")
         strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
         vega.altair_chart(strip, width="stretch", height=110, key="context")
     with right:
         st.caption(f"{escape_markdown(label)}" + (" · :orange[**SIMULATED mentions**]" if simulated else ""))
         reason, _, arithmetic = analysis.explain_date(moment["date"]).partition(" Index ")
-        st.markdown(f"#### {_effect_line(moment)}", help=escape_markdown(f"Index {arithmetic}") if arithmetic else None)
-        retraction = _retraction_line(analysis, moment)
-        for line, full in _event_lines(analysis, moment, skip=moment["retraction_id"] if retraction else None):
+        st.markdown(f"#### {escape_markdown(effect_text(moment))}", help=escape_markdown(f"Index {arithmetic}") if arithmetic else None)
+        pair = moment_retraction(analysis, moment)
+        for line, full in _event_lines(analysis, moment, skip=moment["retraction_id"] if pair is not None else None):
             st.markdown(f"##### {line}", help=full)
-        if retraction:
-            st.markdown(f"##### {retraction}")
+        if pair is not None:
+            st.markdown(f"##### :material/undo: {escape_markdown(retraction_text(pair))}")
         # Why: the stage's reason in words; the index's arithmetic is in the tooltip of the line above.
         st.markdown(f"##### {escape_markdown(reason)}")
         pinned = near_notes(notes, *window, pd.Timedelta(analysis.selection.step)) if notes is not None else pd.DataFrame()
