@@ -103,11 +103,12 @@ def _table(columns: list[str], rows: list[list[str]], numeric: frozenset[int] = 
 # --- the report -----------------------------------------------------------------------------
 
 
-def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None) -> str:
+def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None, notes: pd.DataFrame | None = None) -> str:
     """One HTML document with everything in it: selection, KPIs, timeline, reasons, tables.
 
     `chart` is the timeline (charts.timeline_export_chart, fixed width) or None to leave it out;
-    `dataset_note` says what is simulated or where the data come from, shown at the top.
+    `dataset_note` says what is simulated or where the data come from, shown at the top;
+    `notes` (date, actor, text, author) are the notes people pinned, listed after the events.
     """
     k = kpis(analysis)
     bucket = analysis.selection.bucket
@@ -122,6 +123,8 @@ def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None) -
     sections.append(_why(analysis, k))
     if not analysis.empty:
         sections += [_escalations(analysis), _alerts(analysis), _change_points(analysis), _pairs(analysis), _events(analysis)]
+        if notes is not None and len(notes):
+            sections.append(_notes(notes))
     sections.append(_method(analysis))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -332,6 +335,12 @@ def _events(analysis: Analysis) -> str:
     columns = ["date", "actor", "target", "type", "severity", "headline", "source"]
     table = _table(columns, rows, frozenset({4}), wide=5)
     return f'<section><h2>Events</h2>{more_html}{table}</section>'
+
+
+def _notes(notes: pd.DataFrame) -> str:
+    rows = [[_date(n["date"], "hour"), _text(n["actor"] if isinstance(n["actor"], str) else "the whole story"),
+             _text(n["text"]), _text(n["author"] if isinstance(n["author"], str) else "")] for _, n in notes.iterrows()]
+    return f'<section><h2>Notes</h2>{_table(["date", "about", "note", "by"], rows, wide=2)}</section>'
 
 
 def _method(analysis: Analysis) -> str:

@@ -21,6 +21,12 @@ CSV_COLUMNS = ("date", "actor", "text", "author")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")  # as exports.tables: a spreadsheet would run these
 
 
+def notes_key(events_digest: str, mentions_digest: str) -> str:
+    """What notes are pinned to: the content of the two files (their SHA-256 digests, "" for
+    a file not given) — the same data get the same notes, whatever engine or session opens them."""
+    return f"{events_digest}:{mentions_digest}"
+
+
 class NoteError(ValueError):
     """A note that cannot be kept, with the reason in words."""
 
@@ -141,7 +147,7 @@ def import_notes_csv(store: Store, dataset: str, data: bytes) -> tuple[int, list
     fields = {f.strip().lower(): f for f in (reader.fieldnames or [])}
     if "date" not in fields or "text" not in fields:
         return 0, ["the file needs a 'date' and a 'text' column"]
-    kept = {(n.date, n.actor, n.text) for n in list_notes(store, dataset)}
+    kept: set[tuple] = {(n.date, n.actor, n.text) for n in list_notes(store, dataset)}
     added, problems = 0, []
     for row_number, row in enumerate(reader, start=2):
         if row_number - 1 > MAX_IMPORT_ROWS:

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis
 from dashboard.store import NoteError, add_note, delete_note, export_notes_csv, import_notes_csv, list_notes, open_store
-from dashboard.store.notes import MAX_NOTE_CHARS, notes_frame
+from dashboard.store.notes import MAX_NOTE_CHARS, notes_frame, notes_key
 from dashboard.textsafe import escape_markdown
 
 log = logging.getLogger(__name__)
@@ -26,9 +26,16 @@ def _store(create: bool):
         return None
 
 
+def data_key(dataset: Dataset) -> str:
+    """The notes' key of a dataset: its files' content digests (ui.cache writes Dataset.key as
+    engine:events digest:mentions digest:options)."""
+    parts = dataset.key.split(":")
+    return notes_key(parts[1], parts[2]) if len(parts) >= 3 else dataset.key
+
+
 def notes_for(dataset: Dataset, start=None, end=None) -> pd.DataFrame:
     """The dataset's notes (date, actor, text, author, id), those in [start, end] when given."""
-    return notes_frame(list_notes(_store(create=False), dataset.key, start, end))
+    return notes_frame(list_notes(_store(create=False), data_key(dataset), start, end))
 
 
 def _add(dataset_key: str) -> None:
@@ -73,25 +80,25 @@ def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None
         cols[2].selectbox("About", actors, key="note_actor")
         st.text_area("Note", key="note_text", max_chars=MAX_NOTE_CHARS, height=80,
                      placeholder="What happened here, what to ask, what to check…")
-        cols = st.columns([1.4, 1])
-        cols[0].text_input("Your name (optional)", key="note_author", max_chars=200)
-        cols[1].button("Pin the note", key="note_add", icon=":material/push_pin:", type="primary", width="stretch",
-                       on_click=_add, args=(dataset.key,))
+        sign = st.columns([1.4, 1])
+        sign[0].text_input("Your name (optional)", key="note_author", max_chars=200)
+        sign[1].button("Pin the note", key="note_add", icon=":material/push_pin:", type="primary", width="stretch",
+                       on_click=_add, args=(data_key(dataset),))
         for note in shown.itertuples():
             row = st.columns([6, 1], vertical_alignment="center")
             about = f" · {escape_markdown(note.actor)}" if isinstance(note.actor, str) else ""
             by = f" — {escape_markdown(note.author)}" if isinstance(note.author, str) else ""
             row[0].markdown(f"✎ **{note.date:%d %b %Y %H:%M}**{about}: {escape_markdown(note.text)}{by}")
             row[1].button("Delete", key=f"note_del_{note.id}", on_click=_delete, args=(int(note.id),), width="stretch")
-        every = list_notes(_store(create=False), dataset.key)
-        cols = st.columns(2)
-        cols[0].download_button("Notes as CSV", export_notes_csv(every), file_name="notes.csv", mime="text/csv",
+        every = list_notes(_store(create=False), data_key(dataset))
+        files = st.columns(2)
+        files[0].download_button("Notes as CSV", export_notes_csv(every), file_name="notes.csv", mime="text/csv",
                                 key="notes_csv", icon=":material/download:", width="stretch", disabled=not every)
-        upload = cols[1].file_uploader("Add notes from a CSV (date, text, actor, author)", type=["csv"], key="notes_import")
+        upload = files[1].file_uploader("Add notes from a CSV (date, text, actor, author)", type=["csv"], key="notes_import")
         if upload is not None and st.session_state.get("_notes_imported") != upload.file_id:
             st.session_state["_notes_imported"] = upload.file_id
             store = _store(create=True)
-            added, problems = import_notes_csv(store, dataset.key, upload.getvalue()) if store else (0, ["no store"])
+            added, problems = import_notes_csv(store, data_key(dataset), upload.getvalue()) if store else (0, ["no store"])
             st.success(f"{added:,} notes added.")
             for problem in problems[:10]:
                 st.warning(escape_markdown(problem))

@@ -129,7 +129,8 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
             views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files))
     with tabs["Export"]:
         if tabs["Export"].open:
-            views.guarded("export", exports.render_exports, analysis, label, simulated)
+            views.guarded("export", exports.render_exports, analysis, label, simulated,
+                          notes_for(dataset, selection.start, selection.end))
 
 
 def _compare_sources(files: LaunchFiles) -> dict:
@@ -147,6 +148,9 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     if choice == UPLOAD:
         choice = next(iter(options))
     dataset, label, simulated = load_choice(choice, files)
+    if dataset is None:
+        st.info("No dataset to present: choose one in the sidebar (Leave meeting mode).")
+        return
     params, _ = model_params()
     bounds = dataset.engine.date_bounds()
     actors = tuple(st.session_state.get("actor") or view.actors)

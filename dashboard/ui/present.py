@@ -90,7 +90,7 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
             st.markdown(f"##### :material/undo: {escape_markdown(retraction_text(pair))}")
         # Why: the stage's reason in words; the index's arithmetic is in the tooltip of the line above.
         st.markdown(f"##### {escape_markdown(reason)}")
-        pinned = near_notes(notes, *window, pd.Timedelta(analysis.selection.step)) if notes is not None else pd.DataFrame()
+        pinned = near_notes(notes, window[0], window[1], pd.Timedelta(analysis.selection.step)) if notes is not None else pd.DataFrame()
         for note in pinned.head(3).itertuples():
             about = f" ({escape_markdown(note.actor)})" if isinstance(note.actor, str) else ""
             by = f" — {escape_markdown(note.author)}" if isinstance(note.author, str) else ""
