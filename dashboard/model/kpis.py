@@ -71,5 +71,5 @@ def above_slow_boil(k: dict) -> tuple[str, str]:
         days = int((k["date"] - k["left_slow_boil"]) / pd.Timedelta(days=1))
         return f"{days:,} days", f"since {k['left_slow_boil']:%d %b %Y}"
     if k["days_since_left_slow_boil"] is not None:
-        return "ended", f"slow boil again since {k['stage_since']:%d %b %Y}"
+        return "ended", f"slow boil since {k['stage_since']:%d %b %Y}"
     return "never", "a slow boil throughout"

@@ -106,7 +106,7 @@ def explanation(analysis: Analysis) -> str:
 
 def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
     k = kpis(analysis)
-    cols = st.columns([1.6, 0.8, 0.9, 1.1, 1.5])
+    cols = st.columns([1.5, 0.75, 0.85, 1.35, 1.4])
     with cols[0]:
         st.markdown(f"Stage on {k['date']:%d %b %Y}: **{k['stage']}**, {k['direction']}")
         vega.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")

@@ -194,7 +194,7 @@ def test_kpis_days_since_left_slow_boil_by_hand(stages, days, since):
     "stages, want",
     [
         ([SB] * 5, ("never", "a slow boil throughout")),
-        ([SB, SIM, SIM, SB, SB], ("ended", "slow boil again since 04 Jan 2024")),  # not "3 days since it left"
+        ([SB, SIM, SIM, SB, SB], ("ended", "slow boil since 04 Jan 2024")),  # not "3 days since it left"
         ([SB, SIM, SB, BOIL, CRI], ("1 days", "since 04 Jan 2024")),  # the current run only
         ([SIM, SIM, SIM], ("2 days", "since 01 Jan 2024")),
     ],
@@ -251,7 +251,7 @@ def test_html_report_has_stage_kpis_and_explanation(demo, demo_html):
     assert "SIMULATED" in text and TIKTOK.simulated in text
     assert "Stage now" in text and k["stage"] in text
     assert "Peak index" in text and "73" in text and "06 Aug 2020" in text
-    assert "Above slow boil ended slow boil again since 27 Sep 2020" in text  # no "63 days" beside "slow boil"
+    assert "Above slow boil ended slow boil since 27 Sep 2020" in text  # no "63 days" beside "slow boil"
     assert f"{k['mentions']:,}" in text and "45" in text
     assert demo.explain() in text  # the latest bucket, in full
     assert demo.explain_date("2020-08-06") in text  # the escalation to crisis

@@ -168,3 +168,22 @@ def test_browser_a_note_pinned_is_there_after_a_reload_and_in_the_csv(page: Page
     info.value.save_as(path)
     text = path.read_text(encoding="utf-8")
     assert "Ask: who saw the Amazon email?" in text and "Ana" in text
+
+
+def test_browser_export_slides_downloads_a_deck_of_the_story(page: Page, app_url, artifacts, tmp_path):
+    import io
+
+    from pptx import Presentation
+
+    _open(page, app_url, charts=6)
+    page.get_by_role("tab", name="Export").click()
+    page.screenshot(path=str(artifacts / "export-1280.png"))
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=re.compile("Slides \\(PowerPoint\\)")).click()
+    assert info.value.suggested_filename.endswith(".pptx")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    slides = list(Presentation(io.BytesIO(path.read_bytes())).slides)
+    assert len(slides) == 11 and slides[0].shapes.title.text == "TikTok ban scare, 2020"
+    assert any("Amazon's claim and its retraction" in s.shapes.title.text for s in slides)
+    (artifacts / "story.pptx").write_bytes(path.read_bytes())
