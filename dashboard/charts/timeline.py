@@ -52,9 +52,23 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
     )
 
 
+NEUTRAL_TONE = 0.05  # |tone| below this reads as neutral (VADER's own cut-off for its compound score)
+
+
+def tone_domain(tone: pd.Series) -> list[float]:
+    """The tone axis: the data's range with a margin, always showing the neutral band, within −1…+1."""
+    values = tone.dropna()
+    lo = float(values.min()) if len(values) else -NEUTRAL_TONE
+    hi = float(values.max()) if len(values) else NEUTRAL_TONE
+    lo, hi = min(lo, -2 * NEUTRAL_TONE), max(hi, 2 * NEUTRAL_TONE)
+    pad = (hi - lo) * 0.1
+    return [round(max(-1.0, lo - pad), 2), round(min(1.0, hi + pad), 2)]
+
+
 def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
-               bucket: str | None = None) -> alt.LayerChart:
-    """Mean tone per bucket (-1 negative ... +1 positive) with a zero line."""
+               bucket: str | None = None, subtitle: str = "") -> alt.LayerChart:
+    """Mean tone per bucket (-1 negative ... +1 positive) on an axis fitted to the data, with
+    the neutral band and a zero line."""
     data = series[["date", "tone", "negative_share"]].dropna(subset=["tone"]).copy()
     data["mid"] = data["date"] + bucket_length(series, bucket) / 2  # a bucket's tone sits mid-bucket
     line = (
@@ -62,7 +76,7 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
         .mark_line(color=TONE_COLOR, strokeWidth=2, point=alt.OverlayMarkDef(size=12, color=TONE_COLOR))
         .encode(
             x=x_axis(domain=domain, field="mid"),
-            y=y_axis("tone", "tone", [-1, 1], "+.1f"),
+            y=y_axis("tone", "tone", tone_domain(data["tone"]), "+.2f"),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="tone", type="quantitative", title="mean tone", format="+.2f"),
@@ -73,9 +87,11 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED, strokeDash=[3, 3]).encode(
         y=alt.Y(field="y", type="quantitative")
     )
-    return alt.layer(zero, line, title=alt.Title("Tone: mean of mentions, −1 to +1", anchor="start")).properties(
-        **panel_size("tone", width)
-    )
+    band = alt.Chart(pd.DataFrame({"y": [-NEUTRAL_TONE], "y2": [NEUTRAL_TONE]})).mark_rect(color="#e5e7eb", opacity=0.7).encode(
+        y=alt.Y(field="y", type="quantitative"), y2=alt.Y2(field="y2"))
+    title = alt.Title("Tone: mean of mentions (−1 to +1; axis fitted to the data, grey band neutral)", anchor="start",
+                      subtitle=subtitle or alt.Undefined, subtitleColor="#b45309")
+    return alt.layer(band, zero, line, title=title).properties(**panel_size("tone", width))
 
 
 def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
@@ -204,7 +220,13 @@ def escalation_chart(
         layers += note_marks(notes, domain, label_size)
     if highlight is not None:
         layers.append(_highlight_rule(highlight, domain))
-    return alt.layer(*layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
+    key = ["dotted lines: stage thresholds " + "/".join(f"{t:g}" for t in params.thresholds())]
+    if len(change_points):
+        key.append("dashed: change points")
+    if notes is not None and len(notes):
+        key.append("violet ✎: notes")
+    title = alt.Title("Escalation: index 0–100 and stage", anchor="start", subtitle=" · ".join(key), subtitleColor=MUTED)
+    return alt.layer(*layers, title=title).properties(
         **panel_size("escalation", width)
     )
 
@@ -438,7 +460,7 @@ def timeline_layers(analysis, subtitle: str = "", width: int | None = None, doma
     if table["volume"].sum() > 0:
         panels.append(tagged(volume_chart(table, subtitle, domain, width, bucket), "volume"))
     if table["tone"].notna().any():
-        panels.append(tagged(tone_chart(table, domain, width, bucket), "tone"))
+        panels.append(tagged(tone_chart(table, domain, width, bucket, subtitle), "tone"))
     if len(analysis.events):
         ev = events_chart(analysis.events, domain, width, selectable=events_selectable)
         link = retraction_links_chart(analysis.pairs, analysis.events, domain)
