@@ -117,16 +117,16 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
             views.guarded("timeline", views.render_timeline, dataset, analysis, strip, simulated)
     with tabs["Actors"]:
         if tabs["Actors"].open:
-            views.guarded("actors", views.render_actors, dataset, analysis, selection, params)
+            views.guarded("actors", views.render_actors, dataset, analysis, selection, params, simulated)
     with tabs["Events"]:
         if tabs["Events"].open:
-            views.guarded("events", views.render_events, analysis)
+            views.guarded("events", views.render_events, analysis, simulated)
     with tabs["Why"]:
         if tabs["Why"].open:
-            views.guarded("why", views.render_why, analysis)
+            views.guarded("why", views.render_why, analysis, simulated)
     with tabs["Compare"]:
         if tabs["Compare"].open:
-            views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files))
+            views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files), simulated)
     with tabs["Export"]:
         if tabs["Export"].open:
             views.guarded("export", exports.render_exports, analysis, label, simulated,

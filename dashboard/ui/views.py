@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.charts.common import with_simulated
 from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Selection
 from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis, align_on_boiling
@@ -152,6 +153,7 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
     sel = analysis.selection
     notes = notes_for(dataset, sel.start, sel.end)
     panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True, notes=notes)
+    panels[0] = with_simulated(panels[0], bool(simulated))  # the index is made of the mentions too
     for i, panel in enumerate(panels):
         last = i == len(panels) - 1 and len(analysis.events)
         vega.altair_chart(
@@ -181,24 +183,24 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
 # --- actors -----------------------------------------------------------------------------------
 
 
-def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
+def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams, simulated: str = "") -> None:
     engine = dataset.engine
     by_actor = engine.volume_by_actor(sel)
     if len(by_actor):
         normalise = st.toggle("Show shares (normalised)", key="sov_normalise")
-        vega.altair_chart(charts.share_of_voice_chart(by_actor, normalise), width="stretch", key="sov")
+        vega.altair_chart(with_simulated(charts.share_of_voice_chart(by_actor, normalise), bool(simulated)), width="stretch", key="sov")
     else:
         st.info("No mentions in this selection, so there is no share of voice to show.")
     left, right = st.columns(2)
     with left:
         if len(by_actor) and by_actor["tone"].notna().any():
-            vega.altair_chart(charts.tone_by_actor_chart(by_actor), width="stretch", key="tone_by_actor")
+            vega.altair_chart(with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated)), width="stretch", key="tone_by_actor")
         else:
             st.info("These mentions carry no tone.")
     with right:
         board = cached_leaderboard(dataset.key, sel, params, dataset)
         if len(board):
-            vega.altair_chart(charts.leaderboard_chart(board), width="stretch", key="leaderboard")
+            vega.altair_chart(with_simulated(charts.leaderboard_chart(board), bool(simulated)), width="stretch", key="leaderboard")
         else:
             st.info(f"Too few buckets to compare each actor's last {KPI_CHANGE_BUCKETS}.")
     matrix = engine.matrix(sel)
@@ -211,7 +213,7 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
 # --- events -----------------------------------------------------------------------------------
 
 
-def render_events(analysis: Analysis) -> None:
+def render_events(analysis: Analysis, simulated: str = "") -> None:
     events = analysis.events
     if not len(events):
         st.info("No events in this selection.")
@@ -248,21 +250,23 @@ def render_events(analysis: Analysis) -> None:
             "claim_coverage": st.column_config.NumberColumn("mentions after claim", format="%.0f"),
             "retraction_coverage": st.column_config.NumberColumn("mentions after retraction", format="%.0f"),
             "reach_ratio": st.column_config.NumberColumn("reach ratio", format="%.2f",
-                                                         help="retraction coverage / claim coverage, 48 h after each"),
+                                                         help="retraction coverage / claim coverage, in equal windows after each that never overlap"),
         },
     )
     for _, p in pairs.iterrows():
         if not math.isnan(p["reach_ratio"]):
             st.caption(
                 f"{escape_markdown(p['actor'])}: the retraction reached {p['reach_ratio']:.0%} of the claim's coverage "
-                f"({p['retraction_coverage']:,.0f} vs {p['claim_coverage']:,.0f} mentions in the 48 hours after each)."
+                f"({p['retraction_coverage']:,.0f} vs {p['claim_coverage']:,.0f} mentions in the {p['window_hours']:.0f} hours after "
+                f"each: the windows are as long as the time between them, 48 h at most)"
+                + (" — SIMULATED mentions." if simulated else ".")
             )
 
 
 # --- why --------------------------------------------------------------------------------------
 
 
-def render_why(analysis: Analysis) -> None:
+def render_why(analysis: Analysis, simulated: str = "") -> None:
     table = analysis.table
     dates = table["date"].dt.date.tolist()
     default = st.session_state.get("why_day")
@@ -271,7 +275,8 @@ def render_why(analysis: Analysis) -> None:
         st.session_state["why_day"] = default
     day = st.select_slider("Day to explain", options=dates, key="why_day",
                            format_func=lambda d: d.strftime("%d %b %Y"))
-    vega.altair_chart(charts.components_chart(table, analysis.params, pd.Timestamp(day)), width="stretch", key="components")
+    vega.altair_chart(with_simulated(charts.components_chart(table, analysis.params, pd.Timestamp(day)), bool(simulated)),
+                      width="stretch", key="components")
     with st.container(border=True):
         st.markdown(f"**{day:%A %d %B %Y}**")
         st.markdown(escape_markdown(analysis.explain_date(pd.Timestamp(day))))
@@ -291,7 +296,8 @@ def render_why(analysis: Analysis) -> None:
 # --- compare ----------------------------------------------------------------------------------
 
 
-def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datasets: dict[str, Callable[[], tuple]]) -> None:
+def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datasets: dict[str, Callable[[], tuple]],
+                   simulated: str = "") -> None:
     mode = st.radio("Compare", ["two actors", "two datasets"], horizontal=True, key="cmp_mode")
     frames, notes = [], []
     if mode == "two actors":
@@ -322,7 +328,7 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datase
     if not len(aligned):
         st.info("Nothing to compare in this selection.")
         return
-    vega.altair_chart(charts.compare_chart(aligned, sel.bucket), width="stretch", key="compare")
+    vega.altair_chart(with_simulated(charts.compare_chart(aligned, sel.bucket), bool(simulated)), width="stretch", key="compare")
     for note in notes:
         st.caption(escape_markdown(note))
 

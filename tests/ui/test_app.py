@@ -345,3 +345,24 @@ def _find(node, key):
     elif isinstance(node, list):
         for v in node:
             yield from _find(v, key)
+
+
+@pytest.mark.parametrize("tab,titles", [
+    ("Actors", ["Share of voice", "Tone by actor", "Escalating fastest"]),
+    ("Why", ["Why"]),
+    ("Compare", ["Aligned"]),
+    ("Timeline", ["Escalation", "Attention", "Tone"]),
+])
+def test_every_chart_of_simulated_mentions_says_so(make_app, chart_frames, tab, titles):
+    at = _run(make_app({"tab": tab})) if tab != "Timeline" else _run(make_app())
+    for title in titles:
+        spec = _chart(chart_frames, at, title)["spec"]
+        subtitle = spec["title"].get("subtitle", "")
+        text = " ".join(subtitle) if isinstance(subtitle, list) else subtitle
+        assert "SIMULATED" in text, (title, subtitle)
+
+
+def test_the_reach_ratio_says_its_mentions_are_simulated(make_app):
+    at = _run(make_app({"tab": "Events"}))
+    caption = next(c.value for c in at.caption if "the retraction reached" in c.value)
+    assert "SIMULATED" in caption and "5 hours after each" in caption
