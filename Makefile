@@ -9,7 +9,7 @@ BENCH_SIZES ?= 100k 1M 10M
 BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
 
-.PHONY: run lint test test-spark java install install-test install-spark browser clean demo-data bench spark-bench validity
+.PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools clean demo-data bench spark-bench validity
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,9 @@ lint: install-test
 	$(BIN)/ruff check dashboard tests benchmarks docs
 	$(BIN)/mypy
 
-## test: every test but the Spark ones, browser tests included (installs Debian's chromium when root)
-test: install-test browser
+## test: every test but the Spark ones, browser tests included (installs Debian's chromium and
+##       poppler-utils when root)
+test: install-test browser pdf-tools
 	$(BIN)/python -m pytest -m "not spark" $(PYTEST_ARGS)
 
 ## test-spark: the query layer on Apache Spark (local mode) against DuckDB: the spark extra,
@@ -75,6 +76,20 @@ browser:
 	else \
 		echo "chromium is missing and we are not root: browser tests will be skipped."; \
 		echo "Enable them with: sudo apt-get install -y chromium"; \
+	fi
+
+## pdf-tools: Debian's poppler-utils (pdftoppm: the slide tests render the PDF's pages to PNG) and
+##            fonts-dejavu-core (the PDF's Unicode font), only installed when we are root
+pdf-tools:
+	@if command -v pdftoppm >/dev/null && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		echo "pdftoppm: $$(pdftoppm -v 2>&1 | head -n1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's poppler-utils and fonts-dejavu-core for the slides..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-dejavu-core >/dev/null; \
+	else \
+		echo "pdftoppm or DejaVu Sans is missing and we are not root: the PDF page tests will be skipped."; \
+		echo "Enable them with: sudo apt-get install -y poppler-utils fonts-dejavu-core"; \
 	fi
 
 ## bench: the speed benchmarks at $(BENCH_SIZES) mention rows, side by side with naive pandas and

@@ -65,9 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection(alert)
     alert.add_argument("--min-stage", choices=STAGE_NAMES, default="boiling", type=_stage_name)
 
-    report = sub.add_parser("report", help="a self-contained HTML report of the selection")
+    report = sub.add_parser("report", help="the selection's story: an HTML report, PowerPoint slides or a PDF of them")
     _add_selection(report)
-    report.add_argument("--out", type=Path, required=True, help="output .html file")
+    report.add_argument("--format", dest="report_format", choices=("html", "pptx", "pdf"), default="html",
+                        help="html (default): one self-contained page; pptx: a slide per key moment; pdf: the same slides")
+    report.add_argument("--out", type=Path, required=True, help="output file (.html, .pptx or .pdf)")
     report.add_argument("--title", help="report title (default: the dataset's name)")
     return parser
 
@@ -230,6 +232,7 @@ def _analysis_from_args(args):
     # left to read a Parquet file in place, every row, than sent a subset from here.
     only = tuple(args.actor) if args.actor and not args.target and args.engine == "duckdb" else ()
     dataset = build_dataset(events, mentions, options=options, engine=args.engine, only_actors=only)
+    args.notes_key = _notes_key(events, mentions)
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
         if report.error is not None or report.loaded == 0:
@@ -265,6 +268,28 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
+def _notes_key(events: Path | None, mentions: Path | None) -> str:
+    """The key the dashboard pins notes of these files under (their contents' digests)."""
+    from dashboard.dataset import content_digest
+    from dashboard.store.notes import notes_key
+
+    return notes_key(*(content_digest(p.read_bytes()) if p else "" for p in (events, mentions)))
+
+
+def _notes(analysis, key: str):
+    """The notes people pinned to these files in the dashboard, in the selection's dates (the
+    store is only read: a report never creates one)."""
+    from dashboard.store import list_notes, notes_frame, open_store
+
+    try:
+        store = open_store(create=False)
+    except (OSError, ValueError) as exc:
+        print(f"the notes could not be read: {exc}", file=sys.stderr)
+        return None
+    sel = analysis.selection
+    return notes_frame(list_notes(store, key, sel.start, sel.end))
+
+
 def _report(analysis, args) -> int:
     from dashboard.charts import timeline_export_chart
     from dashboard.demo import DATASETS, DEFAULT_DATASET
@@ -274,11 +299,19 @@ def _report(analysis, args) -> int:
     note = DATASETS[DEFAULT_DATASET].simulated if demo else ""
     title = args.title or (DATASETS[DEFAULT_DATASET].label if demo else " + ".join(
         p.name for p in (args.events, args.mentions) if p))
+    notes = _notes(analysis, getattr(args, "notes_key", ""))
+    if args.report_format in ("pptx", "pdf"):
+        from dashboard.exports.deck import build_deck, deck_pdf, deck_pptx
+
+        deck = build_deck(analysis, title, note, notes)
+        args.out.write_bytes(deck_pptx(deck) if args.report_format == "pptx" else deck_pdf(deck))
+        print(f"wrote {len(deck.slides)} slides to {args.out}", file=sys.stderr)
+        return EXIT_OK
     chart = None
     if not analysis.empty:
         subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if note else ""
-        chart = timeline_export_chart(analysis, subtitle)
-    args.out.write_text(html_report(analysis, title, note, chart), encoding="utf-8")
+        chart = timeline_export_chart(analysis, subtitle, notes=notes)
+    args.out.write_text(html_report(analysis, title, note, chart, notes), encoding="utf-8")
     print(f"wrote the report to {args.out}", file=sys.stderr)
     return EXIT_OK
 

@@ -13,6 +13,7 @@ from dashboard.charts.common import (
     STAGE_SCALE,
     cap_rows,
 )
+from dashboard.charts.palette import series_colors
 
 # --- actors -----------------------------------------------------------------------------------
 
@@ -38,7 +39,7 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
                     title="share of mentions" if normalise else "mentions",
                     axis=alt.Axis(format="%" if normalise else "~s")),
             color=alt.Color(field="actor", type="nominal", sort=alt.EncodingSortField(field="rank", op="min"),
-                            scale=alt.Scale(scheme="tableau10"),
+                            scale=alt.Scale(domain=list(range(len(rank))), range=series_colors(len(rank))),
                             legend=alt.Legend(orient="right", title="actor")),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
@@ -74,13 +75,22 @@ def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
     )
 
 
-def matrix_chart(matrix: pd.DataFrame) -> alt.LayerChart:
-    """Who acts on whom: cells sized by count, coloured by mean severity."""
+MATRIX_TOP = 12  # rows and columns of who-acts-on-whom: the most active, the rest counted
+
+
+def matrix_chart(matrix: pd.DataFrame, top: int = MATRIX_TOP) -> alt.LayerChart:
+    """Who acts on whom: cells coloured by mean severity with their count; the `top` actors and
+    targets by events, and how many more there are in the subtitle (none dropped silently)."""
     data = matrix[["actor", "target", "events", "mean_severity"]]
+    actors = data.groupby("actor")["events"].sum().nlargest(top).index
+    targets = data.groupby("target")["events"].sum().nlargest(top).index
+    more = [f"+{n} more {what}" for n, what in ((data["actor"].nunique() - len(actors), "actors"),
+                                                (data["target"].nunique() - len(targets), "targets")) if n > 0]
+    data = data[data["actor"].isin(actors) & data["target"].isin(targets)]
     base = alt.Chart(data)
     cells = base.mark_rect(stroke="white").encode(
-        x=alt.X(field="target", type="nominal", title="target", axis=alt.Axis(labelAngle=-35, labelLimit=140)),
-        y=alt.Y(field="actor", type="nominal", title="actor", axis=alt.Axis(labelLimit=160)),
+        x=alt.X(field="target", type="nominal", title="target", axis=alt.Axis(labelAngle=-35, labelLimit=140, labelOverlap=False)),
+        y=alt.Y(field="actor", type="nominal", title="actor", axis=alt.Axis(labelLimit=160, labelOverlap=False)),
         color=alt.Color(field="mean_severity", type="quantitative", scale=SEVERITY_SCHEME, title="mean severity"),
         tooltip=[
             alt.Tooltip(field="actor", type="nominal"),
@@ -94,7 +104,8 @@ def matrix_chart(matrix: pd.DataFrame) -> alt.LayerChart:
         text=alt.Text(field="events", type="quantitative"),
     )
     n = max(data["actor"].nunique(), 1)
-    title = alt.Title("Who acts on whom: events (number) and mean severity (colour)", anchor="start")
+    subtitle = f"the {top} most active of each; " + ", ".join(more) + " (Events tab)" if more else alt.Undefined
+    title = alt.Title("Who acts on whom: events (number) and mean severity (colour)", anchor="start", subtitle=subtitle)
     return alt.LayerChart(layer=[cells, text], title=title).properties(height=max(140, 26 * n))
 
 

@@ -118,3 +118,21 @@ def style(chart):
 def short(text: str, n: int = 28) -> str:
     """text cut to n characters with an ellipsis (the full text goes in the tooltip)."""
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+SIMULATED_NOTE = "SIMULATED mentions: the shape follows real events, the numbers are invented"
+
+
+def with_simulated(chart, simulated: bool):
+    """The chart with "SIMULATED" first in its subtitle when its numbers come from simulated
+    mentions (a chart whose title is a plain string gets a Title)."""
+    if not simulated:
+        return chart
+    title = chart.title
+    if isinstance(title, alt.Title):
+        old = title.subtitle
+        lines = [] if old is alt.Undefined else ([old] if isinstance(old, str) else list(old))
+        return chart.properties(title=alt.Title(title.text, subtitle=[SIMULATED_NOTE, *lines], anchor=title.anchor,
+                                                subtitleColor="#b45309"))
+    text = title if isinstance(title, str) else ""
+    return chart.properties(title=alt.Title(text, subtitle=SIMULATED_NOTE, anchor="start", subtitleColor="#b45309"))

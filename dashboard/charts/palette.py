@@ -18,3 +18,12 @@ COMPONENT_COLORS: dict[str, str] = {
 }
 INK = "#1f2937"
 MUTED = "#6b7280"
+# Okabe & Ito's palette, safe under every common colour-vision deficiency, for series told apart by
+# colour alone (share of voice); grey for "others", the last series.
+SERIES_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+OTHERS_COLOR = "#9ca3af"
+
+
+def series_colors(n: int) -> list[str]:
+    """n colours: Okabe–Ito's in order, the last one grey (the "others" series)."""
+    return [SERIES_COLORS[i % len(SERIES_COLORS)] for i in range(n - 1)] + [OTHERS_COLOR] if n else []

@@ -52,9 +52,23 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
     )
 
 
+NEUTRAL_TONE = 0.05  # |tone| below this reads as neutral (VADER's own cut-off for its compound score)
+
+
+def tone_domain(tone: pd.Series) -> list[float]:
+    """The tone axis: the data's range with a margin, always showing the neutral band, within −1…+1."""
+    values = tone.dropna()
+    lo = float(values.min()) if len(values) else -NEUTRAL_TONE
+    hi = float(values.max()) if len(values) else NEUTRAL_TONE
+    lo, hi = min(lo, -2 * NEUTRAL_TONE), max(hi, 2 * NEUTRAL_TONE)
+    pad = (hi - lo) * 0.1
+    return [round(max(-1.0, lo - pad), 2), round(min(1.0, hi + pad), 2)]
+
+
 def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
-               bucket: str | None = None) -> alt.LayerChart:
-    """Mean tone per bucket (-1 negative ... +1 positive) with a zero line."""
+               bucket: str | None = None, subtitle: str = "") -> alt.LayerChart:
+    """Mean tone per bucket (-1 negative ... +1 positive) on an axis fitted to the data, with
+    the neutral band and a zero line."""
     data = series[["date", "tone", "negative_share"]].dropna(subset=["tone"]).copy()
     data["mid"] = data["date"] + bucket_length(series, bucket) / 2  # a bucket's tone sits mid-bucket
     line = (
@@ -62,7 +76,7 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
         .mark_line(color=TONE_COLOR, strokeWidth=2, point=alt.OverlayMarkDef(size=12, color=TONE_COLOR))
         .encode(
             x=x_axis(domain=domain, field="mid"),
-            y=y_axis("tone", "tone", [-1, 1], "+.1f"),
+            y=y_axis("tone", "tone", tone_domain(data["tone"]), "+.2f"),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="tone", type="quantitative", title="mean tone", format="+.2f"),
@@ -73,9 +87,11 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED, strokeDash=[3, 3]).encode(
         y=alt.Y(field="y", type="quantitative")
     )
-    return alt.LayerChart(layer=[zero, line], title=alt.Title("Tone: mean of mentions, −1 to +1", anchor="start")).properties(
-        **panel_size("tone", width)
-    )
+    band = alt.Chart(pd.DataFrame({"y": [-NEUTRAL_TONE], "y2": [NEUTRAL_TONE]})).mark_rect(color="#e5e7eb", opacity=0.7).encode(
+        y=alt.Y(field="y", type="quantitative"), y2=alt.Y2(field="y2"))
+    title = alt.Title("Tone: mean of mentions (−1 to +1; axis fitted to the data, grey band neutral)", anchor="start",
+                      subtitle=subtitle or alt.Undefined, subtitleColor="#b45309")
+    return alt.LayerChart(layer=[band, zero, line], title=title).properties(**panel_size("tone", width))
 
 
 def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
@@ -187,18 +203,30 @@ def escalation_chart(
     width: int | None = None,
     highlight: pd.Timestamp | None = None,
     bucket: str | None = None,
+    label_size: int = 11,
+    label_room: int | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Stage bands behind the index line, thresholds, change points as rules, and labels on
-    the most conflictual events."""
+    the most conflictual events (at `label_size` px: meeting mode draws them at 18; `label_room`
+    is the plot's expected width in px when it is stretched, so that labels are laid out for it)."""
     domain = domain or date_domain(table, bucket)
     layers = [_stage_bands(table, domain, bucket), _threshold_rules(params), *_index_line(table, domain, bucket)]
     if len(change_points):
         layers.append(_change_point_rules(change_points, domain))
     if len(events):
-        layers += _event_labels(events, domain, width)
+        layers += _event_labels(events, domain, width or label_room, label_size)
+    if notes is not None and len(notes):
+        layers += note_marks(notes, domain, label_size)
     if highlight is not None:
         layers.append(_highlight_rule(highlight, domain))
-    return alt.LayerChart(layer=layers, title=alt.Title("Escalation: index 0–100 and stage", anchor="start")).properties(
+    key = ["dotted lines: stage thresholds " + "/".join(f"{t:g}" for t in params.thresholds())]
+    if len(change_points):
+        key.append("dashed: change points")
+    if notes is not None and len(notes):
+        key.append("violet ✎: notes")
+    title = alt.Title("Escalation: index 0–100 and stage", anchor="start", subtitle=" · ".join(key), subtitleColor=MUTED)
+    return alt.LayerChart(layer=layers, title=title).properties(
         **panel_size("escalation", width)
     )
 
@@ -211,7 +239,7 @@ def _stage_bands(table: pd.DataFrame, domain: list[str] | None, bucket: str | No
         .encode(
             x=x_axis(domain=domain, field="start"),
             x2=alt.X2(field="end"),
-            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage",
+            color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title=None,
                             legend=alt.Legend(orient="top", direction="horizontal", labelColor=INK, titleColor=MUTED)),
             tooltip=[
                 alt.Tooltip(field="stage", type="nominal", title="stage"),
@@ -282,7 +310,7 @@ def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None) -
     )
 
 
-def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None) -> list[alt.Chart]:
+def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None, size: int = 11) -> list[alt.Chart]:
     """Labels on the most conflictual events, on lines where they do not overlap, and a tick
     at each; labels in the last third of the range read leftwards to stay inside the plot."""
     top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
@@ -295,16 +323,17 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
     cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
     top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
     aligns = ["left" if d < cut else "right" for d in top["date"]]
-    top["row"] = label_rows(top["date"], top["label"], span_days, width or 720, aligns=aligns)
+    # label_rows measures at 11 px; a larger font takes the same room on a narrower chart.
+    top["row"] = label_rows(top["date"], top["label"], span_days, (width or 720) * 11 / size, aligns=aligns)
     top = top[top["row"] >= 0]
-    top["y"] = 97 - 9 * top["row"]
+    top["y"] = 97 - 9 * size / 11 * top["row"]
     layers = []
     for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):
         if not len(part):
             continue
         layers.append(
             alt.Chart(part)
-            .mark_text(align="left" if side == "left" else "right", baseline="middle", dx=5 if side == "left" else -5, fontSize=11, color=INK)
+            .mark_text(align="left" if side == "left" else "right", baseline="middle", dx=5 if side == "left" else -5, fontSize=size, color=INK)
             .encode(
                 x=x_axis(domain=domain),
                 y=alt.Y(field="y", type="quantitative"),
@@ -323,6 +352,28 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
         )
     )
     return layers
+
+
+NOTE_COLOR = "#7c3aed"  # violet: apart from the stages' warm colours and the blue highlight
+
+
+def note_marks(notes: pd.DataFrame, domain: list[str] | None, size: int = 11) -> list[alt.Chart]:
+    """The notes people pinned: a thin rule at each date and a ✎ at the foot of the plot, the
+    note (with its actor and author) in the tooltip. The text travels as data only."""
+    data = notes[["date", "actor", "text", "author"]].copy()
+    data["actor"] = data["actor"].fillna("the whole story")
+    data["author"] = data["author"].fillna("—")
+    data["y"] = 3.0
+    tooltip = [
+        alt.Tooltip(field="date", type="temporal", title="note on", format="%d %b %Y %H:%M"),
+        alt.Tooltip(field="actor", type="nominal", title="about"),
+        alt.Tooltip(field="text", type="nominal", title="note"),
+        alt.Tooltip(field="author", type="nominal", title="by"),
+    ]
+    rule = alt.Chart(data).mark_rule(color=NOTE_COLOR, strokeWidth=1.5, opacity=0.7).encode(x=x_axis(domain=domain), tooltip=tooltip)
+    pen = alt.Chart(data).mark_text(text="✎", fontSize=size + 5, color=NOTE_COLOR, baseline="bottom").encode(
+        x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative"), tooltip=tooltip)
+    return [rule, pen]
 
 
 def _highlight_rule(highlight: pd.Timestamp, domain: list[str] | None) -> alt.Chart:
@@ -369,8 +420,10 @@ def retraction_links_chart(pairs: pd.DataFrame, events: pd.DataFrame, domain: li
     )
 
 
-def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: str | None = None) -> alt.LayerChart:
-    """A thin strip of the whole range, coloured by stage, with a brush to zoom the timeline."""
+def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: str | None = None,
+                   marked: tuple | None = None) -> alt.LayerChart:
+    """A thin strip of the whole range, coloured by stage, with a brush to zoom the timeline;
+    `marked` (first, last) outlines a window on it (meeting mode's neighbourhood of a moment)."""
     runs = stage_runs(table, bucket)
     brush = alt.selection_interval(name="zoom", encodings=["x"], value={"x": list(selected)} if selected else alt.Undefined)
     bands = alt.Chart(runs).mark_rect().encode(
@@ -385,21 +438,29 @@ def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: s
     ).add_params(brush)
     title = alt.Title("Drag across this strip to zoom the timeline; double-click to reset", fontSize=12, color=MUTED,
                       anchor="start", fontWeight="normal")
-    return tagged(alt.layer(bands, line, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
+    layers = [bands, line]
+    if marked is not None:
+        window = pd.DataFrame({"start": [pd.Timestamp(marked[0])], "end": [pd.Timestamp(marked[1]) + bucket_length(table, bucket)]})
+        layers.append(alt.Chart(window).mark_rect(fill="#1d4ed8", fillOpacity=0.12, stroke="#1d4ed8", strokeWidth=3).encode(
+            x=alt.X(field="start", type="temporal"), x2=alt.X2(field="end")))
+    return tagged(alt.layer(*layers, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
 
 
 def timeline_layers(analysis, subtitle: str = "", width: int | None = None, domain: list[str] | None = None,
-                    highlight: pd.Timestamp | None = None, events_selectable: bool = False) -> list:
-    """Every panel of the main picture, top to bottom, sharing one date domain."""
+                    highlight: pd.Timestamp | None = None, events_selectable: bool = False,
+                    notes: pd.DataFrame | None = None) -> list:
+    """Every panel of the main picture, top to bottom, sharing one date domain; `notes`
+    (date, actor, text, author) are drawn on the escalation panel."""
     table = analysis.table
     bucket = analysis.selection.bucket
     domain = domain or date_domain(table, bucket)
-    escalation = escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight, bucket)
+    escalation = escalation_chart(table, analysis.events, analysis.change_points, analysis.params, domain, width, highlight, bucket,
+                                  notes=notes)
     panels = [tagged(escalation, "escalation")]
     if table["volume"].sum() > 0:
         panels.append(tagged(volume_chart(table, subtitle, domain, width, bucket), "volume"))
     if table["tone"].notna().any():
-        panels.append(tagged(tone_chart(table, domain, width, bucket), "tone"))
+        panels.append(tagged(tone_chart(table, domain, width, bucket, subtitle), "tone"))
     if len(analysis.events):
         ev = events_chart(analysis.events, domain, width, selectable=events_selectable)
         link = retraction_links_chart(analysis.pairs, analysis.events, domain)
@@ -407,10 +468,10 @@ def timeline_layers(analysis, subtitle: str = "", width: int | None = None, doma
     return [style(p) for p in panels]
 
 
-def timeline_export_chart(analysis, subtitle: str = "", width: int = 960) -> alt.VConcatChart:
+def timeline_export_chart(analysis, subtitle: str = "", width: int = 960, notes: pd.DataFrame | None = None) -> alt.VConcatChart:
     """The timeline as one fixed-width picture: for PNG/SVG export and the HTML report."""
     panels = []
-    for p in timeline_layers(analysis, subtitle, width):
+    for p in timeline_layers(analysis, subtitle, width, notes=notes):
         p = p.copy(deep=False)
         p.config = alt.Undefined  # top-level only properties: the vconcat carries them
         p.usermeta = alt.Undefined

@@ -21,7 +21,7 @@ from dashboard.charts.palette import STAGE_COLORS
 from dashboard.exports.pictures import chart_svg
 from dashboard.model.analysis import Analysis
 from dashboard.model.escalation import DEFAULT_PARAMS
-from dashboard.model.kpis import kpis
+from dashboard.model.kpis import above_slow_boil, kpis
 
 REPORT_EVENT_ROWS = 300  # the events table shows at most this many (the most conflictual)
 REPORT_LIST_ROWS = 200  # alerts and escalations: at most this many, the latest kept
@@ -103,11 +103,12 @@ def _table(columns: list[str], rows: list[list[str]], numeric: frozenset[int] = 
 # --- the report -----------------------------------------------------------------------------
 
 
-def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None) -> str:
+def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None, notes: pd.DataFrame | None = None) -> str:
     """One HTML document with everything in it: selection, KPIs, timeline, reasons, tables.
 
     `chart` is the timeline (charts.timeline_export_chart, fixed width) or None to leave it out;
-    `dataset_note` says what is simulated or where the data come from, shown at the top.
+    `dataset_note` says what is simulated or where the data come from, shown at the top;
+    `notes` (date, actor, text, author) are the notes people pinned, listed after the events.
     """
     k = kpis(analysis)
     bucket = analysis.selection.bucket
@@ -122,6 +123,8 @@ def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None) -
     sections.append(_why(analysis, k))
     if not analysis.empty:
         sections += [_escalations(analysis), _alerts(analysis), _change_points(analysis), _pairs(analysis), _events(analysis)]
+        if notes is not None and len(notes):
+            sections.append(_notes(notes))
     sections.append(_method(analysis))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -179,13 +182,12 @@ def _kpi_cards(k: dict, bucket: str) -> str:
     change = k["index_change"]
     change_txt = (f"{change:+.0f} against {k['change_buckets']} {bucket}s before".replace("-", "−", 1) if change is not None
                   else f"fewer than {k['change_buckets'] + 1} {bucket}s: no change shown")
-    days = k["days_since_left_slow_boil"]
+    above = above_slow_boil(k)
     cards = [
         _card("Stage now", _e(k["stage"]), f"{k['direction']}, since {_date(k['stage_since'], bucket)}", stage_style),
         _card("Index now", _e(_num(k["index"])) + '<span class="unit"> / 100</span>', change_txt),
         _card("Peak index", _e(_num(k["peak_index"])), f"on {_date(k['peak_date'], bucket)}"),
-        _card("Since it left slow boil", _e("never left" if days is None else f"{days:,} days"),
-              "" if days is None else "from the last rise out of slow boil"),
+        _card("Above slow boil", _e(above[0]), above[1]),
         _card("Events", _e(f"{k['events']:,}"), "in the selection"),
         _card("Mentions", _e(f"{k['mentions']:,}"), "in the selection"),
     ]
@@ -333,6 +335,12 @@ def _events(analysis: Analysis) -> str:
     columns = ["date", "actor", "target", "type", "severity", "headline", "source"]
     table = _table(columns, rows, frozenset({4}), wide=5)
     return f'<section><h2>Events</h2>{more_html}{table}</section>'
+
+
+def _notes(notes: pd.DataFrame) -> str:
+    rows = [[_date(n["date"], "hour"), _text(n["actor"] if isinstance(n["actor"], str) else "the whole story"),
+             _text(n["text"]), _text(n["author"] if isinstance(n["author"], str) else "")] for _, n in notes.iterrows()]
+    return f'<section><h2>Notes</h2>{_table(["date", "about", "note", "by"], rows, wide=2)}</section>'
 
 
 def _method(analysis: Analysis) -> str:

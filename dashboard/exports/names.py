@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FILENAME_EXTENSIONS = ("png", "svg", "html", "csv", "json")
+FILENAME_EXTENSIONS = ("png", "svg", "html", "csv", "json", "pptx", "pdf")
 FILENAME_MAX = 80
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 

@@ -14,6 +14,7 @@ from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Selectio
 from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, score
 from dashboard.model.explain import explain
 from dashboard.model.signals import annotate, find_alerts, find_change_points
+from dashboard.model.story import MAX_MOMENTS, story_moments
 from dashboard.query.protocol import QueryEngine
 
 STAGES_INDEX = {name: i for i, name in enumerate(STAGES)}
@@ -25,7 +26,7 @@ EVENT_LIMIT = MAX_BUCKETS
 PAIR_COLUMNS = [
     "claim_id", "claim_date", "claim_headline", "retraction_id", "retraction_date",
     "retraction_headline", "actor", "lag_hours", "claim_coverage", "retraction_coverage",
-    "reach_ratio", "tone_before", "tone_after_claim", "tone_after_retraction",
+    "reach_ratio", "window_hours", "tone_before", "tone_after_claim", "tone_after_retraction",
 ]
 
 
@@ -115,21 +116,28 @@ def overview(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_
 def claim_retraction_pairs(engine: QueryEngine, sel: Selection, params: ModelParams) -> pd.DataFrame:
     """For each retraction in the selection: how far it reached compared with its claim.
 
-    Coverage is the mentions of the claim's actor in the window after each event
-    (`retraction_window_hours`); the reach ratio is retraction coverage / claim coverage.
-    Tone is the actor's mean tone in the window before the claim and after each event.
+    Coverage is the mentions of the claim's actor in a window after each event. The two
+    windows never overlap and are the same length: each lasts min(`retraction_window_hours`,
+    the lag from claim to retraction), so the claim's window closes when the retraction comes
+    out and the retraction's is as long. The reach ratio is retraction coverage / claim
+    coverage: mentions per hour after the retraction against mentions per hour after the
+    claim, which nothing in the rule forces towards 1 (on daily counts, each day's mentions
+    are spread evenly over its hours). A retraction at the claim's own instant has no window
+    (ratio NaN). Tone is the actor's mean tone in the full window before the claim and in each
+    event's window after it; `window_hours` says how long the windows were.
     """
     links = engine.retraction_links(sel)
     rows = []
-    window = pd.Timedelta(hours=params.retraction_window_hours)
+    cap = pd.Timedelta(hours=params.retraction_window_hours)
     records = links.to_dict("records")
     starts = [(link["claim_actor"], link["claim_date"].to_pydatetime(), link["retraction_date"].to_pydatetime())
               for link in records]
-    # Three windows per pair, all measured in one query: after the claim, after the
-    # retraction, and before the claim.
+    lengths = [max(min(cap, pd.Timedelta(r0 - c0)), pd.Timedelta(0)).to_pytimedelta() for _, c0, r0 in starts]
+    # Three windows per pair, all measured in one query: after the claim (until the
+    # retraction), after the retraction (as long), and before the claim.
     covered = engine.coverages([
-        w for actor, c0, r0 in starts
-        for w in ((actor, c0, c0 + window), (actor, r0, r0 + window), (actor, c0 - window, c0))
+        w for (actor, c0, r0), length in zip(starts, lengths)
+        for w in ((actor, c0, c0 + length), (actor, r0, r0 + length), (actor, c0 - cap.to_pytimedelta(), c0))
     ])
     for k, (link, (actor, c0, r0)) in enumerate(zip(records, starts)):
         (claim_cov, tone_after_claim), (retr_cov, tone_after_retr), (_, tone_before) = covered[3 * k : 3 * k + 3]
@@ -137,7 +145,7 @@ def claim_retraction_pairs(engine: QueryEngine, sel: Selection, params: ModelPar
             "claim_id": link["claim_id"], "claim_date": link["claim_date"], "claim_headline": link["claim_headline"],
             "retraction_id": link["retraction_id"], "retraction_date": link["retraction_date"],
             "retraction_headline": link["retraction_headline"], "actor": actor,
-            "lag_hours": (r0 - c0).total_seconds() / 3600.0,
+            "lag_hours": (r0 - c0).total_seconds() / 3600.0, "window_hours": lengths[k].total_seconds() / 3600.0,
             "claim_coverage": claim_cov, "retraction_coverage": retr_cov,
             "reach_ratio": retr_cov / claim_cov if claim_cov > 0 else math.nan,
             "tone_before": tone_before, "tone_after_claim": tone_after_claim,
@@ -186,64 +194,8 @@ def align_on_boiling(table: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str
     return out, note
 
 
-def key_moments(analysis: Analysis, limit: int = 8) -> pd.DataFrame:
-    """The moments worth stepping through in a meeting, in time order.
-
-    Every stage escalation, every change point with its likely trigger, and the most
-    conflictual events, one moment per bucket, at most `limit` (escalations kept first).
-    """
-    if analysis.empty:
-        return pd.DataFrame(columns=["date", "kind", "title", "event_id", "index", "index_before", "stage"])
-    table = analysis.table.reset_index(drop=True)
-    candidates: list[tuple[int, pd.Timestamp, str, str, str | None]] = []
-    for _, a in analysis.alerts.iterrows() if len(analysis.alerts) else []:
-        if a["kind"].startswith("stage"):
-            stage = a["kind"].removeprefix("stage: ")
-            title, event_id = f"The story enters {stage}", None
-            worst = _worst_event_in(analysis, a["date"])
-            if worst is not None:
-                title += f" — {worst['actor']}: {worst['headline']}"
-                event_id = worst["id"]
-            candidates.append((0, a["date"], "stage", title, event_id))
-    for _, c in analysis.change_points.iterrows() if len(analysis.change_points) else []:
-        title = f"Change point in {c['signal']}"
-        if isinstance(c["event_actor"], str):
-            title += f", after {c['event_actor']}: {c['event_headline']}"
-        candidates.append((1, c["date"], "change point", title, c["event_id"]))
-    events = analysis.events.dropna(subset=["severity"]).nsmallest(limit, "severity") if len(analysis.events) else None
-    for _, e in events.iterrows() if events is not None and len(events) else []:
-        candidates.append((2, e["date"].normalize() if analysis.selection.bucket != "hour" else e["date"].floor("h"),
-                           "event", f"{e['actor']}: {e['headline']}", e["id"]))
-    chosen: dict[pd.Timestamp, tuple] = {}
-    for cand in sorted(candidates, key=lambda c: (c[0], c[1])):
-        bucket = _bucket_of(table, cand[1])
-        if bucket is None or bucket in chosen:
-            continue
-        if len(chosen) >= limit:
-            break
-        chosen[bucket] = cand
-    rows = []
-    for bucket, (_, _, kind, title, event_id) in sorted(chosen.items()):
-        pos = int(np.flatnonzero(table["date"] == bucket)[0])
-        rows.append({
-            "date": bucket, "kind": kind, "title": title, "event_id": event_id,
-            "index": float(table["index"].iloc[pos]),
-            "index_before": float(table["index"].iloc[pos - 1]) if pos > 0 else float("nan"),
-            "stage": table["stage"].iloc[pos],
-        })
-    return pd.DataFrame(rows)
-
-
-def _worst_event_in(analysis: Analysis, bucket: pd.Timestamp):
-    """The most conflictual event of the bucket starting at `bucket`, or None."""
-    span = pd.Timedelta(analysis.selection.step)
-    ev = analysis.events
-    if not len(ev):
-        return None
-    inside = ev[(ev["date"] >= bucket) & (ev["date"] < bucket + span)].dropna(subset=["severity"])
-    return inside.nsmallest(1, "severity").iloc[0] if len(inside) else None
-
-
-def _bucket_of(table: pd.DataFrame, when: pd.Timestamp):
-    at = np.flatnonzero(table["date"] <= when)
-    return table["date"].iloc[int(at[-1])] if len(at) else None
+def key_moments(analysis: Analysis, limit: int = MAX_MOMENTS) -> pd.DataFrame:
+    """The moments worth stepping through in a meeting, in time order: the story's beats
+    (story.story_moments — each major actor's first move, every claim and its retraction,
+    stage rises, change points, the peak, the decline), one moment per bucket."""
+    return story_moments(analysis, limit)

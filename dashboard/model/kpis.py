@@ -58,3 +58,18 @@ def kpis(analysis: Analysis) -> dict:
         "events": int(len(analysis.events)),
         "mentions": int(t["volume"].sum()),
     }
+
+
+def above_slow_boil(k: dict) -> tuple[str, str]:
+    """The "Above slow boil" figure as (value, detail), in one wording for the page, meeting
+    mode and the reports: how long the current run above slow boil has lasted; or, when the
+    latest bucket is a slow boil again, that it ended and since when; or that it never rose.
+    It never says "N days since it left slow boil" beside a stage that is slow boil now."""
+    if k.get("stage") is None:
+        return "—", "no data"
+    if k["left_slow_boil"] is not None:
+        days = int((k["date"] - k["left_slow_boil"]) / pd.Timedelta(days=1))
+        return f"{days:,} days", f"since {k['left_slow_boil']:%d %b %Y}"
+    if k["days_since_left_slow_boil"] is not None:
+        return "ended", f"slow boil since {k['stage_since']:%d %b %Y}"
+    return "never", "a slow boil throughout"

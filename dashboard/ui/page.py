@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 
 import streamlit as st
 
@@ -12,10 +11,13 @@ from dashboard.contract import Selection, check_bucket
 from dashboard.dataset import Dataset
 from dashboard.demo import DATASETS, DemoDataset
 from dashboard.launch import LaunchFiles, launch_files
+from dashboard.model.analysis import key_moments
+from dashboard.model.story import Episode
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import downloads, present, sidebar, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths
+from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
 
@@ -65,21 +67,24 @@ def main() -> None:
             render_header(label, simulated)
             st.info("Upload an events file, a mentions file, or both, in the sidebar to begin.")
             return
-        selection = sidebar.render_filters(dataset)
         params, error = model_params()
+        # The page opens on the story's most significant episode; the whole range is a click away.
+        episode = views.default_window(views.whole_range(dataset, Selection(), params)) if not dataset.empty else None
+        opening = episode.dates if episode else None
+        selection = sidebar.render_filters(dataset, opening)
         sidebar.render_advanced(error)
         view = ViewState(choice, selection.actors, selection.start, selection.end, selection.bucket,
                          selection.targets, selection.event_types, changed_params(params),
                          tab=st.session_state.get("tab") or "Timeline",
                          maps=st.session_state.get("_maps", ()) if choice == UPLOAD else ())
-        sync_url(view, dataset)
+        sync_url(view, dataset, opening)
         st.divider()
         if st.button("Meeting mode", icon=":material/present_to_all:", width="stretch", key="to_present"):
             st.session_state["mode"] = "present"
             st.session_state["step"] = 0
             st.rerun()
         st.caption("Copy link to this view")
-        st.code(share_link(canonical(view, dataset)), language=None, wrap_lines=True)
+        st.code(share_link(canonical(view, dataset, opening)), language=None, wrap_lines=True)
     render_header(label, simulated)
     for kind, report in dataset.reports.items():
         if report.error is not None:
@@ -90,42 +95,43 @@ def main() -> None:
         st.warning("No row of these files could be loaded — see Data quality below for the reasons.")
         views.render_data_quality(dataset)
         return
-    render_explore(dataset, selection, params, label, simulated, files)
+    render_explore(dataset, selection, params, label, simulated, files, episode)
     views.render_data_quality(dataset)
 
 
-def render_explore(dataset: Dataset, selection: Selection, params, label: str, simulated: str, files: LaunchFiles) -> None:
+def render_explore(dataset: Dataset, selection: Selection, params, label: str, simulated: str, files: LaunchFiles,
+                   episode: Episode | None = None) -> None:
     selection = views.fit_bucket(dataset, selection)
     analysis = views.analysis_for(dataset, selection, params)
+    views.render_window_line(dataset, selection, episode)
     if analysis.empty:
         st.info("Nothing matches these filters: no mention or event for these actors in these dates. "
                 "Widen the dates or clear the actor filter.")
         return
     views.guarded("KPI", views.render_kpis, dataset, analysis, selection, params)
-    st.info(escape_markdown(analysis.explain()), icon=":material/lightbulb:")
     # Only the open tab is computed: a rerun pays for what is on screen, nothing else.
     tabs = dict(zip(TABS, st.tabs(list(TABS), key="tab", on_change="rerun")))
     with tabs["Timeline"]:
         if tabs["Timeline"].open:
             # The overview strip shows the whole range in days (or weeks): coarse is what it is for.
-            whole = replace(selection, start=None, end=None, bucket="week" if selection.bucket == "week" else "day")
-            strip = views.overview_for(dataset, views.fit_bucket(dataset, whole, quiet=True), params)
+            strip = views.whole_range(dataset, selection, params)
             views.guarded("timeline", views.render_timeline, dataset, analysis, strip, simulated)
     with tabs["Actors"]:
         if tabs["Actors"].open:
-            views.guarded("actors", views.render_actors, dataset, analysis, selection, params)
+            views.guarded("actors", views.render_actors, dataset, analysis, selection, params, simulated)
     with tabs["Events"]:
         if tabs["Events"].open:
-            views.guarded("events", views.render_events, analysis)
+            views.guarded("events", views.render_events, analysis, simulated)
     with tabs["Why"]:
         if tabs["Why"].open:
-            views.guarded("why", views.render_why, analysis)
+            views.guarded("why", views.render_why, analysis, simulated)
     with tabs["Compare"]:
         if tabs["Compare"].open:
-            views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files))
+            views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files), simulated)
     with tabs["Export"]:
         if tabs["Export"].open:
-            views.guarded("export", downloads.render_exports, analysis, label, simulated)
+            views.guarded("export", downloads.render_exports, analysis, label, simulated,
+                          notes_for(dataset, selection.start, selection.end))
 
 
 def _compare_sources(files: LaunchFiles) -> dict:
@@ -148,21 +154,42 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
         choice = next(iter(options))
     dataset, label, simulated = load_choice(choice, files)
     if dataset is None:
-        st.error("This dataset could not be opened; leave meeting mode to see why.")
+        st.info("No dataset to present: choose one in the sidebar (Leave meeting mode).")
         return
     params, _ = model_params()
     bounds = dataset.engine.date_bounds()
     actors = tuple(st.session_state.get("actor") or view.actors)
-    start, end = st.session_state.get("dates") or (view.start, view.end)
+    whole = views.whole_range(dataset, Selection(actors=actors), params)
+    episode = views.default_window(whole)
+    start, end = st.session_state.get("dates") or ((view.start, view.end) if view.start or view.end else
+                                                   (episode.dates if episode else (None, None)))
     sel = Selection(actors=actors, targets=tuple(st.session_state.get("target") or view.targets),
                     start=start, end=end, event_types=tuple(st.session_state.get("type") or view.event_types),
                     bucket=check_bucket(st.session_state.get("bucket") or view.bucket))
     sel = views.fit_bucket(dataset, sel)
     analysis = views.analysis_for(dataset, sel, params)
-    step = int(st.session_state.get("step", 0))
+    moments = key_moments(analysis)
+    step = _history_step()
+    step = min(max(step, 0), max(len(moments) - 1, 0))
+    st.session_state["step"] = step
+    st.session_state["_step_written"] = step
     sync_url(ViewState(choice, sel.actors, sel.start, sel.end, sel.bucket, sel.targets, sel.event_types,
-                       changed_params(params), "present", step), dataset if bounds else None)
-    views.guarded("meeting", present.render_present, analysis, label, simulated)
+                       changed_params(params), "present", step), dataset if bounds else None,
+             episode.dates if episode else None)
+    notes = notes_for(dataset, sel.start, sel.end)
+    views.guarded("meeting", present.render_present, analysis, moments, step, whole, label, simulated, notes)
+
+
+def _history_step() -> int:
+    """The step to show: the session's, unless the address bar now says another — the browser's
+    Back or Forward went to another step (each step is one history entry)."""
+    step = int(st.session_state.get("step", 0))
+    written = st.session_state.get("_step_written")
+    text = st.query_params.get("step") or "0"
+    in_url = int(text) if text.isdigit() and len(text) < 4 else 0
+    if written is not None and in_url != written:
+        return in_url
+    return step
 
 
 def _reset_filters() -> None:
@@ -184,6 +211,7 @@ def load_choice(choice: str, files: LaunchFiles) -> tuple[Dataset | None, str, s
 
 
 def render_header(label: str, simulated: str) -> None:
-    st.header(escape_markdown(label))
+    st.subheader(escape_markdown(label))
     if simulated:
-        st.warning(simulated, icon=":material/science:")
+        # One line, not a box: on a 1280×720 projector the escalation chart must stay above the fold.
+        st.caption(f":orange[:material/science: **{escape_markdown(simulated)}**]")

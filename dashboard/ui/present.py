@@ -1,53 +1,99 @@
-"""Meeting mode: no sidebar, large type, the timeline full width, a step through key moments."""
+"""Meeting mode: the story told beat by beat, one moment per step, sized for a projector.
+
+Each moment is drawn zoomed to its neighbourhood with the whole story as a context strip
+beside its event, the linked retraction, its effect on the index and the explanation.
+Stepping: the buttons, their keyboard shortcuts (st.button's own `shortcut`: ←/→,
+PageUp/PageDown as a presentation clicker sends them, Home/End), and the browser's Back and
+Forward — every step is one entry in the browser's history (page.render_meeting).
+"""
 
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
-from dashboard.model.analysis import Analysis, key_moments
+from dashboard.charts.common import short
+from dashboard.charts.story import context_strip, moment_chart
+from dashboard.model.analysis import Analysis
+from dashboard.model.explain import describe_event
+from dashboard.model.story import effect_text, moment_events, moment_retraction, near_notes, retraction_text
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 
+# (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last")
+NAVIGATION = (
+    ("first", "First", ":material/first_page:", "Home", "first"),
+    ("prev", "Previous", ":material/chevron_left:", "PageUp", "prev"),
+    ("left", "←", None, "Left", "prev"),
+    ("right", "→", None, "Right", "next"),
+    ("next", "Next", ":material/chevron_right:", "PageDown", "next"),
+    ("last", "Last", ":material/last_page:", "End", "last"),
+)
 
-def render_present(analysis: Analysis, label: str, simulated: str) -> None:
-    moments = key_moments(analysis)
-    head = st.columns([5, 1, 1, 2], vertical_alignment="center")
-    head[0].markdown(f"### {escape_markdown(label)}")
+
+def _go(where: str, count: int) -> None:
+    step = int(st.session_state.get("step", 0))
+    target = {"first": 0, "prev": step - 1, "next": step + 1, "last": count - 1}[where]
+    st.session_state["step"] = min(max(target, 0), max(count - 1, 0))
+
+
+def _leave() -> None:
+    st.session_state["mode"] = "explore"
+
+
+def _event_lines(analysis: Analysis, moment: pd.Series, skip: str | None = None) -> list[tuple[str, str | None]]:
+    """The moment's events as markdown, each with its full text when it is shortened."""
+    shown, more = moment_events(analysis, moment, skip)
+    lines: list[tuple[str, str | None]] = [
+        (f"**{e['date']:%d %b %H:%M}** · {escape_markdown(describe_event(e))}", None) for _, e in shown.head(1).iterrows()]
+    lines += [(f"Also: {escape_markdown(short(describe_event(e), 90))}", escape_markdown(describe_event(e)))
+              for _, e in shown.iloc[1:].iterrows()]
+    if more:
+        lines.append((f"+{more} more events this {analysis.selection.bucket} (Events tab)", None))
+    return lines
+
+
+def render_navigation(step: int, count: int) -> None:
+    cols = st.columns([1, 1.25, 0.8, 0.8, 1.25, 1, 1.35], vertical_alignment="center")
+    for col, (key, text, icon, shortcut, where) in zip(cols[:6], NAVIGATION):
+        disabled = (where in ("first", "prev") and step == 0) or (where in ("next", "last") and step >= count - 1)
+        col.button(text, key=key, icon=icon, shortcut=shortcut, disabled=disabled, width="stretch",
+                   on_click=_go, args=(where, count), help=f"{text} moment ({shortcut})")
+    cols[6].button("Leave", key="leave", icon=":material/close:", width="stretch", on_click=_leave,
+                   help="Leave meeting mode")
+
+
+def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,
+                   simulated: str, notes: pd.DataFrame | None = None) -> None:
+    """One moment of the story: its chart on the left, what happened and why on the right."""
     if not len(moments):
+        render_navigation(0, 0)
         st.info("No key moments in this selection.")
         return
-    step = min(max(int(st.session_state.get("step", 0)), 0), len(moments) - 1)
-    st.session_state["step"] = step
+    render_navigation(step, len(moments))
     moment = moments.iloc[step]
-    if head[1].button("◀ Previous", key="prev", disabled=step == 0, width="stretch"):
-        st.session_state["step"] = step - 1
-        st.rerun()
-    if head[2].button("Next ▶", key="next", disabled=step >= len(moments) - 1, width="stretch"):
-        st.session_state["step"] = step + 1
-        st.rerun()
-    if head[3].button("Leave meeting mode", key="leave", width="stretch"):
-        st.session_state["mode"] = "explore"
-        st.rerun()
-    if simulated:
-        st.caption(":material/science: Events are real; the mentions (attention and tone) are SIMULATED.")
-    title, _, detail = str(moment["title"]).partition(" — ")
-    before = moment["index_before"]
-    change = "" if math.isnan(before) else f" ({moment['index'] - before:+.0f})"
-    st.markdown(
-        f"## Moment {step + 1} of {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(title)}"
-    )
-    if detail:
-        st.markdown(f"#### {escape_markdown(detail)}")
-    subtitle = "SIMULATED mentions" if simulated else ""
-    panels = charts.timeline_layers(analysis, subtitle, highlight=pd.Timestamp(moment["date"]))
-    big = panels[0].configure_axis(labelFontSize=15, titleFontSize=15).configure_title(fontSize=20).configure_legend(labelFontSize=15)
-    vega.altair_chart(big, width="stretch", height=charts.outer_height(panels[0]) + 40, key="present-0")
-    st.markdown(f"#### Index {moment['index']:.0f}{change} · {moment['stage']}")
-    st.markdown("##### " + escape_markdown(analysis.explain_date(moment["date"])))
-    for i, panel in enumerate(panels[1:3], start=1):
-        vega.altair_chart(panel.configure_axis(labelFontSize=14, titleFontSize=14).configure_title(fontSize=18),
-                        width="stretch", height=charts.outer_height(panel) + 30, key=f"present-{i}")
+    st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(str(moment['label']))}")
+    left, right = st.columns([1.15, 1], gap="medium")
+    with left:
+        chart, window = moment_chart(analysis, moment, bool(simulated), notes, label_room=450)
+        vega.altair_chart(chart, width="stretch", height=380, key="moment")
+        strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
+        vega.altair_chart(strip, width="stretch", height=110, key="context")
+    with right:
+        st.caption(f"{escape_markdown(label)}" + (" · :orange[**SIMULATED mentions**]" if simulated else ""))
+        reason, _, arithmetic = analysis.explain_date(moment["date"]).partition(" Index ")
+        st.markdown(f"#### {escape_markdown(effect_text(moment))}", help=escape_markdown(f"Index {arithmetic}") if arithmetic else None)
+        pair = moment_retraction(analysis, moment)
+        for line, full in _event_lines(analysis, moment, skip=moment["retraction_id"] if pair is not None else None):
+            st.markdown(f"##### {line}", help=full)
+        if pair is not None:
+            st.markdown(f"##### :material/undo: {escape_markdown(retraction_text(pair))}")
+        # Why: the stage's reason in words; the index's arithmetic is in the tooltip of the line above.
+        st.markdown(f"##### {escape_markdown(reason)}")
+        pinned = near_notes(notes, window[0], window[1], pd.Timedelta(analysis.selection.step)) if notes is not None else pd.DataFrame()
+        for note in pinned.head(3).itertuples():
+            about = f" ({escape_markdown(note.actor)})" if isinstance(note.actor, str) else ""
+            by = f" — {escape_markdown(note.author)}" if isinstance(note.author, str) else ""
+            st.markdown(f"##### :violet[✎ {note.date:%d %b}{about}: {escape_markdown(note.text)}{by}]")
+        if len(pinned) > 3:
+            st.caption(f"+{len(pinned) - 3} more notes near this moment (Timeline → Notes)")

@@ -52,8 +52,10 @@ def date_range(picked, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
-def render_filters(dataset: Dataset) -> Selection:
-    """Actors, targets, dates, event types and bucket; returns the selection they make."""
+def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = None) -> Selection:
+    """Actors, targets, dates, event types and bucket; returns the selection they make.
+
+    The dates start at `opening` (the story's episode) when given, else the whole range."""
     engine = dataset.engine
     counts = engine.actor_counts()
     bounds = engine.date_bounds()
@@ -74,7 +76,7 @@ def render_filters(dataset: Dataset) -> Selection:
     if bounds is not None:
         lo, hi = bounds
         if "dates" not in st.session_state:
-            st.session_state["dates"] = (lo, hi)
+            st.session_state["dates"] = opening or (lo, hi)
         picked = st.date_input("Dates (UTC)", min_value=lo, max_value=hi, key="dates", format="YYYY-MM-DD")
         start, end = date_range(picked, lo, hi)
     if "bucket" not in st.session_state:

@@ -88,17 +88,20 @@ def changed_params(params: ModelParams) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((n, float(getattr(params, n))) for n in TUNABLE if getattr(params, n) != PARAM_DEFAULTS[n]))
 
 
-def canonical(view: ViewState, dataset: Dataset | None) -> ViewState:
-    """The view as a link says it: dates left out when they are the whole range."""
+def canonical(view: ViewState, dataset: Dataset | None, default: tuple | None = None) -> ViewState:
+    """The view as a link says it: dates left out when they are the window the page opens on
+    (`default`, the story's episode; the whole range when there is none). A link without
+    dates opens that window, so the whole range, when narrower than it, is written out."""
     bounds = dataset.engine.date_bounds() if dataset is not None else None
-    if bounds is not None and (view.start, view.end) == bounds:
+    opening = tuple(default) if default is not None else bounds
+    if opening is not None and (view.start, view.end) == opening:
         return dataclasses.replace(view, start=None, end=None)
     return view
 
 
-def sync_url(view: ViewState, dataset: Dataset | None) -> None:
-    """Mirror the current view into the address bar (dates only when narrowed)."""
-    wanted = canonical(view, dataset).to_query()
+def sync_url(view: ViewState, dataset: Dataset | None, default: tuple | None = None) -> None:
+    """Mirror the current view into the address bar (dates only when not the opening window)."""
+    wanted = canonical(view, dataset, default).to_query()
     if wanted != current_query():
         st.query_params.from_dict(wanted)
 

@@ -11,15 +11,18 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, Bucket, Selection
+from dashboard.charts.common import with_simulated
+from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Bucket, Selection
 from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis, align_on_boiling
 from dashboard.model.escalation import ModelParams
 from dashboard.model.explain import describe_event
-from dashboard.model.kpis import kpis
+from dashboard.model.kpis import above_slow_boil, kpis
+from dashboard.model.story import Episode, find_episode
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
 from dashboard.ui.cache import cached_analysis, cached_leaderboard, cached_overview
+from dashboard.ui.notes import notes_for, render_notes
 
 log = logging.getLogger(__name__)
 
@@ -55,29 +58,72 @@ def overview_for(dataset: Dataset, sel: Selection, params: ModelParams) -> pd.Da
     return cached_overview(dataset.key, sel, params, dataset)
 
 
+def whole_range(dataset: Dataset, sel: Selection, params: ModelParams) -> pd.DataFrame:
+    """The selection's scored buckets over the dataset's whole range, in days (weeks when
+    days would be too many): the overview strip and the episode finder read it."""
+    whole = replace(sel, start=None, end=None, bucket="week" if sel.bucket == "week" else "day")
+    return overview_for(dataset, fit_bucket(dataset, whole, quiet=True), params)
+
+
+def default_window(whole: pd.DataFrame) -> Episode | None:
+    """The window the page opens on: the most significant episode (story.find_episode)."""
+    return find_episode(whole)
+
+
 # --- KPIs -------------------------------------------------------------------------------------
+
+
+def _show_dates(dates: tuple) -> None:
+    st.session_state["dates"] = dates
+
+
+def render_window_line(dataset: Dataset, sel: Selection, episode: Episode | None) -> None:
+    """Which window the page shows — the story's episode or the whole range — and the other one a click away."""
+    bounds = dataset.engine.date_bounds()
+    if bounds is None or episode is None:
+        return
+    cols = st.columns([5, 1.3], vertical_alignment="center")
+    if (sel.start, sel.end) == episode.dates:
+        cols[0].caption(
+            f"Showing the most significant episode, {episode.start:%d %b} – {episode.end:%d %b %Y}: above slow boil from "
+            f"{episode.onset:%d %b}, peak {episode.peak_index:.0f} ({episode.peak_stage}) on {episode.peak:%d %b}."
+        )
+        cols[1].button("Whole range", key="whole_range", help="Show the whole range of the data", icon=":material/open_in_full:", width="stretch",
+                       on_click=_show_dates, args=(bounds,))
+    else:
+        cols[0].caption(f"Showing {sel.start:%d %b %Y} – {sel.end:%d %b %Y}." if sel.start and sel.end else "")
+        cols[1].button("The episode", key="to_episode", help="Back to the most significant episode",
+                       icon=":material/center_focus_strong:", width="stretch",
+                       on_click=_show_dates, args=(episode.dates,))
+
+
+def explanation(analysis: Analysis) -> str:
+    """The window explained: its latest bucket while it is above slow boil, else its peak."""
+    k = kpis(analysis)
+    if k["stage"] != STAGES[0] or k["peak_index"] is None:
+        return f"Why it is {k['stage']} on {k['date']:%d %b %Y}: " + analysis.explain()
+    return f"Why it peaked on {k['peak_date']:%d %b %Y}: " + analysis.explain_date(k["peak_date"])
 
 
 def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
     k = kpis(analysis)
-    cols = st.columns([1.7, 0.8, 0.8, 0.9, 1.6])
+    cols = st.columns([1.5, 0.75, 0.85, 1.35, 1.4])
     with cols[0]:
         st.markdown(f"Stage on {k['date']:%d %b %Y}: **{k['stage']}**, {k['direction']}")
         vega.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")
     n = k["change_buckets"]
-    delta = f"{k['index_change']:+.0f} in {n} {sel.bucket}s" if k["index_change"] is not None else None
-    cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse")
+    unit = {"hour": "h", "day": "d", "week": "wk"}[sel.bucket]
+    delta = f"{k['index_change']:+.0f} in {n} {unit}" if k["index_change"] is not None else None
+    cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse",
+                   help=f"The index on {k['date']:%d %b %Y} and its change over the last {n} {sel.bucket}s")
     cols[2].metric("Peak index", f"{k['peak_index']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
-    if k["left_slow_boil"] is not None:
-        since = (k["date"] - k["left_slow_boil"]).days
-        cols[3].metric("Above slow boil", f"{since:,} days", f"since {k['left_slow_boil']:%d %b}", delta_color="off", delta_arrow="off")
-    else:
-        cols[3].metric("Above slow boil", "—", "still a slow boil", delta_color="off", delta_arrow="off")
+    value, detail = above_slow_boil(k)
+    cols[3].metric("Above slow boil", value, detail, delta_color="off", delta_arrow="off")
     board = cached_leaderboard(dataset.key, sel, params, dataset)
     if len(board) and board["change"].iloc[0] > 0:
         top = board.iloc[0]
-        cols[4].metric("Escalating fastest", str(top["actor"]), f"{top['change']:+.0f} in {n} {sel.bucket}s",
-                       delta_color="inverse")
+        cols[4].metric("Escalating fastest", str(top["actor"]), f"{top['change']:+.0f} in {n} {unit}",
+                       delta_color="inverse", help=f"{top['actor']}: its own index rose {top['change']:+.0f} in the last {n} {sel.bucket}s")
     else:
         cols[4].metric("Escalating fastest", "—", "no actor rising", delta_color="off", delta_arrow="off")
 
@@ -98,24 +144,30 @@ def _overview_zoom() -> None:
 
 def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, simulated: str) -> None:
     subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if simulated else ""
-    overview = charts.overview_chart(strip, bucket=analysis.selection.bucket)
-    vega.altair_chart(
-        overview, width="stretch", height=charts.outer_height(overview), key="overview",
-        on_select=_overview_zoom, selection_mode="zoom",
-    )
     picked = st.session_state.get("event_pick") or {}
     picked_ids = [p.get("id") for p in ((picked.get("selection") or {}).get("event") or []) if isinstance(p, dict)]
     highlight = None
     chosen = analysis.events[analysis.events["id"].isin(picked_ids)] if picked_ids and len(analysis.events) else None
     if chosen is not None and len(chosen):
         highlight = chosen["date"].iloc[0]
-    panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True)
+    sel = analysis.selection
+    notes = notes_for(dataset, sel.start, sel.end)
+    panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True, notes=notes)
+    panels[0] = with_simulated(panels[0], bool(simulated))  # the index is made of the mentions too
     for i, panel in enumerate(panels):
         last = i == len(panels) - 1 and len(analysis.events)
         vega.altair_chart(
             panel, width="stretch", height=charts.outer_height(panel), key="event_pick" if last else f"timeline-{i}",
             on_select="rerun" if last else "ignore", selection_mode="event" if last else None,
         )
+        if i == 0:
+            # The explanation, then the whole range as a strip to brush: right under the index.
+            st.info(escape_markdown(explanation(analysis)), icon=":material/lightbulb:")
+            overview = charts.overview_chart(strip, bucket=analysis.selection.bucket)
+            vega.altair_chart(
+                overview, width="stretch", height=charts.outer_height(overview), key="overview",
+                on_select=_overview_zoom, selection_mode="zoom",
+            )
     if len(analysis.events):
         st.caption("Click an event marker for its details and that day's explanation; double-click to clear.")
     if chosen is not None and len(chosen):
@@ -125,29 +177,30 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
             if isinstance(event.get("source"), str):
                 st.caption(f"Reported by {escape_markdown(event['source'])}")
             st.markdown(escape_markdown(analysis.explain_date(event["date"])))
+    render_notes(dataset, analysis, highlight)
 
 
 # --- actors -----------------------------------------------------------------------------------
 
 
-def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
+def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams, simulated: str = "") -> None:
     engine = dataset.engine
     by_actor = engine.volume_by_actor(sel)
     if len(by_actor):
         normalise = st.toggle("Show shares (normalised)", key="sov_normalise")
-        vega.altair_chart(charts.share_of_voice_chart(by_actor, normalise), width="stretch", key="sov")
+        vega.altair_chart(with_simulated(charts.share_of_voice_chart(by_actor, normalise), bool(simulated)), width="stretch", key="sov")
     else:
         st.info("No mentions in this selection, so there is no share of voice to show.")
     left, right = st.columns(2)
     with left:
         if len(by_actor) and by_actor["tone"].notna().any():
-            vega.altair_chart(charts.tone_by_actor_chart(by_actor), width="stretch", key="tone_by_actor")
+            vega.altair_chart(with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated)), width="stretch", key="tone_by_actor")
         else:
             st.info("These mentions carry no tone.")
     with right:
         board = cached_leaderboard(dataset.key, sel, params, dataset)
         if len(board):
-            vega.altair_chart(charts.leaderboard_chart(board), width="stretch", key="leaderboard")
+            vega.altair_chart(with_simulated(charts.leaderboard_chart(board), bool(simulated)), width="stretch", key="leaderboard")
         else:
             st.info(f"Too few buckets to compare each actor's last {KPI_CHANGE_BUCKETS}.")
     matrix = engine.matrix(sel)
@@ -160,7 +213,7 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
 # --- events -----------------------------------------------------------------------------------
 
 
-def render_events(analysis: Analysis) -> None:
+def render_events(analysis: Analysis, simulated: str = "") -> None:
     events = analysis.events
     if not len(events):
         st.info("No events in this selection.")
@@ -197,21 +250,23 @@ def render_events(analysis: Analysis) -> None:
             "claim_coverage": st.column_config.NumberColumn("mentions after claim", format="%.0f"),
             "retraction_coverage": st.column_config.NumberColumn("mentions after retraction", format="%.0f"),
             "reach_ratio": st.column_config.NumberColumn("reach ratio", format="%.2f",
-                                                         help="retraction coverage / claim coverage, 48 h after each"),
+                                                         help="retraction coverage / claim coverage, in equal windows after each that never overlap"),
         },
     )
     for _, p in pairs.iterrows():
         if not math.isnan(p["reach_ratio"]):
             st.caption(
                 f"{escape_markdown(p['actor'])}: the retraction reached {p['reach_ratio']:.0%} of the claim's coverage "
-                f"({p['retraction_coverage']:,.0f} vs {p['claim_coverage']:,.0f} mentions in the 48 hours after each)."
+                f"({p['retraction_coverage']:,.0f} vs {p['claim_coverage']:,.0f} mentions in the {p['window_hours']:.0f} hours after "
+                f"each: the windows are as long as the time between them, 48 h at most)"
+                + (" — SIMULATED mentions." if simulated else ".")
             )
 
 
 # --- why --------------------------------------------------------------------------------------
 
 
-def render_why(analysis: Analysis) -> None:
+def render_why(analysis: Analysis, simulated: str = "") -> None:
     table = analysis.table
     dates = table["date"].dt.date.tolist()
     default = st.session_state.get("why_day")
@@ -220,7 +275,8 @@ def render_why(analysis: Analysis) -> None:
         st.session_state["why_day"] = default
     day = st.select_slider("Day to explain", options=dates, key="why_day",
                            format_func=lambda d: d.strftime("%d %b %Y"))
-    vega.altair_chart(charts.components_chart(table, analysis.params, pd.Timestamp(day)), width="stretch", key="components")
+    vega.altair_chart(with_simulated(charts.components_chart(table, analysis.params, pd.Timestamp(day)), bool(simulated)),
+                      width="stretch", key="components")
     with st.container(border=True):
         st.markdown(f"**{day:%A %d %B %Y}**")
         st.markdown(escape_markdown(analysis.explain_date(pd.Timestamp(day))))
@@ -240,7 +296,8 @@ def render_why(analysis: Analysis) -> None:
 # --- compare ----------------------------------------------------------------------------------
 
 
-def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datasets: dict[str, Callable[[], tuple]]) -> None:
+def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datasets: dict[str, Callable[[], tuple]],
+                   simulated: str = "") -> None:
     mode = st.radio("Compare", ["two actors", "two datasets"], horizontal=True, key="cmp_mode")
     frames, notes = [], []
     if mode == "two actors":
@@ -271,7 +328,7 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datase
     if not len(aligned):
         st.info("Nothing to compare in this selection.")
         return
-    vega.altair_chart(charts.compare_chart(aligned, sel.bucket), width="stretch", key="compare")
+    vega.altair_chart(with_simulated(charts.compare_chart(aligned, sel.bucket), bool(simulated)), width="stretch", key="compare")
     for note in notes:
         st.caption(escape_markdown(note))
 

@@ -61,13 +61,57 @@ def test_volume_chart_is_bars_of_volume_over_time(series):
     assert [row["volume"] for row in data] == [16, 3, 5, 1]
 
 
-def test_tone_chart_drops_buckets_without_tone_and_fixes_the_scale(series):
-    spec = _roundtrip(charts.tone_chart(series))
-    line = spec["layer"][1]
-    assert line["mark"]["type"] == "line"
-    assert line["encoding"]["y"]["scale"]["domain"] == [-1, 1]
+def test_tone_chart_drops_buckets_without_tone_and_fits_the_axis_to_the_data(series):
+    spec = _roundtrip(charts.tone_chart(series, subtitle="SIMULATED mentions"))
+    band, zero, line = spec["layer"]
+    assert (band["mark"]["type"], zero["mark"]["type"], line["mark"]["type"]) == ("rect", "rule", "line")
     data = spec["datasets"][line["data"]["name"]]
     assert len(data) == 3  # the bucket without toned mentions is not drawn as 0
+    lo, hi = line["encoding"]["y"]["scale"]["domain"]
+    tones = [row["tone"] for row in data]
+    assert -1 <= lo < min(tones) and max(tones) < hi <= 1 and (lo, hi) != (-1, 1)
+    neutral = spec["datasets"][band["data"]["name"]][0]
+    assert (neutral["y"], neutral["y2"]) == (-0.05, 0.05) and lo < -0.05 and hi > 0.05  # the neutral band shows
+    assert spec["title"]["subtitle"] == "SIMULATED mentions"
+
+
+@pytest.mark.parametrize("tones,want", [
+    ([-0.3, -0.1], [-0.34, 0.14]),  # all negative: the axis still shows zero and the neutral band
+    ([0.0, 0.01], [-0.12, 0.12]),  # flat near zero: a band of ±0.1 at least, not a magnified wiggle
+    ([-1.0, 1.0], [-1.0, 1.0]),  # never past −1…+1
+])
+def test_tone_domain_by_hand(tones, want):
+    from dashboard.charts.timeline import tone_domain
+
+    assert tone_domain(pd.Series(tones)) == pytest.approx(want, abs=0.01)
+
+
+def test_matrix_chart_keeps_the_top_actors_and_says_how_many_more():
+    rows = [{"actor": f"actor {i:02d}", "target": f"target {j:02d}", "events": 30 - i + j % 3, "mean_severity": -2.0}
+            for i in range(30) for j in range(20)]
+    spec = _roundtrip(charts.matrix_chart(pd.DataFrame(rows)))
+    data = spec["datasets"][spec["layer"][0]["data"]["name"]] if "data" in spec["layer"][0] else spec["datasets"][spec["data"]["name"]]
+    assert len({r["actor"] for r in data}) == 12 and len({r["target"] for r in data}) == 12
+    assert "+18 more actors, +8 more targets" in spec["title"]["subtitle"]
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["labelOverlap"] is False  # every row labelled
+
+
+def test_share_of_voice_uses_a_colour_blind_safe_palette_with_grey_others():
+    from dashboard.charts.palette import OTHERS_COLOR, SERIES_COLORS
+
+    rows = [{"date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=d), "actor": f"a{i}", "volume": 10 + i, "tone": 0.0}
+            for d in range(3) for i in range(12)]
+    spec = _roundtrip(charts.share_of_voice_chart(pd.DataFrame(rows), normalise=False))
+    colors = spec["encoding"]["color"]["scale"]["range"]
+    assert colors == [*SERIES_COLORS, OTHERS_COLOR]  # eight Okabe–Ito series and grey for the other four
+
+
+def test_escalation_chart_says_what_its_rules_mean(series):
+    from dashboard.model.escalation import DEFAULT_PARAMS, score
+
+    table = score(series, DEFAULT_PARAMS)
+    spec = _roundtrip(charts.escalation_chart(table, pd.DataFrame(), pd.DataFrame(), DEFAULT_PARAMS))
+    assert spec["title"]["subtitle"].startswith("dotted lines: stage thresholds 30/45/65")
 
 
 def test_events_chart_carries_hostile_text_as_data_only(events):

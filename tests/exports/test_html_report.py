@@ -23,7 +23,7 @@ from dashboard.exports import names, pictures
 from dashboard.exports.tables import guard_cell, scored_csv
 from dashboard.loading import load_bytes
 from dashboard.model.analysis import Analysis, analyse
-from dashboard.model.kpis import kpis
+from dashboard.model.kpis import above_slow_boil, kpis
 from dashboard.query.duckdb_engine import Engine
 
 TIKTOK = DATASETS["tiktok-2020"]
@@ -190,6 +190,25 @@ def test_kpis_days_since_left_slow_boil_by_hand(stages, days, since):
     assert k["stage_since"] == pd.Timestamp("2024-01-01") + pd.Timedelta(days=since)
 
 
+@pytest.mark.parametrize(
+    "stages, want",
+    [
+        ([SB] * 5, ("never", "a slow boil throughout")),
+        ([SB, SIM, SIM, SB, SB], ("ended", "slow boil since 04 Jan 2024")),  # not "3 days since it left"
+        ([SB, SIM, SB, BOIL, CRI], ("1 days", "since 04 Jan 2024")),  # the current run only
+        ([SIM, SIM, SIM], ("2 days", "since 01 Jan 2024")),
+    ],
+)
+def test_above_slow_boil_never_contradicts_the_stage(stages, want):
+    assert above_slow_boil(kpis(make_analysis(stages, [10.0] * len(stages)))) == want
+
+
+def test_html_report_stage_and_above_slow_boil_agree(demo, demo_html):
+    text = " ".join(_parse(demo_html).text)
+    assert "Stage now" in text and "slow boil" in text  # 20 November is a slow boil ...
+    assert "Since it left slow boil" not in text and "ended" in text  # ... so the run above it has ended
+
+
 def test_kpis_index_change_needs_eight_buckets():
     seven = kpis(make_analysis([SB] * 7, [1, 2, 3, 4, 5, 6, 7]))
     assert seven["index_change"] is None
@@ -232,7 +251,7 @@ def test_html_report_has_stage_kpis_and_explanation(demo, demo_html):
     assert "SIMULATED" in text and TIKTOK.simulated in text
     assert "Stage now" in text and k["stage"] in text
     assert "Peak index" in text and "73" in text and "06 Aug 2020" in text
-    assert f"{k['days_since_left_slow_boil']} days" in text
+    assert "Above slow boil ended slow boil since 27 Sep 2020" in text  # no "63 days" beside "slow boil"
     assert f"{k['mentions']:,}" in text and "45" in text
     assert demo.explain() in text  # the latest bucket, in full
     assert demo.explain_date("2020-08-06") in text  # the escalation to crisis

@@ -55,17 +55,37 @@ def mentions() -> pd.DataFrame:
     return pd.read_csv(DATASETS["tiktok-2020"].mentions)
 
 
-def test_app_opens_on_the_tiktok_demo_with_stage_kpis_and_the_simulated_note(make_app, chart_frames):
+def test_app_opens_on_the_tiktok_demo_on_its_most_significant_episode(make_app, chart_frames):
     at = _run(make_app())
     assert at.selectbox(key="ds").value == "tiktok-2020"
-    assert any("SIMULATED" in w.value for w in at.warning)
+    assert any("SIMULATED" in c.value for c in at.caption)
+    # The episode: 10 days before the onset (7 July) to 7 after it settled (22 August).
+    assert tuple(at.date_input(key="dates").value) == (pd.Timestamp("2020-06-27").date(), pd.Timestamp("2020-08-29").date())
     escalation = _frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")
-    assert len(escalation) == 173  # 1 June to 20 November
+    assert escalation["date"].min() == pd.Timestamp("2020-06-27") and escalation["date"].max() == pd.Timestamp("2020-08-29")
+    assert {"simmering", "boiling", "crisis"} <= set(escalation["stage"])
     assert _metric(at, "Peak index") == "73"
-    assert "slow boil" in " ".join(m.value for m in at.markdown)  # 20 November: back to a slow boil
+    assert _metric(at, "Above slow boil") == "ended"  # 29 August is a slow boil again, and the KPI says so
     attention = _chart(chart_frames, at, "Attention")
     assert "SIMULATED" in attention["spec"]["title"]["subtitle"]
-    assert "Slow boil: attention" in _page_text(at)  # the latest day, explained
+    text = _page_text(at)
+    assert "most significant episode, 27 Jun – 29 Aug 2020" in text
+    assert "Why it peaked on 06 Aug 2020: Crisis: attention 4.4×" in text  # the window explained at its peak
+    assert "from" not in at.query_params and "to" not in at.query_params  # the opening window needs no dates in a link
+
+
+def test_app_whole_range_is_one_click_away_and_the_episode_one_more(make_app, chart_frames):
+    at = _run(make_app())
+    at.button(key="whole_range").click()
+    _run(at)
+    escalation = _frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")
+    assert len(escalation) == 173  # 1 June to 20 November
+    assert at.query_params["from"] in ("2020-06-01", ["2020-06-01"])  # a link to the whole range says so
+    assert "slow boil" in " ".join(m.value for m in at.markdown)  # 20 November: back to a slow boil
+    at.button(key="to_episode").click()
+    _run(at)
+    assert len(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")) == 64
+    assert "from" not in at.query_params
 
 
 def test_app_amazon_filter_changes_kpis_and_timeline_to_amazons(make_app, chart_frames, mentions):
@@ -74,7 +94,9 @@ def test_app_amazon_filter_changes_kpis_and_timeline_to_amazons(make_app, chart_
     at.multiselect(key="actor").set_value(["Amazon"])
     _run(at)
     volume = _frame_with(_chart(chart_frames, at, "Attention"), "volume")
-    assert volume["volume"].sum() == mentions.loc[mentions["actor"] == "Amazon", "count"].sum()
+    days = pd.to_datetime(mentions["date"])
+    inside = (mentions["actor"] == "Amazon") & (days >= "2020-06-27") & (days <= "2020-08-29")
+    assert volume["volume"].sum() == mentions.loc[inside, "count"].sum()
     events = _frame_with(_chart(chart_frames, at, "Events"), "headline")
     assert len(events) == 2 and set(events["actor"]) == {"Amazon"}
     assert any("email" in h.lower() for h in events["headline"])
@@ -195,7 +217,9 @@ def test_app_actors_view_has_share_of_voice_tone_matrix_and_leaderboard(make_app
 
 
 def test_app_events_view_searches_and_lists_the_retraction_pair(make_app):
-    at = _tab(_run(make_app()), "Events")
+    at = _run(make_app())
+    at.button(key="whole_range").click()
+    at = _tab(_run(at), "Events")
     table = next(df.value for df in at.dataframe if "headline" in df.value.columns)
     assert len(table) == 45
     at.text_input(key="event_search").set_value("amazon")
@@ -237,18 +261,57 @@ def test_app_clicking_an_event_shows_its_details_and_that_days_explanation(make_
     assert "Crisis: attention 4.4×" in text
 
 
-def test_app_meeting_mode_steps_through_key_moments(make_app, chart_frames):
+def _moment_heading(at) -> str:
+    heading = next(m.value for m in at.markdown if re.match(r"### \d+ / \d+ · ", m.value))
+    return re.sub(r"\\(.)", r"\1", heading)
+
+
+# The demo's meeting mode, moment by moment, on the opening episode: (heading, text on the page).
+TIKTOK_MOMENTS = [
+    ("29 June 2020 · India's first move", "India's IT ministry blocks 59"),
+    ("30 June 2020 · TikTok's first move", "TikTok's India head"),
+    ("06 July 2020 · Mike Pompeo's first move", "Pompeo tells Fox News"),
+    ("07 July 2020 · The story enters simmering — Donald Trump's first move", "Trump confirms in a TV interview"),
+    ("10 July 2020 · Amazon's claim and its retraction", "Retracted 10 Jul 20:00"),
+    ("20 July 2020 · US Congress's first move", "House votes"),
+    ("31 July 2020 · The story enters boiling", "Air Force One"),
+    ("06 August 2020 · The peak: index 73, crisis", "executive order 13942"),
+    ("14 August 2020 · Donald Trump acts (severity -8)", "divest"),
+    ("23 August 2020 · The decline: back to a slow boil", "Slow boil"),
+]
+
+
+def test_app_meeting_mode_tells_every_beat_of_the_demo(make_app, chart_frames):
     at = _run(make_app({"mode": "present"}))
     assert not at.sidebar.selectbox  # no sidebar controls in meeting mode
-    first = [m.value for m in at.markdown if m.value.startswith("## Moment")][0]
-    assert first.startswith("## Moment 1 of")
-    at.button(key="next").click()
+    for step, (heading, text) in enumerate(TIKTOK_MOMENTS):
+        assert _moment_heading(at) == f"### {step + 1} / {len(TIKTOK_MOMENTS)} · {heading}"
+        assert text in _page_text(at)
+        moment = _chart(chart_frames, at, "Escalation around")
+        assert "SIMULATED" in moment["spec"]["title"]["subtitle"]
+        table = _frame_with(moment, "index", "stage")
+        assert len(table) <= 21  # zoomed: 10 buckets either side
+        assert moment["spec"]["config"]["axis"]["labelFontSize"] >= 18
+        assert any("date" in f.columns and len(f) == 1 for f in moment["data"])  # the moment's rule
+        context = _frame_with(_chart(chart_frames, at, "The whole story"), "index")
+        assert len(context) == 173  # the whole story as the context strip
+        if step < len(TIKTOK_MOMENTS) - 1:
+            at.button(key="next").click()
+            _run(at)
+            assert at.query_params["step"] in (str(step + 1), [str(step + 1)])
+    assert at.button(key="next").disabled and at.button(key="last").disabled
+
+
+def test_app_meeting_mode_keys_jump_and_the_url_step_is_read(make_app):
+    at = _run(make_app({"mode": "present", "step": "4"}))
+    assert "Amazon's claim and its retraction" in _moment_heading(at)
+    assert "Reach: 97% of the claim's coverage (5 h after each)" in _page_text(at)
+    at.button(key="last").click()
     _run(at)
-    second = [m.value for m in at.markdown if m.value.startswith("## Moment")][0]
-    assert second.startswith("## Moment 2 of") and second != first
-    assert at.query_params["mode"] in ("present", ["present"]) and at.query_params["step"] in ("1", ["1"])
-    escalation = _chart(chart_frames, at, "Escalation")
-    assert any("date" in f.columns and len(f) == 1 for f in escalation["data"])  # the highlighted moment
+    assert _moment_heading(at).startswith(f"### {len(TIKTOK_MOMENTS)} / ")
+    at.button(key="first").click()
+    _run(at)
+    assert _moment_heading(at).startswith("### 1 / ") and at.button(key="prev").disabled
     at.button(key="leave").click()
     _run(at)
     assert at.sidebar.selectbox(key="ds").value == "tiktok-2020"
@@ -282,3 +345,24 @@ def _find(node, key):
     elif isinstance(node, list):
         for v in node:
             yield from _find(v, key)
+
+
+@pytest.mark.parametrize("tab,titles", [
+    ("Actors", ["Share of voice", "Tone by actor", "Escalating fastest"]),
+    ("Why", ["Why"]),
+    ("Compare", ["Aligned"]),
+    ("Timeline", ["Escalation", "Attention", "Tone"]),
+])
+def test_every_chart_of_simulated_mentions_says_so(make_app, chart_frames, tab, titles):
+    at = _run(make_app({"tab": tab})) if tab != "Timeline" else _run(make_app())
+    for title in titles:
+        spec = _chart(chart_frames, at, title)["spec"]
+        subtitle = spec["title"].get("subtitle", "")
+        text = " ".join(subtitle) if isinstance(subtitle, list) else subtitle
+        assert "SIMULATED" in text, (title, subtitle)
+
+
+def test_the_reach_ratio_says_its_mentions_are_simulated(make_app):
+    at = _run(make_app({"tab": "Events"}))
+    caption = next(c.value for c in at.caption if "the retraction reached" in c.value)
+    assert "SIMULATED" in caption and "5 hours after each" in caption

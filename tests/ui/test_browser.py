@@ -31,9 +31,27 @@ def test_browser_demo_draws_the_story(page: Page, app_url, artifacts):
     expect(page.get_by_text("TikTok ban scare, 2020").first).to_be_visible()
     expect(page.get_by_text(re.compile("SIMULATED")).first).to_be_visible()
     expect(_metric(page, "Peak index")).to_contain_text("73")
-    expect(page.get_by_text(re.compile(r"^Slow boil: attention")).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Why it peaked on 06 Aug 2020: Crisis: attention")).first).to_be_visible()
     page.screenshot(path=str(artifacts / "demo.png"), full_page=True)
     assert not errors
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
+def test_browser_opens_on_the_episode_with_stage_index_and_chart_above_the_fold(page: Page, app_url, artifacts, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(app_url)
+    expect(page.locator(DRAWN).nth(2)).to_be_visible(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text(re.compile(r"most significant episode, 27 Jun – 29 Aug 2020"))).to_be_visible()
+    for locator in (page.get_by_text(re.compile(r"^Stage on 29 Aug 2020")), _metric(page, "Index now"),
+                    page.locator(CHART).nth(1)):  # after the stage gauge: the escalation chart
+        box = locator.first.bounding_box()
+        assert box is not None and box["y"] + min(box["height"], 200) <= height, (locator, box)
+    page.screenshot(path=str(artifacts / f"opening-{width}x{height}.png"))
+    page.get_by_role("button", name=re.compile("Whole range")).click()
+    expect(page).to_have_url(re.compile(r"from=2020-06-01&to=2020-11-20"), timeout=30_000)
+    expect(page.get_by_text(re.compile(r"^Stage on 20 Nov 2020"))).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(artifacts / f"whole-range-{width}x{height}.png"))
 
 
 def test_browser_actor_filter_redraws_and_lands_in_the_url(page: Page, app_url, artifacts):
@@ -52,7 +70,7 @@ def test_browser_actor_filter_redraws_and_lands_in_the_url(page: Page, app_url, 
 
 def test_browser_brushing_the_overview_zooms_the_timeline(page: Page, app_url, artifacts):
     _open(page, app_url, charts=6)
-    overview = page.locator(CHART).nth(1)  # after the stage gauge in the header
+    overview = page.locator(CHART).nth(2)  # after the stage gauge and the escalation panel
     overview.scroll_into_view_if_needed()
     box = overview.bounding_box()
     y = box["y"] + box["height"] * 0.45  # inside the strip, below its title
@@ -77,16 +95,38 @@ def test_browser_link_restores_the_view(page: Page, app_url, artifacts):
     page.screenshot(path=str(artifacts / "link.png"), full_page=True)
 
 
-def test_browser_meeting_mode_from_its_url_steps_to_the_next_moment(page: Page, app_url, artifacts):
-    _open(page, f"{app_url}/?mode=present", charts=3)
+def test_browser_meeting_mode_steps_by_keys_and_back_steps_back(page: Page, app_url, artifacts):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/?mode=present")
     expect(page.locator('[data-testid="stSidebar"]')).to_have_count(0)
-    heading = page.get_by_text(re.compile(r"^Moment \d+ of \d+"))
-    expect(heading).to_contain_text("Moment 1 of")
-    page.screenshot(path=str(artifacts / "present-1.png"), full_page=True)
-    page.get_by_role("button", name=re.compile("Next")).click()
-    expect(heading).to_contain_text("Moment 2 of", timeout=30_000)
-    expect(page).to_have_url(re.compile(r"step=1"), timeout=30_000)
-    page.screenshot(path=str(artifacts / "present-2.png"), full_page=True)
+    heading = page.get_by_text(re.compile(r"^\d+ / \d+ · "))
+    expect(heading).to_contain_text("1 / 10 · 29 June 2020", timeout=60_000)
+    expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=60_000)
+    # Every moment, as a presentation clicker steps through it (PageDown), fits the screen.
+    for step in range(10):
+        expect(heading).to_contain_text(f"{step + 1} / 10 · ", timeout=30_000)
+        expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(artifacts / f"meeting-{step + 1:02d}-1280x720.png"))
+        # Nothing the moment shows runs past the bottom of the screen (Streamlit's own padding aside).
+        bottom = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stElementContainer\"]')]"
+                               ".map(e => e.getBoundingClientRect().bottom))")
+        assert bottom <= 720, f"moment {step + 1} runs to {bottom:.0f} px"
+        if step < 9:
+            page.keyboard.press("PageDown")
+    expect(page).to_have_url(re.compile(r"step=9"))
+    page.keyboard.press("Home")
+    expect(heading).to_contain_text("1 / 10 · ", timeout=30_000)
+    for key, want in (("ArrowRight", "2 / 10 · 30 June"), ("ArrowRight", "3 / 10 · 06 July 2020 · Mike Pompeo"),
+                      ("ArrowLeft", "2 / 10 · "), ("End", "10 / 10 · "), ("PageUp", "9 / 10 · ")):
+        page.keyboard.press(key)
+        expect(heading).to_contain_text(want, timeout=30_000)
+    page.go_back()  # one history entry per step: Back undoes the last step
+    expect(heading).to_contain_text("10 / 10 · ", timeout=30_000)
+    page.go_back()
+    expect(heading).to_contain_text("2 / 10 · ", timeout=30_000)
+    page.go_forward()
+    expect(heading).to_contain_text("10 / 10 · ", timeout=30_000)
 
 
 def test_browser_downloads_the_png_and_the_html_report(page: Page, app_url, artifacts, tmp_path):
@@ -107,3 +147,43 @@ def test_browser_downloads_the_png_and_the_html_report(page: Page, app_url, arti
     html = html_path.read_text(encoding="utf-8")
     assert "SIMULATED" in html and "Amazon" in html and "reach ratio" in html.lower()
     assert "http://" not in html and "https://" not in html
+
+
+def test_browser_a_note_pinned_is_there_after_a_reload_and_in_the_csv(page: Page, app_url, artifacts, tmp_path):
+    _open(page, app_url, charts=6)
+    page.get_by_text(re.compile(r"^Notes on this timeline")).click()
+    note = "Ask: who saw the Amazon email? <b>not bold</b> =1+1"
+    page.get_by_label("Note", exact=True).fill(note)
+    page.get_by_label("Your name (optional)").fill("Ana")
+    page.get_by_role("button", name=re.compile("Pin the note")).click()
+    expect(page.get_by_text(re.compile("Note pinned"))).to_be_visible(timeout=30_000)
+    page.reload()
+    expect(page.locator(DRAWN).nth(5)).to_be_visible(timeout=60_000)
+    page.get_by_text(re.compile(r"^Notes on this timeline \(1\)")).click()
+    expect(page.get_by_text(note, exact=False)).to_be_visible(timeout=30_000)  # the markup is shown as text
+    page.screenshot(path=str(artifacts / "notes.png"), full_page=True)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=re.compile("Notes as CSV")).click()
+    path = tmp_path / "notes.csv"
+    info.value.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    assert "Ask: who saw the Amazon email?" in text and "Ana" in text
+
+
+def test_browser_export_slides_downloads_a_deck_of_the_story(page: Page, app_url, artifacts, tmp_path):
+    import io
+
+    from pptx import Presentation
+
+    _open(page, app_url, charts=6)
+    page.get_by_role("tab", name="Export").click()
+    page.screenshot(path=str(artifacts / "export-1280.png"))
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=re.compile("Slides \\(PowerPoint\\)")).click()
+    assert info.value.suggested_filename.endswith(".pptx")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    slides = list(Presentation(io.BytesIO(path.read_bytes())).slides)
+    assert len(slides) == 11 and slides[0].shapes.title.text == "TikTok ban scare, 2020"
+    assert any("Amazon's claim and its retraction" in s.shapes.title.text for s in slides)
+    (artifacts / "story.pptx").write_bytes(path.read_bytes())

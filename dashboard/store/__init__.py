@@ -1,0 +1,27 @@
+"""The local store: one SQLite database in the user's data folder, for everything the
+dashboard keeps between sessions — notes now; saved views, monitors and alerts as they come.
+
+Pure (no Streamlit). The folder is BOILINGPOINT_HOME, else $XDG_DATA_HOME/boilingpoint, else
+~/.local/share/boilingpoint — never the repository or the working directory. The database
+runs in WAL mode (readers never wait for the one writer) and carries its schema version;
+`migrations.py` lists the schema's ordered SQL steps, applied once each on open.
+"""
+
+from __future__ import annotations
+
+from dashboard.store.db import DB_NAME, Store, data_home, open_store
+from dashboard.store.notes import (
+    Note,
+    NoteError,
+    add_note,
+    delete_note,
+    export_notes_csv,
+    import_notes_csv,
+    list_notes,
+    notes_frame,
+)
+
+__all__ = [
+    "DB_NAME", "Note", "NoteError", "Store", "add_note", "data_home", "delete_note", "export_notes_csv",
+    "import_notes_csv", "list_notes", "notes_frame", "open_store",
+]
