@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ACTOR_COLUMNS = ("actor", "target")
+MAX_DICTIONARY_BYTES = 64 * 1024 * 1024  # a dictionary of a million aliases is ~30 MB
 
 
 def actor_key(name: str) -> str:
@@ -95,10 +96,13 @@ def load_actor_dictionary(source: bytes | str | Path) -> ActorDictionary:
     Raises ValueError with a plain message when the file cannot be read or makes no sense.
     """
     if isinstance(source, (str, Path)):
+        from dashboard.loading import read_regular_file
+        from dashboard.loading.load_report import LoadError
+
         try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise ValueError(f"cannot read the actor dictionary {str(source)!r}: {exc.strerror}") from None
+            data = read_regular_file(Path(source), MAX_DICTIONARY_BYTES)
+        except LoadError as exc:
+            raise ValueError(f"cannot read the actor dictionary {str(source)!r}: {exc.message}") from None
     else:
         data = source
     try:

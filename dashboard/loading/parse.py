@@ -28,9 +28,9 @@ def parse_text(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) ->
     if scalar is not None:
         raise LoadError("format-error", f"the file is a single JSON value ({scalar}), not a table of records")
     if stripped[0] == "[":
-        return parse_json_array(text, limits)
+        return parse_json_array(text, limits, expected)
     if stripped[0] == "{":
-        return parse_json_lines(text, limits)
+        return parse_json_lines(text, limits, expected)
     return parse_delimited(text, limits, expected)
 
 

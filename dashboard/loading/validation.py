@@ -453,10 +453,10 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     ]
     rejections.sort(key=lambda r: (r.record, r.column))
     cap = limits.max_listed_rejections
-    report.unlisted_rejections = max(0, len(structural) + total_problems - cap)
+    report.unlisted_rejections = max(0, len(structural) + raw.unlisted + total_problems - cap)
     report.rejections = rejections[:cap]
     report.rows_read = raw.rows_read
-    report.rejected = len({r.record for r in structural}) + int(value_rejected)
+    report.rejected = len({r.record for r in structural}) + raw.unlisted + int(value_rejected)
     if not keep_record:
         table = table.drop_columns([RECORD])
     report.loaded = table.num_rows

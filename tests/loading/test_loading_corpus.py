@@ -246,7 +246,7 @@ BYTES_AND_ENCODING = [
         text_file("2020-01-01,A,ok").replace(b"ok\n", b"ok\n2020-01-02,B,Caf\xe9\n"),
         loaded=2,
         values={"headline": ["ok", "Café"]},
-        note="not UTF-8 at line 3, byte 53: decoded as Windows-1252",
+        note="not UTF-8 at line 3, byte 53: 1 line (3) decoded as Windows-1252",
     ),
     case(
         "cp1252 text with CR line ends",
