@@ -40,6 +40,8 @@ def use_system_allocator() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 __all__ = [
+    "peek_columns",
+    "read_regular_file",
     "use_system_allocator",
     "DEFAULT_LIMITS",
     "LoadError",
@@ -372,18 +374,23 @@ def _looks_wide(raw: RawTable) -> bool:
 def peek_columns(data: bytes, limits: LoadLimits = DEFAULT_LIMITS, encoding: str = "auto") -> list[str]:
     """The column names a file's header holds (for the app's column-mapping step).
 
-    Reads only the start of a text file; empty when the file has no readable header.
+    Reads only the start of a text file — of a compressed one too: at most 256 KB are
+    decompressed, so a decompression bomb costs nothing here. Empty when the file has no
+    readable header.
     """
+    from dashboard.loading.decode import head_bytes
+
     try:
-        decoded = unwrap(data, limits)
-        if is_parquet(decoded.data):
+        head = head_bytes(data, limits)
+        if is_parquet(head):
             import io
 
             import pyarrow.parquet as pq
 
-            return [str(n) for n in pq.ParquetFile(io.BytesIO(decoded.data)).schema_arrow.names]
-        head = decoded.data[: 256 * 1024]
-        if len(decoded.data) > len(head) and b"\n" in head:
+            whole = data if is_parquet(data) else unwrap(data, limits).data  # a compressed Parquet file
+            return [str(n) for n in pq.ParquetFile(io.BytesIO(whole)).schema_arrow.names]
+        full = len(head) == len(data) and not data[:2] == b"\x1f\x8b" and data[:2] != b"PK"
+        if not full and b"\n" in head:
             head = head[: head.rindex(b"\n") + 1]
         text, _, _ = decode_text(head, encoding)
         raw = parse_text(text, limits)

@@ -58,6 +58,8 @@ def _choose_delimiter(header_line: str, limits: LoadLimits, expected: tuple[str,
 def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
     try:
         fast = _delimited_arrow(text, limits, expected)
+    except LoadError:
+        raise
     except Exception:  # noqa: BLE001 - any surprise from the fast path: take the reference one
         fast = None
     return fast if fast is not None else _parse_delimited_lines(text, limits, expected)
@@ -87,6 +89,14 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
 
     labels = [lab.strip() for lab in first.split(delimiter)]
     names = [raw_column(i) for i in range(len(labels))]
+    # Plain means every line holds the header's cells: counted in C before Arrow parses
+    # anything, so a file of short, long or blank lines never reaches Arrow's reader (which
+    # would build every row before saying no).
+    data_lines = _line_count(text) - 1
+    if data_lines > limits.max_rows:
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    if "\n\n" in text or text.count(delimiter) != (len(labels) - 1) * (data_lines + 1):
+        return None
     data = text.encode("utf-8")
     try:
         table = pacsv.read_csv(
@@ -116,6 +126,12 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
     return RawTable(labels, table, n, _DELIMITER_NAMES[delimiter])
 
 
+def _line_count(text: str) -> int:
+    """Physical lines (CR, LF or CRLF end one; a last line without an end counts)."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return ends + (0 if text.endswith(("\n", "\r")) else 1)
+
+
 def _parse_delimited_lines(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
     """The reference parser: Python's csv module over the lines, one record at a time.
 
@@ -123,6 +139,9 @@ def _parse_delimited_lines(text: str, limits: LoadLimits, expected: tuple[str, .
     rows go to Arrow a chunk at a time, rejections past the listed cap are only counted, and
     the row cap is checked as each record is read.
     """
+    if '"' not in text and _line_count(text) - 1 > limits.max_rows:
+        # Without a quote character a record is a line: the cap is decided before parsing.
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
     source = Lines(text)
     first = source.peek(source.state())
     # The header is the first line; a file that starts with blank lines has no header.

@@ -31,14 +31,19 @@ FILE_CODES = ("encoding-error", "format-error", "size-error", "missing-label", "
 class LoadLimits:
     """Caps checked before (or while) parsing, so a hostile file cannot exhaust memory.
 
-    max_cell_chars defaults to 32,767, the longest cell a spreadsheet can hold.
+    The defaults keep a load's peak memory near 1 GB whatever the input (a text file costs
+    about four times its uncompressed size at its peak: bytes, text, Arrow cells, DuckDB's
+    checks; tests/loading/test_memory_bound.py measures the worst cases): 200 MB on disk
+    (Streamlit's upload cap), 256 MB uncompressed, 10 million rows. A bigger machine raises
+    them with BOILINGPOINT_MAX_* (from_env). max_cell_chars defaults to 32,767, the longest
+    cell a spreadsheet can hold.
     """
 
-    max_bytes: int = 500 * 1024 * 1024
-    max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    max_bytes: int = 200 * 1024 * 1024
+    max_uncompressed_bytes: int = 256 * 1024 * 1024
     max_columns: int = 500
     max_cell_chars: int = 32_767
-    max_rows: int = 50_000_000
+    max_rows: int = 10_000_000
     max_listed_rejections: int = 100_000
 
     @classmethod

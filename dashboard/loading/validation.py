@@ -396,6 +396,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads TO 2")
+        _bound_memory(con)
         con.register("raw_input", raw.table)
         selects: list[str] = [RECORD, LINE]
         checks: list[_Check] = []
@@ -466,6 +467,16 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
             f"internal error: {report.rows_read} rows read but {report.loaded} loaded + {report.rejected} rejected"
         )
     return table, report
+
+
+def _bound_memory(con) -> None:
+    """DuckDB's share of a load's memory: capped, spilling to a private temporary folder past
+    the cap (by default DuckDB may take 80% of the machine for the checks of one file)."""
+    import tempfile
+
+    con.execute("SET memory_limit = '512MB'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = {sql_string(tempfile.gettempdir() + '/boilingpoint-duckdb')}")
 
 
 def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[str], str]:
