@@ -317,6 +317,8 @@ def _load_wide(raw: RawTable, kind: Kind, limits: LoadLimits, options: _Options)
     if unknown:
         raise LoadError("format-error", f"a wide table takes only a date column in its mapping, not {', '.join(unknown)}")
     melted, rejections, wide_notes = melt_raw(raw, options.mapping.get("date"), options.date_format, options.timezone)
+    if len(melted) > limits.max_rows:
+        raise LoadError("size-error", f"the wide table melts to {len(melted):,} mention rows; the limit is {limits.max_rows:,}")
     table, inner = validate(melted_raw(melted, raw.file_format), "mentions", limits)
     if inner.rejected:  # every melted row is valid by construction: say so loudly if not
         raise RuntimeError("internal error: melted rows were rejected:\n" + "\n".join(inner.lines()[:5]))

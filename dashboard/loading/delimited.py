@@ -288,10 +288,10 @@ def parse_headerless_lines(
 
 
 def _headerless_arrow(text: str, limits: LoadLimits, labels, what: str, delimiter: str) -> RawTable | None:
+    from array import array
+
     import numpy as np
     import pyarrow.csv as pacsv
-
-    from array import array
 
     width = len(labels)
     names = [raw_column(i) for i in range(width)]

@@ -223,7 +223,7 @@ class _JsonRows:
         for labels, chunk, flags in self.chunks:
             n = chunk.num_rows
             arrays = {}
-            for i, key in enumerate(self.labels):
+            for i in range(width):
                 arrays[raw_column(i)] = chunk.column(raw_column(i)) if i < len(labels) else pa.nulls(n, pa.string())
             arrays[RECORD] = chunk.column(RECORD)
             arrays[LINE] = chunk.column(LINE)
