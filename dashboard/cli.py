@@ -361,7 +361,7 @@ def cmd_run(args) -> int:
             return EXIT_UNUSABLE
     # The app's own config, as flags: they win over any .streamlit/config.toml of the folder
     # the command is started in (or ~/.streamlit) and over STREAMLIT_* variables.
-    command = [sys.executable, "-m", "dashboard.serve", "run", str(APP), *config_flags(port=args.port, address=args.address), "--"]
+    command = [sys.executable, "-m", "dashboard.ui.serve", "run", str(APP), *config_flags(port=args.port, address=args.address), "--"]
     if args.events:
         command += ["--events", str(args.events.resolve())]
     if args.mentions:

@@ -60,7 +60,7 @@ def test_config_flags_carry_every_option_of_the_apps_config():
 def test_metrics_endpoint_is_closed_by_the_launcher(monkeypatch):
     from streamlit.web.server.starlette import starlette_app
 
-    from dashboard.serve import close_metrics
+    from dashboard.ui.serve import close_metrics
 
     monkeypatch.setattr(starlette_app, "create_metrics_routes", starlette_app.create_metrics_routes)
     assert close_metrics() is True

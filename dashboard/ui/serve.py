@@ -1,4 +1,4 @@
-"""`python -m dashboard.serve`: Streamlit's own command line, with the metrics endpoint closed.
+"""`python -m dashboard.ui.serve`: Streamlit's own command line, with the metrics endpoint closed.
 
 Streamlit serves /_stcore/metrics to anyone who can reach the port, with no option to turn it
 off: it shows every session's cache and upload sizes. `boilingpoint run` starts the server
