@@ -34,6 +34,7 @@ from dashboard.loading.arrow_types import portable
 from dashboard.loading.column_sql import MAX_WHOLE, typed_kind
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.text_rules import text_rules_suspects
 from dashboard.loading.validation import map_columns, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
@@ -175,6 +176,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
         sub_raw = RawTable(raw.labels, sub, len(sus), raw.file_format)
         checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True)
         rejections, listed_more, rejected = sub_report.rejections, sub_report.unlisted_rejections, sub_report.rejected
+        report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)  # the text rules' note
         clean = _merge(clean, checked)
     if naive and clean.num_rows:
         first = int(pc.min(clean.column(RECORD)).as_py())
@@ -234,7 +236,11 @@ def _bad_text(values):
     trimmed = pc.utf8_trim(values, _SPACE)
     changed = pc.not_equal(pc.binary_length(trimmed), pc.binary_length(values))
     empty = pc.equal(pc.binary_length(trimmed), 0)
-    return pc.or_(pc.or_(nul, changed), empty)
+    bad = pc.or_(pc.or_(nul, changed), empty)
+    if not pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py():
+        # The text rules (text_rules.py) may change or refuse a non-ASCII value: validate.py decides.
+        bad = pc.or_(bad, text_rules_suspects(values))
+    return bad
 
 
 def _canonical(out: dict, extras: dict, records, n: int, keep: np.ndarray | None) -> pa.Table:

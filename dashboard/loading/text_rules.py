@@ -53,6 +53,18 @@ def bidi_sql(expr: str) -> str:
     return f"regexp_matches({expr}, '{_BIDI_RE}')"
 
 
+_ODD = ("[\u200b-\u200d\u2060\ufeff\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+        "\u202a-\u202e\u2066-\u2069]")
+
+
+def text_rules_suspects(values):
+    """Per value of an Arrow text array: True where the rules would change or refuse it."""
+    import pyarrow.compute as pc
+
+    odd = pc.match_substring_regex(values, _ODD)
+    return pc.or_(odd, pc.not_equal(pc.utf8_normalize(values, "NFC"), values))
+
+
 def needs_rules_arrow(values) -> bool:
     """Whether some non-ASCII cell of an Arrow text column would be changed or refused by the
     rules (checked in Arrow; an all-ASCII column never is)."""

@@ -250,7 +250,7 @@ def _note_normalised(con, columns: list[str], report: LoadReport) -> None:
         if n:
             first = int(con.execute(f"SELECT min(_record) FROM flagged WHERE NOT _bad AND changed_{name}").fetchall()[0][0])
             report.notes.append(
-                f"{_plural(n, 'value', 'values')} in {name} were normalised: Unicode NFC, zero-width characters removed, "
+                f"{_plural(n, 'value', 'values')} in {name} {'was' if n == 1 else 'were'} normalised: Unicode NFC, zero-width characters removed, "
                 f"no-break and other Unicode spaces trimmed (first at row {first})"
             )
 

@@ -1194,6 +1194,16 @@ LOOKALIKE_TEXT = [
         values={"headline": ["\u2067quoted\u2069"]},
     ),
     case(
+        "typed Parquet mentions take the same text rules",
+        parquet_bytes(pa.table({"date": pa.array([d(2021, 1, 1)] * 3, pa.timestamp("us")), "actor": ["B\u200b", "B", "\u3000"],
+                                "count": [1, 2, 3]})),
+        kind="mentions",
+        loaded=2,
+        rejections=((3, None, "actor", "constraint-error", "only invisible characters"),),
+        values={"actor": ["B", "B"]},
+        note="1 value in actor was normalised",
+    ),
+    case(
         "a header with a zero-width space matches its column",
         text_file("2021-01-01,A,a", header="date,\u200bactor\u00a0,headline"),
         loaded=1,
