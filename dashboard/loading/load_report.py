@@ -31,11 +31,11 @@ FILE_CODES = ("encoding-error", "format-error", "size-error", "missing-label", "
 class LoadLimits:
     """Caps checked before (or while) parsing, so a hostile file cannot exhaust memory.
 
-    The defaults keep a load's peak memory near 1 GB whatever the input (a text file costs
-    about four times its uncompressed size at its peak: bytes, text, Arrow cells, DuckDB's
-    checks; tests/loading/test_memory_bound.py measures the worst cases): 200 MB on disk
-    (Streamlit's upload cap), 256 MB uncompressed, 10 million rows. A bigger machine raises
-    them with BOILINGPOINT_MAX_* (from_env). max_cell_chars defaults to 32,767, the longest
+    Defaults: 200 MB on disk (Streamlit's upload cap), 256 MB uncompressed, 10 million rows.
+    Each is checked while the file is read, decompressed and parsed, so a hostile file is
+    refused at a bounded cost (tests/loading/test_memory_bound.py: under 1 GiB in a fresh
+    process); the largest valid text file they allow peaks near 2.4 GB (BENCHMARKS.md). A
+    deployment changes them with BOILINGPOINT_MAX_* (from_env). max_cell_chars defaults to 32,767, the longest
     cell a spreadsheet can hold.
     """
 
