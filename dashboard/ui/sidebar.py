@@ -82,8 +82,11 @@ def actor_filter(counts: pd.DataFrame) -> list[str]:
                             placeholder="All actors", help=ACTOR_HELP)
     listed = min(matching, MAX_ACTOR_OPTIONS)
     what = f"matching {query.strip()!r}" if query.strip() else "in the data"
-    st.caption(escape_markdown(f"{listed:,} most active of the {matching:,} actors {what} listed"
-                               + (f"; {matching - listed:,} more: search to narrow" if matching > listed else "")))
+    if matching > listed:
+        text = f"The {listed:,} most active of the {matching:,} actors {what} are listed; {matching - listed:,} more: search to narrow"
+    else:
+        text = f"All {matching:,} actors {what} are listed, most active first"
+    st.caption(escape_markdown(text))
     return picked
 
 
