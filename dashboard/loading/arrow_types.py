@@ -61,6 +61,7 @@ def _out_of_range(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
         lo, hi = _EPOCH_TO_FIRST_S * 1000, (_EPOCH_TO_LAST_S + 1) * 1000 - 1
     else:
         return None
+    lo, hi = max(lo, -(2**63)), min(hi, 2**63 - 1)  # nanoseconds: every int64 is within the years
     return pc.fill_null(pc.or_(pc.less(ints, lo), pc.greater(ints, hi)), False)
 
 

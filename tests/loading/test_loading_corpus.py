@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from dashboard.loading import LoadLimits, LoadResult, load_bytes
 from dashboard.loading.load_report import FILE_CODES, ROW_CODES
+from dashboard.loading.text_rules import BIDI, normalise
 
 HYPOTHESIS = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)),
@@ -1020,7 +1021,7 @@ _TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     min_size=1,
     max_size=12,
-).filter(lambda s: s.strip(" \t\r\n"))
+).filter(lambda s: normalise(s) and not any(c in BIDI for c in s))
 
 
 @HYPOTHESIS
@@ -1045,7 +1046,8 @@ def test_load_bytes_loads_every_row_of_a_valid_file(rows, end):
     for i, (when, actor, headline, severity) in enumerate(rows):
         headline = f"{headline} #{i}"  # no two rows are duplicates
         writer.writerow([when.isoformat() + "Z", actor, headline, "" if severity is None else repr(severity)])
-        expected.append((when, actor.strip(" \t\r\n"), headline.strip(" \t\r\n"), severity))
+        # The text rules: NFC, zero-width characters removed, Unicode spaces trimmed (text_rules.py).
+        expected.append((when, normalise(actor), normalise(headline), severity))
     result = load(buf.getvalue().encode("utf-8"))
     assert result.report.rejections == [], result.report.lines()
     assert result.report.loaded == len(rows)
