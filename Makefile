@@ -9,7 +9,7 @@ BENCH_SIZES ?= 100k 1M 10M
 BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
 
-.PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools clean demo-data bench spark-bench validity
+.PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools clean demo-data bench spark-bench validity soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +101,12 @@ bench: install-test browser
 	@if [ "$(BENCH_LOAD_SESSIONS)" -gt 0 ] 2>/dev/null; then \
 		$(BIN)/python benchmarks/load_test.py --sessions $(BENCH_LOAD_SESSIONS) --json benchmarks/results/load_test.json --doc BENCHMARKS.md; \
 	fi
+
+## soak: 5 protocol-level clients change filters and upload files at random against one server
+##       for SOAK_MINUTES (30); no error, memory flat; the result goes to BENCHMARKS.md
+SOAK_MINUTES ?= 30
+soak: install-test
+	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES) --json benchmarks/results/soak.json --doc BENCHMARKS.md
 
 ## spark-bench: session start, loading, a series and a full analysis on the 1M dataset with
 ##              DuckDB, Ibis on DuckDB and Ibis on Spark (medians of BENCH_RUNS; a markdown table)

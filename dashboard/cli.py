@@ -119,8 +119,28 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def out_problem(out: Path | None) -> str | None:
+    """Why --out cannot be written (a directory, a missing folder, not a regular file), or None."""
+    if out is None:
+        return None
+    if out.is_dir():
+        return f"--out {out}: is a directory; name a file in it"
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        return f"--out {out}: the folder {parent} does not exist"
+    if out.exists() and not out.is_file():
+        return f"--out {out}: exists and is not a regular file"
+    if not os.access(parent, os.W_OK):
+        return f"--out {out}: the folder {parent} is not writable"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    problem = out_problem(getattr(args, "out", None))
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
     if args.command != "run":  # `run` starts the app, which sets up its own process
         from dashboard.loading import use_system_allocator
 
@@ -176,7 +196,11 @@ def cmd_convert(args) -> int:
     _print_report(result.report, sys.stderr)
     if not result.report.usable:
         return EXIT_UNUSABLE
-    write_table(result.table, args.out)
+    try:
+        write_table(result.table, args.out)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     # The table may hold more rows than were loaded: a text naming two actors makes two mentions.
     print(f"wrote {result.table.num_rows:,} rows to {args.out}", file=sys.stderr)
     return EXIT_OK
@@ -261,7 +285,11 @@ def cmd_score(args) -> int:
 
     text = scored_csv(analysis.table) if args.format == "csv" else scored_json(analysis.table)
     if args.out:
-        args.out.write_text(text)
+        try:
+            args.out.write_text(text)
+        except OSError as exc:
+            print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
         print(f"wrote {len(analysis.table):,} buckets to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -304,14 +332,22 @@ def _report(analysis, args) -> int:
         from dashboard.exports.deck import build_deck, deck_pdf, deck_pptx
 
         deck = build_deck(analysis, title, note, notes)
-        args.out.write_bytes(deck_pptx(deck) if args.report_format == "pptx" else deck_pdf(deck))
+        try:
+            args.out.write_bytes(deck_pptx(deck) if args.report_format == "pptx" else deck_pdf(deck))
+        except OSError as exc:
+            print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
         print(f"wrote {len(deck.slides)} slides to {args.out}", file=sys.stderr)
         return EXIT_OK
     chart = None
     if not analysis.empty:
         subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if note else ""
         chart = timeline_export_chart(analysis, subtitle, notes=notes)
-    args.out.write_text(html_report(analysis, title, note, chart, notes), encoding="utf-8")
+    try:
+        args.out.write_text(html_report(analysis, title, note, chart, notes), encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     print(f"wrote the report to {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -328,6 +364,24 @@ def _alert(analysis, min_stage: str) -> int:
     return EXIT_ALERT if STAGE_NAMES.index(latest["stage"]) >= STAGE_NAMES.index(min_stage) else EXIT_OK
 
 
+CONFIG = Path(__file__).resolve().parent / "streamlit_config.toml"
+
+
+def config_flags(config: Path = CONFIG, **server) -> list[str]:
+    """Every option of the app's Streamlit config as `--section.option value` flags; `server`
+    options given here (port, address) replace the file's."""
+    import tomllib
+
+    settings = tomllib.loads(config.read_text(encoding="utf-8"))
+    settings.setdefault("server", {}).update(server)
+    flags: list[str] = []
+    for section, options in settings.items():
+        for name, value in options.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags += [f"--{section}.{name}", text]
+    return flags
+
+
 def cmd_run(args) -> int:
     for flag in ("events", "mentions"):
         path = getattr(args, flag)
@@ -342,20 +396,9 @@ def cmd_run(args) -> int:
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_UNUSABLE
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.port", str(args.port),
-        "--server.address", args.address,
-        "--server.headless", "true",
-        "--server.enableCORS", "true",
-        "--server.enableXsrfProtection", "true",
-        "--server.enableStaticServing", "false",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "viewer",
-        "--client.showErrorDetails", "none",
-        "--",
-    ]
+    # The app's own config, as flags: they win over any .streamlit/config.toml of the folder
+    # the command is started in (or ~/.streamlit) and over STREAMLIT_* variables.
+    command = [sys.executable, "-m", "dashboard.ui.serve", "run", str(APP), *config_flags(port=args.port, address=args.address), "--"]
     if args.events:
         command += ["--events", str(args.events.resolve())]
     if args.mentions:

@@ -40,6 +40,8 @@ def use_system_allocator() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 __all__ = [
+    "peek_columns",
+    "read_regular_file",
     "use_system_allocator",
     "DEFAULT_LIMITS",
     "LoadError",
@@ -120,20 +122,49 @@ def load_path(
     kind = check_kind(kind)
     p = Path(path)
     try:
-        size = p.stat().st_size
-    except OSError as exc:
-        return LoadResult(None, LoadReport(kind=kind, error=LoadError("format-error", f"cannot open the file: {exc.strerror}")))
-    if size > limits.max_bytes:
-        err = LoadError("size-error", f"the file is {size:,} bytes; the limit is {limits.max_bytes:,} bytes")
-        return LoadResult(None, LoadReport(kind=kind, error=err))
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        return LoadResult(None, LoadReport(kind=kind, error=LoadError("format-error", f"cannot read the file: {exc.strerror}")))
+        data = read_regular_file(p, limits.max_bytes)
+    except LoadError as exc:
+        return LoadResult(None, LoadReport(kind=kind, error=exc))
     result = load_bytes(data, kind, limits, encoding, **options)
     if getattr(result.report, "exact", False) and result.report.error is None:
         result.source = ParquetSource(p.resolve(), rejected=0)
     return result
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, at most max_bytes of them (LoadError otherwise).
+
+    Only regular files: a FIFO reports size 0 and blocks the reader, a device such as
+    /dev/zero never ends, a directory is no table. The file is opened without blocking and
+    checked on the open descriptor (no race with a swapped path), then read with the cap
+    enforced as it is read (a file growing after stat cannot exceed it).
+    """
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise LoadError("format-error", f"cannot open the file: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = ("a directory" if stat.S_ISDIR(info.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
+                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+            raise LoadError("format-error", f"the path is {what}, not a regular file: only regular files are read")
+        if info.st_size > max_bytes:
+            raise LoadError("size-error", f"the file is {info.st_size:,} bytes; the limit is {max_bytes:,} bytes")
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise LoadError("format-error", f"cannot read the file: {exc.strerror}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > max_bytes:
+        raise LoadError("size-error", f"the file grew past the limit of {max_bytes:,} bytes while it was read")
+    return data
 
 
 @dataclass(frozen=True)
@@ -286,16 +317,18 @@ def _load_wide(raw: RawTable, kind: Kind, limits: LoadLimits, options: _Options)
     if unknown:
         raise LoadError("format-error", f"a wide table takes only a date column in its mapping, not {', '.join(unknown)}")
     melted, rejections, wide_notes = melt_raw(raw, options.mapping.get("date"), options.date_format, options.timezone)
+    if len(melted) > limits.max_rows:
+        raise LoadError("size-error", f"the wide table melts to {len(melted):,} mention rows; the limit is {limits.max_rows:,}")
     table, inner = validate(melted_raw(melted, raw.file_format), "mentions", limits)
     if inner.rejected:  # every melted row is valid by construction: say so loudly if not
         raise RuntimeError("internal error: melted rows were rejected:\n" + "\n".join(inner.lines()[:5]))
     report = LoadReport(kind=kind, file_format=f"{raw.file_format}, wide table melted to mentions")
     everything = sorted(list(raw.rejections) + rejections, key=lambda r: (r.record, r.column))
     report.rows_read = raw.rows_read
-    report.rejected = len({r.record for r in everything})
+    report.rejected = len({r.record for r in everything}) + raw.unlisted
     report.loaded = report.rows_read - report.rejected
     report.rejections = everything[: limits.max_listed_rejections]
-    report.unlisted_rejections = max(0, len(everything) - limits.max_listed_rejections)
+    report.unlisted_rejections = max(0, len(everything) + raw.unlisted - limits.max_listed_rejections)
     # The validator's notes on the melted rows (dates without a zone read as UTC, ...) still hold.
     report.notes = list(raw.notes) + wide_notes + inner.notes
     report.columns = table.column_names
@@ -343,18 +376,23 @@ def _looks_wide(raw: RawTable) -> bool:
 def peek_columns(data: bytes, limits: LoadLimits = DEFAULT_LIMITS, encoding: str = "auto") -> list[str]:
     """The column names a file's header holds (for the app's column-mapping step).
 
-    Reads only the start of a text file; empty when the file has no readable header.
+    Reads only the start of a text file — of a compressed one too: at most 256 KB are
+    decompressed, so a decompression bomb costs nothing here. Empty when the file has no
+    readable header.
     """
+    from dashboard.loading.decode import head_bytes
+
     try:
-        decoded = unwrap(data, limits)
-        if is_parquet(decoded.data):
+        head = head_bytes(data, limits)
+        if is_parquet(head):
             import io
 
             import pyarrow.parquet as pq
 
-            return [str(n) for n in pq.ParquetFile(io.BytesIO(decoded.data)).schema_arrow.names]
-        head = decoded.data[: 256 * 1024]
-        if len(decoded.data) > len(head) and b"\n" in head:
+            whole = data if is_parquet(data) else unwrap(data, limits).data  # a compressed Parquet file
+            return [str(n) for n in pq.ParquetFile(io.BytesIO(whole)).schema_arrow.names]
+        full = len(head) == len(data) and not data[:2] == b"\x1f\x8b" and data[:2] != b"PK"
+        if not full and b"\n" in head:
             head = head[: head.rindex(b"\n") + 1]
         text, _, _ = decode_text(head, encoding)
         raw = parse_text(text, limits)

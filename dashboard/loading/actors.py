@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ACTOR_COLUMNS = ("actor", "target")
+MAX_DICTIONARY_BYTES = 64 * 1024 * 1024  # a dictionary of a million aliases is ~30 MB
 
 
 def actor_key(name: str) -> str:
@@ -96,10 +97,13 @@ def load_actor_dictionary(source: bytes | str | Path) -> ActorDictionary:
     Raises ValueError with a plain message when the file cannot be read or makes no sense.
     """
     if isinstance(source, (str, Path)):
+        from dashboard.loading import read_regular_file
+        from dashboard.loading.load_report import LoadError
+
         try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise ValueError(f"cannot read the actor dictionary {str(source)!r}: {exc.strerror}") from None
+            data = read_regular_file(Path(source), MAX_DICTIONARY_BYTES)
+        except LoadError as exc:
+            raise ValueError(f"cannot read the actor dictionary {str(source)!r}: {exc.message}") from None
     else:
         data = source
     try:
@@ -143,22 +147,37 @@ def _from_csv(lines: list[str]) -> ActorDictionary:
     return actor_dictionary(entries)
 
 
+def _text_loader(yaml):
+    """PyYAML's SafeLoader with no implicit types: every scalar is the text written.
+
+    YAML 1.1 reads `NO`, `ON`, `yes`, `off` as booleans, `1e3` as a number and `~` as null —
+    Norway (`NO`) would become False. Here keys and values stay strings; anchors and aliases
+    (`&a` / `*a`) still work, and an empty value is an empty list of aliases.
+    """
+
+    class TextLoader(yaml.SafeLoader):
+        pass
+
+    TextLoader.yaml_implicit_resolvers = {}
+    return TextLoader
+
+
 def _from_yaml(text: str) -> ActorDictionary:
     try:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML is installed with the app's dependencies
         raise ValueError("a YAML actor dictionary needs PyYAML (pip install pyyaml); or write it as CSV canonical,alias") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_text_loader(yaml))  # noqa: S506 - a SafeLoader whose scalars all stay text
     except yaml.YAMLError as exc:
         raise ValueError(f"the actor dictionary is not valid YAML: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise ValueError("a YAML actor dictionary must map each canonical name to a list of aliases")
     entries: dict[str, list[str]] = {}
     for canonical, names in data.items():
-        if names is None:
+        if names is None or names == "":
             names = []
-        elif isinstance(names, (str, int, float)):
+        elif isinstance(names, str):
             names = [names]
         elif not isinstance(names, list) or any(isinstance(n, (dict, list)) for n in names):
             raise ValueError(f"the aliases of {canonical!r} must be a list of names")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -117,12 +118,44 @@ def is_parquet(data: bytes) -> bool:
     return data[:4] == PARQUET_MAGIC
 
 
+def head_bytes(data: bytes, limits: LoadLimits, size: int = 256 * 1024) -> bytes:
+    """The first `size` bytes of a file's content, decompressing only as far as that.
+
+    For a quick look at the header (the upload step's column mapping): a decompression bomb
+    costs `size` bytes here, not its expanded size. Raises LoadError as unwrap does.
+    """
+    if len(data) > limits.max_bytes:
+        raise LoadError("size-error", f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,} bytes")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+                return fh.read(size)
+        except (OSError, EOFError) as exc:
+            raise LoadError("format-error", f"the gzip data is damaged ({exc})") from None
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) != 1:
+                return b""
+            with archive.open(members[0]) as fh:
+                return fh.read(size)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+            return b""
+    return data[:size]
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
 def decode_text(data: bytes, encoding: str = "auto") -> tuple[str, str, list[str]]:
     """Decode bytes to text; return (text, encoding used, notes).
 
-    "auto" accepts UTF-8 (BOM removed), UTF-16 with a BOM, and otherwise Windows-1252 —
-    saying so, with the first line and byte that were not UTF-8. NUL bytes outside UTF-16
-    are left in place for the row checks to report.
+    "auto" accepts UTF-8 (BOM removed) and UTF-16 with a BOM. A file that is not all UTF-8
+    is decided line by line: a line that is valid UTF-8 is read as UTF-8, never altered; a
+    line that is not is read as Windows-1252 — and the note names those lines. A line that is
+    neither is an encoding error. NUL bytes outside UTF-16 are left in place for the row
+    checks to report.
     """
     notes: list[str] = []
     if encoding != "auto":
@@ -144,16 +177,46 @@ def decode_text(data: bytes, encoding: str = "auto") -> tuple[str, str, list[str
     try:
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as exc:
-        # Lines end at CR, LF or CRLF, as the parser counts them.
-        head = data[: exc.start]
-        line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
-        where = f"not UTF-8 at line {line}, byte {exc.start + 1:,}"
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise LoadError(
-            "encoding-error",
-            f"the file is {where}, and not Windows-1252 either; save it as UTF-8",
-        ) from None
-    notes.append(f"the file is {where}: decoded as Windows-1252 (cp1252)")
-    return text, "cp1252", notes
+        first_byte = exc.start
+    # Invalid bytes become lone surrogates (U+DC80-U+DCFF), valid UTF-8 is decoded as it is:
+    # only the lines holding such a surrogate are read again, from their bytes, as cp1252.
+    text = data.decode("utf-8", errors="surrogateescape")
+    parts: list[str] = []
+    legacy: list[int] = []
+    pos = 0
+    line = 1
+    for match in _ESCAPED.finditer(text):
+        if match.start() < pos:
+            continue  # on a line already read as cp1252
+        start = max(text.rfind("\n", pos, match.start()), text.rfind("\r", pos, match.start())) + 1
+        end = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0), default=len(text))
+        line += _line_ends(text, pos, start)
+        parts.append(text[pos:start])
+        try:
+            parts.append(text[start:end].encode("utf-8", errors="surrogateescape").decode("cp1252"))
+        except UnicodeDecodeError as bad:
+            raise LoadError(
+                "encoding-error",
+                f"the file is not UTF-8 at line {line:,}, byte {first_byte + 1:,}, and that line is not "
+                f"Windows-1252 either (its byte {bad.start + 1:,}); save the file as UTF-8",
+            ) from None
+        legacy.append(line)
+        pos = end
+    parts.append(text[pos:])
+    shown = ", ".join(f"{n:,}" for n in legacy[:10]) + (f" and {len(legacy) - 10:,} more" if len(legacy) > 10 else "")
+    notes.append(
+        f"the file is not UTF-8 at line {legacy[0]:,}, byte {first_byte + 1:,}: "
+        f"{len(legacy):,} line{'s' if len(legacy) > 1 else ''} ({shown}) decoded as Windows-1252 (cp1252), "
+        "every other line as UTF-8"
+    )
+    return "".join(parts), "utf-8 and cp1252" if len(legacy) < _count_lines(text) else "cp1252", notes
+
+
+def _line_ends(text: str, start: int, end: int) -> int:
+    """Line ends (CR, LF or CRLF, as the parser counts them) in text[start:end]."""
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+
+def _count_lines(text: str) -> int:
+    n = _line_ends(text, 0, len(text))
+    return n + (0 if text.endswith(("\n", "\r")) else 1)

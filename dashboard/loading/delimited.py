@@ -14,7 +14,7 @@ import sys
 import pyarrow as pa
 
 from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
-from dashboard.loading.raw import LINE, RECORD, RawTable, first_long_cell, physical_lines, raw_column, to_arrow
+from dashboard.loading.raw import LINE, RECORD, ChunkedRows, Lines, RawTable, RejectionLog, first_long_cell, raw_column
 
 DELIMITERS = (",", "\t", ";", "|")
 _DELIMITER_NAMES = {",": "CSV", "\t": "TSV", ";": "semicolon-separated", "|": "pipe-separated"}
@@ -22,24 +22,6 @@ _DELIMITER_NAMES = {",": "CSV", "\t": "TSV", ";": "semicolon-separated", "|": "p
 # Cell sizes are checked per cell below; the csv module's own (process-wide) limit only has
 # to be above ours so that its error never fires first.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-
-class _Lines:
-    """An iterator over physical lines that knows its position and can be moved."""
-
-    def __init__(self, lines: list[str], pos: int = 0):
-        self.lines = lines
-        self.pos = pos
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        if self.pos >= len(self.lines):
-            raise StopIteration
-        line = self.lines[self.pos]
-        self.pos += 1
-        return line
 
 
 def _dialect(delimiter: str) -> dict:
@@ -76,6 +58,8 @@ def _choose_delimiter(header_line: str, limits: LoadLimits, expected: tuple[str,
 def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
     try:
         fast = _delimited_arrow(text, limits, expected)
+    except LoadError:
+        raise
     except Exception:  # noqa: BLE001 - any surprise from the fast path: take the reference one
         fast = None
     return fast if fast is not None else _parse_delimited_lines(text, limits, expected)
@@ -105,6 +89,14 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
 
     labels = [lab.strip() for lab in first.split(delimiter)]
     names = [raw_column(i) for i in range(len(labels))]
+    # Plain means every line holds the header's cells: counted in C before Arrow parses
+    # anything, so a file of short, long or blank lines never reaches Arrow's reader (which
+    # would build every row before saying no).
+    data_lines = _line_count(text) - 1
+    if data_lines > limits.max_rows:
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    if "\n\n" in text or text.count(delimiter) != (len(labels) - 1) * (data_lines + 1):
+        return None
     data = text.encode("utf-8")
     try:
         table = pacsv.read_csv(
@@ -134,40 +126,51 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
     return RawTable(labels, table, n, _DELIMITER_NAMES[delimiter])
 
 
+def _line_count(text: str) -> int:
+    """Physical lines (CR, LF or CRLF end one; a last line without an end counts)."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return ends + (0 if text.endswith(("\n", "\r")) else 1)
+
+
 def _parse_delimited_lines(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
-    lines = physical_lines(text)
+    """The reference parser: Python's csv module over the lines, one record at a time.
+
+    Memory stays bounded whatever the file: lines are read one by one (no list of them),
+    rows go to Arrow a chunk at a time, rejections past the listed cap are only counted, and
+    the row cap is checked as each record is read.
+    """
+    if '"' not in text and _line_count(text) - 1 > limits.max_rows:
+        # Without a quote character a record is a line: the cap is decided before parsing.
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    source = Lines(text)
+    first = source.peek(source.state())
     # The header is the first line; a file that starts with blank lines has no header.
-    if not lines[0].strip():
+    if not first.strip():
         raise LoadError("blank-header", "the first line is blank: the file must start with a header row")
-    delimiter = _choose_delimiter(lines[0], limits, expected)
+    delimiter = _choose_delimiter(first + "\n", limits, expected)
     kw = _dialect(delimiter or ",")
     if delimiter is None:
-        kw = {"delimiter": ",", "quoting": csv.QUOTE_NONE, "strict": False}
         # One column: no delimiter in the header. Keep each line whole.
-        kw["delimiter"] = "\x1f"
-    source = _Lines(lines)
+        kw = {"delimiter": "\x1f", "quoting": csv.QUOTE_NONE, "strict": False}
     reader = csv.reader(source, **kw)
     try:
         labels = next(reader)
     except csv.Error as exc:
         raise LoadError("format-error", f"the header row cannot be read: {exc}") from None
-    header_lines = source.pos
+    header_lines = source.line
     labels = [lab.strip() for lab in labels]
     width = len(labels)
 
-    cells: list[list[str]] = []
-    records: list[int] = []
-    starts: list[int] = []
-    rejections: list[Rejection] = []
+    rows = ChunkedRows(width)
+    log = RejectionLog(limits.max_listed_rejections)
     record_no = 0
 
     def reject(start_line: int, column: str, value: str, code: str, reason: str) -> None:
-        rejections.append(Rejection(record_no, start_line, column, value, code, reason))
+        log.add(Rejection(record_no, start_line, column, value[:200], code, reason))
 
-    while True:
-        start = source.pos
-        if start >= len(lines):
-            break
+    while not source.done():
+        start = source.state()
+        line_no = start[1] + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -176,20 +179,20 @@ def _parse_delimited_lines(text: str, limits: LoadLimits, expected: tuple[str, .
             record_no += 1
             msg = str(exc)
             if "end of data" in msg or "unexpected end" in msg:
-                reason = f"a quoted field opened on line {start + 1} is never closed"
+                reason = f"a quoted field opened on line {line_no} is never closed"
             else:
                 reason = f"the row cannot be parsed: {msg}"
-            reject(start + 1, "", lines[start].rstrip("\r\n"), "format-error", reason)
-            source.pos = start + 1
+            reject(line_no, "", source.peek(start), "format-error", reason)
+            source.reset(start)
+            next(source)
             reader = csv.reader(source, **kw)
             continue
         record_no += 1
         if record_no > limits.max_rows:
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
-        spanned = source.pos - start
-        line_no = start + 1
+        spanned = source.line - start[1]
         if not row or all(not c.strip() for c in row):
-            reject(line_no, "", lines[start].rstrip("\r\n"), "blank-row", "the row is empty")
+            reject(line_no, "", source.peek(start), "blank-row", "the row is empty")
             continue
         if len(row) != width:
             if spanned > 1:
@@ -198,32 +201,19 @@ def _parse_delimited_lines(text: str, limits: LoadLimits, expected: tuple[str, .
                 reject(
                     line_no,
                     "",
-                    lines[start].rstrip("\r\n"),
+                    source.peek(start),
                     "format-error",
-                    f"a quoted field runs from line {line_no} to line {source.pos} and leaves "
+                    f"a quoted field runs from line {line_no} to line {source.line} and leaves "
                     f"{len(row)} cells instead of {width}: probably an unmatched quote",
                 )
-                source.pos = start + 1
+                source.reset(start)
+                next(source)
                 reader = csv.reader(source, **kw)
                 continue
             if len(row) > width:
-                extra = row[width:]
-                reject(
-                    line_no,
-                    f"#{width + 1}",
-                    extra[0],
-                    "extra-cell",
-                    f"the row has {len(row)} cells; the header has {width}",
-                )
+                reject(line_no, f"#{width + 1}", row[width], "extra-cell", f"the row has {len(row)} cells; the header has {width}")
             else:
-                missing = labels[len(row)] if len(row) < width else ""
-                reject(
-                    line_no,
-                    missing,
-                    "",
-                    "missing-cell",
-                    f"the row has {len(row)} cells; the header has {width}",
-                )
+                reject(line_no, labels[len(row)], "", "missing-cell", f"the row has {len(row)} cells; the header has {width}")
             continue
         too_long = first_long_cell(row, limits.max_cell_chars)
         if too_long is not None:
@@ -236,16 +226,13 @@ def _parse_delimited_lines(text: str, limits: LoadLimits, expected: tuple[str, .
                 f"{limits.max_cell_chars:,}",
             )
             continue
-        cells.append(row)
-        records.append(record_no)
-        starts.append(line_no)
+        rows.add(row, record_no, line_no)
 
     fmt = _DELIMITER_NAMES[delimiter] if delimiter else "single-column text"
     notes: list[str] = []
     if header_lines > 1:
         notes.append(f"the header spans {header_lines} lines")
-    table = to_arrow(width, cells, records, starts)
-    return RawTable(labels, table, record_no, fmt, rejections, notes)
+    return RawTable(labels, rows.table(), record_no, fmt, log.listed, notes, unlisted=log.unlisted)
 
 
 def parse_headerless(text: str, limits: LoadLimits, labels: tuple[str, ...], what: str, delimiter: str = "\t") -> RawTable:
@@ -281,39 +268,47 @@ def _headerless_rejection(number: int, row: list[str], labels, what: str, text: 
 def parse_headerless_lines(
     text: str, limits: LoadLimits, labels: tuple[str, ...], what: str, delimiter: str = "\t"
 ) -> RawTable:
-    """parse_headerless, one Python line at a time."""
-    lines = physical_lines(text)
+    """parse_headerless, one Python line at a time (bounded memory, as _parse_delimited_lines)."""
     width = len(labels)
-    if len(lines) > limits.max_rows:
-        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
-    cells: list[list[str]] = []
-    numbers: list[int] = []
-    rejections: list[Rejection] = []
-    for number, line in enumerate(lines, start=1):
+    rows = ChunkedRows(width)
+    log = RejectionLog(limits.max_listed_rejections)
+    number = 0
+    for number, line in enumerate(Lines(text), start=1):
+        if number > limits.max_rows:
+            raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
         content = line.rstrip("\r\n")
         row = content.split(delimiter)
         if len(row) != width:
-            rejections.append(_headerless_rejection(number, row, labels, what, content))
+            log.add(_headerless_rejection(number, row, labels, what, content))
             continue
-        cells.append(row)
-        numbers.append(number)
-    table = to_arrow(width, cells, numbers, numbers)
-    return _headerless_checks(table, labels, len(lines), rejections, limits, delimiter)
+        rows.add(row, number, number)
+    raw = _headerless_checks(rows.table(), labels, number, log.listed, limits, delimiter)
+    raw.unlisted = log.unlisted
+    return raw
 
 
 def _headerless_arrow(text: str, limits: LoadLimits, labels, what: str, delimiter: str) -> RawTable | None:
+    from array import array
+
     import numpy as np
     import pyarrow.csv as pacsv
 
     width = len(labels)
     names = [raw_column(i) for i in range(width)]
+    # Without quoting a record is a line: the row cap is checked before anything is parsed.
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + (0 if text.endswith(("\n", "\r")) else 1)
+    if lines > limits.max_rows:
+        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
     bad: list[Rejection] = []
+    bad_numbers = array("q")  # every skipped row's number, 8 bytes each; Rejections only up to the cap
 
     def invalid(row) -> str:
         if row.number is None:
             raise ValueError("row numbers unknown")
-        fields = row.text.split(delimiter)
-        bad.append(_headerless_rejection(row.number, fields, labels, what, row.text))
+        bad_numbers.append(row.number)
+        if len(bad) < limits.max_listed_rejections:
+            fields = row.text.split(delimiter)
+            bad.append(_headerless_rejection(row.number, fields, labels, what, row.text))
         return "skip"
 
     table = pacsv.read_csv(
@@ -328,18 +323,20 @@ def _headerless_arrow(text: str, limits: LoadLimits, labels, what: str, delimite
             quoted_strings_can_be_null=False,
         ),
     )
-    total = table.num_rows + len(bad)
+    total = table.num_rows + len(bad_numbers)
     if total > limits.max_rows:
         raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
     keep = np.ones(total + 1, dtype=bool)
     keep[0] = False
-    keep[[r.record for r in bad]] = False
+    keep[np.frombuffer(bad_numbers, dtype=np.int64) if len(bad_numbers) else []] = False
     numbers = np.flatnonzero(keep)
     if len(numbers) != table.num_rows:
         return None
     table = table.append_column(RECORD, pa.array(numbers, type=pa.int64()))
     table = table.append_column(LINE, pa.array(numbers, type=pa.int64()))
-    return _headerless_checks(table, labels, total, sorted(bad, key=lambda r: r.record), limits, delimiter)
+    raw = _headerless_checks(table, labels, total, sorted(bad, key=lambda r: r.record), limits, delimiter)
+    raw.unlisted += len(bad_numbers) - len(bad)
+    return raw
 
 
 def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list[Rejection], limits: LoadLimits,
@@ -349,6 +346,7 @@ def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list
 
     width = len(labels)
     extra: dict[int, Rejection] = {}
+    unlisted = 0
     if table.num_rows:
         blank = None
         for i in range(width):
@@ -362,9 +360,12 @@ def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list
         assert blank is not None and long_rows is not None  # width >= 1: a table has a column
         flagged = pc.or_(blank, long_rows)
         if pc.any(flagged).as_py():
-            numbers = table.column(RECORD).to_pylist()
-            for row in pc.indices_nonzero(flagged).to_pylist():
-                n = numbers[row]
+            numbers = table.column(RECORD)
+            rows = pc.indices_nonzero(flagged)
+            room = max(0, limits.max_listed_rejections - len(rejections))
+            unlisted = max(0, len(rows) - room)
+            for row in rows.slice(0, room).to_pylist():
+                n = numbers[row].as_py()
                 cells = [table.column(raw_column(i))[row].as_py() for i in range(width)]
                 if blank[row].as_py():
                     extra[row] = Rejection(n, n, "", "", "blank-row", "the row is empty")
@@ -372,8 +373,7 @@ def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list
                 i = next(j for j, c in enumerate(cells) if len(c) > limits.max_cell_chars)
                 extra[row] = Rejection(n, n, labels[i], cells[i][:80], "constraint-error",
                                        f"the cell holds {len(cells[i]):,} characters; the limit is {limits.max_cell_chars:,}")
-            mask = pa.array([row not in extra for row in range(table.num_rows)], type=pa.bool_())
-            table = table.filter(mask)
+            table = table.filter(pc.invert(flagged))
     rejections = sorted(rejections + list(extra.values()), key=lambda r: r.record)
     fmt = f"{_DELIMITER_NAMES.get(delimiter, 'delimited')}, no header"
-    return RawTable(list(labels), table, rows_read, fmt, rejections)
+    return RawTable(list(labels), table, rows_read, fmt, rejections, unlisted=unlisted)

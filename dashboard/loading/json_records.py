@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow as pa
 
 from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
-from dashboard.loading.raw import RawTable, nested_column, physical_lines, raw_column, to_arrow
+from dashboard.loading.raw import LINE, RECORD, Lines, RawTable, RejectionLog, nested_column, raw_column, to_arrow
 
 
 class _DuplicateKeys(dict):
@@ -105,17 +106,45 @@ def _record_kind(obj: object) -> str:
     return type(obj).__name__
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _JsonRows:
-    def __init__(self, limits: LoadLimits):
+    """Records to cells, one record at a time; a record that cannot be a row is rejected alone.
+
+    Keys naming a contract column in another case or with spaces (`Actor`, ` date`) are read
+    as that column, so records that spell a key differently still line up. Rows go to Arrow a
+    chunk at a time and rejections past the listed cap are only counted (bounded memory).
+    """
+
+    CHUNK = 65_536
+
+    def __init__(self, limits: LoadLimits, expected: tuple[str, ...] = ()):
         self.limits = limits
+        self.expected = {e.lower(): e for e in expected}
         self.labels: list[str] = []
         self.index: dict[str, int] = {}
         self.rows: list[dict[str, str | None]] = []
         self.nested: list[set[str]] = []
         self.records: list[int] = []
         self.lines: list[int | None] = []
-        self.rejections: list[Rejection] = []
+        self.chunks: list[tuple[list[str], pa.Table, dict[str, list[bool]]]] = []
+        self.log = RejectionLog(limits.max_listed_rejections)
+        self.renamed: dict[str, str] = {}
         self.count = 0
+
+    def reject_record(self, line: int | None, column: str, value: str, code: str, reason: str) -> None:
+        self.count += 1
+        if self.count > self.limits.max_rows:
+            raise LoadError("size-error", f"the file has more than {self.limits.max_rows:,} records")
+        self.log.add(Rejection(self.count, line, column, value[:80], code, reason))
+
+    def _key(self, key: str) -> str:
+        name = self.expected.get(key.strip().lower())
+        if name is None or name == key:
+            return key
+        self.renamed.setdefault(key, name)
+        return name
 
     def add(self, obj: object, line: int | None) -> None:
         self.count += 1
@@ -123,7 +152,8 @@ class _JsonRows:
             raise LoadError("size-error", f"the file has more than {self.limits.max_rows:,} records")
 
         def reject(column: str, value: object, code: str, reason: str) -> None:
-            self.rejections.append(Rejection(self.count, line, column, (_cell(value) or "")[:80], code, reason))
+            text = value if isinstance(value, str) else (_cell(value) or "")
+            self.log.add(Rejection(self.count, line, _printable(column), _printable(text[:80]), code, reason))
 
         if not isinstance(obj, dict):
             reject("", obj, "type-error", f"the record is {_record_kind(obj)}, not an object")
@@ -135,50 +165,97 @@ class _JsonRows:
         if not obj:
             reject("", "{}", "blank-row", "the record is empty")
             return
+        keys: dict[str, str] = {}
+        for key in obj:
+            if len(key) > self.limits.max_cell_chars:
+                reject("", key[:80], "constraint-error",
+                       f"a key holds {len(key):,} characters; the limit is {self.limits.max_cell_chars:,}")
+                return
+            if _SURROGATE.search(key):
+                reject("", key, "type-error", "a key holds a lone surrogate (an unpaired \\ud800-\\udfff escape), not text")
+                return
+            name = self._key(key)
+            if name in keys.values():
+                other = next(k for k, v in keys.items() if v == name)
+                reject(name, obj[key], "duplicate-label", f"the record names the column {name!r} twice ({other!r} and {key!r})")
+                return
+            keys[key] = name
+        new = [n for n in keys.values() if n not in self.index]
+        if len(self.labels) + len(new) > self.limits.max_columns:
+            reject("", "", "constraint-error",
+                   f"the record brings the file's distinct keys to {len(self.labels) + len(new):,}; "
+                   f"the limit is {self.limits.max_columns:,} (the record has {len(obj):,} keys)")
+            return
         cells: dict[str, str | None] = {}
         nested: set[str] = set()
         for key, value in obj.items():
-            if len(key) > self.limits.max_cell_chars:
-                raise LoadError("size-error", "a key is longer than the cell-size limit")
-            if key not in self.index:
-                if len(self.labels) >= self.limits.max_columns:
-                    raise LoadError("size-error", f"the records have more than {self.limits.max_columns:,} distinct keys")
-                self.index[key] = len(self.labels)
-                self.labels.append(key)
+            name = keys[key]
             cell = _cell(value)
             if cell is not None and len(cell) > self.limits.max_cell_chars:
-                reject(
-                    key,
-                    cell,
-                    "constraint-error",
-                    f"the value holds {len(cell):,} characters; the limit is {self.limits.max_cell_chars:,}",
-                )
+                reject(name, cell, "constraint-error",
+                       f"the value holds {len(cell):,} characters; the limit is {self.limits.max_cell_chars:,}")
                 return
-            cells[key] = cell
+            if cell is not None and _SURROGATE.search(cell):
+                reject(name, cell, "type-error", "the value holds a lone surrogate (an unpaired \\ud800-\\udfff escape), not text")
+                return
+            cells[name] = cell
             if isinstance(value, (dict, list)):
-                nested.add(key)
+                nested.add(name)
+        for name in new:
+            self.index[name] = len(self.labels)
+            self.labels.append(name)
         self.rows.append(cells)
         self.nested.append(nested)
         self.records.append(self.count)
         self.lines.append(line)
+        if len(self.rows) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        labels = list(self.labels)
+        cells = [[r.get(k) for k in labels] for r in self.rows]
+        table = to_arrow(len(labels), cells, self.records, self.lines)
+        flags = {k: [k in n for n in self.nested] for k in labels if any(k in n for n in self.nested)}
+        self.chunks.append((labels, table, flags))
+        self.rows, self.nested, self.records, self.lines = [], [], [], []
 
     def table(self, fmt: str) -> RawTable:
+        self._flush()
         width = len(self.labels)
-        cells = [[r.get(k) for k in self.labels] for r in self.rows]
-        table = to_arrow(width, cells, self.records, self.lines)
-        # A list or object is kept as its JSON text; a flag column says which cells were
-        # nested, so that validate.py rejects them in a contract column instead of loading
-        # '{"name": "A"}' as an actor.
-        for i, key in enumerate(self.labels):
-            flags = [key in n for n in self.nested]
-            if any(flags):
-                table = table.append_column(nested_column(raw_column(i)), pa.array(flags, type=pa.bool_()))
-        return RawTable(list(self.labels), table, self.count, fmt, self.rejections)
+        flagged = {k for _, _, flags in self.chunks for k in flags}
+        parts = []
+        for labels, chunk, flags in self.chunks:
+            n = chunk.num_rows
+            arrays = {}
+            for i in range(width):
+                arrays[raw_column(i)] = chunk.column(raw_column(i)) if i < len(labels) else pa.nulls(n, pa.string())
+            arrays[RECORD] = chunk.column(RECORD)
+            arrays[LINE] = chunk.column(LINE)
+            # A list or object is kept as its JSON text; a flag column says which cells were
+            # nested, so that validate.py rejects them in a contract column instead of loading
+            # '{"name": "A"}' as an actor.
+            for i, key in enumerate(self.labels):
+                if key in flagged:
+                    arrays[nested_column(raw_column(i))] = pa.array(flags.get(key, [False] * n), type=pa.bool_())
+            parts.append(pa.table(arrays))
+        table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        notes = []
+        if self.renamed:
+            notes.append("keys matched to columns without case or spaces: "
+                         + ", ".join(f"{k!r} → {v}" for k, v in list(self.renamed.items())[:8]))
+        if width == 0 and table.num_rows == 0:
+            table = to_arrow(0, [], [], [])
+        return RawTable(list(self.labels), table, self.count, fmt, self.log.listed, notes, unlisted=self.log.unlisted)
 
 
-def parse_json_array(text: str, limits: LoadLimits) -> RawTable:
+def _printable(text: str) -> str:
+    """Lone surrogates cannot be written as UTF-8: shown as their escapes in the report."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) if _SURROGATE.search(text) else text
+
+
+def parse_json_array(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) -> RawTable:
     decoder = _decoder()
-    rows = _JsonRows(limits)
+    rows = _JsonRows(limits, expected)
     pos = text.index("[") + 1
     n = len(text)
 
@@ -226,46 +303,51 @@ def parse_json_array(text: str, limits: LoadLimits) -> RawTable:
     return rows.table("JSON")
 
 
-def parse_json_lines(text: str, limits: LoadLimits) -> RawTable:
+def parse_json_lines(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) -> RawTable:
+    """One JSON record per line; a line that is not one (invalid, nested too deeply, not an
+    object) is rejected alone — the first line too — and the lines after it still load.
+
+    A file whose first line is not a record but whose whole text is one JSON object is a
+    JSON document spread over lines, not JSON Lines: that is said as a file-level error.
+    """
     decoder = _decoder()
-    lines = [line.rstrip("\r\n") for line in physical_lines(text)]
-    first = lines[0].strip() if lines else ""
-    # One object spread over several lines is a JSON document, not JSON Lines.
-    try:
-        decoder.decode(first)
-    except json.JSONDecodeError:
+    lines = Lines(text)
+    first = lines.peek(lines.state()).strip()
+    if not _decodes(decoder, first) and len(text) <= 64 * 1024 * 1024:
         try:
             whole = decoder.decode(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError("format-error", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-        except RecursionError:
-            raise LoadError("format-error", "the JSON is nested too deeply to be a table") from None
-        raise LoadError(
-            "format-error",
-            f"the file is one JSON object with keys {', '.join(list(whole)[:5])}; "
-            "expected an array of records or JSON Lines",
-        ) from None
-    except RecursionError:
-        raise LoadError("format-error", "the JSON is nested too deeply to be a table") from None
-    rows = _JsonRows(limits)
-    for number, raw in enumerate(lines, start=1):
+        except (json.JSONDecodeError, RecursionError):
+            whole = None
+        if isinstance(whole, dict):
+            raise LoadError(
+                "format-error",
+                f"the file is one JSON object with keys {', '.join(list(whole)[:5])}; "
+                "expected an array of records or JSON Lines",
+            )
+    rows = _JsonRows(limits, expected)
+    for number, line in enumerate(lines, start=1):
+        raw = line.rstrip("\r\n")
         if not raw.strip():
-            rows.count += 1
-            rows.rejections.append(Rejection(rows.count, number, "", "", "blank-row", "the line is empty"))
+            rows.reject_record(number, "", "", "blank-row", "the line is empty")
             continue
         try:
             obj = decoder.decode(raw)
         except json.JSONDecodeError as exc:
-            rows.count += 1
-            rows.rejections.append(
-                Rejection(rows.count, number, "", raw[:80], "format-error", f"not valid JSON: {exc.msg} at column {exc.colno}")
-            )
+            rows.reject_record(number, "", _printable(raw[:80]), "format-error", f"not valid JSON: {exc.msg} at column {exc.colno}")
             continue
         except RecursionError:
-            rows.count += 1
-            rows.rejections.append(
-                Rejection(rows.count, number, "", raw[:80], "format-error", "the JSON is nested too deeply")
-            )
+            rows.reject_record(number, "", _printable(raw[:80]), "format-error", "the JSON is nested too deeply")
             continue
         rows.add(obj, number)
+    if not rows.labels and rows.log.listed:
+        first_bad = rows.log.listed[0]
+        raise LoadError("format-error", f"no line of the file is a JSON record: line {first_bad.line}: {first_bad.reason}")
     return rows.table("JSON Lines")
+
+
+def _decodes(decoder: json.JSONDecoder, text: str) -> bool:
+    try:
+        decoder.decode(text)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True

@@ -31,14 +31,19 @@ FILE_CODES = ("encoding-error", "format-error", "size-error", "missing-label", "
 class LoadLimits:
     """Caps checked before (or while) parsing, so a hostile file cannot exhaust memory.
 
-    max_cell_chars defaults to 32,767, the longest cell a spreadsheet can hold.
+    Defaults: 200 MB on disk (Streamlit's upload cap), 256 MB uncompressed, 10 million rows.
+    Each is checked while the file is read, decompressed and parsed, so a hostile file is
+    refused at a bounded cost (tests/loading/test_memory_bound.py: under 1 GiB in a fresh
+    process); the largest valid text file they allow peaks near 2.4 GB (BENCHMARKS.md). A
+    deployment changes them with BOILINGPOINT_MAX_* (from_env). max_cell_chars defaults to 32,767, the longest
+    cell a spreadsheet can hold.
     """
 
-    max_bytes: int = 500 * 1024 * 1024
-    max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    max_bytes: int = 200 * 1024 * 1024
+    max_uncompressed_bytes: int = 256 * 1024 * 1024
     max_columns: int = 500
     max_cell_chars: int = 32_767
-    max_rows: int = 50_000_000
+    max_rows: int = 10_000_000
     max_listed_rejections: int = 100_000
 
     @classmethod

@@ -30,9 +30,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.contract import COLUMNS
+from dashboard.loading.arrow_types import portable
+from dashboard.loading.column_sql import MAX_WHOLE, typed_kind
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
-from dashboard.loading.validation import map_columns, typed_kind, validate
+from dashboard.loading.text_rules import text_rules_suspects
+from dashboard.loading.validation import map_columns, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
 _TEXT_OUT = ("text", "source", "url")
@@ -96,7 +99,9 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     table = table.rename_columns([raw_column(i) for i in range(len(labels))])
     table = table.append_column(RECORD, pa.array(np.arange(1, n + 1, dtype=np.int64)))
     table = table.append_column(LINE, pa.nulls(n, type=pa.int64()))
-    raw = RawTable(labels, table, n, "Parquet")
+    raw, changed = portable(RawTable(labels, table, n, "Parquet"))
+    if changed:
+        return None  # a type or a date the general path converts or rejects, with its reasons
     try:
         cmap, notes = map_columns(raw, "mentions")
     except LoadError:
@@ -132,7 +137,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
             suspect |= _text_suspects(values, required=col.required)
             out[col.name] = values
         else:
-            as_float = values.cast(pa.float64())
+            as_float = values.cast(pa.float64(), safe=False)  # an int64 above 2^53 is a suspect below, not an error
             if pa.types.is_floating(values.type) and pc.any(pc.is_nan(as_float)).as_py():
                 # NaN is a missing value, as the text 'nan' is
                 as_float = pc.if_else(pc.fill_null(pc.is_nan(as_float), False), pa.scalar(None, pa.float64()), as_float)
@@ -146,6 +151,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
                 bad = pc.or_kleene(bad, pc.greater(as_float, col.maximum))
             if col.type == "integer":
                 bad = pc.or_kleene(bad, pc.not_equal(as_float, pc.round(as_float)))
+                bad = pc.or_kleene(bad, pc.greater(as_float, MAX_WHOLE))
                 if pa.types.is_integer(values.type):
                     whole = values.cast(pa.int64())
                 else:  # fractions and infinities are suspects: their rows are dropped below
@@ -170,6 +176,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
         sub_raw = RawTable(raw.labels, sub, len(sus), raw.file_format)
         checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True)
         rejections, listed_more, rejected = sub_report.rejections, sub_report.unlisted_rejections, sub_report.rejected
+        report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)  # the text rules' note
         clean = _merge(clean, checked)
     if naive and clean.num_rows:
         first = int(pc.min(clean.column(RECORD)).as_py())
@@ -229,7 +236,11 @@ def _bad_text(values):
     trimmed = pc.utf8_trim(values, _SPACE)
     changed = pc.not_equal(pc.binary_length(trimmed), pc.binary_length(values))
     empty = pc.equal(pc.binary_length(trimmed), 0)
-    return pc.or_(pc.or_(nul, changed), empty)
+    bad = pc.or_(pc.or_(nul, changed), empty)
+    if not pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py():
+        # The text rules (text_rules.py) may change or refuse a non-ASCII value: validate.py decides.
+        bad = pc.or_(bad, text_rules_suspects(values))
+    return bad
 
 
 def _canonical(out: dict, extras: dict, records, n: int, keep: np.ndarray | None) -> pa.Table:

@@ -28,9 +28,9 @@ def parse_text(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) ->
     if scalar is not None:
         raise LoadError("format-error", f"the file is a single JSON value ({scalar}), not a table of records")
     if stripped[0] == "[":
-        return parse_json_array(text, limits)
+        return parse_json_array(text, limits, expected)
     if stripped[0] == "{":
-        return parse_json_lines(text, limits)
+        return parse_json_lines(text, limits, expected)
     return parse_delimited(text, limits, expected)
 
 
@@ -79,7 +79,9 @@ def parse_parquet(data: bytes | str, limits: LoadLimits) -> RawTable:
     renamed = table.rename_columns([raw_column(i) for i in range(len(labels))])
     renamed = renamed.append_column(RECORD, pa.array(range(1, n + 1), type=pa.int64()))
     renamed = renamed.append_column(LINE, pa.nulls(n, type=pa.int64()))
-    return RawTable(labels, renamed, n, "Parquet")
+    from dashboard.loading.arrow_types import portable
+
+    return portable(RawTable(labels, renamed, n, "Parquet"))[0]
 
 
 def _first_line(exc: Exception) -> str:

@@ -7,6 +7,7 @@ validation and the format converters.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ class RawTable:
     file_format: str
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unlisted: int = 0  # rejected records beyond the listed cap: counted, not kept (each a distinct record)
 
 
 def raw_column(i: int) -> str:
@@ -51,6 +53,100 @@ def physical_lines(text: str) -> list[str]:
     are ordinary characters inside a CSV cell or a JSON string.
     """
     return io.StringIO(text, newline="").readlines()
+
+
+class Lines:
+    """The physical lines of a text, one at a time, without a list of them all.
+
+    Lines end at CR, LF or CRLF only (see physical_lines). `state()` and `reset()` let a
+    reader go back to the start of a record; `line` is the number of lines read so far.
+    """
+
+    _END = re.compile(r"\r\n|\r|\n")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+        self.line = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.text):
+            raise StopIteration
+        m = self._END.search(self.text, self.pos)
+        end = m.end() if m else len(self.text)
+        out = self.text[self.pos:end]
+        self.pos = end
+        self.line += 1
+        return out
+
+    def done(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def state(self) -> tuple[int, int]:
+        return self.pos, self.line
+
+    def reset(self, state: tuple[int, int]) -> None:
+        self.pos, self.line = state
+
+    def peek(self, state: tuple[int, int]) -> str:
+        """The line that starts at a saved state, without its line end."""
+        pos = state[0]
+        m = self._END.search(self.text, pos)
+        return self.text[pos:m.start() if m else len(self.text)]
+
+
+class RejectionLog:
+    """Rejections listed up to a cap; past it only counted, so a file of a million bad rows
+    holds a hundred thousand Rejection objects, not a million."""
+
+    def __init__(self, cap: int, start: list[Rejection] | None = None):
+        self.cap = max(0, cap)
+        self.listed: list[Rejection] = list(start or [])
+        self.unlisted = 0
+
+    def add(self, rejection: Rejection) -> None:
+        if len(self.listed) < self.cap:
+            self.listed.append(rejection)
+        else:
+            self.unlisted += 1
+
+    def __len__(self) -> int:
+        return len(self.listed) + self.unlisted
+
+
+class ChunkedRows:
+    """Rows of text cells gathered into Arrow a chunk at a time, so that Python holds at most
+    one chunk of lists (the Arrow columns are a few bytes a cell, Python lists ~60)."""
+
+    CHUNK = 65_536
+
+    def __init__(self, width: int):
+        self.width = width
+        self.rows: list[list[str]] = []
+        self.records: list[int] = []
+        self.lines: list[int | None] = []
+        self.chunks: list[pa.Table] = []
+
+    def add(self, row: list, record: int, line: int | None) -> None:
+        self.rows.append(row)
+        self.records.append(record)
+        self.lines.append(line)
+        if len(self.rows) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows or not self.chunks:
+            self.chunks.append(to_arrow(self.width, self.rows, self.records, self.lines))
+        self.rows, self.records, self.lines = [], [], []
+
+    def table(self) -> pa.Table:
+        self.flush()
+        table = pa.concat_tables(self.chunks) if len(self.chunks) > 1 else self.chunks[0]
+        self.chunks = []
+        return table
 
 
 def first_long_cell(row: list[str], cap: int) -> int | None:

@@ -21,41 +21,23 @@ from dashboard.contract import (
     COLUMNS,
     DEFAULT_SEVERITY,
     MENTION_SIGNAL_COLUMNS,
-    NUMBER_NULL_TOKENS,
-    Column,
     Kind,
     required_columns,
 )
+from dashboard.loading.arrow_types import RANGE_REASON
+from dashboard.loading.column_sql import (
+    DATE_RANGE,
+    Check,
+    clean_text_sql,
+    column_sql,
+    shaped_sql,
+    sql_string,
+    typed_column_sql,
+)
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, nested_column, raw_column
-
-ISO_PATTERN = (
-    r"^(\d{4}-\d{2}-\d{2})"
-    r"(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?)?$"
-)
-NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
-INFINITY_TOKENS = ("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
-EPOCH_SECONDS = r"^\d{9,10}(\.\d+)?$"
-EPOCH_MILLIS = r"^\d{12,13}$"
-SLASH_DATE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*$"
-
-
-def sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def sql_list(values) -> str:
-    return "(" + ", ".join(sql_string(v) for v in values) + ")"
-
-
-@dataclass
-class _Check:
-    column: str  # contract name shown in the report
-    raw: str  # raw column name (c0...)
-    condition: str  # SQL, true when the row fails
-    code: str
-    reason: str  # SQL expression giving the reason text
-
+from dashboard.loading.retractions import check_retractions
+from dashboard.loading.text_rules import lookalike, normalise
 
 # Columns of the working tables in _finish that an extra column must not shadow.
 _WORKING_NAMES = frozenset({RECORD, LINE, "id_derived", "severity_defaulted", "_rn", "_first"})
@@ -77,7 +59,7 @@ def map_columns(raw: RawTable, kind: Kind) -> tuple[ColumnMap, list[str]]:
     extras: dict[str, str] = {}
     renamed: list[str] = []
     for i, label in enumerate(raw.labels):
-        key = label.strip().lower()
+        key = normalise(label).lower()
         rc = raw_column(i)
         if key in contract_names:
             if key in contract:
@@ -97,7 +79,11 @@ def map_columns(raw: RawTable, kind: Kind) -> tuple[ColumnMap, list[str]]:
             name = f"column_{i + 1}"
             notes.append(f"column {i + 1} has no name; kept as {name!r}")
         else:
-            name = label.strip()
+            name = normalise(label)
+        if "\x00" in name:
+            # SQL names end at a NUL: it is shown as \0, never cut.
+            notes.append(f"the column name {name!r} (column {i + 1}) holds a NUL byte; kept as {name.replace(chr(0), '␀')!r}")
+            name = name.replace("\x00", "␀")
         # DuckDB names are case-insensitive, and the working tables use a few names of
         # their own: an extra column must differ from all of them ignoring case.
         taken = contract_names | _WORKING_NAMES | {e.lower() for e in extras}
@@ -113,6 +99,10 @@ def map_columns(raw: RawTable, kind: Kind) -> tuple[ColumnMap, list[str]]:
         notes.append("column names matched without case or spaces: " + ", ".join(renamed))
     missing = [c for c in required_columns(kind) if c not in contract]
     if missing:
+        alike = [why for lab in raw.labels if (why := lookalike(lab, missing))]
+        if alike:
+            raise LoadError("missing-label", f"required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                            f"not found for {kind}: " + "; ".join(alike))
         found = ", ".join(repr(lab) for lab in raw.labels[:12]) or "none"
         raise LoadError(
             "missing-label",
@@ -159,230 +149,6 @@ def _nested_flag(table: pa.Table, rc: str) -> str | None:
     return flag if flag in table.column_names else None
 
 
-def _text_expr(rc: str) -> str:
-    return f"CAST({rc} AS VARCHAR)"
-
-
-def _trimmed(rc: str) -> str:
-    return f"trim({_text_expr(rc)}, ' \t\r\n')"
-
-
-def _value_checks(col: Column, rc: str, ok: str) -> list[_Check]:
-    """A number column's range and whole-number checks; `ok` is SQL, true when the cell holds
-    a finite number (v_NAME). Shared by the text, typed and plain-shape paths."""
-    v = f"v_{col.name}"
-    checks: list[_Check] = []
-    if col.minimum is not None and col.maximum is not None:
-        checks.append(_Check(col.name, rc, f"{ok} AND ({v} < {col.minimum} OR {v} > {col.maximum})",
-                             "constraint-error", sql_string(f"must be between {col.minimum:g} and {col.maximum:g}")))
-    elif col.minimum is not None:
-        checks.append(_Check(col.name, rc, f"{ok} AND {v} < {col.minimum}", "constraint-error",
-                             sql_string(f"must be at least {col.minimum:g}")))
-    if col.type == "integer":
-        checks.append(_Check(col.name, rc, f"{ok} AND {v} <> round({v})", "constraint-error", "'must be a whole number'"))
-        # The loaded column is BIGINT: a larger whole number must be rejected, not crash the cast.
-        checks.append(_Check(col.name, rc, f"{ok} AND {v} = round({v}) AND TRY_CAST({v} AS BIGINT) IS NULL",
-                             "constraint-error", "'too large for a whole number (at most 9,223,372,036,854,775,807)'"))
-    return checks
-
-
-def _column_sql(
-    col: Column, rc: str, nested: bool, nested_flag: str | None = None
-) -> tuple[list[str], list[_Check]]:
-    """SELECT expressions for the converted value(s) of one column, and its checks.
-
-    nested: the whole column is a list/struct type (Parquet); nested_flag: a boolean column
-    marking the cells that were JSON lists or objects.
-    """
-    name = col.name
-    t = _trimmed(rc)
-    select: list[str] = []
-    checks: list[_Check] = []
-    raw_missing = f"({rc} IS NULL OR {t} = '')"
-    nested_cond = f"NOT {raw_missing}" if nested else nested_flag
-    if col.type == "text":
-        select.append(f"CASE WHEN {raw_missing} THEN NULL ELSE {t} END AS v_{name}")
-        checks.append(
-            _Check(name, rc, f"contains({_text_expr(rc)}, chr(0))", "constraint-error", "'the cell contains a NUL byte'")
-        )
-        if col.allowed:
-            checks.append(
-                _Check(
-                    name,
-                    rc,
-                    f"NOT {raw_missing} AND lower({t}) NOT IN {sql_list(col.allowed)}",
-                    "constraint-error",
-                    sql_string(f"must be one of {', '.join(col.allowed)}"),
-                )
-            )
-            select[-1] = f"CASE WHEN {raw_missing} THEN NULL ELSE lower({t}) END AS v_{name}"
-    elif col.type == "datetime":
-        iso = sql_string(ISO_PATTERN)
-        g = lambda n: f"regexp_extract({t}, {iso}, {n})"  # noqa: E731
-        zone = f"upper({g(3)})"
-        zone_digits = f"replace({zone}, ':', '')"
-        offset_min = (
-            f"(CASE WHEN {zone} IN ('', 'Z', 'UTC') THEN 0 ELSE "
-            f"(CASE WHEN left({zone}, 1) = '-' THEN -1 ELSE 1 END) * "
-            f"(CAST(substr({zone_digits}, 2, 2) AS INTEGER) * 60 + "
-            f"CASE WHEN length({zone_digits}) = 5 THEN CAST(substr({zone_digits}, 4, 2) AS INTEGER) ELSE 0 END) END)"
-        )
-        local = f"TRY_CAST({g(1)} || ' ' || CASE WHEN {g(2)} = '' THEN '00:00:00' ELSE replace({g(2)}, ',', '.') END AS TIMESTAMP)"
-        is_iso = f"regexp_full_match({t}, {iso})"
-        epoch_s = f"regexp_full_match({t}, {sql_string(EPOCH_SECONDS)})"
-        epoch_ms = f"regexp_full_match({t}, {sql_string(EPOCH_MILLIS)})"
-        value = (
-            f"CASE WHEN {raw_missing} THEN NULL "
-            f"WHEN {is_iso} THEN {local} - to_minutes({offset_min}) "
-            f"WHEN {epoch_s} THEN epoch_ms(CAST(round(CAST({t} AS DOUBLE) * 1000) AS BIGINT)) "
-            f"WHEN {epoch_ms} THEN epoch_ms(CAST({t} AS BIGINT)) END"
-        )
-        select.append(f"{value} AS v_{name}")
-        select.append(f"({is_iso} AND {g(2)} <> '' AND {g(3)} = '') AS naive_{name}")
-        select.append(f"({epoch_s} OR {epoch_ms}) AS epoch_{name}")
-        hint = (
-            f"CASE WHEN regexp_full_match({t}, {sql_string(SLASH_DATE)}) "
-            f"THEN 'not an ISO 8601 date: the day/month order is ambiguous; write YYYY-MM-DD' "
-            f"WHEN {is_iso} THEN 'not a real date or time' "
-            f"ELSE 'not an ISO 8601 date (YYYY-MM-DD, optionally THH:MM[:SS] and Z or ±HH:MM) or epoch seconds/milliseconds' END"
-        )
-        checks.append(_Check(name, rc, f"NOT {raw_missing} AND v_{name} IS NULL", "type-error", hint))
-    else:  # number / integer
-        missing = f"({rc} IS NULL OR lower({t}) IN {sql_list(sorted(NUMBER_NULL_TOKENS))})"
-        syntax = f"(regexp_full_match({t}, {sql_string(NUMBER_PATTERN)}) OR lower({t}) IN {sql_list(INFINITY_TOKENS)})"
-        select.append(f"CASE WHEN {missing} THEN NULL ELSE TRY_CAST({t} AS DOUBLE) END AS v_{name}")
-        select.append(f"{missing} AS missing_{name}")
-        decimal_comma = f"regexp_full_match({t}, '^[+-]?\\d+,\\d+$')"
-        checks.append(
-            _Check(
-                name,
-                rc,
-                f"NOT {missing} AND NOT {syntax}",
-                "type-error",
-                f"CASE WHEN {decimal_comma} THEN 'not a number: a decimal comma? write 1.5, not 1,5' "
-                f"ELSE 'not a number' END",
-            )
-        )
-        finite = f"NOT {missing} AND {syntax} AND (v_{name} IS NULL OR NOT isfinite(v_{name}))"
-        checks.append(_Check(name, rc, finite, "constraint-error", "'not a finite number'"))
-        ok = f"NOT {missing} AND {syntax} AND v_{name} IS NOT NULL AND isfinite(v_{name})"
-        checks += _value_checks(col, rc, ok)
-    if col.required:
-        checks.append(_Check(name, rc, raw_missing, "constraint-error", "'a required value is empty'"))
-    if nested_cond:
-        # One reason per cell: a list or object is a type error, not also "not a number".
-        checks = [
-            _Check(name, rc, nested_cond, "type-error", "'a nested list or object, not a single value'")
-        ] + [
-            _Check(c.column, c.raw, f"NOT coalesce({nested_cond}, false) AND ({c.condition})", c.code, c.reason)
-            for c in checks
-        ]
-    return select, checks
-
-
-def typed_kind(typ: pa.DataType) -> str | None:
-    """Which typed path a Parquet column can take: 'ts', 'tstz', 'date', 'num', or None (text)."""
-    if pa.types.is_timestamp(typ):
-        if typ.unit == "ns":
-            return None  # nine fraction digits: keep the text path's rounding
-        return "tstz" if typ.tz is not None else "ts"
-    if pa.types.is_date(typ):
-        return "date"
-    # float32 and decimals keep the text path: their shortest text is not their double.
-    if pa.types.is_float64(typ) or (pa.types.is_integer(typ) and not pa.types.is_uint64(typ)):
-        return "num"
-    return None
-
-
-def _typed_column_sql(col: Column, rc: str, typ: pa.DataType) -> tuple[list[str], list[_Check]] | None:
-    """_column_sql for a typed (Parquet) column: the same SELECT items and checks with no
-    text round trip. None when the column must take the text path."""
-    kind = typed_kind(typ)
-    if kind is None or col.type == "text" or (col.type == "datetime") != (kind != "num"):
-        return None
-    name = col.name
-    select: list[str] = []
-    checks: list[_Check] = []
-    if col.type == "datetime":
-        missing = f"({rc} IS NULL)"
-        value = f"timezone('UTC', {rc})" if kind == "tstz" else f"CAST({rc} AS TIMESTAMP)"
-        select.append(f"{value} AS v_{name}")
-        # As text, a naive timestamp reads 'YYYY-MM-DD HH:MM:SS': a time without a zone, said
-        # in the notes. A DATE has no time; a TIMESTAMPTZ has its zone.
-        select.append(f"({rc} IS NOT NULL) AS naive_{name}" if kind == "ts" else f"false AS naive_{name}")
-        select.append(f"false AS epoch_{name}")
-    else:
-        missing = f"({rc} IS NULL OR isnan(CAST({rc} AS DOUBLE)))"  # NaN is missing, as the text 'nan' is
-        select.append(f"CASE WHEN {missing} THEN NULL ELSE CAST({rc} AS DOUBLE) END AS v_{name}")
-        select.append(f"{missing} AS missing_{name}")
-        checks.append(_Check(name, rc, f"NOT {missing} AND NOT isfinite(v_{name})", "constraint-error", "'not a finite number'"))
-        checks += _value_checks(col, rc, f"NOT {missing} AND isfinite(v_{name})")
-    if col.required:
-        checks.append(_Check(name, rc, missing, "constraint-error", "'a required value is empty'"))
-    return select, checks
-
-
-def _clean_text_sql(col: Column, rc: str, values) -> tuple[list[str], list[_Check]] | None:
-    """_column_sql for a text column whose every cell is already what the text rules would
-    make of it — no spaces around, no empty cell, no NUL byte (checked in Arrow, in one
-    pass): the cells are taken as they are. None otherwise."""
-    import pyarrow.compute as pc
-
-    if col.type != "text" or not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        return None
-    if values.null_count == len(values):
-        return None
-    trimmed = pc.utf8_trim(values, " \t\r\n")
-    if pc.any(pc.less(pc.binary_length(trimmed), pc.binary_length(values))).as_py():
-        return None  # spaces to trim
-    if pc.any(pc.equal(pc.binary_length(values), 0)).as_py() or pc.any(pc.match_substring(values, "\x00")).as_py():
-        return None  # an empty cell (missing) or a NUL byte (rejected): the text rules say so
-    name = col.name
-    checks: list[_Check] = []
-    value = rc
-    if col.allowed:
-        value = f"lower({rc})"
-        checks.append(_Check(name, rc, f"{rc} IS NOT NULL AND lower({rc}) NOT IN {sql_list(col.allowed)}",
-                             "constraint-error", sql_string(f"must be one of {', '.join(col.allowed)}")))
-    if col.required:
-        checks.append(_Check(name, rc, f"{rc} IS NULL", "constraint-error", "'a required value is empty'"))
-    return [f"{value} AS v_{name}"], checks
-
-
-# Cells of one plain shape, common in exports: read directly when every cell of a column has it.
-_UTC_SHAPE = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z)?$"
-_DECIMAL_SHAPE = r"^(-?\d+(\.\d+)?)?$"
-
-
-def _shaped_sql(col: Column, rc: str, values) -> tuple[list[str], list[_Check]] | None:
-    """_column_sql for a text column whose every cell is empty or of one plain shape —
-    `2024-03-01T12:00:00Z` for dates, `-12.5` for numbers (checked in Arrow, in one pass) —
-    read with one cast instead of the general rules' regular expressions. The values, the
-    checks and their reasons are the general rules' for such cells. None otherwise."""
-    import pyarrow.compute as pc
-
-    if col.type == "text" or not pa.types.is_string(values.type) or values.null_count == len(values):
-        return None
-    shape = _UTC_SHAPE if col.type == "datetime" else _DECIMAL_SHAPE
-    if not pc.all(pc.match_substring_regex(values, shape)).as_py():
-        return None
-    name = col.name
-    missing = f"({rc} IS NULL OR {rc} = '')"
-    checks: list[_Check] = []
-    if col.type == "datetime":
-        select = [f"CASE WHEN {missing} THEN NULL ELSE TRY_CAST(replace(rtrim({rc}, 'Z'), 'T', ' ') AS TIMESTAMP) END AS v_{name}",
-                  f"false AS naive_{name}", f"false AS epoch_{name}"]
-        checks.append(_Check(name, rc, f"NOT {missing} AND v_{name} IS NULL", "type-error", "'not a real date or time'"))
-    else:
-        select = [f"CASE WHEN {missing} THEN NULL ELSE TRY_CAST({rc} AS DOUBLE) END AS v_{name}", f"{missing} AS missing_{name}"]
-        checks.append(_Check(name, rc, f"NOT {missing} AND (v_{name} IS NULL OR NOT isfinite(v_{name}))",
-                             "constraint-error", "'not a finite number'"))
-        checks += _value_checks(col, rc, f"NOT {missing} AND isfinite(v_{name})")
-    if col.required:
-        checks.append(_Check(name, rc, missing, "constraint-error", "'a required value is empty'"))
-    return select, checks
-
-
 def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False) -> tuple[pa.Table, LoadReport]:
     """Convert a raw table to the canonical table of `kind`; report every rejection.
 
@@ -396,18 +162,26 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads TO 2")
+        _bound_memory(con)
         con.register("raw_input", raw.table)
         selects: list[str] = [RECORD, LINE]
-        checks: list[_Check] = []
+        checks: list[Check] = []
+        changed: list[str] = []
         for col in COLUMNS[kind]:
             rc = cmap.contract.get(col.name)
             if rc is None:
                 continue
             flag = _nested_flag(raw.table, rc)
-            typed = None if flag else (_typed_column_sql(col, rc, raw.table.schema.field(rc).type)
-                                       or _clean_text_sql(col, rc, raw.table.column(rc))
-                                       or _shaped_sql(col, rc, raw.table.column(rc)))
-            s, c = typed or _column_sql(col, rc, _nested(raw.table, rc), flag)
+            typed = None if flag else (typed_column_sql(col, rc, raw.table.schema.field(rc).type)
+                                       or clean_text_sql(col, rc, raw.table.column(rc))
+                                       or shaped_sql(col, rc, raw.table.column(rc)))
+            s, c = typed or column_sql(col, rc, _nested(raw.table, rc), flag)
+            if col.type == "datetime":
+                lo, hi = DATE_RANGE
+                c.append(Check(col.name, rc, f"v_{col.name} IS NOT NULL AND (v_{col.name} < {lo} OR v_{col.name} > {hi})",
+                                "constraint-error", sql_string(RANGE_REASON)))
+            if any(item.endswith(f"AS changed_{col.name}") for item in s):
+                changed.append(col.name)
             if flag:
                 s.append(flag)
             selects += s
@@ -433,6 +207,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         ) or "SELECT NULL::BIGINT AS record, NULL::BIGINT AS line, '' AS col, '' AS value, '' AS code, '' AS reason WHERE false"
         con.execute(f"CREATE TEMP TABLE problems AS {problems_sql}")
 
+        _note_normalised(con, changed, report)
         out_cols, dup_problems = _finish(con, kind, cmap, report)
         if dup_problems:
             con.execute(f"INSERT INTO problems {dup_problems}")
@@ -453,10 +228,10 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     ]
     rejections.sort(key=lambda r: (r.record, r.column))
     cap = limits.max_listed_rejections
-    report.unlisted_rejections = max(0, len(structural) + total_problems - cap)
+    report.unlisted_rejections = max(0, len(structural) + raw.unlisted + total_problems - cap)
     report.rejections = rejections[:cap]
     report.rows_read = raw.rows_read
-    report.rejected = len({r.record for r in structural}) + int(value_rejected)
+    report.rejected = len({r.record for r in structural}) + raw.unlisted + int(value_rejected)
     if not keep_record:
         table = table.drop_columns([RECORD])
     report.loaded = table.num_rows
@@ -466,6 +241,27 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
             f"internal error: {report.rows_read} rows read but {report.loaded} loaded + {report.rejected} rejected"
         )
     return table, report
+
+
+def _note_normalised(con, columns: list[str], report: LoadReport) -> None:
+    """Say how many loaded cells the text rules changed (NFC, zero-width characters, Unicode spaces)."""
+    for name in columns:
+        n = int(con.execute(f"SELECT count(*) FROM flagged WHERE NOT _bad AND changed_{name}").fetchall()[0][0])
+        if n:
+            first = int(con.execute(f"SELECT min(_record) FROM flagged WHERE NOT _bad AND changed_{name}").fetchall()[0][0])
+            report.notes.append(
+                f"{_plural(n, 'value', 'values')} in {name} {'was' if n == 1 else 'were'} normalised: Unicode NFC, zero-width characters removed, "
+                f"no-break and other Unicode spaces trimmed (first at row {first})"
+            )
+
+
+def _bound_memory(con) -> None:
+    """DuckDB's share of a load's memory: capped, spilling to a private temporary folder past
+    the cap (by default DuckDB may take 80% of the machine for the checks of one file)."""
+    import tempfile
+
+    con.execute("SET memory_limit = '512MB'")
+    con.execute(f"SET temp_directory = {sql_string(tempfile.gettempdir() + '/boilingpoint-duckdb')}")
 
 
 def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[str], str]:
@@ -496,7 +292,9 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
         severity = "v_severity" if has("severity") else "NULL::DOUBLE"
         event_type = "v_event_type" if has("event_type") else "NULL::VARCHAR"
         text = lambda n: f"v_{n}" if has(n) else "NULL::VARCHAR"  # noqa: E731
-        derived_id = "'e' || substr(md5(strftime(v_date, '%Y-%m-%dT%H:%M:%S') || '|' || v_actor || '|' || v_headline), 1, 12)"
+        derived_id = _derived_id_sql([text(n) for n in ("actor", "target")] + [event_type, severity] +
+                                     [text(n) for n in ("headline", "source", "url", "retracts")] +
+                                     [f"x{i}" for i in range(len(extras))])
         con.execute(
             f"""CREATE TEMP TABLE valid AS SELECT _record, _line,
                 coalesce({text('id')}, {derived_id}) AS id,
@@ -521,11 +319,16 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
             "SELECT _record, _line, CASE WHEN id_derived THEN '' ELSE 'id' END, "
             "CASE WHEN id_derived THEN headline ELSE id END, "
             "CASE WHEN id_derived THEN 'duplicate-row' ELSE 'constraint-error' END, "
-            "CASE WHEN id_derived THEN 'the same date, actor and headline as row ' || _first "
+            "CASE WHEN id_derived THEN 'the same values in every column as row ' || _first "
             "ELSE 'the id repeats row ' || _first || '; ids must be unique' END "
             "FROM ranked WHERE _rn > 1"
         )
         con.execute("CREATE TEMP TABLE final AS SELECT * FROM ranked WHERE _rn = 1")
+        refused = check_retractions(con)
+        if refused:
+            con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", [list(p) for p in refused])
+            report.notes.append(f"{_plural(len(refused), 'retraction was', 'retractions were')} refused "
+                                "(self-retraction, dated before its claim, or a cycle): listed below")
         defaulted = count("SELECT count(*) FROM final WHERE severity_defaulted")
         if defaulted:
             report.notes.append(
@@ -534,7 +337,7 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
             )
         derived = count("SELECT count(*) FROM final WHERE id_derived")
         if derived:
-            report.notes.append(f"{_plural(derived, 'event', 'events')} had no id; one was derived from date, actor and headline")
+            report.notes.append(f"{_plural(derived, 'event', 'events')} had no id; one was derived from all of its fields")
         dangling = con.execute(
             "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) LIMIT 5"
         ).fetchall()
@@ -557,6 +360,16 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
         cols = ["date", "actor", "tone", "count", "text", "source", "url"]
     cols = cols + [f'"{_ident(name)}"' for name in cmap.extras] + [RECORD]
     return cols, dup_sql
+
+
+def _derived_id_sql(fields: list[str]) -> str:
+    """An event id derived from every field, injectively: each field is written as its length,
+    a colon and its text (a missing one as `~`), so no separator inside a field can make two
+    rows alike; the date keeps its microseconds. 'e' and 24 hex digits of its SHA-256 (96 bits:
+    no collision expected below ~10^14 rows)."""
+    parts = ["strftime(v_date, '%Y-%m-%dT%H:%M:%S.%f')"] + [f"CAST({f} AS VARCHAR)" for f in fields]
+    encoded = " || '|' || ".join(f"coalesce(CAST(length({p}) AS VARCHAR) || ':' || {p}, '~')" for p in parts)
+    return f"'e' || substr(sha256({encoded}), 1, 24)"
 
 
 def _plural(n: int, one: str, many: str) -> str:

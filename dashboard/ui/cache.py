@@ -16,7 +16,13 @@ from dashboard.query import DEFAULT_ENGINE
 
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
 def _file_digest(path: str, mtime_ns: int, size: int) -> str:
-    return content_digest(Path(path).read_bytes())
+    from dashboard.loading import read_regular_file
+    from dashboard.loading.load_report import LoadError, LoadLimits
+
+    try:  # only a regular file, within the byte cap: a FIFO or a device never blocks the app
+        return content_digest(read_regular_file(Path(path), LoadLimits.from_env().max_bytes))
+    except LoadError as exc:
+        return "unreadable:" + exc.message  # the load itself reports the problem
 
 
 def file_digest(path: Path) -> str:

@@ -52,6 +52,44 @@ def date_range(picked, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
+MAX_ACTOR_OPTIONS = 1_000  # a browser's multiselect draws every option: a million crash it (RangeError)
+ACTOR_HELP = "An event matches when the actor acted or was its target; a mention when it is about the actor."
+
+
+def actor_options(names: pd.Series, query: str, chosen: list[str], limit: int = MAX_ACTOR_OPTIONS) -> tuple[list[str], int]:
+    """The options the actor filter offers: the chosen actors, then the busiest `limit` of those
+    matching `query` (any case, anywhere in the name; all when empty); and how many match."""
+    query = query.strip()
+    if query:
+        matching = names[names.str.contains(query, case=False, regex=False, na=False)]
+    else:
+        matching = names
+    return list(dict.fromkeys([*chosen, *matching.head(limit).tolist()])), len(matching)
+
+
+def actor_filter(counts: pd.DataFrame) -> list[str]:
+    """The actor multiselect: every actor when there are up to MAX_ACTOR_OPTIONS, else the most
+    active ones and a search over all of them, with the count of those not listed."""
+    names = counts["actor"]
+    if len(names) <= MAX_ACTOR_OPTIONS:
+        return st.multiselect("Actors", names.tolist(), format_func=actor_label(counts), key="actor",
+                              placeholder="All actors", help=ACTOR_HELP)
+    query = st.text_input("Find actors", key="actor_search", placeholder=f"Search all {len(names):,} actors")
+    chosen = [a for a in st.session_state.get("actor", []) if isinstance(a, str)]
+    options, matching = actor_options(names, query, chosen)
+    shown = counts[counts["actor"].isin(options)]
+    picked = st.multiselect("Actors", options, format_func=actor_label(shown), key="actor",
+                            placeholder="All actors", help=ACTOR_HELP)
+    listed = min(matching, MAX_ACTOR_OPTIONS)
+    what = f"matching {query.strip()!r}" if query.strip() else "in the data"
+    if matching > listed:
+        text = f"The {listed:,} most active of the {matching:,} actors {what} are listed; {matching - listed:,} more: search to narrow"
+    else:
+        text = f"All {matching:,} actors {what} are listed, most active first"
+    st.caption(escape_markdown(text))
+    return picked
+
+
 def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = None) -> Selection:
     """Actors, targets, dates, event types and bucket; returns the selection they make.
 
@@ -64,14 +102,7 @@ def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = N
     apply_url_filters(dataset, counts["actor"].tolist(), targets, types)
     for problem in st.session_state.pop("_url_problems", []):
         st.warning(f"From the link: {escape_markdown(problem)}")
-    actors = st.multiselect(
-        "Actors",
-        counts["actor"].tolist(),
-        format_func=actor_label(counts),
-        key="actor",
-        placeholder="All actors",
-        help="An event matches when the actor acted or was its target; a mention when it is about the actor.",
-    )
+    actors = actor_filter(counts)
     start = end = None
     if bounds is not None:
         lo, hi = bounds

@@ -44,6 +44,17 @@ def _mapping_widgets(kind: str, columns: list[str]) -> dict[str, str]:
     return {} if identity else mapping
 
 
+def _columns(kind: str, upload, data: bytes) -> list[str]:
+    """The file's header, peeked once per upload (not on every rerun) and kept in the session."""
+    peeked = st.session_state.setdefault("_peeked_columns", {})
+    key = (kind, getattr(upload, "file_id", ""), len(data))
+    if key not in peeked:
+        if len(peeked) > 4:
+            peeked.clear()
+        peeked[key] = peek_columns(data)
+    return peeked[key]
+
+
 def render_upload(engine: str | None = None) -> tuple[Dataset | None, str]:
     """The uploaders and the reading options; the dataset (on `engine`) once at least one file is there."""
     ev = st.file_uploader("Events file", key="upload_events", help="CSV, TSV, JSON, JSON Lines, Parquet, GDELT or ACLED")
@@ -58,7 +69,7 @@ def render_upload(engine: str | None = None) -> tuple[Dataset | None, str]:
         for kind, data in files.items():
             if data is None:
                 continue
-            columns = peek_columns(data)
+            columns = _columns(kind, ev if kind == "events" else me, data)
             if not columns:
                 continue
             st.markdown(f"**{kind.capitalize()} file** — {len(columns)} columns")

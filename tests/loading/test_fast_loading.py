@@ -23,9 +23,9 @@ from dashboard.loading import validation as validate
 
 OFF = [
     (delimited, "_delimited_arrow", lambda *a, **k: None),
-    (validate, "_typed_column_sql", lambda *a, **k: None),
-    (validate, "_clean_text_sql", lambda *a, **k: None),
-    (validate, "_shaped_sql", lambda *a, **k: None),
+    (validate, "typed_column_sql", lambda *a, **k: None),
+    (validate, "clean_text_sql", lambda *a, **k: None),
+    (validate, "shaped_sql", lambda *a, **k: None),
     (native_module, "read_mentions", lambda *a, **k: None),
 ]
 
@@ -71,9 +71,9 @@ def test_the_fast_paths_are_taken_on_a_plain_csv():
     col = raw.table.column("c0")
     from dashboard.contract import column
 
-    assert validate._shaped_sql(column("mentions", "date"), "c0", col) is not None
-    assert validate._shaped_sql(column("mentions", "tone"), "c2", raw.table.column("c2")) is not None
-    assert validate._clean_text_sql(column("mentions", "actor"), "c1", raw.table.column("c1")) is not None
+    assert validate.shaped_sql(column("mentions", "date"), "c0", col) is not None
+    assert validate.shaped_sql(column("mentions", "tone"), "c2", raw.table.column("c2")) is not None
+    assert validate.clean_text_sql(column("mentions", "actor"), "c1", raw.table.column("c1")) is not None
     assert_same(text.encode(), "mentions")
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from dashboard.loading import LoadLimits, LoadResult, load_bytes
 from dashboard.loading.load_report import FILE_CODES, ROW_CODES
+from dashboard.loading.text_rules import BIDI, normalise
 
 HYPOTHESIS = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)),
@@ -246,7 +247,7 @@ BYTES_AND_ENCODING = [
         text_file("2020-01-01,A,ok").replace(b"ok\n", b"ok\n2020-01-02,B,Caf\xe9\n"),
         loaded=2,
         values={"headline": ["ok", "Café"]},
-        note="not UTF-8 at line 3, byte 53: decoded as Windows-1252",
+        note="not UTF-8 at line 3, byte 53: 1 line (3) decoded as Windows-1252",
     ),
     case(
         "cp1252 text with CR line ends",
@@ -668,7 +669,7 @@ VALUES = [
         text_file("2020-01-01,A,a", "2020-01-02,B,b", "2020-01-01,A,a", "2020-01-01 00:00,A,a"),
         loaded=2,
         rejections=(
-            (3, 4, "", "duplicate-row", "same date, actor and headline as row 1"),
+            (3, 4, "", "duplicate-row", "same values in every column as row 1"),
             (4, 5, "", "duplicate-row", "as row 1"),
         ),
         values={"actor": ["A", "B"]},
@@ -1020,7 +1021,7 @@ _TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     min_size=1,
     max_size=12,
-).filter(lambda s: s.strip(" \t\r\n"))
+).filter(lambda s: normalise(s) and not any(c in BIDI for c in s))
 
 
 @HYPOTHESIS
@@ -1045,7 +1046,8 @@ def test_load_bytes_loads_every_row_of_a_valid_file(rows, end):
     for i, (when, actor, headline, severity) in enumerate(rows):
         headline = f"{headline} #{i}"  # no two rows are duplicates
         writer.writerow([when.isoformat() + "Z", actor, headline, "" if severity is None else repr(severity)])
-        expected.append((when, actor.strip(" \t\r\n"), headline.strip(" \t\r\n"), severity))
+        # The text rules: NFC, zero-width characters removed, Unicode spaces trimmed (text_rules.py).
+        expected.append((when, normalise(actor), normalise(headline), severity))
     result = load(buf.getvalue().encode("utf-8"))
     assert result.report.rejections == [], result.report.lines()
     assert result.report.loaded == len(rows)
@@ -1058,3 +1060,245 @@ def test_load_bytes_loads_every_row_of_a_valid_file(rows, end):
         )
     )
     assert sorted(got, key=repr) == sorted(expected, key=repr)
+
+
+# --- the classes of the second review (issue 14): each fixed at its cause ---------------
+# Our own cases, not the review's files: other values of each class, through load_bytes.
+
+SILENT_CORRUPTION = [
+    case(
+        "offsets beyond ±14:00 or with 60 minutes",
+        text_file("2021-03-04T05:06:07+15:00,A,a", "2021-03-04T05:06:07-14:01,B,b", "2021-03-04T05:06:07+05:75,C,c",
+                  "2021-03-04T05:06:07+1400,D,d", "2021-03-04T05:06:07-09:30,E,e"),
+        loaded=2,
+        rejections=(
+            (1, 2, "date", "type-error", "offset +15:00 is not a real one"),
+            (2, 3, "date", "type-error", "offsets run from -14:00 to +14:00"),
+            (3, 4, "date", "type-error", "minutes below 60"),
+        ),
+        values={"actor": ["D", "E"], "date": [d(2021, 3, 3, 15, 6, 7), d(2021, 3, 4, 14, 36, 7)]},
+    ),
+    case(
+        "one legacy line among UTF-8 lines",
+        "date,actor,headline\n2021-01-01,Zürich AG,ok\n".encode() + b"2021-01-02,B,na\xefve\n" + "2021-01-03,Zürich AG,fine\n".encode(),
+        loaded=3,
+        values={"actor": ["Zürich AG", "B", "Zürich AG"], "headline": ["ok", "naïve", "fine"]},
+        note="1 line (3) decoded as Windows-1252 (cp1252), every other line as UTF-8",
+    ),
+    case(
+        "a NUL in an extra column's name",
+        text_file("2021-01-01,A,a,v", header="date,actor,headline,sco\x00re"),
+        loaded=1,
+        values={"sco␀re": ["v"]},
+        note="holds a NUL byte",
+    ),
+    case(
+        "a count above 2^53 refused, not rounded",
+        text_file("2021-01-01,A,9007199254740993", "2021-01-02,B,100000000000", "2021-01-03,C,100000000001", header="date,actor,count"),
+        kind="mentions",
+        loaded=1,
+        rejections=((1, 2, "count", "constraint-error", "at most 100,000,000,000"), (3, 4, "count", "constraint-error", "too large")),
+        values={"count": [100_000_000_000]},
+    ),
+]
+
+VALID_ROWS_KEPT = [
+    case(
+        "fields holding the separator still differ",
+        text_file("2021-01-01,Wire|Co,Stop", "2021-01-01,Wire,Co|Stop", "2021-01-01,Wire,Co|Stop"),
+        loaded=2,
+        rejections=((3, 4, "", "duplicate-row", "same values in every column as row 2"),),
+    ),
+    case(
+        "sub-second times are distinct events",
+        text_file("2021-01-01T00:00:00.250Z,A,x", "2021-01-01T00:00:00.750Z,A,x"),
+        loaded=2,
+    ),
+    case(
+        "JSON Lines: a deeply nested first line rejects that line only",
+        json_lines('{"x":' * 50_000 + "1" + "}" * 50_000, '{"date":"2021-01-01","actor":"A","headline":"x"}'),
+        loaded=1,
+        rejections=((1, 1, "", "format-error", "nested too deeply"),),
+    ),
+    case(
+        "JSON Lines: keys in another case line up, a record naming one twice is rejected",
+        json_lines('{"Date":"2021-01-01","ACTOR":"A","headline":"x"}', '{"date":"2021-01-02","actor":"B","Actor":"C","headline":"y"}',
+                   '{"date":"2021-01-03","actor":"D","headline":"z"}'),
+        loaded=2,
+        rejections=((2, 2, "actor", "duplicate-label", "names the column 'actor' twice"),),
+        values={"actor": ["A", "D"]},
+        note="keys matched to columns without case",
+    ),
+    case(
+        "JSON Lines: a record with too many keys, a lone surrogate",
+        json_lines("{" + ",".join(f'"k{i}":1' for i in range(600)) + "}", '{"date":"2021-01-01","actor":"\\udc00x","headline":"x"}',
+                   '{"date":"2021-01-02","actor":"B","headline":"y"}'),
+        loaded=1,
+        rejections=((1, 1, "", "constraint-error", "the limit is 500"), (2, 2, "actor", "type-error", "lone surrogate")),
+        values={"actor": ["B"]},
+    ),
+    case(
+        "typed int64 counts above 2^53 reject their row only",
+        parquet_bytes(pa.table({"date": pa.array([d(2021, 1, 1), d(2021, 1, 2)], pa.timestamp("us")), "actor": ["A", "B"],
+                                "count": pa.array([2**53 + 3, 7], pa.int64())})),
+        kind="mentions",
+        loaded=1,
+        rejections=((1, None, "count", "constraint-error", "too large"),),
+        values={"count": [7]},
+    ),
+]
+
+LATER_STAGE_CRASHES = [
+    case(
+        "year 0000 and a year past 9999",
+        text_file("0000-06-01,A,a", "2021-01-01,B,b", "1577836800000000,C,c"),
+        loaded=1,
+        rejections=((1, 2, "date", "constraint-error", "outside the years 1 to 9999"), (3, 4, "date", "type-error", "not an ISO 8601 date")),
+    ),
+    case(
+        "Parquet decimal256 and float16 columns",
+        parquet_bytes(pa.table({"date": pa.array([d(2021, 1, 1)], pa.timestamp("us")), "actor": ["A"], "headline": ["x"],
+                                "severity": pa.array([__import__("decimal").Decimal("-2.50")], pa.decimal256(40, 2)),
+                                "weight": pa.array([__import__("numpy").float16(0.5)], pa.float16())})),
+        loaded=1,
+        values={"severity": [-2.5], "weight": ["0.5"]},
+    ),
+    case(
+        "Parquet timestamps in seconds beyond year 9999",
+        parquet_bytes(pa.table({"date": pa.array([253402300800 * 4, 1609459200], pa.timestamp("s")), "actor": ["A", "B"], "count": [1, 2]})),
+        kind="mentions",
+        loaded=1,
+        rejections=((1, None, "date", "constraint-error", "outside the years 1 to 9999"),),
+        values={"actor": ["B"]},
+    ),
+    case(
+        "Parquet dates far in the past",
+        parquet_bytes(pa.table({"date": pa.array([-1_000_000, 18_000], pa.date32()), "actor": ["A", "B"], "headline": ["x", "y"]})),
+        loaded=1,
+        rejections=((1, None, "date", "constraint-error", "outside the years 1 to 9999"),),
+    ),
+]
+
+LOOKALIKE_TEXT = [
+    case(
+        "invisible-only actors are empty, A + zero-width joiner is A",
+        text_file("2021-01-01,\u200d,a", "2021-01-02,\u00a0\u00a0,b", "2021-01-03,A\u2060,c", "2021-01-04,A,d", "2021-01-05,Cafe\u0301,e"),
+        loaded=3,
+        rejections=((1, 2, "actor", "constraint-error", "only invisible characters"), (2, 3, "actor", "constraint-error", "only invisible")),
+        values={"actor": ["A", "A", "Café"]},
+        note="normalised: Unicode NFC, zero-width characters removed",
+    ),
+    case(
+        "bidi overrides refused in an actor, kept in a headline",
+        text_file("2021-01-01,evil\u202egpj.exe,a", "2021-01-02,B,\u2067quoted\u2069"),
+        loaded=1,
+        rejections=((1, 2, "actor", "constraint-error", "bidirectional control character"),),
+        values={"headline": ["\u2067quoted\u2069"]},
+    ),
+    case(
+        "typed Parquet mentions take the same text rules",
+        parquet_bytes(pa.table({"date": pa.array([d(2021, 1, 1)] * 3, pa.timestamp("us")), "actor": ["B\u200b", "B", "\u3000"],
+                                "count": [1, 2, 3]})),
+        kind="mentions",
+        loaded=2,
+        rejections=((3, None, "actor", "constraint-error", "only invisible characters"),),
+        values={"actor": ["B", "B"]},
+        note="1 value in actor was normalised",
+    ),
+    case(
+        "a header with a zero-width space matches its column",
+        text_file("2021-01-01,A,a", header="date,\u200bactor\u00a0,headline"),
+        loaded=1,
+        values={"actor": ["A"]},
+    ),
+]
+
+RETRACTION_GRAPH = [
+    case(
+        "self-retraction, retraction before its claim, a cycle",
+        text_file("c1,2021-01-05,A,claim,", "r1,2021-01-04,A,too early,c1", "s1,2021-01-06,A,itself,s1",
+                  "x,2021-01-07,A,one,y", "y,2021-01-07,A,two,x", "r2,2021-01-08,A,fine,c1",
+                  header="id,date,actor,headline,retracts"),
+        loaded=2,
+        rejections=(
+            (2, 3, "retracts", "constraint-error", "before the event it retracts (row 1"),
+            (3, 4, "retracts", "constraint-error", "cannot retract itself"),
+            (4, 5, "retracts", "constraint-error", "form a cycle"),
+            (5, 6, "retracts", "constraint-error", "form a cycle"),
+        ),
+        values={"id": ["c1", "r2"]},
+        note="refused",
+    ),
+]
+
+
+@pytest.mark.parametrize("c", SILENT_CORRUPTION + VALID_ROWS_KEPT + LATER_STAGE_CRASHES + LOOKALIKE_TEXT + RETRACTION_GRAPH)
+def test_load_bytes_review_classes(c):
+    check_case(c)
+
+
+REVIEW_FILE_ERRORS = [
+    file_error("Cyrillic letter in a header", text_file("2021-01-01,A,x", header="date,\u0430ctor,headline"), "missing-label",
+               "U+0430 CYRILLIC SMALL LETTER A"),
+    file_error("Greek omicron in a mentions header", text_file("2021-01-01,A,1", header="date,act\u03bfr,count"), "missing-label",
+               "U+03BF GREEK SMALL LETTER OMICRON", kind="mentions"),
+    file_error("gzip of more lines than the row cap", gzip.compress(text_file(*["2021-01-01,A,x"] * 50)), "size-error", "more than 40 rows",
+               limits=LoadLimits(max_rows=40)),
+    file_error("gzip of blank lines past the row cap", gzip.compress(b"date,actor,headline\n" + b"\n" * 5000), "size-error", "more than 4,000 rows",
+               limits=LoadLimits(max_rows=4000)),
+]
+
+
+@pytest.mark.parametrize(("data", "kind", "limits", "code", "message"), REVIEW_FILE_ERRORS)
+def test_load_bytes_reports_review_file_problem(data, kind, limits, code, message):
+    test_load_bytes_reports_file_problem(data, kind, limits, code, message)
+
+
+def test_load_bytes_rejections_past_the_listed_cap_are_counted_not_kept():
+    rows = [f"2021-01-01,A{i}" for i in range(300)] + ["2021-01-02,B,ok"]
+    report = load(text_file(*rows), limits=LoadLimits(max_listed_rejections=10)).report
+    assert (report.rows_read, report.loaded, report.rejected) == (301, 1, 300)
+    assert len(report.rejections) == 10 and report.unlisted_rejections == 290
+
+
+@HYPOTHESIS
+@given(rows=st.lists(st.tuples(st.datetimes(min_value=d(1990, 1, 1), max_value=d(2030, 1, 1)), _TEXT, _TEXT), min_size=1, max_size=12),
+       separator=st.sampled_from(["|", ":", "1:", ","]))
+def test_load_bytes_derived_ids_are_injective(rows, separator):
+    buf = io.StringIO()
+    writer = csv.writer(buf, quoting=csv.QUOTE_ALL)
+    writer.writerow(["date", "actor", "headline"])
+    for when, actor, headline in rows:
+        writer.writerow([when.isoformat() + "Z", actor + separator, headline])
+        writer.writerow([when.isoformat() + "Z", actor, separator + headline])
+    result = load(buf.getvalue().encode())
+    ids = result.table.column("id").to_pylist()
+    assert len(ids) == len(set(ids))
+    distinct = {(r[0], *(c.strip() for c in r[1:])) for r in rows}
+    assert result.report.loaded >= len(distinct)
+
+
+@HYPOTHESIS
+@given(lines=st.lists(st.tuples(st.booleans(), st.text(alphabet="aéZü ", min_size=1, max_size=8)), min_size=1, max_size=10))
+def test_load_bytes_never_alters_a_valid_utf8_line(lines):
+    out = [b"date,actor,headline"]
+    expected = []
+    for i, (legacy, word) in enumerate(lines):
+        word = word.strip() or "w"
+        line = f"2021-01-01,A{i},{word}"
+        out.append(line.encode("cp1252") if legacy else line.encode("utf-8"))
+        expected.append(word)
+    result = load(b"\n".join(out) + b"\n")
+    assert result.report.error is None
+    assert sorted(result.table.column("headline").to_pylist()) == sorted(expected)
+
+
+@pytest.mark.parametrize(("yaml_text", "expected"), [
+    ("Norway: [NO, Norge]\nOntario: ON\n", {"Norway": ("Norway", "NO", "Norge"), "Ontario": ("Ontario", "ON")}),
+    ("Yes Alliance:\n  - yes\n  - Off\n", {"Yes Alliance": ("Yes Alliance", "yes", "Off")}),
+    ("'1e3': [~, 0x10]\n", {"1e3": ("1e3", "~", "0x10")}),
+])
+def test_load_actor_dictionary_keeps_yaml_scalars_as_text(yaml_text, expected):
+    from dashboard.loading.actors import load_actor_dictionary
+
+    assert load_actor_dictionary(yaml_text.encode()).aliases == expected

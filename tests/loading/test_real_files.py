@@ -155,7 +155,7 @@ def test_real_acled_afghanistan_sample_loads_all_496(external):
 def test_real_headlines_become_mentions_with_vader_tone(external, tiktok_actors, name, rows, headlines, first, last):
     result = accounted(load_path(external / HEADLINES / name, "mentions", mapping=HEADLINE_MAP, actors=tiktok_actors))
     report = result.report
-    assert report.encoding == "cp1252"
+    assert "cp1252" in report.encoding
     assert report.rows_read == rows
     codes = by_code(result)
     # Every blank line is counted; every real headline is loaded or rejected for naming no actor.

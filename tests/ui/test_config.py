@@ -41,3 +41,30 @@ def test_readme_commands_match_the_makefile():
     assert "make test" in ci and "make lint" in ci
     assert ci.index("make lint") < ci.index("make test")  # lint before the tests
     assert "\nlint:" in makefile
+
+
+def test_streamlit_config_ships_in_the_package_identical_to_the_repos():
+    packaged = REPO / "dashboard" / "streamlit_config.toml"
+    assert packaged.read_text() == (REPO / ".streamlit" / "config.toml").read_text()
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert "streamlit_config.toml" in project["tool"]["setuptools"]["package-data"]["dashboard"]
+
+
+def test_config_flags_carry_every_option_of_the_apps_config():
+    from dashboard.cli import CONFIG, config_flags
+
+    config = tomllib.loads(CONFIG.read_text())
+    flags = config_flags()
+    for section, options in config.items():
+        for name in options:
+            assert f"--{section}.{name}" in flags
+
+
+def test_metrics_endpoint_is_closed_by_the_launcher(monkeypatch):
+    from streamlit.web.server.starlette import starlette_app
+
+    from dashboard.ui.serve import close_metrics
+
+    monkeypatch.setattr(starlette_app, "create_metrics_routes", starlette_app.create_metrics_routes)
+    assert close_metrics() is True
+    assert starlette_app.create_metrics_routes(None, "") == []

@@ -89,7 +89,7 @@ class RowBuilder:
         arrays[LINE] = pa.array(self.lines, type=pa.int64())
         table = pa.table(arrays)
         return RawTable(list(self.labels), table, self.raw.rows_read, file_format, self.rejections,
-                        list(self.raw.notes) + list(notes or []))
+                        list(self.raw.notes) + list(notes or []), unlisted=self.raw.unlisted)
 
 
 def drop_rows(raw: RawTable, bad: dict[int, Rejection]) -> RawTable:
@@ -98,7 +98,7 @@ def drop_rows(raw: RawTable, bad: dict[int, Rejection]) -> RawTable:
         return raw
     keep = pa.array([i not in bad for i in range(raw.table.num_rows)], type=pa.bool_())
     return RawTable(raw.labels, raw.table.filter(keep), raw.rows_read, raw.file_format,
-                    list(raw.rejections) + list(bad.values()), list(raw.notes))
+                    list(raw.rejections) + list(bad.values()), list(raw.notes), unlisted=raw.unlisted)
 
 
 def clip_tone(value: float) -> float:

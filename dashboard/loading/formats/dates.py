@@ -32,7 +32,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dashboard.loading.validation import EPOCH_MILLIS, EPOCH_SECONDS, ISO_PATTERN
+from dashboard.loading.column_sql import EPOCH_MILLIS, EPOCH_SECONDS, ISO_PATTERN
 
 MONTHS = {
     name: number
@@ -312,11 +312,20 @@ def _build(m: re.Match, year: int, month: int, day: int, tz) -> str:
     return local.isoformat()
 
 
+def offset_minutes(zone: str) -> int:
+    """Minutes east of UTC of a `±HH[:MM]` offset; _Reject unless it is a real one (at most
+    ±14:00, minutes below 60): `+99:99` or `+24:00` would shift the instant by days."""
+    digits = zone.replace(":", "")
+    hours, minutes = int(digits[1:3]), int(digits[3:5] or 0)
+    if hours > 14 or minutes >= 60 or hours * 60 + minutes > 14 * 60:
+        raise _Reject(f"the time-zone offset {zone} is not a real one: offsets run from -14:00 to +14:00, with minutes below 60")
+    return -(hours * 60 + minutes) if zone[0] == "-" else hours * 60 + minutes
+
+
 def _attach_zone(local: dt.datetime, zone: str) -> dt.datetime:
     if zone[0] in "+-":
-        digits = zone.replace(":", "")
-        minutes = int(digits[1:3]) * 60 + int(digits[3:5])
-        return local.replace(tzinfo=dt.timezone(dt.timedelta(minutes=-minutes if zone[0] == "-" else minutes)))
+        minutes = offset_minutes(zone)
+        return local.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
     known = ZONES.get(zone.upper())
     if known is None:
         raise _Reject(f"unknown time zone {zone!r} (we read {', '.join(ZONES)} or ±HH:MM)")
@@ -349,6 +358,8 @@ def _check_iso(text: str) -> None:
     m = _ISO.match(text)
     if m is None:
         return  # epoch numbers are always real moments
+    if m.group(3) and m.group(3)[0] in "+-":
+        offset_minutes(m.group(3))
     try:
         dt.date.fromisoformat(m.group(1))
         if m.group(2):

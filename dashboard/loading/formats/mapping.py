@@ -90,7 +90,7 @@ def apply_mapping(
             claimed[i] = target
             labels[i] = target
     notes.insert(0, "columns mapped: " + ", ".join(f"{t} ← {s!r}" for t, s in sources.items()))
-    mapped = RawTable(labels, table, raw.rows_read, raw.file_format, list(raw.rejections), list(raw.notes) + notes)
+    mapped = RawTable(labels, table, raw.rows_read, raw.file_format, list(raw.rejections), list(raw.notes) + notes, unlisted=raw.unlisted)
     mapped = _reject_blank_mapped(mapped, [positions[t] for t in positions], sources)
     if date_column in labels:
         mapped = read_dates(mapped, labels.index(date_column), sources.get(date_column, date_column), date_format, timezone)
@@ -128,5 +128,5 @@ def read_dates(raw: RawTable, position: int, shown: str, date_format: str | None
         for row, reason in result.errors.items()
     }
     table = raw.table.set_column(position, raw_column(position), pa.array(result.values, type=pa.string()))
-    out = RawTable(raw.labels, table, raw.rows_read, raw.file_format, list(raw.rejections), list(raw.notes) + result.notes)
+    out = RawTable(raw.labels, table, raw.rows_read, raw.file_format, list(raw.rejections), list(raw.notes) + result.notes, unlisted=raw.unlisted)
     return drop_rows(out, bad)

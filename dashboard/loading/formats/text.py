@@ -60,7 +60,7 @@ def find_text_actors(converted: Converted, dictionary: ActorDictionary, text_lab
         notes.append(f"{plural(unmatched, 'text')} named no actor of the dictionary: rejected (listed below)")
     if empty:
         notes.append(f"{plural(empty, 'row')} had an empty text: rejected")
-    found_raw = RawTable(labels, table, raw.rows_read, raw.file_format, rejections, notes)
+    found_raw = RawTable(labels, table, raw.rows_read, raw.file_format, rejections, notes, unlisted=raw.unlisted)
     sources = dict(converted.sources)
     sources["actor"] = shown
     return Converted(found_raw, sources, explode_actors=True, what="texts")

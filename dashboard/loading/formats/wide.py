@@ -23,17 +23,19 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from dashboard.contract import NUMBER_NULL_TOKENS
+from dashboard.loading.column_sql import MAX_WHOLE, MAX_WHOLE_REASON
 from dashboard.loading.formats.common import cells_at, plural
 from dashboard.loading.formats.dates import normalise_dates
 from dashboard.loading.formats.mapping import find_label
 from dashboard.loading.load_report import LoadError, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.text_rules import bidi, normalise
 
 TOTAL_COLUMNS = ("grand total", "total")
 _COUNT = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
 _SIGNED = re.compile(r"^-(\d+(\.\d*)?|\.\d+)$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-MAX_COUNT = 2**63 - 1
+MAX_COUNT = MAX_WHOLE  # the validator's cap on a count: a melted row must pass it
 _DATE = " date "
 
 
@@ -85,8 +87,8 @@ def count_problem(cell: str | None) -> tuple[str, str] | None:
     if text.lower() in NUMBER_NULL_TOKENS:
         return None
     if _COUNT.match(text):
-        if Decimal(text) > MAX_COUNT:
-            return "constraint-error", "too large for a count"
+        if Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP) > MAX_COUNT:
+            return "constraint-error", MAX_WHOLE_REASON
         return None
     if _SIGNED.match(text):
         return None if Decimal(text) == 0 else ("constraint-error", "a count cannot be negative")
@@ -110,7 +112,7 @@ def melt_raw(
     actors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for i, label in enumerate(raw.labels):
-        name = label.strip()
+        name = normalise(label)  # the validator's text rules: the melted actor must pass them
         if i == date_at or name.lower() in TOTAL_COLUMNS:
             continue
         values = cells_at(raw, i)
@@ -119,6 +121,9 @@ def melt_raw(
                 notes.append(f"column {i + 1} has no name and no values (a trailing delimiter?); ignored")
                 continue
             raise LoadError("format-error", f"column {i + 1} of the wide table has counts but no actor name in the header")
+        if "\x00" in name or bidi(name):
+            raise LoadError("format-error", f"the header of column {i + 1} ({name.replace(chr(0), '␀')!r}) holds a NUL byte or a "
+                            "bidirectional control character: it cannot name an actor")
         if name.lower() in seen:
             raise LoadError("duplicate-label", f"the actor column {name!r} appears twice (columns {seen[name.lower()] + 1} and {i + 1})")
         seen[name.lower()] = i
