@@ -39,7 +39,7 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
                     title="share of mentions" if normalise else "mentions",
                     axis=alt.Axis(format="%" if normalise else "~s")),
             color=alt.Color(field="actor", type="nominal", sort=alt.EncodingSortField(field="rank", op="min"),
-                            scale=alt.Scale(domain=list(range(len(rank))), range=series_colors(len(rank))),
+                            scale=alt.Scale(range=series_colors(len(rank))),  # in rank order: "others" last, grey
                             legend=alt.Legend(orient="right", title="actor")),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
@@ -62,7 +62,8 @@ def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
         alt.Chart(agg[["actor", "tone", "volume"]], title=alt.Title("Tone by actor (mean, −1 to +1)", anchor="start"))
         .mark_bar()
         .encode(
-            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
+            y=alt.Y(field="actor", type="nominal", sort=None, title=None,
+                    axis=alt.Axis(labelOverlap=False, labelLimit=200)),  # every actor named; a long name ends in … (full in the tooltip)
             x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=[-1, 1])),
             color=alt.Color(field="tone", type="quantitative", scale=SEVERITY_SCHEME_TONE, legend=None),
             tooltip=[
@@ -116,7 +117,8 @@ def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:
         alt.Chart(data, title=alt.Title("Escalating fastest: change of each actor's own index over 7 buckets", anchor="start"))
         .mark_bar()
         .encode(
-            y=alt.Y(field="actor", type="nominal", sort=None, title=None),
+            y=alt.Y(field="actor", type="nominal", sort=None, title=None,
+                    axis=alt.Axis(labelOverlap=False, labelLimit=200)),  # every actor named; a long name ends in … (full in the tooltip)
             x=alt.X(field="change", type="quantitative", title="index change (points)"),
             color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title="stage now"),
             tooltip=[

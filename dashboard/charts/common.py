@@ -136,3 +136,19 @@ def with_simulated(chart, simulated: bool):
                                                 subtitleColor="#b45309"))
     text = title if isinstance(title, str) else ""
     return chart.properties(title=alt.Title(text, subtitle=SIMULATED_NOTE, anchor="start", subtitleColor="#b45309"))
+
+
+def text_alternative(spec: dict) -> str:
+    """A one-line text alternative of a chart spec, for screen readers (Vega-Lite's
+    `description` becomes the drawing's aria-label): its own description, else its title and
+    subtitle."""
+    if isinstance(spec.get("description"), str) and spec["description"]:
+        return spec["description"]
+    title = spec.get("title")
+    if isinstance(title, dict):
+        sub = title.get("subtitle")
+        sub = " ".join(sub) if isinstance(sub, list) else (sub or "")
+        text = title.get("text")
+        text = " ".join(text) if isinstance(text, list) else (text or "")
+        return f"Chart: {text}" + (f" ({sub})" if sub else "")
+    return f"Chart: {title}" if isinstance(title, str) and title else "Chart"

@@ -226,9 +226,20 @@ def escalation_chart(
     if notes is not None and len(notes):
         key.append("violet ✎: notes")
     title = alt.Title("Escalation: index 0–100 and stage", anchor="start", subtitle=" · ".join(key), subtitleColor=MUTED)
-    return alt.LayerChart(layer=layers, title=title).properties(
+    return alt.LayerChart(layer=layers, title=title, description=escalation_description(table)).properties(
         **panel_size("escalation", width)
     )
+
+
+def escalation_description(table: pd.DataFrame) -> str:
+    """The escalation chart in one line: its span, its peak and where it ends."""
+    if not len(table):
+        return "Escalation index: no data"
+    peak = int(table["index"].astype(float).to_numpy().argmax())
+    first, last = table["date"].iloc[0], table["date"].iloc[-1]
+    return (f"Escalation index from {first:%d %b %Y} to {last:%d %b %Y}: peak {table['index'].iloc[peak]:.0f} "
+            f"({table['stage'].iloc[peak]}) on {table['date'].iloc[peak]:%d %b %Y}; {table['stage'].iloc[-1]} "
+            f"at {table['index'].iloc[-1]:.0f} on {last:%d %b %Y}.")
 
 
 def _stage_bands(table: pd.DataFrame, domain: list[str] | None, bucket: str | None) -> alt.Chart:
@@ -490,7 +501,7 @@ def stage_gauge_chart(stage: str) -> alt.LayerChart:
         opacity=alt.condition(alt.datum.current, alt.value(1.0), alt.value(0.25)),
         tooltip=[alt.Tooltip(field="stage", type="nominal")],
     )
-    labels = base.mark_text(fontSize=12, fontWeight="bold").encode(
+    labels = base.mark_text(fontSize=10, fontWeight="bold").encode(
         x=alt.X(field="pos", type="ordinal", axis=None),
         text=alt.Text(field="stage", type="nominal"),
         color=alt.condition(alt.datum.current, alt.value(INK if stage != "crisis" else "#ffffff"), alt.value(MUTED)),

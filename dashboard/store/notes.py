@@ -123,7 +123,7 @@ def export_notes_csv(notes: list[Note]) -> str:
     """The notes as CSV (date, actor, text, author), cells that a spreadsheet would run as a
     formula prefixed with an apostrophe."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; and a \r inside a note gets the note quoted
     writer.writerow(CSV_COLUMNS)
     for n in notes:
         writer.writerow([n.date.strftime("%Y-%m-%d %H:%M"), _guard(n.actor), _guard(n.text), _guard(n.author)])
@@ -143,7 +143,7 @@ def import_notes_csv(store: Store, dataset: str, data: bytes) -> tuple[int, list
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return 0, ["the file is not UTF-8 text"]
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # a \r inside a quoted note stays in the note
     fields = {f.strip().lower(): f for f in (reader.fieldnames or [])}
     if "date" not in fields or "text" not in fields:
         return 0, ["the file needs a 'date' and a 'text' column"]

@@ -94,7 +94,9 @@ def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None
         files = st.columns(2)
         files[0].download_button("Notes as CSV", export_notes_csv(every), file_name="notes.csv", mime="text/csv",
                                 key="notes_csv", icon=":material/download:", width="stretch", disabled=not every)
-        upload = files[1].file_uploader("Add notes from a CSV (date, text, actor, author)", type=["csv"], key="notes_import")
+        # The uploader only when asked for: the page's only file inputs stay the sidebar's data uploads.
+        wanted = files[1].toggle("Add notes from a CSV", key="notes_import_on")
+        upload = st.file_uploader("Notes CSV (date, text, actor, author)", type=["csv"], key="notes_import") if wanted else None
         if upload is not None and st.session_state.get("_notes_imported") != upload.file_id:
             st.session_state["_notes_imported"] = upload.file_id
             store = _store(create=True)

@@ -72,7 +72,10 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
         return
     render_navigation(step, len(moments))
     moment = moments.iloc[step]
-    st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(str(moment['label']))}")
+    label_text = str(moment["label"])
+    # One line at 1280 px: a long label is cut, its full text in the tooltip.
+    st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(short(label_text, 62))}",
+                help=escape_markdown(label_text) if len(label_text) > 62 else None)
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         chart, window = moment_chart(analysis, moment, bool(simulated), notes, label_room=450)

@@ -18,6 +18,8 @@ import streamlit as st
 from streamlit import dataframe_util  # private: fenced by tests/ui/test_streamlit_private_api.py
 from streamlit.util import calc_hash  # private: fenced likewise
 
+from dashboard.charts.common import text_alternative
+
 _TRANSFORMER = "boilingpoint_arrow"
 _LOCK = threading.Lock()  # Altair's theme and data transformer are global to the process
 
@@ -55,6 +57,7 @@ def chart_spec(chart) -> dict:
         with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
             spec = chart.to_dict(validate=False)
     spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
+    spec["description"] = text_alternative(spec)  # one line for a screen reader, on every chart
     return spec
 
 

@@ -194,18 +194,22 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
     left, right = st.columns(2)
     with left:
         if len(by_actor) and by_actor["tone"].notna().any():
-            vega.altair_chart(with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated)), width="stretch", key="tone_by_actor")
+            vega.altair_chart(with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated)), width="stretch",
+                              height=charts.outer_height(charts.tone_by_actor_chart(by_actor)) + 40, key="tone_by_actor")
         else:
             st.info("These mentions carry no tone.")
     with right:
         board = cached_leaderboard(dataset.key, sel, params, dataset)
         if len(board):
-            vega.altair_chart(with_simulated(charts.leaderboard_chart(board), bool(simulated)), width="stretch", key="leaderboard")
+            vega.altair_chart(with_simulated(charts.leaderboard_chart(board), bool(simulated)), width="stretch",
+                              height=charts.outer_height(charts.leaderboard_chart(board)) + 40, key="leaderboard")
         else:
             st.info(f"Too few buckets to compare each actor's last {KPI_CHANGE_BUCKETS}.")
     matrix = engine.matrix(sel)
     if len(matrix):
-        vega.altair_chart(charts.matrix_chart(matrix), width="stretch", key="matrix")
+        heat = charts.matrix_chart(matrix)
+        # Its own height (26 px a row): stretched to the default, 30 actors would share 60 px.
+        vega.altair_chart(heat, width="stretch", height=charts.outer_height(heat) + 60, key="matrix")
     else:
         st.info("No event in this selection names a target, so there is no who-acts-on-whom matrix.")
 

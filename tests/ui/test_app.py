@@ -366,3 +366,15 @@ def test_the_reach_ratio_says_its_mentions_are_simulated(make_app):
     at = _run(make_app({"tab": "Events"}))
     caption = next(c.value for c in at.caption if "the retraction reached" in c.value)
     assert "SIMULATED" in caption and "5 hours after each" in caption
+
+
+@pytest.mark.parametrize("tab", ["Timeline", "Actors", "Why"])
+def test_every_chart_has_a_one_line_text_alternative(make_app, chart_frames, tab):
+    at = _run(make_app({"tab": tab})) if tab != "Timeline" else _run(make_app())
+    for chart in chart_frames(at):
+        description = chart["spec"].get("description")
+        assert isinstance(description, str) and description and "\n" not in description
+    if tab == "Timeline":
+        escalation = _chart(chart_frames, at, "Escalation")["spec"]["description"]
+        assert escalation == ("Escalation index from 27 Jun 2020 to 29 Aug 2020: peak 73 (crisis) on 06 Aug 2020; "
+                              "slow boil at 21 on 29 Aug 2020.")
