@@ -65,7 +65,7 @@ def lookback(sel: Selection, params: ModelParams) -> Selection:
     if sel.start is None:
         return sel
     span = pd.Timedelta(sel.step)
-    days = math.ceil((span * params.baseline_buckets * LOOKBACK_BASELINES) / pd.Timedelta(days=1))
+    days = math.ceil((span * max(params.baseline_buckets, params.reference_buckets) * LOOKBACK_BASELINES) / pd.Timedelta(days=1))
     return replace(sel, start=sel.start - dt.timedelta(days=days))
 
 
@@ -79,13 +79,30 @@ def _trim_lookback(series: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     return series.iloc[first:].reset_index(drop=True)
 
 
+def with_total(engine: QueryEngine, sel: Selection, series: pd.DataFrame) -> pd.DataFrame:
+    """The series with `total`: the source's mentions per bucket over every actor (the
+    selection's own volume when it names no actor). Attention's share mode divides by it,
+    and its gaps and steps tell a collection change from a story (model/attention.py)."""
+    if not sel.actors or not len(series):
+        return series.assign(total=series["volume"])
+    every = engine.series(replace(sel, actors=(), targets=(), event_types=()))
+    total = every.set_index("date")["volume"].reindex(series["date"]).fillna(0).to_numpy()
+    return series.assign(total=np.maximum(total, series["volume"].to_numpy()))
+
+
+def scored_series(engine: QueryEngine, sel: Selection, params: ModelParams) -> pd.DataFrame:
+    """The selection's scored buckets, its look-back included (what analyse and overview share)."""
+    wide = lookback(sel, params)
+    series = _trim_lookback(engine.series(wide), sel)
+    return score(with_total(engine, wide, series), params, bucket=sel.bucket)
+
+
 def analyse(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> Analysis:
     """Score a selection. Degrades, never fails: no data gives empty tables."""
     params = params.validated()
     wide = lookback(sel, params)
-    series = _trim_lookback(engine.series(wide), sel)
     events = engine.events_in(wide, limit=EVENT_LIMIT)
-    table = score(series, params)
+    table = scored_series(engine, sel, params)
     if len(table) == 0 or (table["volume"].sum() == 0 and not len(events)):
         empty = pd.DataFrame()
         return Analysis(sel, params, table.iloc[0:0], events.iloc[0:0], empty, empty, pd.DataFrame(columns=PAIR_COLUMNS))
@@ -107,7 +124,7 @@ def overview(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_
     claim/retraction pairs: the overview strip's stages over the whole range, the same as
     analyse(engine, sel).table's at a fraction of the work."""
     params = params.validated()
-    table = score(_trim_lookback(engine.series(lookback(sel, params)), sel), params)
+    table = scored_series(engine, sel, params)
     if sel.start is not None and len(table):
         table = table[table["date"] >= pd.Timestamp(sel.start)].reset_index(drop=True)
     return table

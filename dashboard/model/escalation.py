@@ -1,19 +1,25 @@
-"""The escalation model: an explainable 0-100 index, a stage with hysteresis, and why.
+"""The escalation model (v2): an explainable 0-100 index, a stage with hysteresis, and why.
 
-Input is the engine's per-bucket series (see Engine.series); output is one row per bucket.
-Everything here is pure numpy/pandas over a few thousand buckets at most: the heavy lifting
-(filtering, bucketing millions of rows) has already happened in the engine.
+Input is the engine's per-bucket series (see Engine.series), with the source's total over
+every actor when the caller has it; output is one row per bucket. Everything here is pure
+numpy/pandas over a few thousand buckets at most: the heavy lifting (filtering, bucketing
+millions of rows) has already happened in the engine.
 
-The formula, in short (docs/model.md has it in full):
+The formula, in short (docs/model.md has it in full, with a day recomputed by hand):
 
-  attention  = clip(log2(ratio) / log2(ATTENTION_FULL_RATIO), 0, 1)
-               ratio = (volume + k) / (baseline + k), baseline = median of the previous
-               14 buckets, k = SMOOTHING mentions
-  tone       = 0.5 * clip(-tone / TONE_FULL, 0, 1) + 0.5 * clip((neg_share - 0.5) / 0.4, 0, 1)
-  severity   = max over events so far of clip(0.7 * -sev / 10 + 0.3 * conflict / 15, 0, 1),
-               each halving every SEVERITY_HALF_LIFE since its bucket
-  breadth    = clip(log2((actors + sources + 1) / (baseline + 1)) / 2, 0, 1)
-  index      = 100 * sum(w_i * c_i) / sum(w_i), over the components the data have
+  attention = clip(log2(ratio) / log2(ATTENTION_FULL_RATIO), 0, 1) * clip((z - Z_LOW) / (Z_FULL - Z_LOW), 0, 1)
+              ratio = (volume + k) / (expected + k); expected = long-memory reference (median of the
+              last 28 ordinary buckets, frozen while the story is elevated) x weekday factor, or
+              reference share x the bucket's total (share mode); z on the count's own noise
+              (dashboard/model/attention.py); unknown outside the source's data, in collection
+              gaps and after a step in its total coverage
+  tone      = 0.5 * negativity + 0.5 * max(negativity, souring); negativity as v1
+              (0.5 * clip(-tone / 0.4) + 0.5 * clip((neg_share - 0.5) / 0.4)), souring =
+              clip((reference tone - tone) / 0.3); tone shrunk toward the reference by 5 mentions
+  severity  = max over events so far of 0.6 * worst / 10 + 0.4 * clip(log2((conflict + 7) /
+              (usual conflict + 7)) / 3), each halving every SEVERITY_HALF_LIFE (own history)
+  breadth   = clip(log2((actors + sources + 1) / (baseline + 1)) / 2, 0, 1), unknown when constant
+  index     = 100 * sum(w_i * c_i) / sum(w_i), over the components known in the bucket
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.contract import STAGES
+from dashboard.model.attention import measure_attention
 
 COMPONENTS = ("attention", "tone", "severity", "breadth")
 
@@ -33,16 +40,34 @@ COMPONENTS = ("attention", "tone", "severity", "breadth")
 class ModelParams:
     """Every tunable number of the model, with the defaults docs/model.md explains."""
 
-    weight_attention: float = 0.40
-    weight_tone: float = 0.25
+    weight_attention: float = 0.35
+    weight_tone: float = 0.30
     weight_severity: float = 0.25
     weight_breadth: float = 0.10
-    baseline_buckets: int = 14  # Meltwater's editorial rule: a day against its previous 14
-    min_history: int = 3  # fewer previous buckets than this: attention and breadth unknown
-    smoothing: float = 5.0  # mentions added to both sides of the attention ratio
-    attention_full_ratio: float = 8.0  # 8x the baseline scores 1 (log scale: 2x = 1/3, 4x = 2/3)
+    # Attention (dashboard/model/attention.py): "raw" counts against their own long memory,
+    # or "share" of the source's total coverage (GDELT, Media Cloud users' habit).
+    attention: str = "raw"
+    reference_buckets: int = 28  # the long memory: median of the last 28 ordinary buckets
+    freeze_buckets: int = 60  # an elevated episode keeps its reference this long (then: chronic)
+    episode_end_buckets: int = 7  # this many ordinary buckets in a row end an episode
+    freeze_z: float = 2.0  # a bucket this many SD above its expectation is elevated
+    attention_z_low: float = 1.0  # attention counts from 1 SD above the expectation ...
+    attention_z_full: float = 5.0  # ... fully from 5 SD (count-aware surety)
+    max_dispersion: float = 1.0  # negative-binomial phi, at most
+    variance_floor: float = 0.5  # the least variance a count is given (a silent stream)
+    step_window: int = 7  # a coverage step is judged on this many buckets each side
+    step_ratio: float = 2.5  # ... and is a jump (or fall) of at least this factor
+    gap_min_total: float = 5.0  # a source this busy does not record 0 mentions: a gap
+    baseline_buckets: int = 14  # the surprise (spike) baseline: Meltwater's previous 14 buckets
+    min_history: int = 3  # fewer reference buckets than this: attention unknown
+    smoothing: float = 1.0  # mentions added to both sides of the attention ratio
+    attention_full_ratio: float = 8.0  # 8x the expectation scores 1 (log scale: 2x = 1/3, 4x = 2/3)
     tone_full: float = 0.4  # a mean tone of -0.4 scores 1
+    tone_drop_full: float = 0.3  # tone this far below its reference scores 1 (souring)
+    tone_prior_mentions: float = 5.0  # a bucket's tone is shrunk toward the reference by this many mentions
     severity_half_life_days: float = 3.0  # how long an event's conflict weighs on the index
+    severity_worst_share: float = 0.6  # the worst event's share of a bucket's severity
+    severity_smoothing: float = 7.0  # conflict points added to both sides of the conflict ratio
     # Stage thresholds on the index: enter at these, leave only below (enter - exit_margin)
     # for exit_buckets buckets in a row.
     simmering: float = 30.0
@@ -51,10 +76,12 @@ class ModelParams:
     exit_margin: float = 10.0
     exit_buckets: int = 3
     # Downs, Meltwater: a story escalates when people start paying attention. A bucket may
-    # only *enter* a higher stage when its attention ratio is at least this. Data without
-    # mentions are not held back; the first buckets of data with mentions (no baseline yet)
-    # are: there is no evidence of a surge there.
+    # only *enter* a higher stage when its attention is at least this many times its
+    # expectation and gate_z SD above it. Where attention is unknown, or the stream is so
+    # sparse that silence says nothing (expected < gate_min_expected), the gate is open.
     attention_gate: float = 1.5
+    gate_z: float = 1.5
+    gate_min_expected: float = 1.0
     direction_buckets: int = 3  # index now against the mean of the previous N buckets
     direction_threshold: float = 5.0  # index points
     spike_ratio: float = 2.0  # a spike is >= 2x the baseline ...
@@ -77,20 +104,46 @@ class ModelParams:
         return self.simmering, self.boiling, self.crisis
 
     def validated(self) -> ModelParams:
-        for name, w in self.weights().items():
-            if not (w >= 0 and math.isfinite(w)):
-                raise ValueError(f"weight_{name} must be a finite number >= 0, not {w}")
+        for name, (lo, hi) in PARAM_RANGES.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{name} must be a number, not {value!r}")
+            if name in INTEGER_PARAMS and int(value) != value:
+                raise ValueError(f"{name} must be a whole number, not {value!r}")
+            if not (lo <= value <= hi):
+                raise ValueError(f"{name} must be between {lo:g} and {hi:g}, not {value:g}")
+        if self.attention not in ATTENTION_MODES:
+            raise ValueError(f"attention must be one of {', '.join(ATTENTION_MODES)}, not {self.attention!r}")
         if sum(self.weights().values()) <= 0:
             raise ValueError("at least one weight must be above 0")
         if not (0 < self.simmering < self.boiling < self.crisis <= 100):
             raise ValueError("thresholds must rise: 0 < simmering < boiling < crisis <= 100")
-        if self.exit_margin < 0 or self.exit_buckets < 1:
-            raise ValueError("exit_margin must be >= 0 and exit_buckets >= 1")
-        if self.baseline_buckets < 2 or self.min_history < 1:
-            raise ValueError("baseline_buckets must be >= 2 and min_history >= 1")
-        if self.pelt_penalty <= 0:
-            raise ValueError("pelt_penalty must be above 0")
+        if self.attention_z_full <= self.attention_z_low:
+            raise ValueError("attention_z_full must be above attention_z_low")
         return self
+
+
+ATTENTION_MODES = ("raw", "share")
+# Every numeric parameter's allowed range (inclusive): --param, the UI and links are checked
+# against it, so a typo cannot make the model divide by zero or look back a million buckets.
+PARAM_RANGES: dict[str, tuple[float, float]] = {
+    "weight_attention": (0, 1), "weight_tone": (0, 1), "weight_severity": (0, 1), "weight_breadth": (0, 1),
+    "reference_buckets": (3, 400), "freeze_buckets": (0, 1000), "episode_end_buckets": (1, 100),
+    "freeze_z": (0, 20), "attention_z_low": (-5, 20), "attention_z_full": (0, 50), "max_dispersion": (0, 10),
+    "variance_floor": (0.01, 100), "step_window": (3, 60), "step_ratio": (1.5, 100), "gap_min_total": (0, 1e9),
+    "baseline_buckets": (2, 400), "min_history": (1, 100), "smoothing": (0.01, 1e6),
+    "attention_full_ratio": (1.01, 1e6), "tone_full": (0.01, 1), "tone_drop_full": (0.01, 2),
+    "tone_prior_mentions": (0, 1e6), "severity_half_life_days": (0.01, 365), "severity_worst_share": (0, 1),
+    "severity_smoothing": (0.01, 1e6), "simmering": (0.01, 100), "boiling": (0.01, 100), "crisis": (0.01, 100),
+    "exit_margin": (0, 100), "exit_buckets": (1, 100), "attention_gate": (0, 100), "gate_z": (-5, 20),
+    "gate_min_expected": (0, 1e9), "direction_buckets": (1, 100), "direction_threshold": (0, 100),
+    "spike_ratio": (1, 1000), "spike_z": (0, 100), "cusum_k": (0, 10), "cusum_h": (0.01, 100),
+    "pelt_penalty": (0.01, 100), "change_window_days": (0, 365), "retraction_window_hours": (0.01, 24 * 365),
+}
+INTEGER_PARAMS = frozenset({
+    "reference_buckets", "freeze_buckets", "episode_end_buckets", "step_window", "baseline_buckets", "min_history",
+    "exit_buckets", "direction_buckets",
+})
 
 
 DEFAULT_PARAMS = ModelParams()
@@ -139,25 +192,63 @@ def _clip01(x):
     return np.clip(x, 0.0, 1.0)
 
 
-def attention_component(volume, baseline, params: ModelParams):
-    k = params.smoothing
-    ratio = (volume + k) / (baseline + k)
-    comp = _clip01(np.log2(ratio) / math.log2(params.attention_full_ratio))
-    return ratio, comp
+def tone_component(tone, negative_share, toned, params: ModelParams) -> tuple[np.ndarray, np.ndarray]:
+    """Tone on 0..1 and its reference, per bucket (NaN where no mention is toned).
+
+    Negativity is v1's (how negative the tone is, how many mentions are negative); souring is
+    how far the tone has fallen below its own reference: the median tone of the previous
+    `reference_buckets` toned buckets, held while tone is souring (up to freeze_buckets), as
+    attention's is. A bucket's tone and negative share are first shrunk toward that reference
+    by `tone_prior_mentions` mentions, so two headlines do not speak for a whole stream.
+    """
+    tone = np.asarray(tone, dtype=float)
+    neg = np.asarray(negative_share, dtype=float)
+    n_toned = np.nan_to_num(np.asarray(toned, dtype=float))
+    n = len(tone)
+    ref = np.full(n, np.nan)
+    ref_neg = np.full(n, np.nan)
+    hist_t: list[float] = []
+    hist_n: list[float] = []
+    sour_since = -1
+    prior = params.tone_prior_mentions
+    shrunk_t, shrunk_n = np.full(n, np.nan), np.full(n, np.nan)
+    for i in range(n):
+        if math.isnan(tone[i]):
+            continue
+        r = float(np.median(hist_t[-params.reference_buckets:])) if len(hist_t) >= params.min_history else 0.0
+        rn = float(np.median(hist_n[-params.reference_buckets:])) if len(hist_n) >= params.min_history else 0.5
+        ref[i], ref_neg[i] = r, rn
+        w = n_toned[i] / (n_toned[i] + prior) if (n_toned[i] + prior) > 0 else 1.0
+        shrunk_t[i] = w * tone[i] + (1 - w) * r
+        shrunk_n[i] = w * (neg[i] if not math.isnan(neg[i]) else rn) + (1 - w) * rn
+        souring = (r - shrunk_t[i]) >= params.tone_drop_full / 3
+        if souring:
+            sour_since = i if sour_since < 0 else sour_since
+        else:
+            sour_since = -1
+        if not souring or (i - sour_since) >= params.freeze_buckets:
+            hist_t.append(float(tone[i]))
+            if not math.isnan(neg[i]):
+                hist_n.append(float(neg[i]))
+    negativity = 0.5 * _clip01(-shrunk_t / params.tone_full) + 0.5 * _clip01((shrunk_n - 0.5) / 0.4)
+    souring = _clip01((ref - shrunk_t) / params.tone_drop_full)
+    comp = 0.5 * negativity + 0.5 * np.maximum(negativity, souring)
+    return np.where(np.isnan(tone), np.nan, comp), ref
 
 
-def tone_component(tone, negative_share, params: ModelParams):
-    neg = _clip01(-tone / params.tone_full)
-    share = _clip01((negative_share - 0.5) / 0.4)
-    share = np.where(np.isnan(share), neg, share)
-    return 0.5 * neg + 0.5 * share
-
-
-def event_severity_component(min_severity, conflict):
-    """One bucket's events on 0..1: mostly the worst event, partly how much conflict in all."""
-    worst = np.where(np.isnan(min_severity), 0.0, np.maximum(0.0, -min_severity)) / 10.0
-    total = np.nan_to_num(conflict) / 15.0
-    return _clip01(0.7 * worst + 0.3 * total)
+def event_severity_component(min_severity, conflict, params: ModelParams) -> np.ndarray:
+    """One bucket's events on 0..1, against the selection's own history: partly the worst
+    event (ACLED's severities carry its fatalities), partly how much more conflict there is
+    than usual (the median conflict of the previous reference_buckets buckets). A conflict
+    zone's ordinary day is not a crisis; a deadly or unusually violent one can be."""
+    worst = np.where(np.isnan(min_severity), 0.0, np.maximum(0.0, -np.asarray(min_severity, dtype=float))) / 10.0
+    load = np.nan_to_num(np.asarray(conflict, dtype=float))
+    usual, _, _ = trailing_baseline(load, params.reference_buckets, 1)
+    usual = np.nan_to_num(usual)
+    c0 = params.severity_smoothing
+    more = _clip01(np.log2((load + c0) / (usual + c0)) / 3.0)
+    share = params.severity_worst_share
+    return np.where(load > 0, _clip01(share * _clip01(worst) + (1 - share) * more), _clip01(share * _clip01(worst)))
 
 
 def decayed_max(values: np.ndarray, dates: pd.Series, half_life_days: float) -> tuple[np.ndarray, np.ndarray]:
@@ -180,10 +271,11 @@ def decayed_max(values: np.ndarray, dates: pd.Series, half_life_days: float) -> 
 
 
 def combine(components: dict[str, np.ndarray], params: ModelParams) -> np.ndarray:
-    """Weighted mean of the available components, per bucket, on 0..100.
+    """Weighted mean of the known components, per bucket, on 0..100.
 
-    A component that is NaN in a bucket (no data for it) drops out and the remaining weights
-    are renormalised, so volume-only or events-only data can still reach every stage.
+    A component that is NaN in a bucket (no data for it, or attention unknown) drops out and
+    the remaining weights are renormalised, so volume-only or events-only data can still
+    reach every stage. A bucket with no known component has no index (NaN).
     """
     weights = params.weights()
     num = np.zeros(len(next(iter(components.values()))))
@@ -194,7 +286,7 @@ def combine(components: dict[str, np.ndarray], params: ModelParams) -> np.ndarra
         num += np.where(have, w * np.nan_to_num(values), 0.0)
         den += np.where(have, w, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(den > 0, 100.0 * num / den, 0.0)
+        index = np.where(den > 0, 100.0 * num / den, np.nan)
     return np.clip(index, 0.0, 100.0)
 
 
@@ -221,6 +313,9 @@ def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarra
     out = np.zeros(len(index), dtype=int)
     level, below = 0, 0
     for i, x in enumerate(values):
+        if math.isnan(x):  # no index: nothing is known in this bucket, the stage holds
+            out[i] = level
+            continue
         reached = reached_all[i]
         if reached > level and not allowed[i]:
             reached = level  # held at its stage: not enough attention to escalate
@@ -258,43 +353,57 @@ def classify_direction(index: np.ndarray, params: ModelParams) -> np.ndarray:
 
 
 SCORED_COLUMNS = [
-    "date", "volume", "baseline", "baseline_spread", "attention_ratio", "tone", "negative_share",
-    "events", "severity", "conflict", "breadth", "breadth_baseline", "warmup",
-    "c_attention", "c_tone", "c_severity", "c_breadth", "index", "stage", "direction",
+    "date", "volume", "total", "baseline", "baseline_spread", "attention_ratio", "reference", "expected",
+    "attention_level", "attention_z", "attention_known", "attention_note", "reference_frozen", "episode_start",
+    "tone", "negative_share", "tone_reference", "events", "severity", "conflict", "breadth", "breadth_baseline", "warmup",
+    "c_attention", "c_tone", "c_severity", "c_breadth", "index", "stage", "direction", "phase",
     "severity_from", "alerts", "change_point",
 ]
+PHASES = ("quiet", "prodromal", "acute", "chronic", "resolution")  # Fink (1986), plus quiet
 
 
 def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_mentions: bool | None = None,
-          has_tone: bool | None = None, has_events: bool | None = None) -> pd.DataFrame:
-    """Score an engine series: components, index, stage and direction per bucket.
+          has_tone: bool | None = None, has_events: bool | None = None, bucket: str = "day") -> pd.DataFrame:
+    """Score an engine series: components, index, stage, direction and phase per bucket.
 
-    `has_*` say whether the dataset has that kind of data at all (a selection can have none
-    in its range); by default they are read off the series itself.
+    `series` may carry `total`, the source's mentions over every actor per bucket (analysis
+    adds it); without it the selection's own volume is the total. `has_*` say whether the
+    dataset has that kind of data at all (a selection can have none in its range); by
+    default they are read off the series itself.
     """
     params = params.validated()
     s = series.sort_values("date").reset_index(drop=True)
     n = len(s)
     if n == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in SCORED_COLUMNS})
-    has_mentions = bool(s["volume"].sum() > 0) if has_mentions is None else has_mentions
+    volume = s["volume"].to_numpy(dtype=float)
+    total = s["total"].to_numpy(dtype=float) if "total" in s.columns else volume
+    total = np.maximum(np.nan_to_num(total), volume)
+    has_mentions = bool(total.sum() > 0) if has_mentions is None else has_mentions
     has_tone = bool(s["tone"].notna().any()) if has_tone is None else has_tone
     has_events = bool(s["events"].sum() > 0) if has_events is None else has_events
 
-    volume = s["volume"].to_numpy(dtype=float)
+    # Surprise, for spike alerts and the tooltip: v1's 14-bucket median.
     base, spread, hist = trailing_baseline(volume, params.baseline_buckets, params.min_history)
-    ratio, c_att = attention_component(volume, base, params)
+    surprise = (volume + 5.0) / (base + 5.0)
+
+    att = measure_attention(volume, total, s["date"], params, share=params.attention == "share", day_buckets=bucket == "day")
     if not has_mentions:
+        known = np.zeros(n, dtype=bool)
+        notes = [""] * n
         c_att = np.full(n, np.nan)
+    else:
+        known, notes, c_att = att.known, att.why_unknown, att.component
 
     tone = s["tone"].to_numpy(dtype=float)
     neg = s["negative_share"].to_numpy(dtype=float)
-    c_tone = tone_component(tone, neg, params) if has_tone else np.full(n, np.nan)
+    toned = s["toned"].to_numpy(dtype=float) if "toned" in s.columns else np.where(np.isnan(tone), 0.0, volume)
     if has_tone:
-        # A bucket with mentions but none toned says nothing about tone: leave it out.
-        c_tone = np.where(np.isnan(tone), np.nan, c_tone)
+        c_tone, tone_ref = tone_component(tone, neg, toned, params)
+    else:
+        c_tone, tone_ref = np.full(n, np.nan), np.full(n, np.nan)
 
-    per_bucket = event_severity_component(s["min_severity"].to_numpy(dtype=float), s["conflict"].to_numpy(dtype=float))
+    per_bucket = event_severity_component(s["min_severity"].to_numpy(dtype=float), s["conflict"].to_numpy(dtype=float), params)
     c_sev, sev_src = decayed_max(per_bucket, s["date"], params.severity_half_life_days)
     if not has_events:
         c_sev = np.full(n, np.nan)
@@ -302,22 +411,36 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
     breadth = (s["actors"] + s["sources"]).to_numpy(dtype=float)
     b_base, _, _ = trailing_baseline(breadth, params.baseline_buckets, params.min_history)
     c_breadth = _clip01(np.log2((breadth + 1) / (b_base + 1)) / 2.0)
+    active = breadth > 0
+    if not active.any() or np.ptp(breadth[active]) == 0:
+        c_breadth = np.full(n, np.nan)  # one actor, one source throughout: breadth says nothing
+    elif has_mentions:
+        # Where the source recorded nothing, breadth is as unknown as attention (events aside).
+        c_breadth = np.where(~known & (s["events"].to_numpy() == 0) & (volume == 0), np.nan, c_breadth)
 
     index = combine({"attention": c_att, "tone": c_tone, "severity": c_sev, "breadth": c_breadth}, params)
-    # Where attention is unknown (the first min_history buckets) there is no evidence of a
-    # surge, so a dataset with mentions does not escalate there; without mentions, no gate.
-    gate_open = (ratio >= params.attention_gate) & ~np.isnan(base) if has_mentions else np.ones(n, dtype=bool)
-    stages = classify_stages(index, params, gate_open)
+    stages = classify_stages(index, params, gate(att, known, params) if has_mentions else None)
+    direction = classify_direction(index, params)
 
-    # One constructor call: assigning twenty columns one by one costs more than the model.
+    # One constructor call: assigning thirty columns one by one costs more than the model.
     out = pd.DataFrame({
         "date": s["date"],
         "volume": s["volume"].astype("int64"),
+        "total": total.astype("int64"),
         "baseline": base,
         "baseline_spread": spread,
-        "attention_ratio": np.where(np.isnan(base) | (not has_mentions), np.nan, ratio),
+        "attention_ratio": np.where(np.isnan(base) | (not has_mentions), np.nan, surprise),
+        "reference": np.where(known, att.reference, np.nan),
+        "expected": np.where(known, att.expected, np.nan),
+        "attention_level": np.where(known, att.ratio, np.nan),
+        "attention_z": np.where(known, att.z, np.nan),
+        "attention_known": known,
+        "attention_note": notes,
+        "reference_frozen": att.frozen & known,
+        "episode_start": _dates_at(s["date"], np.where(known, att.episode_start, -1)),
         "tone": tone,
         "negative_share": neg,
+        "tone_reference": tone_ref,
         "events": s["events"].astype("int64"),
         "severity": s["min_severity"].astype(float),
         "conflict": s["conflict"].astype(float),
@@ -330,12 +453,42 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
         "c_breadth": np.round(c_breadth, 4),
         "index": np.round(index, 2),
         "stage": [STAGES[k] for k in stages],
-        "direction": classify_direction(index, params),
+        "direction": direction,
+        "phase": phases(stages, att.episode_start, params),
         "severity_from": _dates_at(s["date"], sev_src),
         "alerts": "",
         "change_point": "",
     })
     return out[SCORED_COLUMNS]
+
+
+def gate(att, known: np.ndarray, params: ModelParams) -> np.ndarray:
+    """Where a bucket may enter a higher stage: attention known and clearly up (ratio and z),
+    or attention unknown, or a stream so sparse that its silence says nothing."""
+    with np.errstate(invalid="ignore"):
+        up = (att.ratio >= params.attention_gate) & (att.z >= params.gate_z)
+        sparse = att.expected < params.gate_min_expected
+    return ~known | up | sparse
+
+
+def phases(stages: np.ndarray, episode_start: np.ndarray, params: ModelParams) -> list[str]:
+    """Fink's phase per bucket: prodromal (simmering on the way up), acute (boiling or crisis),
+    chronic (boiling or crisis in an attention episode older than freeze_buckets: the level
+    has become the new normal), resolution (on the way down from boiling or worse), quiet."""
+    out = []
+    peak = 0
+    for i, level in enumerate(np.asarray(stages).tolist()):
+        if level == 0:
+            peak = 0
+            out.append("quiet")
+            continue
+        if level >= 2:
+            start = int(episode_start[i])
+            out.append("chronic" if start >= 0 and i - start >= params.freeze_buckets else "acute")
+        else:
+            out.append("resolution" if peak >= 2 else "prodromal")
+        peak = max(peak, level) if level >= 2 else peak
+    return out
 
 
 def _dates_at(dates: pd.Series, positions: np.ndarray) -> list:

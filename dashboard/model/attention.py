@@ -1,0 +1,223 @@
+"""Attention, model v2: a bucket's mentions against what the source gives on an ordinary day.
+
+What v1 got wrong on real data, and what this module does instead (docs/model.md has the
+formula and a worked example):
+
+- **Level, not surprise.** The reference is a long memory (the median of the last
+  `reference_buckets` ordinary buckets), and it *freezes* while a story is elevated: buckets
+  significantly above it do not enter it for up to `freeze_buckets` buckets, so a sustained
+  crisis stays one. After that the elevated level becomes the new normal (Fink's chronic
+  stage). The 14-bucket surprise rule stays, for spike alerts (dashboard.model.signals).
+- **Counts are counts.** How far a count is above its expectation is judged on the count's
+  own noise: Poisson where the history is steady, negative binomial (var = mu + phi*mu^2,
+  phi estimated from the history's robust spread) where it is bursty. 1 -> 4 mentions in a
+  bursty stream is noise; 0 -> 3 headlines in a stream that is almost always silent is not.
+- **No data is not no attention.** Before the source's first mention, after its last, in a
+  collection gap (a bucket in which the whole source recorded nothing where that is
+  implausible) and for `min_history` buckets after an abrupt, lasting change of the
+  source's total volume, attention is *unknown*, says why, and is left out of the index.
+- **Total coverage.** `total` is the source's mentions over every actor (the sum over a
+  file's actors). In `share` mode the expectation is the reference share times the bucket's
+  total, so a source that collects three times as much moves nothing; in `raw` mode the
+  expectation is the reference count times the weekday's factor, and a collection step
+  restarts the reference instead.
+- **The weekday rhythm** (day buckets, raw mode): each weekday's factor is the median of its
+  buckets over the median of all, from the selection's known buckets.
+
+Everything is numpy over at most a few thousand buckets; one pass, no lookahead except in
+the coverage-step test (a step is confirmed by the `step_window` buckets after it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BEFORE_FIRST = "before the source's first mention"
+AFTER_LAST = "after the source's last mention"
+GAP = "a collection gap: the source recorded no mention at all in this bucket"
+NO_HISTORY = "too little history for a reference yet"
+MIN_STEP_LEVEL = 10.0  # a source must carry this many mentions a bucket for a step to be told from noise
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Per bucket: whether attention is known (and why not), the expectation and the scores."""
+
+    known: np.ndarray  # bool
+    why_unknown: list[str]  # "" where known
+    reference: np.ndarray  # the long-memory level: mentions per ordinary bucket, or a share of the total
+    expected: np.ndarray  # mentions expected in this bucket (reference x weekday, or share x total)
+    ratio: np.ndarray  # (volume + k) / (expected + k)
+    z: np.ndarray  # (volume - expected) / sd, the count's noise (Poisson or negative binomial)
+    component: np.ndarray  # 0..1, NaN where unknown
+    frozen: np.ndarray  # bool: the reference is held at its level before the episode
+    episode_start: np.ndarray  # int: first bucket of the elevated episode, -1 outside one
+    weekday: np.ndarray  # the weekday factor applied (1.0 where none)
+    steps: list[tuple[int, float]]  # (bucket, factor) of each coverage step found
+
+
+def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[int, float]]:
+    """Abrupt, lasting changes of a source's total volume: (bucket, factor) pairs.
+
+    A step at t: the median of the `window` buckets from t is at least `ratio` times (or at
+    most 1/ratio of) the median of the `window` buckets before; the bucket itself is already
+    at least half (at most twice) the new level, the bucket before still within sqrt(ratio)
+    of the old one; and the old level is at least MIN_STEP_LEVEL. A
+    story grows over days; a collection change happens from one bucket to the next.
+    """
+    t_all = np.asarray(total, dtype=float)
+    n = len(t_all)
+    out: list[tuple[int, float]] = []
+    t = 3
+    while t < n - 2:
+        pre = t_all[max(0, t - window):t]
+        post = t_all[t:t + window]
+        before = float(np.median(pre))
+        if before >= MIN_STEP_LEVEL and len(post) >= 3:
+            after = float(np.median(post))
+            now, prev = t_all[t] / before, t_all[t - 1] / before
+            jump = math.sqrt(ratio)
+            # At once (the bucket already at half the new level), from a level that had not
+            # moved (the bucket before within sqrt(ratio) of the old one): a story that grows
+            # over days fails the first, one already rising fails the second.
+            up = after >= ratio * before and now * before >= after / 2 and prev < jump
+            down = (after <= before / ratio and now * before <= 2 * after and prev > 1 / jump
+                    and post.min() > 0)  # a fall to nothing is a gap, not a step
+            if up or down:
+                out.append((t, after / before))
+                t += window
+                continue
+        t += 1
+    return out
+
+
+def weekday_factors(values: np.ndarray, dates: pd.Series, known: np.ndarray) -> np.ndarray:
+    """Each bucket's weekday factor, by the ratio-to-moving-average method: every known
+    bucket over the centred 7-bucket mean around it, the median of those ratios per weekday,
+    normalised to average 1, and shrunk toward 1 when a weekday has few weeks (4 weeks weigh
+    as much as the prior). A level change or a story's surge moves the moving average with
+    it, so it does not read as a weekday. 1.0 everywhere without four weeks of data."""
+    n = len(values)
+    out = np.ones(n)
+    if n == 0 or known.sum() < 28:
+        return out
+    level = pd.Series(np.where(known, values, np.nan)).rolling(7, center=True, min_periods=7).mean().to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(known & (level > 0), values / level, np.nan)
+    dow = pd.DatetimeIndex(dates).dayofweek.to_numpy()
+    factors = np.ones(7)
+    weeks = np.zeros(7)
+    for d in range(7):
+        mine = ratio[(dow == d) & ~np.isnan(ratio)]
+        if len(mine) >= 2:
+            factors[d], weeks[d] = float(np.median(mine)), len(mine)
+    if factors.mean() <= 0:
+        return out
+    factors = factors / factors.mean()
+    factors = (weeks * factors + 4.0) / (weeks + 4.0)
+    return np.clip(factors[dow], 0.25, 4.0)
+
+
+def known_span(total: np.ndarray) -> tuple[int, int]:
+    """First and last bucket in which the source recorded any mention (-1, -1 if none)."""
+    busy = np.flatnonzero(np.asarray(total) > 0)
+    return (int(busy[0]), int(busy[-1])) if len(busy) else (-1, -1)
+
+
+def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, params, *, share: bool,
+                      day_buckets: bool) -> Attention:
+    """Score attention bucket by bucket (see the module docstring). `params` is a ModelParams."""
+    v = np.asarray(volume, dtype=float)
+    tot = np.maximum(np.asarray(total, dtype=float), v)
+    n = len(v)
+    known = np.zeros(n, dtype=bool)
+    why = [""] * n
+    first, last = known_span(tot)
+    for i in range(n):
+        if first < 0 or i < first:
+            why[i] = BEFORE_FIRST
+        elif i > last:
+            why[i] = AFTER_LAST
+        else:
+            known[i] = True
+    steps = [] if share else coverage_steps(tot, params.step_window, params.step_ratio)
+    step_at = {t: f for t, f in steps}
+    weekday = weekday_factors(v, dates, known) if (day_buckets and not share) else np.ones(n)
+
+    reference = np.full(n, np.nan)
+    expected = np.full(n, np.nan)
+    ratio = np.full(n, np.nan)
+    z = np.full(n, np.nan)
+    comp = np.full(n, np.nan)
+    frozen = np.zeros(n, dtype=bool)
+    episode = np.full(n, -1, dtype=int)
+    hist: list[float] = []  # accepted values: mentions / weekday factor, or share of the total
+    totals: list[float] = []  # the source's accepted totals, to tell a gap from a quiet bucket
+    step_note = ""
+    since_step = params.min_history
+    start, quiet = -1, 0
+    k = params.smoothing
+    log_full = math.log2(params.attention_full_ratio)
+    z_lo, z_hi = params.attention_z_low, params.attention_z_full
+    for i in range(n):
+        if not known[i]:
+            continue
+        recent_totals = totals[-params.reference_buckets:]
+        if tot[i] == 0 and recent_totals and float(np.median(recent_totals)) >= params.gap_min_total:
+            known[i] = False
+            why[i] = GAP
+            continue
+        if i in step_at:
+            hist, totals = [], []
+            step_note = (f"the source's total coverage changed {step_at[i]:.1f}× from {_day(dates, i)}: "
+                         f"a new reference is being built")
+            since_step = 0
+        y = (v[i] / tot[i] if tot[i] > 0 else 0.0) if share else v[i] / weekday[i]
+        h = np.asarray(hist[-params.reference_buckets:])
+        if len(h) < params.min_history:
+            known[i] = False
+            why[i] = step_note if since_step < params.min_history and step_note else NO_HISTORY
+            hist.append(y)
+            totals.append(tot[i])
+            since_step += 1
+            continue
+        since_step += 1
+        level = float(np.median(h))
+        spread = 1.4826 * float(np.median(np.abs(h - level)))
+        scale = tot[i] if share else weekday[i]
+        e = level * scale
+        sd_hist = spread * scale
+        # Method of moments on the reference buckets (their variance), or their robust
+        # spread if larger: news counts are skewed, and the MAD alone reads their tail as rare.
+        var_hist = max(sd_hist ** 2, float(np.var(h, ddof=1)) * scale * scale) if len(h) > 1 else sd_hist ** 2
+        phi = min(params.max_dispersion, max(0.0, (var_hist - e) / (e * e))) if e > 0 else 0.0
+        mean_level = float(np.mean(h)) * scale
+        var = max(e, mean_level, params.variance_floor) + phi * e * e
+        zi = (v[i] - e) / math.sqrt(var)
+        ri = (v[i] + k) / (e + k)
+        strength = min(1.0, max(0.0, math.log2(ri) / log_full)) if ri > 0 else 0.0
+        surety = min(1.0, max(0.0, (zi - z_lo) / (z_hi - z_lo)))
+        reference[i], expected[i], ratio[i], z[i], comp[i] = level, e, ri, zi, strength * surety
+        elevated = zi >= params.freeze_z and ri >= params.attention_gate
+        if elevated:
+            start = i if start < 0 else start
+            quiet = 0
+        elif start >= 0:
+            quiet += 1
+            if quiet >= params.episode_end_buckets:
+                start, quiet = -1, 0
+        episode[i] = start
+        frozen[i] = start >= 0 and (i - start) < params.freeze_buckets
+        if not (frozen[i] and elevated):
+            hist.append(y)
+            totals.append(tot[i])
+    return Attention(known, why, reference, expected, ratio, z, comp, frozen, episode, weekday, steps)
+
+
+def _day(dates: pd.Series, i: int) -> str:
+    t = pd.Timestamp(dates.iloc[i])
+    return t.strftime("%d %b %Y %H:%M") if (t.hour or t.minute) else t.strftime("%d %b %Y")
