@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import betainc, gammainc, ndtri
 
 BEFORE_FIRST = "before the source's first mention"
 AFTER_LAST = "after the source's last mention"
@@ -122,6 +123,35 @@ def weekday_factors(values: np.ndarray, dates: pd.Series, known: np.ndarray) -> 
     return np.clip(factors[dow], 0.25, 4.0)
 
 
+def _share_steady(v: np.ndarray, total: np.ndarray, t: int, window: int, factor: float) -> bool:
+    """Whether the selection's share of the total is within `factor` across bucket t."""
+    before = v[max(0, t - window):t].sum() / max(1.0, total[max(0, t - window):t].sum())
+    after = v[t:t + window].sum() / max(1.0, total[t:t + window].sum())
+    if before == 0 or after == 0:
+        return before == after
+    return 1 / factor <= after / before <= factor
+
+
+def upper_tail(count: float, mean: float, phi: float) -> float:
+    """P(X >= count) for X negative binomial with this mean and var = mean + phi * mean^2
+    (Poisson when phi is 0): the exact tail a count control chart reads, not a normal z."""
+    if count <= 0:
+        return 1.0
+    if phi <= 1e-9:
+        return float(gammainc(count, mean))  # Poisson: P(X >= k) = P(k, mean), regularised
+    size = 1.0 / phi
+    return float(betainc(count, size, mean / (size + mean)))  # I_{1-p}(k, n), p = n / (n + mean)
+
+
+def count_z(count: float, mean: float, phi: float) -> float:
+    """The count's surprise on the normal scale: the z whose upper tail is upper_tail's
+    (0 at the mean or below, capped at 20)."""
+    if count <= mean:
+        return (count - mean) / math.sqrt(mean + phi * mean * mean) if mean > 0 else 0.0
+    tail = upper_tail(count, mean, phi)
+    return 20.0 if tail < 1e-16 else float(min(20.0, ndtri(1.0 - tail)))
+
+
 def known_span(total: np.ndarray) -> tuple[int, int]:
     """First and last bucket in which the source recorded any mention (-1, -1 if none)."""
     busy = np.flatnonzero(np.asarray(total) > 0)
@@ -144,7 +174,13 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
             why[i] = AFTER_LAST
         else:
             known[i] = True
-    steps = [] if share else coverage_steps(tot, params.step_window, params.step_ratio)
+    # A step in the total is a collection change only when the total holds more than the
+    # selection and the selection's share of it did not move with it; when the selection is
+    # the whole source, a step in the total is the story itself and cannot be told apart.
+    steps = [] if share or np.array_equal(tot, v) else [
+        (t, f) for t, f in coverage_steps(tot, params.step_window, params.step_ratio)
+        if _share_steady(v, tot, t, params.step_window, params.step_ratio)
+    ]
     step_at = {t: f for t, f in steps}
     weekday = weekday_factors(v, dates, known) if (day_buckets and not share) else np.ones(n)
 
@@ -191,13 +227,11 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         scale = tot[i] if share else weekday[i]
         e = level * scale
         sd_hist = spread * scale
-        # Method of moments on the reference buckets (their variance), or their robust
-        # spread if larger: news counts are skewed, and the MAD alone reads their tail as rare.
-        var_hist = max(sd_hist ** 2, float(np.var(h, ddof=1)) * scale * scale) if len(h) > 1 else sd_hist ** 2
-        phi = min(params.max_dispersion, max(0.0, (var_hist - e) / (e * e))) if e > 0 else 0.0
+        # Overdispersion from the reference buckets' robust spread (a stray day does not make
+        # a whole stream look bursty); the negative-binomial tail then reads skewed counts.
+        phi = min(params.max_dispersion, max(0.0, (sd_hist ** 2 - e) / (e * e))) if e > 0 else 0.0
         mean_level = float(np.mean(h)) * scale
-        var = max(e, mean_level, params.variance_floor) + phi * e * e
-        zi = (v[i] - e) / math.sqrt(var)
+        zi = count_z(v[i], max(e, mean_level, params.rate_floor), phi)
         ri = (v[i] + k) / (e + k)
         strength = min(1.0, max(0.0, math.log2(ri) / log_full)) if ri > 0 else 0.0
         surety = min(1.0, max(0.0, (zi - z_lo) / (z_hi - z_lo)))

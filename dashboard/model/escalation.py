@@ -52,9 +52,9 @@ class ModelParams:
     episode_end_buckets: int = 7  # this many ordinary buckets in a row end an episode
     freeze_z: float = 2.0  # a bucket this many SD above its expectation is elevated
     attention_z_low: float = 1.0  # attention counts from 1 SD above the expectation ...
-    attention_z_full: float = 5.0  # ... fully from 5 SD (count-aware surety)
+    attention_z_full: float = 4.0  # ... fully from 4 SD (count-aware surety)
     max_dispersion: float = 1.0  # negative-binomial phi, at most
-    variance_floor: float = 0.5  # the least variance a count is given (a silent stream)
+    rate_floor: float = 0.25  # the least rate a count is tested against (a silent stream)
     step_window: int = 7  # a coverage step is judged on this many buckets each side
     step_ratio: float = 2.5  # ... and is a jump (or fall) of at least this factor
     gap_min_total: float = 5.0  # a source this busy does not record 0 mentions: a gap
@@ -130,7 +130,7 @@ PARAM_RANGES: dict[str, tuple[float, float]] = {
     "weight_attention": (0, 1), "weight_tone": (0, 1), "weight_severity": (0, 1), "weight_breadth": (0, 1),
     "reference_buckets": (3, 400), "freeze_buckets": (0, 1000), "episode_end_buckets": (1, 100),
     "freeze_z": (0, 20), "attention_z_low": (-5, 20), "attention_z_full": (0, 50), "max_dispersion": (0, 10),
-    "variance_floor": (0.01, 100), "step_window": (3, 60), "step_ratio": (1.5, 100), "gap_min_total": (0, 1e9),
+    "rate_floor": (0.01, 100), "step_window": (3, 60), "step_ratio": (1.5, 100), "gap_min_total": (0, 1e9),
     "baseline_buckets": (2, 400), "min_history": (1, 100), "smoothing": (0.01, 1e6),
     "attention_full_ratio": (1.01, 1e6), "tone_full": (0.01, 1), "tone_drop_full": (0.01, 2),
     "tone_prior_mentions": (0, 1e6), "severity_half_life_days": (0.01, 365), "severity_worst_share": (0, 1),
@@ -299,19 +299,23 @@ def raw_stage(index: float, params: ModelParams) -> int:
     return level
 
 
-def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarray | None = None) -> np.ndarray:
+def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarray | None = None,
+                    confirm: np.ndarray | None = None) -> np.ndarray:
     """Stages with hysteresis: escalate as soon as a threshold is reached (where `may_enter`
     allows it); step down one stage only after `exit_buckets` buckets in a row below
-    (threshold - exit_margin)."""
+    (threshold - exit_margin). Where `confirm` is set, a bucket enters a stage only if the
+    bucket before was already within exit_margin of its threshold: one loud bucket of a
+    noisy stream is a spike, not yet an escalation. A NaN index (nothing known) holds."""
     thresholds = params.thresholds()
     index = np.asarray(index, dtype=float)
-    # raw_stage for every bucket at once: the number of (rising) thresholds reached.
-    reached_all = np.sum([(index >= t).astype(int) for t in thresholds], axis=0).astype(int).tolist()
+    with np.errstate(invalid="ignore"):
+        reached_all = np.sum([(index >= t).astype(int) for t in thresholds], axis=0).astype(int).tolist()
     exit_at = [math.nan] + [t - params.exit_margin for t in thresholds]
     allowed = [True] * len(index) if may_enter is None else np.asarray(may_enter, dtype=bool).tolist()
+    confirmed = [False] * len(index) if confirm is None else np.asarray(confirm, dtype=bool).tolist()
     values = index.tolist()
     out = np.zeros(len(index), dtype=int)
-    level, below = 0, 0
+    level, below, prev = 0, 0, math.nan
     for i, x in enumerate(values):
         if math.isnan(x):  # no index: nothing is known in this bucket, the stage holds
             out[i] = level
@@ -319,6 +323,10 @@ def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarra
         reached = reached_all[i]
         if reached > level and not allowed[i]:
             reached = level  # held at its stage: not enough attention to escalate
+        if reached > level and confirmed[i]:
+            # The highest stage whose threshold the bucket before was within exit_margin of.
+            ok = level + sum(1 for t in thresholds[level:reached] if not math.isnan(prev) and prev >= t - params.exit_margin)
+            reached = max(level, min(reached, ok))
         if reached >= level:
             level, below = reached, 0
         else:
@@ -327,6 +335,7 @@ def classify_stages(index: np.ndarray, params: ModelParams, may_enter: np.ndarra
                 level = max(reached, level - 1)
                 below = 0
         out[i] = level
+        prev = x
     return out
 
 
@@ -419,7 +428,8 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
         c_breadth = np.where(~known & (s["events"].to_numpy() == 0) & (volume == 0), np.nan, c_breadth)
 
     index = combine({"attention": c_att, "tone": c_tone, "severity": c_sev, "breadth": c_breadth}, params)
-    stages = classify_stages(index, params, gate(att, known, params) if has_mentions else None)
+    may_enter, confirm = gate(att, known, params) if has_mentions else (None, None)
+    stages = classify_stages(index, params, may_enter, confirm)
     direction = classify_direction(index, params)
 
     # One constructor call: assigning thirty columns one by one costs more than the model.
@@ -462,13 +472,15 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
     return out[SCORED_COLUMNS]
 
 
-def gate(att, known: np.ndarray, params: ModelParams) -> np.ndarray:
-    """Where a bucket may enter a higher stage: attention known and clearly up (ratio and z),
-    or attention unknown, or a stream so sparse that its silence says nothing."""
+def gate(att, known: np.ndarray, params: ModelParams) -> tuple[np.ndarray, np.ndarray]:
+    """(may_enter, confirm) for classify_stages. A bucket may enter a higher stage where
+    attention is known and clearly up (ratio and z), or unknown, or the stream is so sparse
+    that its silence says nothing; where attention is known in a stream that is not sparse,
+    the entry must be confirmed by the bucket before (see classify_stages)."""
     with np.errstate(invalid="ignore"):
         up = (att.ratio >= params.attention_gate) & (att.z >= params.gate_z)
         sparse = att.expected < params.gate_min_expected
-    return ~known | up | sparse
+    return ~known | up | sparse, known & ~sparse
 
 
 def phases(stages: np.ndarray, episode_start: np.ndarray, params: ModelParams) -> list[str]:
