@@ -152,6 +152,23 @@ def count_z(count: float, mean: float, phi: float) -> float:
     return 20.0 if tail < 1e-16 else float(min(20.0, ndtri(1.0 - tail)))
 
 
+def stream_dispersion(values: np.ndarray, known: np.ndarray, cap: float) -> float | None:
+    """The stream's day-to-day overdispersion (negative-binomial phi) around its local level:
+    each known bucket against the centred 7-bucket median around it, the robust spread of
+    those relative deviations, less the Poisson part. Level changes and a story's rise move
+    the local median with them, so what is left is the noise of an ordinary bucket; a whole
+    series gives a steadier figure than the first weeks alone. None without 28 known buckets."""
+    if known.sum() < 28:
+        return None
+    local = pd.Series(np.where(known, values, np.nan)).rolling(7, center=True, min_periods=5).median().to_numpy()
+    ok = known & (local > 0)
+    if ok.sum() < 28:
+        return None
+    rel = (values[ok] - local[ok]) / local[ok]
+    spread = 1.4826 * float(np.median(np.abs(rel - np.median(rel))))
+    return min(cap, max(0.0, spread ** 2 - 1.0 / float(np.median(local[ok]))))
+
+
 def known_span(total: np.ndarray) -> tuple[int, int]:
     """First and last bucket in which the source recorded any mention (-1, -1 if none)."""
     busy = np.flatnonzero(np.asarray(total) > 0)
@@ -184,6 +201,7 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
     step_at = {t: f for t, f in steps}
     weekday = weekday_factors(v, dates, known) if (day_buckets and not share) else np.ones(n)
 
+    stream_phi = None if share else stream_dispersion(v / weekday, known, 1.0)
     reference = np.full(n, np.nan)
     expected = np.full(n, np.nan)
     ratio = np.full(n, np.nan)
@@ -229,7 +247,8 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         sd_hist = spread * scale
         # Overdispersion from the reference buckets' robust spread (a stray day does not make
         # a whole stream look bursty); the negative-binomial tail then reads skewed counts.
-        phi = min(params.max_dispersion, max(0.0, (sd_hist ** 2 - e) / (e * e))) if e > 0 else 0.0
+        phi = stream_phi if stream_phi is not None else (
+            min(params.max_dispersion, max(0.0, (sd_hist ** 2 - e) / (e * e))) if e > 0 else 0.0)
         mean_level = float(np.mean(h)) * scale
         zi = count_z(v[i], max(e, mean_level, params.rate_floor), phi)
         ri = (v[i] + k) / (e + k)

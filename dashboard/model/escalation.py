@@ -53,7 +53,7 @@ class ModelParams:
     freeze_z: float = 2.0  # a bucket this many SD above its expectation is elevated
     attention_z_low: float = 1.0  # attention counts from 1 SD above the expectation ...
     attention_z_full: float = 4.0  # ... fully from 4 SD (count-aware surety)
-    max_dispersion: float = 1.0  # negative-binomial phi, at most
+    max_dispersion: float = 0.3  # negative-binomial phi, at most (a coefficient of variation of 55 %)
     rate_floor: float = 0.25  # the least rate a count is tested against (a silent stream)
     step_window: int = 7  # a coverage step is judged on this many buckets each side
     step_ratio: float = 2.5  # ... and is a jump (or fall) of at least this factor
