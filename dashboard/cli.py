@@ -89,7 +89,12 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bucket", choices=("hour", "day", "week"), default="day")
     p.add_argument(
         "--param", action="append", default=[], metavar="NAME=VALUE",
-        help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see docs/model.md)",
+        help="tune the model, e.g. --param crisis=70 --param weight_tone=0.3 (see docs/model.md); each is range-checked",
+    )
+    p.add_argument(
+        "--attention", choices=("raw", "share"), default=None,
+        help="attention as raw counts against their own long memory (default) or as a share of the source's "
+             "total coverage (the sum over every actor of the file)",
     )
     _add_engine(p)
     add_import_arguments(p)
@@ -220,13 +225,13 @@ def write_table(table, out: Path) -> None:
     frame.to_csv(out, index=False, lineterminator="\n")
 
 
-def _model_params(pairs: list[str]):
+def _model_params(pairs: list[str], attention: str | None = None):
     from dataclasses import fields
 
     from dashboard.model.escalation import DEFAULT_PARAMS, with_params
 
-    known = {f.name: f.type for f in fields(DEFAULT_PARAMS)}
-    changes = {}
+    known = {f.name: f.type for f in fields(DEFAULT_PARAMS) if f.name != "attention"}
+    changes: dict[str, object] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip().replace("-", "_")
@@ -235,8 +240,14 @@ def _model_params(pairs: list[str]):
         try:
             changes[name] = int(value) if known[name] in (int, "int") else float(value)
         except ValueError:
-            raise ValueError(f"--param {pair!r}: {value!r} is not a number") from None
-    return with_params(DEFAULT_PARAMS, **changes)
+            kind = "a whole number" if known[name] in (int, "int") else "a number"
+            raise ValueError(f"--param {pair!r}: {value!r} is not {kind}") from None
+    if attention is not None:
+        changes["attention"] = attention
+    try:
+        return with_params(DEFAULT_PARAMS, **changes)
+    except ValueError as exc:
+        raise ValueError(f"--param: {exc} (docs/model.md lists every parameter and its range)") from None
 
 
 def _analysis_from_args(args):
@@ -252,16 +263,15 @@ def _analysis_from_args(args):
         events, mentions = demo.events, demo.mentions
         print(f"no file given: using the demo dataset ({demo.label}). {demo.simulated}", file=sys.stderr)
     options = _import_options(args)  # ValueError: reported by cmd_score
-    # Scoring named actors, DuckDB need not hold everyone else's mentions. Spark is better
-    # left to read a Parquet file in place, every row, than sent a subset from here.
-    only = tuple(args.actor) if args.actor and not args.target and args.engine == "duckdb" else ()
-    dataset = build_dataset(events, mentions, options=options, engine=args.engine, only_actors=only)
+    # Every actor's mentions stay in the engine, also when scoring named actors: the model
+    # measures attention against the source's total coverage (its gaps, steps and share).
+    dataset = build_dataset(events, mentions, options=options, engine=args.engine)
     args.notes_key = _notes_key(events, mentions)
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
         if report.error is not None or report.loaded == 0:
             return None
-    params = _model_params(args.param)
+    params = _model_params(args.param, getattr(args, "attention", None))
     sel = Selection(
         actors=tuple(args.actor), targets=tuple(args.target), start=args.start, end=args.end,
         event_types=tuple(args.event_types), bucket=args.bucket,

@@ -352,7 +352,14 @@ def _method(analysis: Analysis) -> str:
         f"over the components the data have. Stages start at simmering {p.simmering:g}, boiling {p.boiling:g} and "
         f"crisis {p.crisis:g}; a stage is left only after {p.exit_buckets} buckets in a row more than "
         f"{p.exit_margin:g} points below its threshold, and entered only when attention is at least "
-        f"{p.attention_gate:g}× its {p.baseline_buckets}-bucket baseline. Dates are UTC."
+        f"{p.attention_gate:g}× what is expected and {p.gate_z:g} SD above it (where it is known and the stream is not "
+        f"sparse), the bucket before within {p.exit_margin:g} points of the threshold. Attention is "
+        + ("each bucket's share of the source's total coverage against its usual share"
+           if p.attention == "share" else
+           f"the mentions against a long memory (the median of the last {p.reference_buckets} ordinary buckets, "
+           "held while a story is elevated)")
+        + "; it is unknown before the source's first mention, after its last, in collection gaps and across a step in "
+        "its total coverage. Dates are UTC."
     )
     return f'<footer><h2>How the index is computed</h2><p>{_e(text)}</p></footer>'
 

@@ -11,8 +11,9 @@ from dashboard.model.escalation import SCORED_COLUMNS
 
 # Order of the export: the headline columns first, then the components and the rest.
 EXPORT_COLUMNS = [
-    "date", "volume", "baseline", "attention_ratio", "tone", "negative_share", "severity", "conflict",
-    "breadth", "c_attention", "c_tone", "c_severity", "c_breadth", "index", "stage", "direction",
+    "date", "volume", "total", "expected", "attention_level", "attention_z", "attention_known", "attention_note",
+    "baseline", "attention_ratio", "tone", "tone_reference", "negative_share", "severity", "conflict",
+    "breadth", "c_attention", "c_tone", "c_severity", "c_breadth", "index", "stage", "direction", "phase",
     "alerts", "change_point", "events", "warmup",
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")

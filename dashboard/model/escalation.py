@@ -221,7 +221,7 @@ def tone_component(tone, negative_share, toned, params: ModelParams) -> tuple[np
         w = n_toned[i] / (n_toned[i] + prior) if (n_toned[i] + prior) > 0 else 1.0
         shrunk_t[i] = w * tone[i] + (1 - w) * r
         shrunk_n[i] = w * (neg[i] if not math.isnan(neg[i]) else rn) + (1 - w) * rn
-        souring = (r - shrunk_t[i]) >= params.tone_drop_full / 3
+        souring = len(hist_t) >= params.min_history and (r - shrunk_t[i]) >= params.tone_drop_full / 3
         if souring:
             sour_since = i if sour_since < 0 else sour_since
         else:

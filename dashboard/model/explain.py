@@ -38,19 +38,54 @@ def explain(row: pd.Series, events: pd.DataFrame, params: ModelParams, bucket: s
     """
     stage = row["stage"]
     parts: list[str] = []
-    if not math.isnan(row["attention_ratio"]):
-        parts.append(f"attention {row['attention_ratio']:.1f}× its {params.baseline_buckets}-bucket baseline ({int(row['volume']):,} mentions)")
-    elif row["volume"] > 0:
-        parts.append(f"{int(row['volume']):,} mentions (too little history for a baseline yet)")
-    if not math.isnan(row["tone"]):
+    attention = _attention_driver(row, params, bucket)
+    if attention:
+        parts.append(attention)
+    if not _nan(row["tone"]):
         neg = row["negative_share"]
-        share = f" ({neg:.0%} negative)" if not math.isnan(neg) else ""
-        parts.append(f"tone {row['tone']:+.2f}{share}")
+        share = f" ({neg:.0%} negative)" if not _nan(neg) else ""
+        ref = row.get("tone_reference")
+        against = f", against its reference {ref:+.2f}" if ref is not None and not _nan(ref) else ""
+        parts.append(f"tone {row['tone']:+.2f}{share}{against}")
     driver = _severity_driver(row, events, bucket_step(bucket))
     if driver:
         parts.append(driver)
     head = f"{stage.capitalize()}: " + ("; ".join(parts) if parts else "no data in this bucket") + "."
-    return f"{head} {_why_stage(row, params)}"
+    phase = _phase_note(row, params, bucket)
+    return f"{head} {_why_stage(row, params)}{phase}"
+
+
+def _nan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
+
+
+def _attention_driver(row: pd.Series, params: ModelParams, bucket: str) -> str:
+    """What attention was measured against (the long memory, or a share of the source's total
+    coverage), or why it is unknown."""
+    volume = int(row["volume"])
+    known = bool(row.get("attention_known", not _nan(row.get("attention_level"))))
+    if not known:
+        note = row.get("attention_note") or ""
+        if not note:
+            return f"{volume:,} mentions" if volume else ""
+        said = f"{volume:,} mentions, but " if volume else ""
+        return f"{said}attention unknown ({note}), so it is left out of the index"
+    level, expected, z = row["attention_level"], row["expected"], row["attention_z"]
+    if params.attention == "share":
+        against = (f"its usual share of the source's total coverage ({row['reference']:.2%} of "
+                   f"{int(row['total']):,} mentions in all)")
+    else:
+        against = f"its long-memory reference ({row['reference']:,.1f} a {bucket}"
+        if bucket == "day" and not _nan(expected) and row["reference"] > 0 and abs(expected / row["reference"] - 1) > 0.005:
+            against += f", × {expected / row['reference']:.2f} for the weekday"
+        against += ")"
+    frozen = ""
+    start = row.get("episode_start")
+    if bool(row.get("reference_frozen", False)) and not _nan(start):
+        frozen = f"; the reference is held at its level from before the episode that began {_fmt_date(pd.Timestamp(start))}"
+    sd = "over +20 SD" if z >= 20 else f"{z:+.1f} SD"
+    return (f"attention {level:.1f}× the {expected:,.1f} mentions expected ({volume:,} mentions, "
+            f"{sd} on the count's own noise) against {against}{frozen}")
 
 
 def _severity_driver(row: pd.Series, events: pd.DataFrame, step: dt.timedelta) -> str:
@@ -70,29 +105,61 @@ def _severity_driver(row: pd.Series, events: pd.DataFrame, step: dt.timedelta) -
 
 def _why_stage(row: pd.Series, params: ModelParams) -> str:
     index = float(row["index"])
+    if math.isnan(index):
+        return "No index: nothing is known in this bucket, so the stage holds from the bucket before."
     level = STAGES.index(row["stage"])
     reached = raw_stage(index, params)
     thresholds = dict(zip(STAGES[1:], params.thresholds()))
-    formula = " + ".join(
-        f"{params.weights()[c]:.2f}×{row['c_' + c]:.2f} {c}" for c in COMPONENTS if not math.isnan(row["c_" + c])
-    )
-    index_txt = f"Index {index:.0f} (weighted mean of {formula})"
+    weights = params.weights()
+    known = [c for c in COMPONENTS if not _nan(row["c_" + c]) and weights[c] > 0]
+    missing = [c for c in COMPONENTS if c not in known and weights[c] > 0]
+    terms = " + ".join(f"{weights[c]:.2f}×{row['c_' + c]:.2f} {c}" for c in known)
+    total_w = sum(weights[c] for c in known)
+    if missing:
+        index_txt = (f"Index {index:.0f} = 100 × ({terms}) / {total_w:.2f} — {_and(missing)} "
+                     f"{'is' if len(missing) == 1 else 'are'} unknown here, so the known weights were renormalised")
+    else:
+        index_txt = f"Index {index:.0f} = 100 × ({terms}) / {total_w:.2f}"
     if level == reached:
         if level == 0:
-            return f"{index_txt} is below the simmering threshold ({params.simmering:g})."
-        return f"{index_txt} is at or above the {row['stage']} threshold ({thresholds[row['stage']]:g})."
+            return f"{index_txt}; it is below the simmering threshold ({params.simmering:g})."
+        return f"{index_txt}; it is at or above the {row['stage']} threshold ({thresholds[row['stage']]:g})."
     if level > reached:
         exit_at = thresholds[row["stage"]] - params.exit_margin
         return (
-            f"{index_txt} is below the {row['stage']} threshold ({thresholds[row['stage']]:g}); the stage "
+            f"{index_txt}; it is below the {row['stage']} threshold ({thresholds[row['stage']]:g}), and the stage "
             f"holds until the index stays under {exit_at:g} for {params.exit_buckets} buckets in a row (hysteresis)."
         )
-    if math.isnan(row["attention_ratio"]):
+    held = STAGES[reached]
+    known_att = bool(row.get("attention_known", False))
+    if known_att and not _gate_open(row, params):
         return (
-            f"{index_txt} reaches {STAGES[reached]}, but there is too little history to tell whether attention "
-            f"is rising, and a higher stage needs attention {params.attention_gate:g}× its baseline."
+            f"{index_txt}; it reaches {held}, but attention is only {row['attention_level']:.1f}× its expectation "
+            f"({row['attention_z']:+.1f} SD), under the {params.attention_gate:g}× and {params.gate_z:g} SD needed "
+            "to enter a higher stage."
         )
     return (
-        f"{index_txt} reaches {STAGES[reached]}, but attention is only {row['attention_ratio']:.1f}× its baseline, "
-        f"under the {params.attention_gate:g}× needed to enter a higher stage."
+        f"{index_txt}; it reaches {held}, but the bucket before was not within {params.exit_margin:g} points of that "
+        "threshold: one loud bucket is a spike, not yet an escalation, so the stage waits for the next one."
     )
+
+
+def _gate_open(row: pd.Series, params: ModelParams) -> bool:
+    expected = row.get("expected")
+    if _nan(expected) or expected < params.gate_min_expected:
+        return True
+    return row["attention_level"] >= params.attention_gate and row["attention_z"] >= params.gate_z
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _phase_note(row: pd.Series, params: ModelParams, bucket: str) -> str:
+    phase = row.get("phase")
+    if phase == "chronic":
+        return (f" Phase: chronic (Fink) — attention has stayed up for over {params.freeze_buckets} {bucket}s, so its "
+                "reference now follows it: the level is becoming the new normal.")
+    if phase == "resolution":
+        return " Phase: resolution (Fink) — down from boiling or worse."
+    return ""

@@ -50,7 +50,7 @@ def test_deck_pptx_has_a_title_slide_and_one_slide_per_moment(deck, episode, tmp
     prs = Presentation(io.BytesIO(data))
     slides = list(prs.slides)
     moments = key_moments(episode)
-    assert len(slides) == 1 + len(moments) == 11
+    assert len(slides) == 1 + len(moments) == 14
     assert slides[0].shapes.title.text == TIKTOK.label
     for slide, (_, moment) in zip(slides[1:], moments.iterrows()):
         assert slide.shapes.title.text.endswith(moment["label"]) and f"{moment['date']:%d %B %Y}" in slide.shapes.title.text
@@ -101,13 +101,13 @@ def test_cli_report_format_writes_the_slides_with_the_notes(tmp_path, fmt, magic
     out = tmp_path / f"story.{fmt}"
     env = {**os.environ, "BOILINGPOINT_HOME": str(home)}
     result = subprocess.run([sys.executable, "-m", "dashboard.cli", "report", "--format", fmt, "--from", "2020-06-27",
-                             "--to", "2020-08-29", "--out", str(out)], capture_output=True, text=True, env=env)
+                             "--to", "2020-09-11", "--out", str(out)], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
     assert data.startswith(magic)
     if fmt == "pptx":
         slides = list(Presentation(io.BytesIO(data)).slides)
-        assert len(slides) == 11 and any("pinned in the dashboard" in _texts(s) for s in slides)
+        assert len(slides) == 14 and any("pinned in the dashboard" in _texts(s) for s in slides)
     if fmt == "html":
         assert "pinned in the dashboard" in data.decode()
 

@@ -225,10 +225,11 @@ def test_kpis_on_the_demo(demo):
     assert k["date"] == last["date"] and k["stage"] == last["stage"] == "slow boil"
     assert k["index"] == pytest.approx(last["index"])
     assert k["index_change"] == pytest.approx(last["index"] - demo.table["index"].iloc[-8])
-    # The executive order of 6 August 2020 is the peak (README's worked example: 73).
-    assert k["peak_date"] == pd.Timestamp("2020-08-06") and round(k["peak_index"]) == 73
-    # The last rise out of slow boil: the app-store ban of 18 September, 63 days before 20 November.
-    assert k["days_since_left_slow_boil"] == (dt.date(2020, 11, 20) - dt.date(2020, 9, 18)).days
+    # The executive order of 6 August 2020 is the peak (docs/model.md's worked example: 80).
+    assert k["peak_date"] == pd.Timestamp("2020-08-06") and round(k["peak_index"]) == 80
+    # The last rise out of slow boil: the day after the app-store ban of 18 September (its
+    # entry is confirmed by the next bucket), 62 days before 20 November.
+    assert k["days_since_left_slow_boil"] == (dt.date(2020, 11, 20) - dt.date(2020, 9, 19)).days
     assert k["events"] == len(demo.events) == 45
     assert k["mentions"] == int(demo.table["volume"].sum())
 
@@ -250,11 +251,11 @@ def test_html_report_has_stage_kpis_and_explanation(demo, demo_html):
     assert TIKTOK.label in text
     assert "SIMULATED" in text and TIKTOK.simulated in text
     assert "Stage now" in text and k["stage"] in text
-    assert "Peak index" in text and "73" in text and "06 Aug 2020" in text
+    assert "Peak index" in text and "80" in text and "06 Aug 2020" in text
     assert "Above slow boil ended slow boil since 27 Sep 2020" in text  # no "63 days" beside "slow boil"
     assert f"{k['mentions']:,}" in text and "45" in text
     assert demo.explain() in text  # the latest bucket, in full
-    assert demo.explain_date("2020-08-06") in text  # the escalation to crisis
+    assert demo.explain_date("2020-08-03") in text  # the escalation to crisis
     assert "Spike: 11,705 mentions" in text  # an alert's reason
     for h2 in ("Timeline", "Alerts", "Change points", "Claims and retractions", "Events"):
         assert h2 in text

@@ -142,7 +142,10 @@ def test_an_engine_holding_only_the_asked_actors_scores_them_as_the_full_one():
         assert small.reports["mentions"].loaded == full.reports["mentions"].loaded  # every row still validated
         sel = Selection(actors=(actor,))
         a, b = analyse(full.engine, sel), analyse(small.engine, sel)
-        pd.testing.assert_frame_equal(a.table, b.table)
+        # The small engine does not hold the source's other mentions, so its `total` is the
+        # actor's own (the CLI does not take this path for `score`: model v2 needs the total).
+        # On the demo there is no gap or coverage step, so raw attention is the same.
+        pd.testing.assert_frame_equal(a.table.drop(columns="total"), b.table.drop(columns="total"))
         pd.testing.assert_frame_equal(a.pairs, b.pairs)
         with_pairs += len(a.pairs) > 0
     assert with_pairs, "no asked actor has a claim/retraction pair: the test proves nothing"
