@@ -25,7 +25,7 @@ from dashboard.store import add_note, open_store
 from dashboard.store.notes import notes_key
 
 TIKTOK = DATASETS["tiktok-2020"]
-EPISODE = Selection(start=dt.date(2020, 6, 27), end=dt.date(2020, 8, 29))
+EPISODE = Selection(start=dt.date(2020, 6, 27), end=dt.date(2020, 9, 11))  # the story's episode (model v2)
 NOTES = pd.DataFrame({"date": [pd.Timestamp("2020-07-10 16:00")], "actor": ["Amazon"], "text": ["Ask who saw the email <b>"],
                       "author": ["Ana"], "id": [1]})
 
@@ -50,7 +50,7 @@ def test_deck_pptx_has_a_title_slide_and_one_slide_per_moment(deck, episode, tmp
     prs = Presentation(io.BytesIO(data))
     slides = list(prs.slides)
     moments = key_moments(episode)
-    assert len(slides) == 1 + len(moments) == 14
+    assert len(slides) == 1 + len(moments) == 17
     assert slides[0].shapes.title.text == TIKTOK.label
     for slide, (_, moment) in zip(slides[1:], moments.iterrows()):
         assert slide.shapes.title.text.endswith(moment["label"]) and f"{moment['date']:%d %B %Y}" in slide.shapes.title.text
@@ -107,7 +107,7 @@ def test_cli_report_format_writes_the_slides_with_the_notes(tmp_path, fmt, magic
     assert data.startswith(magic)
     if fmt == "pptx":
         slides = list(Presentation(io.BytesIO(data)).slides)
-        assert len(slides) == 14 and any("pinned in the dashboard" in _texts(s) for s in slides)
+        assert len(slides) == 17 and any("pinned in the dashboard" in _texts(s) for s in slides)
     if fmt == "html":
         assert "pinned in the dashboard" in data.decode()
 
