@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.contract import BUCKETS, Selection
 from dashboard.dataset import Dataset
 from dashboard.textsafe import escape_markdown
-from dashboard.ui.state import PARAM_DEFAULTS, apply_url_filters
+from dashboard.ui.state import ATTENTION_SHARE, PARAM_DEFAULTS, apply_url_filters
 
 WEIGHTS = ("weight_attention", "weight_tone", "weight_severity", "weight_breadth")
 
@@ -138,9 +138,24 @@ def render_advanced(error: str | None) -> None:
         for col, name in zip(cols, ("simmering", "boiling", "crisis")):
             col.number_input(name.capitalize(), 1.0, 100.0, step=5.0, key=f"p_{name}",
                              value=None if f"p_{name}" in st.session_state else PARAM_DEFAULTS[name])
-        st.number_input("Attention gate (× baseline to enter a higher stage)", 0.0, 10.0, step=0.1,
+        st.number_input("Attention gate (× the expectation to enter a higher stage)", 0.0, 10.0, step=0.1,
                         key="p_attention_gate",
                         value=None if "p_attention_gate" in st.session_state else PARAM_DEFAULTS["attention_gate"])
+        st.radio("Attention as", (0.0, 1.0), key=f"p_{ATTENTION_SHARE}", horizontal=True,
+                 format_func=lambda v: "share of all coverage" if v else "mention counts",
+                 index=None if f"p_{ATTENTION_SHARE}" in st.session_state else 0,
+                 help="Counts are measured against their own long memory; a share divides by the source's "
+                      "total (every actor of the file), so a source that collects more moves nothing. "
+                      "Choose actors to watch: with none, the share is always 1.")
+        st.number_input("Gate: SD above the expectation to enter a higher stage", -5.0, 20.0, step=0.5, key="p_gate_z",
+                        value=None if "p_gate_z" in st.session_state else PARAM_DEFAULTS["gate_z"])
+        memory, held = st.columns(2)
+        memory.number_input("Memory (buckets)", 3.0, 400.0, step=1.0, format="%.0f", key="p_reference_buckets",
+                             value=None if "p_reference_buckets" in st.session_state else float(PARAM_DEFAULTS["reference_buckets"]),
+                             help="The long-memory reference: the median of this many ordinary buckets.")
+        held.number_input("Held for (buckets)", 0.0, 1000.0, step=5.0, format="%.0f", key="p_freeze_buckets",
+                             value=None if "p_freeze_buckets" in st.session_state else float(PARAM_DEFAULTS["freeze_buckets"]),
+                             help="How long an elevated episode keeps its reference before its level becomes the new normal (chronic).")
         st.number_input("Change-point penalty (× log n; higher finds fewer)", 0.5, 20.0, step=0.5,
                         key="p_pelt_penalty",
                         value=None if "p_pelt_penalty" in st.session_state else PARAM_DEFAULTS["pelt_penalty"])

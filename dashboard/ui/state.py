@@ -8,14 +8,18 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.dataset import Dataset
-from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams
+from dashboard.model.escalation import DEFAULT_PARAMS, INTEGER_PARAMS, ModelParams
 from dashboard.viewstate import ViewState, clamp_dates, from_query
 
 TUNABLE = (
     "weight_attention", "weight_tone", "weight_severity", "weight_breadth",
-    "simmering", "boiling", "crisis", "attention_gate", "pelt_penalty",
+    "simmering", "boiling", "crisis", "attention_gate", "gate_z", "reference_buckets", "freeze_buckets",
+    "pelt_penalty",
 )
-PARAM_DEFAULTS = {name: getattr(DEFAULT_PARAMS, name) for name in TUNABLE}
+# The attention mode is ModelParams' one word ("raw" or "share"); links carry it as a number,
+# p.attention_share=1, like every other parameter.
+ATTENTION_SHARE = "attention_share"
+PARAM_DEFAULTS = {name: getattr(DEFAULT_PARAMS, name) for name in TUNABLE} | {ATTENTION_SHARE: 0.0}
 
 
 def current_query() -> dict[str, list[str]]:
@@ -77,15 +81,26 @@ def apply_url_filters(dataset: Dataset, actors: list[str], targets: list[str], t
 
 def model_params() -> tuple[ModelParams, str | None]:
     """The model parameters chosen in the Advanced section (defaults where untouched)."""
-    changes = {name: st.session_state[f"p_{name}"] for name in TUNABLE if f"p_{name}" in st.session_state}
+    changes: dict[str, object] = {}
+    for name in TUNABLE:
+        value = st.session_state.get(f"p_{name}")
+        if value is None:
+            continue
+        # Whole-number parameters arrive from a link as 28.0; 28.5 is left for validated() to refuse.
+        changes[name] = int(value) if name in INTEGER_PARAMS and float(value).is_integer() else value
+    if st.session_state.get(f"p_{ATTENTION_SHARE}"):
+        changes["attention"] = "share"
     try:
-        return dataclasses.replace(DEFAULT_PARAMS, **changes).validated(), None
-    except ValueError as exc:
+        return dataclasses.replace(DEFAULT_PARAMS, **changes).validated(), None  # type: ignore[arg-type]
+    except (ValueError, TypeError) as exc:
         return DEFAULT_PARAMS, str(exc)
 
 
 def changed_params(params: ModelParams) -> tuple[tuple[str, float], ...]:
-    return tuple(sorted((n, float(getattr(params, n))) for n in TUNABLE if getattr(params, n) != PARAM_DEFAULTS[n]))
+    changed = [(n, float(getattr(params, n))) for n in TUNABLE if getattr(params, n) != PARAM_DEFAULTS[n]]
+    if params.attention == "share":
+        changed.append((ATTENTION_SHARE, 1.0))
+    return tuple(sorted(changed))
 
 
 def canonical(view: ViewState, dataset: Dataset | None, default: tuple | None = None) -> ViewState:

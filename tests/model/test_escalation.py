@@ -82,7 +82,8 @@ def test_no_data_is_not_no_attention():
     # stage held, and the first bucket back measured against the reference from before.
     t = score(make_series([100] * 20 + [0] * 7 + [100] * 5))
     gap = t.iloc[20:27]
-    assert not gap["attention_known"].any() and set(gap["attention_note"]) == {"a collection gap: the source recorded no mention at all in this bucket"}
+    assert not gap["attention_known"].any()
+    assert set(gap["attention_note"]) == {"a collection gap: the source recorded no mention at all in this bucket"}
     assert gap["index"].isna().all() and set(gap["stage"]) == {"slow boil"}
     assert t["reference"].iloc[27] == 100 and t["c_attention"].iloc[27] == 0
 
