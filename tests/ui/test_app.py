@@ -60,17 +60,17 @@ def test_app_opens_on_the_tiktok_demo_on_its_most_significant_episode(make_app, 
     assert at.selectbox(key="ds").value == "tiktok-2020"
     assert any("SIMULATED" in c.value for c in at.caption)
     # The episode: 10 days before the onset (7 July) to 7 after it settled (22 August).
-    assert tuple(at.date_input(key="dates").value) == (pd.Timestamp("2020-06-27").date(), pd.Timestamp("2020-08-29").date())
+    assert tuple(at.date_input(key="dates").value) == (pd.Timestamp("2020-06-27").date(), pd.Timestamp("2020-09-11").date())
     escalation = _frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")
-    assert escalation["date"].min() == pd.Timestamp("2020-06-27") and escalation["date"].max() == pd.Timestamp("2020-08-29")
+    assert escalation["date"].min() == pd.Timestamp("2020-06-27") and escalation["date"].max() == pd.Timestamp("2020-09-11")
     assert {"simmering", "boiling", "crisis"} <= set(escalation["stage"])
-    assert _metric(at, "Peak index") == "73"
-    assert _metric(at, "Above slow boil") == "ended"  # 29 August is a slow boil again, and the KPI says so
+    assert _metric(at, "Peak index") == "80"
+    assert _metric(at, "Above slow boil") == "ended"  # 11 September is a slow boil again, and the KPI says so
     attention = _chart(chart_frames, at, "Attention")
     assert "SIMULATED" in attention["spec"]["title"]["subtitle"]
     text = _page_text(at)
-    assert "most significant episode, 27 Jun – 29 Aug 2020" in text
-    assert "Why it peaked on 06 Aug 2020: Crisis: attention 4.4×" in text  # the window explained at its peak
+    assert "most significant episode, 27 Jun – 11 Sep 2020" in text
+    assert "Why it peaked on 06 Aug 2020: Crisis: attention 10." in text  # the window explained at its peak
     assert "from" not in at.query_params and "to" not in at.query_params  # the opening window needs no dates in a link
 
 
@@ -84,7 +84,7 @@ def test_app_whole_range_is_one_click_away_and_the_episode_one_more(make_app, ch
     assert "slow boil" in " ".join(m.value for m in at.markdown)  # 20 November: back to a slow boil
     at.button(key="to_episode").click()
     _run(at)
-    assert len(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")) == 64
+    assert len(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")) == 77
     assert "from" not in at.query_params
 
 
@@ -95,13 +95,13 @@ def test_app_amazon_filter_changes_kpis_and_timeline_to_amazons(make_app, chart_
     _run(at)
     volume = _frame_with(_chart(chart_frames, at, "Attention"), "volume")
     days = pd.to_datetime(mentions["date"])
-    inside = (mentions["actor"] == "Amazon") & (days >= "2020-06-27") & (days <= "2020-08-29")
+    inside = (mentions["actor"] == "Amazon") & (days >= "2020-06-27") & (days <= "2020-09-11")
     assert volume["volume"].sum() == mentions.loc[inside, "count"].sum()
     events = _frame_with(_chart(chart_frames, at, "Events"), "headline")
     assert len(events) == 2 and set(events["actor"]) == {"Amazon"}
     assert any("email" in h.lower() for h in events["headline"])
     peak = _metric(at, "Peak index")
-    assert peak != "73" or _metric(at, "Index now") != index_all
+    assert peak != "80" or _metric(at, "Index now") != index_all
     assert at.query_params["actor"] in ("Amazon", ["Amazon"])
     # the claim and its retraction are linked on the events panel
     link = _frame_with(_chart(chart_frames, at, "Events"), "reach_ratio")
@@ -238,7 +238,7 @@ def test_app_why_view_explains_the_chosen_day(make_app, chart_frames):
     components = _frame_with(_chart(chart_frames, at, "Why"), "component", "points")
     assert set(components["component"]) == {"attention", "tone", "severity", "breadth"}
     assert "Thursday 06 August 2020" in _page_text(at)
-    assert "Crisis: attention 4.4×" in _page_text(at)
+    assert "Crisis: attention 10." in _page_text(at)
 
 
 def test_app_compare_aligns_two_actors_on_boiling(make_app, chart_frames):
@@ -258,7 +258,7 @@ def test_app_clicking_an_event_shows_its_details_and_that_days_explanation(make_
     _run(at)
     text = _page_text(at)
     assert "Thu 06 Aug 2020" in text and "executive order 13942" in text.lower()
-    assert "Crisis: attention 4.4×" in text
+    assert "Crisis: attention 10." in text
 
 
 def _moment_heading(at) -> str:
@@ -273,11 +273,17 @@ TIKTOK_MOMENTS = [
     ("06 July 2020 · Mike Pompeo's first move", "Pompeo tells Fox News"),
     ("07 July 2020 · The story enters simmering — Donald Trump's first move", "Trump confirms in a TV interview"),
     ("10 July 2020 · Amazon's claim and its retraction", "Retracted 10 Jul 20:00"),
+    ("13 July 2020 · The story enters boiling", "Wells Fargo directs"),
     ("20 July 2020 · US Congress's first move", "House votes"),
-    ("31 July 2020 · The story enters boiling", "Air Force One"),
-    ("06 August 2020 · The peak: index 73, crisis", "executive order 13942"),
+    ("31 July 2020 · Change point in tone", "Air Force One"),
+    ("01 August 2020 · The story enters boiling", "farewell videos"),
+    ("03 August 2020 · The story enters crisis", "shut down on 15 September"),
+    ("06 August 2020 · The peak: index 80, crisis", "executive order 13942"),
     ("14 August 2020 · Donald Trump acts (severity -8)", "divest"),
-    ("23 August 2020 · The decline: back to a slow boil", "Slow boil"),
+    ("15 August 2020 · The story enters crisis", "Crisis"),
+    ("18 August 2020 · Change point in volume", "Crisis"),
+    ("27 August 2020 · Change point in tone", "Walmart confirms"),
+    ("05 September 2020 · The decline: back to a slow boil", "Slow boil"),
 ]
 
 
@@ -376,5 +382,5 @@ def test_every_chart_has_a_one_line_text_alternative(make_app, chart_frames, tab
         assert isinstance(description, str) and description and "\n" not in description
     if tab == "Timeline":
         escalation = _chart(chart_frames, at, "Escalation")["spec"]["description"]
-        assert escalation == ("Escalation index from 27 Jun 2020 to 29 Aug 2020: peak 73 (crisis) on 06 Aug 2020; "
-                              "slow boil at 21 on 29 Aug 2020.")
+        assert escalation == ("Escalation index from 27 Jun 2020 to 11 Sep 2020: peak 80 (crisis) on 06 Aug 2020; "
+                              "slow boil at 6 on 11 Sep 2020.")

@@ -30,7 +30,7 @@ def test_browser_demo_draws_the_story(page: Page, app_url, artifacts):
     _open(page, app_url, charts=6)
     expect(page.get_by_text("TikTok ban scare, 2020").first).to_be_visible()
     expect(page.get_by_text(re.compile("SIMULATED")).first).to_be_visible()
-    expect(_metric(page, "Peak index")).to_contain_text("73")
+    expect(_metric(page, "Peak index")).to_contain_text("80")
     expect(page.get_by_text(re.compile(r"^Why it peaked on 06 Aug 2020: Crisis: attention")).first).to_be_visible()
     page.screenshot(path=str(artifacts / "demo.png"), full_page=True)
     assert not errors
@@ -42,8 +42,8 @@ def test_browser_opens_on_the_episode_with_stage_index_and_chart_above_the_fold(
     page.goto(app_url)
     expect(page.locator(DRAWN).nth(2)).to_be_visible(timeout=60_000)
     page.wait_for_load_state("networkidle")
-    expect(page.get_by_text(re.compile(r"most significant episode, 27 Jun – 29 Aug 2020"))).to_be_visible()
-    for locator in (page.get_by_text(re.compile(r"^Stage on 29 Aug 2020")), _metric(page, "Index now"),
+    expect(page.get_by_text(re.compile(r"most significant episode, 27 Jun – 11 Sep 2020"))).to_be_visible()
+    for locator in (page.get_by_text(re.compile(r"^Stage on 11 Sep 2020")), _metric(page, "Index now"),
                     page.locator(CHART).nth(1)):  # after the stage gauge: the escalation chart
         box = locator.first.bounding_box()
         assert box is not None and box["y"] + min(box["height"], 200) <= height, (locator, box)
@@ -57,13 +57,13 @@ def test_browser_opens_on_the_episode_with_stage_index_and_chart_above_the_fold(
 def test_browser_actor_filter_redraws_and_lands_in_the_url(page: Page, app_url, artifacts):
     _open(page, app_url, charts=6)
     peak = _metric(page, "Peak index")
-    expect(peak).to_contain_text("73")
+    expect(peak).to_contain_text("80")
     page.locator('[data-testid="stMultiSelect"]').first.click()
     page.keyboard.type("Amazon")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(r"actor=Amazon"), timeout=30_000)
-    expect(peak).not_to_contain_text("73", timeout=30_000)
+    expect(peak).not_to_contain_text("80", timeout=30_000)
     expect(page.locator(DRAWN).nth(5)).to_be_visible(timeout=30_000)
     page.screenshot(path=str(artifacts / "amazon.png"), full_page=True)
 
