@@ -68,6 +68,8 @@ class ModelParams:
     severity_half_life_days: float = 3.0  # how long an event's conflict weighs on the index
     severity_worst_share: float = 0.6  # the worst event's share of a bucket's severity
     severity_smoothing: float = 7.0  # conflict points added to both sides of the conflict ratio
+    severity_deaths_share: float = 0.35  # where the data count deaths (ACLED): their share of severity
+    fatalities_full: float = 100.0  # ... and this many deaths in a bucket score 1 (log scale)
     # Stage thresholds on the index: enter at these, leave only below (enter - exit_margin)
     # for exit_buckets buckets in a row.
     simmering: float = 30.0
@@ -134,7 +136,8 @@ PARAM_RANGES: dict[str, tuple[float, float]] = {
     "baseline_buckets": (2, 400), "min_history": (1, 100), "smoothing": (0.01, 1e6),
     "attention_full_ratio": (1.01, 1e6), "tone_full": (0.01, 1), "tone_drop_full": (0.01, 2),
     "tone_prior_mentions": (0, 1e6), "severity_half_life_days": (0.01, 365), "severity_worst_share": (0, 1),
-    "severity_smoothing": (0.01, 1e6), "simmering": (0.01, 100), "boiling": (0.01, 100), "crisis": (0.01, 100),
+    "severity_smoothing": (0.01, 1e6),
+    "severity_deaths_share": (0, 1), "fatalities_full": (1, 1e9), "simmering": (0.01, 100), "boiling": (0.01, 100), "crisis": (0.01, 100),
     "exit_margin": (0, 100), "exit_buckets": (1, 100), "attention_gate": (0, 100), "gate_z": (-5, 20),
     "gate_min_expected": (0, 1e9), "direction_buckets": (1, 100), "direction_threshold": (0, 100),
     "spike_ratio": (1, 1000), "spike_z": (0, 100), "cusum_k": (0, 10), "cusum_h": (0.01, 100),
@@ -236,7 +239,7 @@ def tone_component(tone, negative_share, toned, params: ModelParams) -> tuple[np
     return np.where(np.isnan(tone), np.nan, comp), ref
 
 
-def event_severity_component(min_severity, conflict, params: ModelParams) -> np.ndarray:
+def event_severity_component(min_severity, conflict, params: ModelParams, fatalities=None) -> np.ndarray:
     """One bucket's events on 0..1, against the selection's own history: partly the worst
     event (ACLED's severities carry its fatalities), partly how much more conflict there is
     than usual (the median conflict of the previous reference_buckets buckets). A conflict
@@ -248,7 +251,18 @@ def event_severity_component(min_severity, conflict, params: ModelParams) -> np.
     c0 = params.severity_smoothing
     more = _clip01(np.log2((load + c0) / (usual + c0)) / 3.0)
     share = params.severity_worst_share
-    return np.where(load > 0, _clip01(share * _clip01(worst) + (1 - share) * more), _clip01(share * _clip01(worst)))
+    coded = np.where(load > 0, _clip01(share * _clip01(worst) + (1 - share) * more), _clip01(share * _clip01(worst)))
+    if fatalities is None:
+        return coded
+    deaths = np.asarray(fatalities, dtype=float)
+    if np.isnan(deaths).all():
+        return coded
+    # Where the data count deaths: a share of severity is the bucket's deaths themselves,
+    # clip(log10(1 + deaths) / log10(1 + fatalities_full)); a bucket whose events say nothing
+    # keeps the coded part alone.
+    d = params.severity_deaths_share
+    toll = _clip01(np.log10(1 + np.nan_to_num(deaths)) / math.log10(1 + params.fatalities_full))
+    return np.where(np.isnan(deaths), coded, (1 - d) * coded + d * toll)
 
 
 def decayed_max(values: np.ndarray, dates: pd.Series, half_life_days: float) -> tuple[np.ndarray, np.ndarray]:
@@ -412,7 +426,9 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
     else:
         c_tone, tone_ref = np.full(n, np.nan), np.full(n, np.nan)
 
-    per_bucket = event_severity_component(s["min_severity"].to_numpy(dtype=float), s["conflict"].to_numpy(dtype=float), params)
+    deaths = s["fatalities"].to_numpy(dtype=float) if "fatalities" in s.columns else None
+    per_bucket = event_severity_component(s["min_severity"].to_numpy(dtype=float), s["conflict"].to_numpy(dtype=float), params,
+                                          deaths)
     c_sev, sev_src = decayed_max(per_bucket, s["date"], params.severity_half_life_days)
     if not has_events:
         c_sev = np.full(n, np.nan)

@@ -302,13 +302,14 @@ class Engine:
                 SELECT DISTINCT date_trunc('{trunc}', date) AS date, source FROM mentions{mw}
             ),
             ev AS MATERIALIZED (
-                SELECT date_trunc('{trunc}', date) AS date, severity, actor_id, source_id FROM events{ew}
+                SELECT date_trunc('{trunc}', date) AS date, severity, fatalities, actor_id, source_id FROM events{ew}
             ),
             e AS (
                 SELECT date,
                        count(*) AS events,
                        min(severity) AS min_severity,
-                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict
+                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict,
+                       sum(fatalities) AS fatalities
                 FROM ev GROUP BY date
             ),
             who AS (
@@ -329,6 +330,7 @@ class Engine:
                    CAST(coalesce(e.events, 0) AS BIGINT) AS events,
                    e.min_severity,
                    coalesce(e.conflict, 0.0) AS conflict,
+                   CAST(e.fatalities AS DOUBLE) AS fatalities,
                    CAST(coalesce(who.actors, 0) AS BIGINT) AS actors,
                    CAST(coalesce(src.sources, 0) AS BIGINT) AS sources
             FROM grid LEFT JOIN m USING (date) LEFT JOIN e USING (date)
@@ -372,13 +374,13 @@ class Engine:
                 FROM mentions{mw}{m_and}list_contains(?, actor)
             ),
             ev AS MATERIALIZED (
-                SELECT k, date_trunc('{trunc}', date) AS date, date AS happened, severity, actor_id, source_id FROM (
+                SELECT k, date_trunc('{trunc}', date) AS date, date AS happened, severity, fatalities, actor_id, source_id FROM (
                     SELECT *, unnest(list_distinct([actor_id, target_id])) AS k FROM events{ew}
                 ) WHERE list_contains(?, k)
             ),
             e AS (
                 SELECT k, date, min(happened) AS first_at, max(happened) AS last_at, count(*) AS events, min(severity) AS min_severity,
-                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict
+                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict, sum(fatalities) AS fatalities
                 FROM ev GROUP BY ALL
             ),
             who AS (
@@ -399,6 +401,7 @@ class Engine:
                    CAST(coalesce(e.events, 0) AS BIGINT) AS events,
                    e.min_severity,
                    coalesce(e.conflict, 0.0) AS conflict,
+                   CAST(e.fatalities AS DOUBLE) AS fatalities,
                    CAST(coalesce(who.actors, 0) AS BIGINT) AS actors,
                    CAST(coalesce(src.sources, 0) AS BIGINT) AS sources
             FROM ma FULL OUTER JOIN e USING (k, date) LEFT JOIN who USING (k, date) LEFT JOIN src USING (k, date)
@@ -420,6 +423,7 @@ class Engine:
             for c, fill in (("volume", 0), ("toned", 0), ("events", 0), ("actors", 0), ("sources", 0)):
                 frame[c] = frame[c].fillna(fill).astype("int64")
             frame["conflict"] = frame["conflict"].fillna(0.0)
+            frame["fatalities"] = frame["fatalities"].astype("float64")
             out[name] = frame[columns]
         return out
 

@@ -284,18 +284,19 @@ class IbisEngine:
         i64, f64, ts = "int64", "float64", m.happened.type()
         mentions = ma.select(
             *by, "actor", "source", "volume", "toned", "tone_sum", "negative",
-            events=ibis.literal(0, i64), min_severity=ibis.null(f64), conflict=ibis.null(f64),
+            events=ibis.literal(0, i64), min_severity=ibis.null(f64), conflict=ibis.null(f64), fatalities=ibis.null(f64),
             first_at="first_at", last_at="last_at",
         )
         events = e.select(
             *by, "actor", "source", volume=ibis.null(i64), toned=ibis.null(i64), tone_sum=ibis.null(f64),
             negative=ibis.null(i64), events=ibis.literal(1, i64), min_severity=e.severity,
-            conflict=(e.severity < 0).ifelse(-e.severity, 0.0), first_at=e.happened.cast(ts), last_at=e.happened.cast(ts),
+            conflict=(e.severity < 0).ifelse(-e.severity, 0.0), fatalities=e.fatalities.cast(f64),
+            first_at=e.happened.cast(ts), last_at=e.happened.cast(ts),
         )
         u = ibis.union(mentions, events, distinct=False)
         aggs = dict(
             volume=u.volume.sum(), toned=u.toned.sum(), tone_sum=u.tone_sum.sum(), negative=u.negative.sum(),
-            events=u.events.sum(), min_severity=u.min_severity.min(), conflict=u.conflict.sum(),
+            events=u.events.sum(), min_severity=u.min_severity.min(), conflict=u.conflict.sum(), fatalities=u.fatalities.sum(),
             actors=u.actor.nunique(), sources=u.source.nunique(),  # nulls are not counted
         )
         if span_columns:
@@ -314,6 +315,7 @@ class IbisEngine:
             frame[c] = frame[c].fillna(0).astype("int64")
         frame["min_severity"] = frame["min_severity"].astype("float64")
         frame["conflict"] = frame["conflict"].fillna(0.0).astype("float64")
+        frame["fatalities"] = frame["fatalities"].astype("float64")
         return frame[SERIES_COLUMNS]
 
     def series(self, sel: Selection) -> pd.DataFrame:

@@ -17,6 +17,8 @@ EVENT_SCHEMA = pa.schema(
         ("source", pa.string()),
         ("url", pa.string()),
         ("retracts", pa.string()),
+        # Deaths, where the data have them (ACLED's `fatalities`); null elsewhere.
+        ("fatalities", pa.float64()),
     ]
 )
 # The mention columns the engine reads; text and url are never queried, so never copied.
@@ -49,11 +51,26 @@ def conform(table: pa.Table | None, schema: pa.Schema, keep_dictionary: tuple[st
             col = col.cast(pa.timestamp(col.type.unit))  # the same instants, as naive UTC
         if f.name in keep_dictionary and pa.types.is_dictionary(col.type):
             col = col.cast(pa.dictionary(pa.int32(), f.type))
+        elif f.name == "fatalities" and col.type != f.type:
+            col = _counts(col)
         elif col.type != f.type:
             col = col.cast(f.type)
         columns.append(col)
     return pa.table(columns, names=schema.names)
 
 
-# The columns of a series, one row per bucket (QueryEngine.series).
-SERIES_COLUMNS = ["date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "actors", "sources"]
+def _counts(col) -> pa.ChunkedArray | pa.Array:
+    """A column of counts kept as text (an importer's extra column) as numbers: a cell that is
+    not a number of 0 or more is null, never an error (the importer has checked ACLED's)."""
+    import pandas as pd  # only for files that carry such a column
+
+    values = pd.to_numeric(pd.Series(col.to_pylist(), dtype="object"), errors="coerce")
+    return pa.array(values.where(values >= 0), type=pa.float64(), from_pandas=True)
+
+
+# The columns of a series, one row per bucket (QueryEngine.series). `fatalities` is the sum of
+# the events' deaths, NaN where no event of the bucket says.
+SERIES_COLUMNS = [
+    "date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "fatalities",
+    "actors", "sources",
+]
