@@ -213,7 +213,7 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
     totals: list[float] = []  # the source's accepted totals, to tell a gap from a quiet bucket
     step_note = ""
     since_step = params.min_history
-    start, quiet = -1, 0
+    start, quiet, last_elevated = -1, 0, -2
     k = params.smoothing
     log_full = math.log2(params.attention_full_ratio)
     z_lo, z_hi = params.attention_z_low, params.attention_z_full
@@ -253,11 +253,14 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         zi = count_z(v[i], max(e, mean_level, params.rate_floor), phi)
         ri = (v[i] + k) / (e + k)
         strength = min(1.0, max(0.0, math.log2(ri) / log_full)) if ri > 0 else 0.0
-        surety = min(1.0, max(0.0, (zi - z_lo) / (z_hi - z_lo)))
+        # A reference of a few buckets is itself uncertain: surety grows with it to full at warmup_buckets.
+        surety = min(1.0, max(0.0, (zi - z_lo) / (z_hi - z_lo))) * min(1.0, len(h) / params.warmup_buckets)
         reference[i], expected[i], ratio[i], z[i], comp[i] = level, e, ri, zi, strength * surety
         elevated = zi >= params.freeze_z and ri >= params.attention_gate
+        if elevated and start < 0 and last_elevated == i - 1:
+            start = i - 1  # two elevated buckets in a row open an episode; one is noise
         if elevated:
-            start = i if start < 0 else start
+            last_elevated = i
             quiet = 0
         elif start >= 0:
             quiet += 1

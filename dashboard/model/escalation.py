@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.contract import STAGES
-from dashboard.model.attention import measure_attention
+from dashboard.model.attention import NO_HISTORY, measure_attention
 
 COMPONENTS = ("attention", "tone", "severity", "breadth")
 
@@ -60,6 +60,7 @@ class ModelParams:
     gap_min_total: float = 5.0  # a source this busy does not record 0 mentions: a gap
     baseline_buckets: int = 14  # the surprise (spike) baseline: Meltwater's previous 14 buckets
     min_history: int = 3  # fewer reference buckets than this: attention unknown
+    warmup_buckets: int = 7  # ... and attention's surety grows with them to full at this many
     smoothing: float = 1.0  # mentions added to both sides of the attention ratio
     attention_full_ratio: float = 8.0  # 8x the expectation scores 1 (log scale: 2x = 1/3, 4x = 2/3)
     tone_full: float = 0.4  # a mean tone of -0.4 scores 1
@@ -133,7 +134,7 @@ PARAM_RANGES: dict[str, tuple[float, float]] = {
     "reference_buckets": (3, 400), "freeze_buckets": (0, 1000), "episode_end_buckets": (1, 100),
     "freeze_z": (0, 20), "attention_z_low": (-5, 20), "attention_z_full": (0, 50), "max_dispersion": (0, 10),
     "rate_floor": (0.01, 100), "step_window": (3, 60), "step_ratio": (1.5, 100), "gap_min_total": (0, 1e9),
-    "baseline_buckets": (2, 400), "min_history": (1, 100), "smoothing": (0.01, 1e6),
+    "baseline_buckets": (2, 400), "min_history": (1, 100), "warmup_buckets": (1, 400), "smoothing": (0.01, 1e6),
     "attention_full_ratio": (1.01, 1e6), "tone_full": (0.01, 1), "tone_drop_full": (0.01, 2),
     "tone_prior_mentions": (0, 1e6), "severity_half_life_days": (0.01, 365), "severity_worst_share": (0, 1),
     "severity_smoothing": (0.01, 1e6),
@@ -144,7 +145,7 @@ PARAM_RANGES: dict[str, tuple[float, float]] = {
     "pelt_penalty": (0.01, 100), "change_window_days": (0, 365), "retraction_window_hours": (0.01, 24 * 365),
 }
 INTEGER_PARAMS = frozenset({
-    "reference_buckets", "freeze_buckets", "episode_end_buckets", "step_window", "baseline_buckets", "min_history",
+    "reference_buckets", "freeze_buckets", "episode_end_buckets", "step_window", "baseline_buckets", "min_history", "warmup_buckets",
     "exit_buckets", "direction_buckets",
 })
 
@@ -215,12 +216,14 @@ def tone_component(tone, negative_share, toned, params: ModelParams) -> tuple[np
     sour_since = -1
     prior = params.tone_prior_mentions
     shrunk_t, shrunk_n = np.full(n, np.nan), np.full(n, np.nan)
+    have_ref = np.zeros(n, dtype=bool)
     for i in range(n):
         if math.isnan(tone[i]):
             continue
         r = float(np.median(hist_t[-params.reference_buckets:])) if len(hist_t) >= params.min_history else 0.0
         rn = float(np.median(hist_n[-params.reference_buckets:])) if len(hist_n) >= params.min_history else 0.5
         ref[i], ref_neg[i] = r, rn
+        have_ref[i] = len(hist_t) >= params.min_history
         w = n_toned[i] / (n_toned[i] + prior) if (n_toned[i] + prior) > 0 else 1.0
         shrunk_t[i] = w * tone[i] + (1 - w) * r
         shrunk_n[i] = w * (neg[i] if not math.isnan(neg[i]) else rn) + (1 - w) * rn
@@ -234,7 +237,7 @@ def tone_component(tone, negative_share, toned, params: ModelParams) -> tuple[np
             if not math.isnan(neg[i]):
                 hist_n.append(float(neg[i]))
     negativity = 0.5 * _clip01(-shrunk_t / params.tone_full) + 0.5 * _clip01((shrunk_n - 0.5) / 0.4)
-    souring = _clip01((ref - shrunk_t) / params.tone_drop_full)
+    souring = np.where(have_ref, _clip01((ref - shrunk_t) / params.tone_drop_full), 0.0)  # no reference yet: no souring
     comp = 0.5 * negativity + 0.5 * np.maximum(negativity, souring)
     return np.where(np.isnan(tone), np.nan, comp), ref
 
@@ -496,7 +499,10 @@ def gate(att, known: np.ndarray, params: ModelParams) -> tuple[np.ndarray, np.nd
     with np.errstate(invalid="ignore"):
         up = (att.ratio >= params.attention_gate) & (att.z >= params.gate_z)
         sparse = att.expected < params.gate_min_expected
-    return ~known | up | sparse, known & ~sparse
+    # The first buckets of a stream, before it has a reference, are no evidence of a surge:
+    # held back, as in v1. Other unknowns (a gap, after the last mention) are not held.
+    starting = np.array([w == NO_HISTORY for w in att.why_unknown], dtype=bool)
+    return (~known & ~starting) | up | sparse, known & ~sparse
 
 
 def phases(stages: np.ndarray, episode_start: np.ndarray, params: ModelParams) -> list[str]:
