@@ -67,8 +67,9 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
     A step at t: the median of the `window` buckets from t is at least `ratio` times (or at
     most 1/ratio of) the median of the `window` buckets before; the bucket itself is already
     at least half (at most twice) the new level, the bucket before still within sqrt(ratio)
-    of the old one; and the old level is at least MIN_STEP_LEVEL. A
-    story grows over days; a collection change happens from one bucket to the next.
+    of the old one; the new level flat (the last buckets of the window within 1.5x of the
+    first three); and the old level is at least MIN_STEP_LEVEL. A story grows over days and
+    keeps moving; a collection change happens from one bucket to the next and stays.
     """
     t_all = np.asarray(total, dtype=float)
     n = len(t_all)
@@ -88,7 +89,11 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
             up = after >= ratio * before and now * before >= after / 2 and prev < jump
             down = (after <= before / ratio and now * before <= 2 * after and prev > 1 / jump
                     and post.min() > 0)  # a fall to nothing is a gap, not a step
-            if up or down:
+            # And flat afterwards: a collection change stays at its new level, a story that lifts
+            # the whole source keeps moving (the demo's 31 July 2020 doubles again within the week).
+            early, late = float(np.median(post[:3])), float(np.median(post[3:])) if len(post) > 3 else float(np.median(post))
+            flat = early > 0 and 1 / 1.5 <= late / early <= 1.5
+            if (up or down) and flat:
                 out.append((t, after / before))
                 t += window
                 continue
