@@ -12,6 +12,9 @@ from dashboard.charts.common import (
     SEVERITY_SCHEME_TONE,
     STAGE_SCALE,
     cap_rows,
+    neutral_band,
+    tone_domain,
+    zero_rule,
 )
 from dashboard.charts.palette import series_colors
 
@@ -51,20 +54,23 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
     )
 
 
-def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
-    """Each actor's count-weighted mean tone over the selection, most negative first."""
+def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.LayerChart:
+    """Each actor's count-weighted mean tone over the selection, most negative first, on an
+    axis fitted to the data (as the tone panel's) with the neutral band and a zero line."""
     d = by_actor.dropna(subset=["tone"]).copy()
     d["weighted"] = d["tone"] * d["volume"]
     agg = d.groupby("actor", as_index=False).agg(weighted=("weighted", "sum"), volume=("volume", "sum"))
     agg["tone"] = agg["weighted"] / agg["volume"]
     agg = agg.nlargest(top, "volume").sort_values("tone")
-    return (
-        alt.Chart(agg[["actor", "tone", "volume"]], title=alt.Title("Tone by actor (mean, −1 to +1)", anchor="start"))
+    bars = (
+        alt.Chart(agg[["actor", "tone", "volume"]])
         .mark_bar()
         .encode(
             y=alt.Y(field="actor", type="nominal", sort=None, title=None,
                     axis=alt.Axis(labelOverlap=False, labelLimit=200)),  # every actor named; a long name ends in … (full in the tooltip)
-            x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=[-1, 1])),
+            x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=tone_domain(agg["tone"])),
+                    axis=alt.Axis(format="+.2f")),
+            x2=alt.X2(datum=0),  # bars grow from neutral, whichever way the axis is fitted
             color=alt.Color(field="tone", type="quantitative", scale=SEVERITY_SCHEME_TONE, legend=None),
             tooltip=[
                 alt.Tooltip(field="actor", type="nominal"),
@@ -72,8 +78,10 @@ def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
                 alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
             ],
         )
-        .properties(height=max(120, 22 * len(agg)))
     )
+    title = alt.Title("Tone by actor (mean; axis fitted to the data, grey band neutral)", anchor="start")
+    return alt.LayerChart(layer=[neutral_band("x"), zero_rule("x"), bars], title=title).properties(
+        height=max(120, 22 * len(agg)))
 
 
 MATRIX_TOP = 12  # rows and columns of who-acts-on-whom: the most active, the rest counted
