@@ -151,21 +151,23 @@ def short(text: str, n: int = 28) -> str:
 
 
 SIMULATED_NOTE = "SIMULATED mentions: the shape follows real events, the numbers are invented"
+SIMULATED_BRIEF = "SIMULATED mentions"  # for a half-width chart, where the whole note would be cut
 
 
-def with_simulated(chart, simulated: bool):
+def with_simulated(chart, simulated: bool, brief: bool = False):
     """The chart with "SIMULATED" first in its subtitle when its numbers come from simulated
-    mentions (a chart whose title is a plain string gets a Title)."""
+    mentions (a chart whose title is a plain string gets a Title); `brief` for a narrow chart."""
     if not simulated:
         return chart
+    note = SIMULATED_BRIEF if brief else SIMULATED_NOTE
     title = chart.title
     if isinstance(title, alt.Title):
         old = title.subtitle
         lines = [] if old is alt.Undefined else ([old] if isinstance(old, str) else list(old))
-        return chart.properties(title=alt.Title(title.text, subtitle=[SIMULATED_NOTE, *lines], anchor=title.anchor,
+        return chart.properties(title=alt.Title(title.text, subtitle=[note, *lines], anchor=title.anchor,
                                                 subtitleColor="#b45309"))
     text = title if isinstance(title, str) else ""
-    return chart.properties(title=alt.Title(text, subtitle=SIMULATED_NOTE, anchor="start", subtitleColor="#b45309"))
+    return chart.properties(title=alt.Title(text, subtitle=note, anchor="start", subtitleColor="#b45309"))
 
 
 def text_alternative(spec: dict) -> str:

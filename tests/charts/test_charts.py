@@ -308,7 +308,7 @@ def test_tone_by_actor_axis_is_fitted_to_the_data_with_the_neutral_band(tones, w
     assert bars["encoding"]["x2"] == {"datum": 0}  # bars grow from neutral
     neutral = spec["datasets"][band["data"]["name"]][0]
     assert (band["mark"]["type"], neutral["lo"], neutral["hi"]) == ("rect", -0.05, 0.05)
-    assert zero["mark"]["type"] == "rule" and "band neutral" in spec["title"]["text"]
+    assert zero["mark"]["type"] == "rule" and "grey band: neutral" in spec["title"]["subtitle"]
 
 
 def test_matrix_cells_count_and_colour_by_mean_severity():
