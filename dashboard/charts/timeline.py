@@ -334,7 +334,7 @@ def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None, s
 def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None, size: int = 11,
                   table: pd.DataFrame | None = None) -> tuple[list[alt.Chart], int, Span | None]:
     """Labels on the most conflictual events, on lines where they do not overlap, and a tick
-    at each; labels in the last third of the range read leftwards to stay inside the plot.
+    at each; a label that would run past the plot's end reads leftwards, to stay inside it.
     The lines sit at the top of the plot, or at its foot when the index runs through fewer
     labels there (a story in crisis runs along the top).
 
@@ -348,11 +348,12 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
     top["label"] = [short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
     span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
     # The most conflictual events claim their line first.
-    cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
     top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
-    aligns = ["left" if d < cut else "right" for d in top["date"]]
     # label_rows measures at 11 px; a larger font takes the same room on a narrower chart.
     room = (width or 720) * 11 / size
+    start = pd.Timestamp(domain[0]) if domain else top["date"].min()
+    aligns = [_side((d - start).total_seconds() / 86400.0 / max(span_days, 1e-9) * room, 6.5 * len(t) + 10, room)
+              for d, t in zip(top["date"], top["label"])]
     top["row"] = label_rows(top["date"], top["label"], span_days, room, aligns=aligns)
     placed = top["row"] >= 0
     top, aligns = top[placed], [a for a, keep in zip(aligns, placed) if keep]
@@ -364,10 +365,10 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
     top["hi"] = [d if a == "right" else d + r for d, r, a in zip(top["date"], reach, aligns)]
     lanes = {"top": 97 - line * top["row"], "foot": 3 + line * top["row"]}
     lane = min(lanes, key=lambda k: _crossings(table, top, lanes[k], line))  # "top" on a tie: listed first
-    top = top.drop(columns=["lo", "hi"]).assign(y=lanes[lane])
+    top = top.drop(columns=["lo", "hi"]).assign(y=lanes[lane], side=aligns)
     span: Span = (0.0, float(top["y"].min() - 0.5 * line)) if lane == "top" else (float(top["y"].max() + 0.5 * line), 100.0)
     layers = []
-    for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):
+    for side, part in (("left", top[top["side"] == "left"]), ("right", top[top["side"] == "right"])):
         if not len(part):
             continue
         layers.append(
@@ -391,6 +392,16 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
         )
     )
     return layers, len(top), span
+
+
+def _side(x: float, width: float, room: float) -> str:
+    """Which way a label at x px reads: rightwards when it fits before the plot's end, else
+    leftwards when it fits after its start, else the way with more room."""
+    if x + width <= room:
+        return "left"
+    if x - width >= 0:
+        return "right"
+    return "left" if room - x >= x else "right"
 
 
 def _crossings(table: pd.DataFrame | None, labels: pd.DataFrame, ys: pd.Series, line: float) -> int:

@@ -443,3 +443,26 @@ def test_label_key_says_what_is_labelled_and_how_many_more(shown, total, brief, 
     from dashboard.charts.timeline import label_key
 
     assert label_key(shown, total, brief) == want
+
+
+@pytest.mark.parametrize("x, width, room, want", [
+    (10, 100, 300, "left"),  # fits rightwards
+    (250, 100, 300, "right"),  # would run past the end: reads leftwards
+    (180, 200, 300, "right"),  # fits neither way: the side with more room
+    (90, 200, 300, "left"),
+])
+def test_label_side_keeps_a_label_inside_the_plot(x, width, room, want):
+    from dashboard.charts.timeline import _side
+
+    assert _side(x, width, room) == want
+
+
+def test_escalation_label_near_the_end_reads_leftwards(analysis):
+    spec = _roundtrip(charts.escalation_chart(analysis.table, analysis.events, analysis.change_points, analysis.params,
+                                              width=300))
+    for layer in spec["layer"]:
+        if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text" and "label" in str(layer["encoding"].get("text")):
+            rows = spec["datasets"][layer["data"]["name"]]
+            late = [r for r in rows if pd.Timestamp(r["date"]) >= pd.Timestamp("2024-05-03")]
+            if late:
+                assert layer["mark"]["align"] == "right"
