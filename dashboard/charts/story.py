@@ -31,7 +31,8 @@ def moment_chart(analysis, moment: pd.Series, simulated: bool, notes: pd.DataFra
     chart = escalation_chart(near.table, near.events, near.change_points, near.params, width=width, highlight=moment["date"],
                              bucket=analysis.selection.bucket, label_size=FONT, label_room=label_room, notes=pinned)
     title = f"Escalation around {moment['date']:%d %b %Y}: index 0–100 and stage"
-    labels = chart.usermeta["labels"]
+    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    labels = meta.get("labels") or {"shown": 0, "events": 0}
     key = ["SIMULATED mentions"] if simulated else []
     if labels["events"]:
         key.append(label_key(labels["shown"], labels["events"], brief=True))  # the events left unlabelled, said

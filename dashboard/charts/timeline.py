@@ -21,13 +21,13 @@ from dashboard.charts.common import (
     date_domain,
     neutral_band,
     panel_size,
-    zero_rule,
     short,
     style,
     tagged,
     tone_domain,
     x_axis,
     y_axis,
+    zero_rule,
 )
 from dashboard.contract import STAGES
 from dashboard.model.escalation import ModelParams

@@ -44,7 +44,8 @@ PAGE_CSS = f"""
 [data-baseweb="popover"] ul, [data-baseweb="popover"] li, [data-baseweb="menu"] {{ background-color: {_PANEL}; color: {DARK_INK}; }}
 [data-baseweb="tag"] {{ background-color: #3b4250; color: {DARK_INK}; }}
 .stApp pre, .stApp code, [data-testid="stCode"] {{ background-color: {_PANEL}; color: {DARK_INK}; }}
-[data-testid="stExpander"] details, [data-testid="stExpander"] summary {{ background-color: {DARK_BACKGROUND}; color: {DARK_INK}; border-color: {_BORDER}; }}
+[data-testid="stExpander"] details, [data-testid="stExpander"] summary {{
+  background-color: {DARK_BACKGROUND}; color: {DARK_INK}; border-color: {_BORDER}; }}
 [data-testid="stAlertContainer"] {{ background-color: #1c2a3d; color: {DARK_INK}; }}
 [data-baseweb="tab-list"] button, [data-baseweb="tab"] {{ background-color: transparent; color: {DARK_INK}; }}
 [data-testid="stVerticalBlockBorderWrapper"] {{ border-color: {_BORDER}; }}
