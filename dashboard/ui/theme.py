@@ -36,6 +36,7 @@ PAGE_CSS = f"""
 [data-testid="stButtonGroup"] button {{ background-color: {_PANEL}; color: {DARK_INK}; border-color: {_BORDER}; }}
 [data-testid="stButtonGroup"] button[aria-checked="true"] {{ background-color: #3b2a22; }}
 [data-testid="stMetricDelta"] {{ background-color: #232a35; }}
+label:has(input[role="switch"]):not([data-selected="true"]) > div:first-of-type {{ background-color: {_BORDER}; }}
 .stApp input::placeholder, .stApp textarea::placeholder {{ color: {DARK_MUTED}; }}
 .stApp button[aria-label="Help"], [data-testid="stTooltipIcon"] {{ color: {DARK_MUTED}; background: transparent; }}
 .stApp .stMarkdownColoredText {{ filter: brightness(1.9); }}
