@@ -17,6 +17,7 @@ from dashboard.contract import BUCKETS
 PARAM_PREFIX = "p."  # model parameters travel as p.crisis=70, p.weight_tone=0.3, ...
 MODES = ("explore", "present")
 TABS = ("Timeline", "Actors", "Events", "Why", "Compare", "Export")
+THEMES = ("light", "dark")  # "dark": the projector theme (theme=dark in a link)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class ViewState:
     step: int = 0
     tab: str = "Timeline"
     maps: tuple[str, ...] = ()  # column mappings of uploaded files, as --map specs
+    theme: str = "light"
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_query(self) -> dict[str, list[str]]:
@@ -61,6 +63,8 @@ class ViewState:
             q["mode"] = [self.mode]
             if self.step:
                 q["step"] = [str(self.step)]
+        if self.theme != "light":
+            q["theme"] = [self.theme]
         return q
 
 
@@ -133,8 +137,12 @@ def from_query(
         problems.append(f"unknown tab {tab[:20]!r}")
         tab = "Timeline"
     maps = tuple(m for m in (query.get("map") or []) if m.strip())
+    theme = first("theme") or "light"
+    if theme not in THEMES:
+        problems.append(f"unknown theme {theme[:20]!r}")
+        theme = "light"
     return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tab, maps,
-                     tuple(problems))
+                     theme, tuple(problems))
 
 
 def clamp_dates(

@@ -193,3 +193,18 @@ def hostile_app_url(hostile_files):
     url, proc = start_app(["--events", str(events), "--mentions", str(mentions)])
     yield url
     stop_app(proc)
+
+
+REAL_EVENT_FILES = {
+    "acled": ("acled-2020-afghanistan-sample", "ACLED.csv"),
+    "gdelt": ("gdelt-v2-events-20180326", "20180326044500.export.CSV"),
+}
+
+
+@pytest.fixture(scope="session")
+def real_file_urls(external):
+    """The app on the ACLED and the GDELT events file from ../shared, one server each."""
+    started = {name: start_app(["--events", str(external.joinpath(*parts))]) for name, parts in REAL_EVENT_FILES.items()}
+    yield {name: url for name, (url, _) in started.items()}
+    for _, proc in started.values():
+        stop_app(proc)

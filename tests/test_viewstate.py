@@ -21,8 +21,9 @@ DATASETS = ["tiktok-2020", "covid-2020"]
         ({"actor": ["Amazon", "Amazon", "Wells Fargo"]}, ViewState(actors=("Amazon", "Wells Fargo"))),
         ({"from": ["2020-07-01"], "to": ["2020-07-31"]}, ViewState(start=dt.date(2020, 7, 1), end=dt.date(2020, 7, 31))),
         ({"bucket": ["hour"]}, ViewState(bucket="hour")),
+        ({"theme": ["dark"]}, ViewState(theme="dark")),
     ],
-    ids=["empty", "dataset", "actors-deduplicated", "dates", "bucket"],
+    ids=["empty", "dataset", "actors-deduplicated", "dates", "bucket", "projector-theme"],
 )
 def test_from_query_reads_a_view(query, expected):
     view = from_query(query, DATASETS)
@@ -37,6 +38,7 @@ def test_from_query_reads_a_view(query, expected):
         ({"from": ["2020-02-30"]}, "'from' is not a date"),
         ({"from": ["2020-08-01"], "to": ["2020-07-01"]}, "after"),
         ({"bucket": ["fortnight"]}, "unknown bucket"),
+        ({"theme": ["<script>"]}, "unknown theme"),
     ],
 )
 def test_from_query_drops_and_names_bad_values(query, problem):
@@ -66,3 +68,13 @@ def test_view_round_trips_through_the_query(actors, bucket, start, days):
 )
 def test_clamp_dates_cuts_to_the_data(start, end, expected):
     assert clamp_dates(start, end, dt.date(2020, 6, 1), dt.date(2020, 11, 20)) == expected
+
+
+@pytest.mark.parametrize("view, query", [
+    (ViewState(theme="dark"), {"theme": ["dark"]}),
+    (ViewState(mode="present", step=3, theme="dark"), {"mode": ["present"], "step": ["3"], "theme": ["dark"]}),
+    (ViewState(theme="light"), {}),  # light is the default: a link leaves it out
+])
+def test_theme_travels_in_the_link_in_either_mode(view, query):
+    assert view.to_query() == query
+    assert from_query(view.to_query(), DATASETS) == view

@@ -12,6 +12,9 @@ from dashboard.charts.common import (
     SEVERITY_SCHEME_TONE,
     STAGE_SCALE,
     cap_rows,
+    neutral_band,
+    tone_domain,
+    zero_rule,
 )
 from dashboard.charts.palette import series_colors
 
@@ -51,29 +54,37 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
     )
 
 
-def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.Chart:
-    """Each actor's count-weighted mean tone over the selection, most negative first."""
+def tone_by_actor_chart(by_actor: pd.DataFrame, top: int = 12) -> alt.LayerChart:
+    """Each actor's count-weighted mean tone over the selection, most negative first, on an
+    axis fitted to the data (as the tone panel's) with the neutral band and a zero line."""
     d = by_actor.dropna(subset=["tone"]).copy()
     d["weighted"] = d["tone"] * d["volume"]
     agg = d.groupby("actor", as_index=False).agg(weighted=("weighted", "sum"), volume=("volume", "sum"))
     agg["tone"] = agg["weighted"] / agg["volume"]
     agg = agg.nlargest(top, "volume").sort_values("tone")
-    return (
-        alt.Chart(agg[["actor", "tone", "volume"]], title=alt.Title("Tone by actor (mean, −1 to +1)", anchor="start"))
+    domain = tone_domain(agg["tone"])
+    reach = max(abs(domain[0]), abs(domain[1]))  # the colours spread over the data's tones, not over −1…+1
+    colours = alt.Scale(domain=[-reach, 0, reach], range=SEVERITY_SCHEME_TONE.range)
+    bars = (
+        alt.Chart(agg[["actor", "tone", "volume"]])
         .mark_bar()
         .encode(
             y=alt.Y(field="actor", type="nominal", sort=None, title=None,
                     axis=alt.Axis(labelOverlap=False, labelLimit=200)),  # every actor named; a long name ends in … (full in the tooltip)
-            x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=[-1, 1])),
-            color=alt.Color(field="tone", type="quantitative", scale=SEVERITY_SCHEME_TONE, legend=None),
+            x=alt.X(field="tone", type="quantitative", title="mean tone", scale=alt.Scale(domain=domain),
+                    axis=alt.Axis(format="+.2f")),
+            x2=alt.X2(datum=0),  # bars grow from neutral, whichever way the axis is fitted
+            color=alt.Color(field="tone", type="quantitative", scale=colours, legend=None),
             tooltip=[
                 alt.Tooltip(field="actor", type="nominal"),
                 alt.Tooltip(field="tone", type="quantitative", format="+.2f"),
                 alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
             ],
         )
-        .properties(height=max(120, 22 * len(agg)))
     )
+    title = alt.Title("Tone by actor (mean)", subtitle="axis fitted to the data; grey band: neutral", anchor="start")
+    return alt.LayerChart(layer=[neutral_band("x"), zero_rule("x"), bars], title=title).properties(
+        height=max(120, 22 * len(agg)))
 
 
 MATRIX_TOP = 12  # rows and columns of who-acts-on-whom: the most active, the rest counted
@@ -114,7 +125,8 @@ def leaderboard_chart(board: pd.DataFrame) -> alt.Chart:
     """Actors by how much their own index rose over the last 7 buckets."""
     data = board[["actor", "change", "index_now", "stage"]]
     return (
-        alt.Chart(data, title=alt.Title("Escalating fastest: change of each actor's own index over 7 buckets", anchor="start"))
+        alt.Chart(data, title=alt.Title("Escalating fastest", subtitle="change of each actor's own index over 7 buckets",
+                                        anchor="start"))
         .mark_bar()
         .encode(
             y=alt.Y(field="actor", type="nominal", sort=None, title=None,

@@ -23,6 +23,35 @@ SEVERITY_SCHEME_TONE = alt.Scale(domain=[-1, 0, 1], range=["#b2182b", "#f7f7f7",
 
 
 
+NEUTRAL_TONE = 0.05  # |tone| below this reads as neutral (VADER's own cut-off for its compound score)
+NEUTRAL_BAND_COLOR = "#e5e7eb"
+
+
+def tone_domain(tone: pd.Series) -> list[float]:
+    """A tone axis: the data's range with a margin, always showing the neutral band, within −1…+1."""
+    values = tone.dropna()
+    lo = float(values.min()) if len(values) else -NEUTRAL_TONE
+    hi = float(values.max()) if len(values) else NEUTRAL_TONE
+    lo, hi = min(lo, -2 * NEUTRAL_TONE), max(hi, 2 * NEUTRAL_TONE)
+    pad = (hi - lo) * 0.1
+    return [round(max(-1.0, lo - pad), 2), round(min(1.0, hi + pad), 2)]
+
+
+def neutral_band(channel: str) -> alt.Chart:
+    """The neutral tone band (−NEUTRAL_TONE…+NEUTRAL_TONE) across a plot, on the "x" or "y" channel."""
+    data = pd.DataFrame({"lo": [-NEUTRAL_TONE], "hi": [NEUTRAL_TONE]})
+    pos, pos2 = (alt.X, alt.X2) if channel == "x" else (alt.Y, alt.Y2)
+    return alt.Chart(data).mark_rect(color=NEUTRAL_BAND_COLOR, opacity=0.7).encode(
+        **{channel: pos(field="lo", type="quantitative"), channel + "2": pos2(field="hi")})
+
+
+def zero_rule(channel: str) -> alt.Chart:
+    """A dashed rule at tone 0, on the "x" or "y" channel."""
+    pos = alt.X if channel == "x" else alt.Y
+    return alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=MUTED, strokeDash=[3, 3]).encode(
+        **{channel: pos(field="zero", type="quantitative")})
+
+
 def cap_rows(data: pd.DataFrame, series: str, values: list[str], limit: int = MAX_CHART_ROWS) -> tuple[pd.DataFrame, int]:
     """At most `limit` rows of a (date, series) frame: consecutive dates merged k at a time
     (values summed, each bin dated by its first date) when there are more. Returns the frame
@@ -59,7 +88,8 @@ def panel_size(panel: str, width: int | None) -> dict:
 
 def tagged(chart, panel: str):
     """Name a top-level panel (in usermeta, which Vega ignores) so the page can size it."""
-    return chart.properties(usermeta={"panel": panel})
+    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    return chart.properties(usermeta={**meta, "panel": panel})
 
 
 def x_axis(title: str | None = None, domain: list[str] | None = None, field: str = "date") -> alt.X:
@@ -121,21 +151,23 @@ def short(text: str, n: int = 28) -> str:
 
 
 SIMULATED_NOTE = "SIMULATED mentions: the shape follows real events, the numbers are invented"
+SIMULATED_BRIEF = "SIMULATED mentions"  # for a half-width chart, where the whole note would be cut
 
 
-def with_simulated(chart, simulated: bool):
+def with_simulated(chart, simulated: bool, brief: bool = False):
     """The chart with "SIMULATED" first in its subtitle when its numbers come from simulated
-    mentions (a chart whose title is a plain string gets a Title)."""
+    mentions (a chart whose title is a plain string gets a Title); `brief` for a narrow chart."""
     if not simulated:
         return chart
+    note = SIMULATED_BRIEF if brief else SIMULATED_NOTE
     title = chart.title
     if isinstance(title, alt.Title):
         old = title.subtitle
         lines = [] if old is alt.Undefined else ([old] if isinstance(old, str) else list(old))
-        return chart.properties(title=alt.Title(title.text, subtitle=[SIMULATED_NOTE, *lines], anchor=title.anchor,
+        return chart.properties(title=alt.Title(title.text, subtitle=[note, *lines], anchor=title.anchor,
                                                 subtitleColor="#b45309"))
     text = title if isinstance(title, str) else ""
-    return chart.properties(title=alt.Title(text, subtitle=SIMULATED_NOTE, anchor="start", subtitleColor="#b45309"))
+    return chart.properties(title=alt.Title(text, subtitle=note, anchor="start", subtitleColor="#b45309"))
 
 
 def text_alternative(spec: dict) -> str:

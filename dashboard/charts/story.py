@@ -6,15 +6,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts.timeline import escalation_chart, overview_chart
+from dashboard.charts.palette import COMPONENT_COLORS, MUTED
+from dashboard.charts.timeline import escalation_chart, label_key, overview_chart
 from dashboard.model.story import near_notes, neighbourhood, window_of
 
 NEIGHBOURHOOD_BUCKETS = 10  # a moment is drawn with this many buckets either side
 FONT = 18  # the smallest type on a moment's chart, in px: legible on a projector
+SIMULATED_COLOR = COMPONENT_COLORS["tone"]  # the orange "SIMULATED" is written in everywhere
 
 
-def story_title(text: str, subtitle: str = "") -> alt.Title:
-    return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start", subtitleColor="#b45309")
+def story_title(text: str, subtitle: str = "", simulated: bool = True) -> alt.Title:
+    """A story chart's title; its subtitle in "SIMULATED" orange when the numbers are simulated."""
+    return alt.Title(text, subtitle=subtitle or alt.Undefined, anchor="start", subtitleColor=SIMULATED_COLOR if simulated else MUTED)
 
 
 def moment_chart(analysis, moment: pd.Series, simulated: bool, notes: pd.DataFrame | None = None,
@@ -28,7 +31,12 @@ def moment_chart(analysis, moment: pd.Series, simulated: bool, notes: pd.DataFra
     chart = escalation_chart(near.table, near.events, near.change_points, near.params, width=width, highlight=moment["date"],
                              bucket=analysis.selection.bucket, label_size=FONT, label_room=label_room, notes=pinned)
     title = f"Escalation around {moment['date']:%d %b %Y}: index 0–100 and stage"
-    chart = chart.properties(title=story_title(title, "SIMULATED mentions" if simulated else ""), height=250)
+    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    labels = meta.get("labels") or {"shown": 0, "events": 0}
+    key = ["SIMULATED mentions"] if simulated else []
+    if labels["events"]:
+        key.append(label_key(labels["shown"], labels["events"], brief=True))  # the events left unlabelled, said
+    chart = chart.properties(title=story_title(title, " · ".join(key), simulated), height=250)
     chart = chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT).configure_legend(
         labelFontSize=FONT, titleFontSize=FONT, symbolSize=200).configure_title(fontSize=22, subtitleFontSize=FONT)
     return chart, (lo, hi)

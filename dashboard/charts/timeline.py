@@ -19,12 +19,15 @@ from dashboard.charts.common import (
     VOLUME_COLOR,
     bucket_length,
     date_domain,
+    neutral_band,
     panel_size,
     short,
     style,
     tagged,
+    tone_domain,
     x_axis,
     y_axis,
+    zero_rule,
 )
 from dashboard.contract import STAGES
 from dashboard.model.escalation import ModelParams
@@ -52,19 +55,6 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
     )
 
 
-NEUTRAL_TONE = 0.05  # |tone| below this reads as neutral (VADER's own cut-off for its compound score)
-
-
-def tone_domain(tone: pd.Series) -> list[float]:
-    """The tone axis: the data's range with a margin, always showing the neutral band, within −1…+1."""
-    values = tone.dropna()
-    lo = float(values.min()) if len(values) else -NEUTRAL_TONE
-    hi = float(values.max()) if len(values) else NEUTRAL_TONE
-    lo, hi = min(lo, -2 * NEUTRAL_TONE), max(hi, 2 * NEUTRAL_TONE)
-    pad = (hi - lo) * 0.1
-    return [round(max(-1.0, lo - pad), 2), round(min(1.0, hi + pad), 2)]
-
-
 def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
                bucket: str | None = None, subtitle: str = "") -> alt.LayerChart:
     """Mean tone per bucket (-1 negative ... +1 positive) on an axis fitted to the data, with
@@ -84,11 +74,8 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
             ],
         )
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED, strokeDash=[3, 3]).encode(
-        y=alt.Y(field="y", type="quantitative")
-    )
-    band = alt.Chart(pd.DataFrame({"y": [-NEUTRAL_TONE], "y2": [NEUTRAL_TONE]})).mark_rect(color="#e5e7eb", opacity=0.7).encode(
-        y=alt.Y(field="y", type="quantitative"), y2=alt.Y2(field="y2"))
+    zero = zero_rule("y")
+    band = neutral_band("y")
     title = alt.Title("Tone: mean of mentions (−1 to +1; axis fitted to the data, grey band neutral)", anchor="start",
                       subtitle=subtitle or alt.Undefined, subtitleColor="#b45309")
     return alt.LayerChart(layer=[band, zero, line], title=title).properties(**panel_size("tone", width))
@@ -211,24 +198,37 @@ def escalation_chart(
     the most conflictual events (at `label_size` px: meeting mode draws them at 18; `label_room`
     is the plot's expected width in px when it is stretched, so that labels are laid out for it)."""
     domain = domain or date_domain(table, bucket)
+    labels, shown, span = (_event_labels(events, domain, width or label_room, label_size, table) if len(events)
+                           else ([], 0, None))
     layers = [_stage_bands(table, domain, bucket), _threshold_rules(params), *_index_line(table, domain, bucket)]
     if len(change_points):
-        layers.append(_change_point_rules(change_points, domain))
-    if len(events):
-        layers += _event_labels(events, domain, width or label_room, label_size)
+        layers.append(_change_point_rules(change_points, domain, span))
+    layers += labels
     if notes is not None and len(notes):
-        layers += note_marks(notes, domain, label_size)
+        layers += note_marks(notes, domain, label_size, span)
     if highlight is not None:
-        layers.append(_highlight_rule(highlight, domain))
+        layers.append(_highlight_rule(highlight, domain, span))
     key = ["dotted lines: stage thresholds " + "/".join(f"{t:g}" for t in params.thresholds())]
     if len(change_points):
         key.append("dashed: change points")
     if notes is not None and len(notes):
         key.append("violet ✎: notes")
+    if len(events):
+        key.append(label_key(shown, len(events)))
     title = alt.Title("Escalation: index 0–100 and stage", anchor="start", subtitle=" · ".join(key), subtitleColor=MUTED)
     return alt.LayerChart(layer=layers, title=title, description=escalation_description(table)).properties(
-        **panel_size("escalation", width)
+        usermeta={"labels": {"shown": shown, "events": len(events)}}, **panel_size("escalation", width)
     )
+
+
+def label_key(shown: int, total: int, brief: bool = False) -> str:
+    """What the event labels show, and how many events they leave out (none silently);
+    `brief` for a narrow line (meeting mode's)."""
+    if not shown:
+        return f"{total:,} events, none labelled" + ("" if brief else " (too close together; Events tab)")
+    what = f"{shown} most conflictual" if brief else ("the most conflictual event" if shown == 1 else f"the {shown} most conflictual events")
+    more = total - shown
+    return f"labels: {what}" + ((f", +{more:,} more" if brief else f", +{more:,} more unlabelled (Events tab)") if more else "")
 
 
 def escalation_description(table: pd.DataFrame) -> str:
@@ -298,8 +298,17 @@ def _index_line(table: pd.DataFrame, domain: list[str] | None, bucket: str | Non
     return [line, line.mark_point(size=40, opacity=0, filled=True)]
 
 
-def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None) -> alt.Chart:
-    """A dashed rule at each change point, its likely trigger in the tooltip."""
+Span = tuple[float, float]  # a vertical rule's extent on the index axis, clear of the event labels
+
+
+def _rule_span(span: Span | None) -> dict:
+    """A vertical rule's y extent: the whole plot, or `span` (the part the labels leave free)."""
+    return {} if span is None else {"y": alt.YDatum(span[0], type="quantitative"), "y2": alt.Y2Datum(span[1])}
+
+
+def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None, span: Span | None = None) -> alt.Chart:
+    """A dashed rule at each change point (clear of the event labels), its likely trigger in
+    the tooltip."""
     cps = change_points[["date", "signal", "before", "after", "event_actor", "event_headline", "lag_hours"]].copy()
     cps["event_actor"] = cps["event_actor"].fillna("—")
     cps["event_headline"] = cps["event_headline"].fillna("no event in the window before it")
@@ -308,6 +317,7 @@ def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None) -
         .mark_rule(color="#374151", strokeDash=[6, 3], strokeWidth=1.4)
         .encode(
             x=x_axis(domain=domain),
+            **_rule_span(span),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="change point", format="%d %b %Y"),
                 alt.Tooltip(field="signal", type="nominal", title="in"),
@@ -321,25 +331,44 @@ def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None) -
     )
 
 
-def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None, size: int = 11) -> list[alt.Chart]:
+def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None, size: int = 11,
+                  table: pd.DataFrame | None = None) -> tuple[list[alt.Chart], int, Span | None]:
     """Labels on the most conflictual events, on lines where they do not overlap, and a tick
-    at each; labels in the last third of the range read leftwards to stay inside the plot."""
+    at each; a label that would run past the plot's end reads leftwards, to stay inside it.
+    The lines sit at the top of the plot, or at its foot when the index runs through fewer
+    labels there (a story in crisis runs along the top).
+
+    Returns the layers, how many events are labelled (those that fit: the others are counted
+    in the chart's key, never dropped silently) and the index span the labels leave free, to
+    which the vertical rules keep."""
     top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
     if not len(top):
-        return []
+        return [], 0, None
     top = top[["date", "actor", "headline", "severity"]].copy()
     top["label"] = [short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
     span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
     # The most conflictual events claim their line first.
-    cut = pd.Timestamp(domain[0]) + (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])) * 0.66 if domain else top["date"].max()
     top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
-    aligns = ["left" if d < cut else "right" for d in top["date"]]
     # label_rows measures at 11 px; a larger font takes the same room on a narrower chart.
-    top["row"] = label_rows(top["date"], top["label"], span_days, (width or 720) * 11 / size, aligns=aligns)
-    top = top[top["row"] >= 0]
-    top["y"] = 97 - 9 * size / 11 * top["row"]
+    room = (width or 720) * 11 / size
+    start = pd.Timestamp(domain[0]) if domain else top["date"].min()
+    aligns = [_side((d - start).total_seconds() / 86400.0 / max(span_days, 1e-9) * room, 6.5 * len(t) + 10, room)
+              for d, t in zip(top["date"], top["label"])]
+    top["row"] = label_rows(top["date"], top["label"], span_days, room, aligns=aligns)
+    placed = top["row"] >= 0
+    top, aligns = top[placed], [a for a, keep in zip(aligns, placed) if keep]
+    if not len(top):
+        return [], 0, None
+    line = 9 * size / 11  # one line of labels, in index points
+    reach = pd.to_timedelta([(6.5 * len(t) + 10) / room * span_days for t in top["label"]], unit="D")
+    top["lo"] = [d - r if a == "right" else d for d, r, a in zip(top["date"], reach, aligns)]
+    top["hi"] = [d if a == "right" else d + r for d, r, a in zip(top["date"], reach, aligns)]
+    lanes = {"top": 97 - line * top["row"], "foot": 3 + line * top["row"]}
+    lane = min(lanes, key=lambda k: _crossings(table, top, lanes[k], line))  # "top" on a tie: listed first
+    top = top.drop(columns=["lo", "hi"]).assign(y=lanes[lane], side=aligns)
+    span: Span = (0.0, float(top["y"].min() - 0.5 * line)) if lane == "top" else (float(top["y"].max() + 0.5 * line), 100.0)
     layers = []
-    for side, part in (("left", top[top["date"] < cut]), ("right", top[top["date"] >= cut])):
+    for side, part in (("left", top[top["side"] == "left"]), ("right", top[top["side"] == "right"])):
         if not len(part):
             continue
         layers.append(
@@ -362,37 +391,62 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
             x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative")
         )
     )
-    return layers
+    return layers, len(top), span
+
+
+def _side(x: float, width: float, room: float) -> str:
+    """Which way a label at x px reads: rightwards when it fits before the plot's end, else
+    leftwards when it fits after its start, else the way with more room."""
+    if x + width <= room:
+        return "left"
+    if x - width >= 0:
+        return "right"
+    return "left" if room - x >= x else "right"
+
+
+def _crossings(table: pd.DataFrame | None, labels: pd.DataFrame, ys: pd.Series, line: float) -> int:
+    """How many of the index's buckets fall inside a label's box (its dates, its line)."""
+    if table is None or not len(table):
+        return 0
+    dates, index = table["date"].to_numpy(), table["index"].astype(float).to_numpy()
+    count = 0
+    for lo, hi, y in zip(labels["lo"], labels["hi"], ys):
+        inside = (dates >= lo.to_datetime64()) & (dates <= hi.to_datetime64())
+        count += int((np.abs(index[inside] - y) <= 0.6 * line).sum())
+    return count
 
 
 NOTE_COLOR = "#7c3aed"  # violet: apart from the stages' warm colours and the blue highlight
 
 
-def note_marks(notes: pd.DataFrame, domain: list[str] | None, size: int = 11) -> list[alt.Chart]:
-    """The notes people pinned: a thin rule at each date and a ✎ at the foot of the plot, the
-    note (with its actor and author) in the tooltip. The text travels as data only."""
+def note_marks(notes: pd.DataFrame, domain: list[str] | None, size: int = 11, span: Span | None = None) -> list[alt.Chart]:
+    """The notes people pinned: a thin rule at each date (clear of the event labels) and a ✎
+    at the end of the rule (the plot's foot, unless the labels are there), the note (with its
+    actor and author) in the tooltip. The text travels as data only."""
     data = notes[["date", "actor", "text", "author"]].copy()
     data["actor"] = data["actor"].fillna("the whole story")
     data["author"] = data["author"].fillna("—")
-    data["y"] = 3.0
+    at_foot = span is None or span[0] == 0.0
+    data["y"] = 3.0 if at_foot else 97.0
     tooltip = [
         alt.Tooltip(field="date", type="temporal", title="note on", format="%d %b %Y %H:%M"),
         alt.Tooltip(field="actor", type="nominal", title="about"),
         alt.Tooltip(field="text", type="nominal", title="note"),
         alt.Tooltip(field="author", type="nominal", title="by"),
     ]
-    rule = alt.Chart(data).mark_rule(color=NOTE_COLOR, strokeWidth=1.5, opacity=0.7).encode(x=x_axis(domain=domain), tooltip=tooltip)
-    pen = alt.Chart(data).mark_text(text="✎", fontSize=size + 5, color=NOTE_COLOR, baseline="bottom").encode(
+    rule = alt.Chart(data).mark_rule(color=NOTE_COLOR, strokeWidth=1.5, opacity=0.7).encode(
+        x=x_axis(domain=domain), **_rule_span(span), tooltip=tooltip)
+    pen = alt.Chart(data).mark_text(text="✎", fontSize=size + 5, color=NOTE_COLOR, baseline="bottom" if at_foot else "top").encode(
         x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative"), tooltip=tooltip)
     return [rule, pen]
 
 
-def _highlight_rule(highlight: pd.Timestamp, domain: list[str] | None) -> alt.Chart:
-    """A bold rule at the moment being shown."""
+def _highlight_rule(highlight: pd.Timestamp, domain: list[str] | None, span: Span | None = None) -> alt.Chart:
+    """A bold rule at the moment being shown (clear of the event labels)."""
     return (
         alt.Chart(pd.DataFrame({"date": [highlight]}))
         .mark_rule(color="#1d4ed8", strokeWidth=3, opacity=0.8)
-        .encode(x=x_axis(domain=domain))
+        .encode(x=x_axis(domain=domain), **_rule_span(span))
     )
 
 

@@ -15,7 +15,7 @@ from dashboard.model.analysis import key_moments
 from dashboard.model.story import Episode
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import downloads, present, sidebar, upload, vega, views
+from dashboard.ui import downloads, present, sidebar, theme, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
@@ -54,6 +54,7 @@ def main() -> None:
         initial_sidebar_state="collapsed" if present_mode else "expanded",
     )
     read_url_once(list(options))
+    theme.apply_page_theme()
     if st.session_state.get("mode") == "present":
         return render_meeting(files, options)
     with st.sidebar:
@@ -76,9 +77,10 @@ def main() -> None:
         view = ViewState(choice, selection.actors, selection.start, selection.end, selection.bucket,
                          selection.targets, selection.event_types, changed_params(params),
                          tab=st.session_state.get("tab") or "Timeline",
-                         maps=st.session_state.get("_maps", ()) if choice == UPLOAD else ())
+                         maps=st.session_state.get("_maps", ()) if choice == UPLOAD else (), theme=theme.asked_theme())
         sync_url(view, dataset, opening)
         st.divider()
+        theme.render_toggle("projector")
         if st.button("Meeting mode", icon=":material/present_to_all:", width="stretch", key="to_present"):
             st.session_state["mode"] = "present"
             st.session_state["step"] = 0
@@ -174,7 +176,7 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     st.session_state["step"] = step
     st.session_state["_step_written"] = step
     sync_url(ViewState(choice, sel.actors, sel.start, sel.end, sel.bucket, sel.targets, sel.event_types,
-                       changed_params(params), "present", step), dataset if bounds else None,
+                       changed_params(params), "present", step, theme=theme.asked_theme()), dataset if bounds else None,
              episode.dates if episode else None)
     notes = notes_for(dataset, sel.start, sel.end)
     views.guarded("meeting", present.render_present, analysis, moments, step, whole, label, simulated, notes)

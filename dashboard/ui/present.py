@@ -18,7 +18,7 @@ from dashboard.model.analysis import Analysis
 from dashboard.model.explain import describe_event
 from dashboard.model.story import effect_text, moment_events, moment_retraction, near_notes, retraction_text
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import vega
+from dashboard.ui import theme, vega
 
 # (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last")
 NAVIGATION = (
@@ -76,14 +76,18 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
     # One line at 1280 px: a long label is cut, its full text in the tooltip.
     st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(short(label_text, 62))}",
                 help=escape_markdown(label_text) if len(label_text) > 62 else None)
-    left, right = st.columns([1.15, 1], gap="medium")
+    theme.apply_meeting_layout()  # on a large screen the chart takes the whole width, the text goes under it
+    left, right = st.container(key="moment").columns([1.15, 1], gap="medium")
     with left:
         chart, window = moment_chart(analysis, moment, bool(simulated), notes, label_room=450)
         vega.altair_chart(chart, width="stretch", height=380, key="moment")
         strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
         vega.altair_chart(strip, width="stretch", height=110, key="context")
     with right:
-        st.caption(f"{escape_markdown(label)}" + (" · :orange[**SIMULATED mentions**]" if simulated else ""))
+        about, toggle = st.columns([1.6, 1], vertical_alignment="center")
+        about.caption(f"{escape_markdown(label)}" + (" · :orange[**SIMULATED mentions**]" if simulated else ""))
+        with toggle:
+            theme.render_toggle("present_projector")
         reason, _, arithmetic = analysis.explain_date(moment["date"]).partition(" Index ")
         st.markdown(f"#### {escape_markdown(effect_text(moment))}", help=escape_markdown(f"Index {arithmetic}") if arithmetic else None)
         pair = moment_retraction(analysis, moment)

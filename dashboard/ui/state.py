@@ -35,6 +35,7 @@ def read_url_once(datasets: list[str]) -> ViewState:
         st.session_state["mode"] = view.mode
         st.session_state["step"] = view.step
         st.session_state["tab"] = view.tab
+        st.session_state["_theme"] = view.theme
         st.session_state["_url_maps"] = _maps_by_kind(view.maps)
         if view.dataset:
             st.session_state["ds"] = view.dataset

@@ -19,6 +19,8 @@ from streamlit import dataframe_util  # private: fenced by tests/ui/test_streaml
 from streamlit.util import calc_hash  # private: fenced likewise
 
 from dashboard.charts.common import text_alternative
+from dashboard.charts.theme import themed_spec
+from dashboard.ui.theme import chart_theme
 
 _TRANSFORMER = "boilingpoint_arrow"
 _LOCK = threading.Lock()  # Altair's theme and data transformer are global to the process
@@ -48,19 +50,20 @@ def _register() -> None:
         alt.data_transformers.register(_TRANSFORMER, _to_arrow)
 
 
-def chart_spec(chart) -> dict:
-    """The chart's Vega-Lite spec, its datasets as Arrow bytes (schema not re-validated)."""
+def chart_spec(chart, theme: str = "light") -> dict:
+    """The chart's Vega-Lite spec, its datasets as Arrow bytes (schema not re-validated),
+    drawn for the page's theme ("dark": charts/theme.py)."""
     datasets: dict[str, bytes] = {}
     _register()
     with _LOCK:
-        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
-        with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+        plain = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with plain, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
             spec = chart.to_dict(validate=False)
     spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
     spec["description"] = text_alternative(spec)  # one line for a screen reader, on every chart
-    return spec
+    return themed_spec(spec, theme)
 
 
 def altair_chart(chart, **kwargs):
-    """st.altair_chart(chart, **kwargs), converted by chart_spec."""
-    return st.vega_lite_chart(chart_spec(chart), **kwargs)
+    """st.altair_chart(chart, **kwargs), converted by chart_spec in the page's theme."""
+    return st.vega_lite_chart(chart_spec(chart, chart_theme()), **kwargs)

@@ -194,14 +194,14 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
     left, right = st.columns(2)
     with left:
         if len(by_actor) and by_actor["tone"].notna().any():
-            vega.altair_chart(with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated)), width="stretch",
+            vega.altair_chart(with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated), brief=True), width="stretch",
                               height=charts.outer_height(charts.tone_by_actor_chart(by_actor)) + 40, key="tone_by_actor")
         else:
             st.info("These mentions carry no tone.")
     with right:
         board = cached_leaderboard(dataset.key, sel, params, dataset)
         if len(board):
-            vega.altair_chart(with_simulated(charts.leaderboard_chart(board), bool(simulated)), width="stretch",
+            vega.altair_chart(with_simulated(charts.leaderboard_chart(board), bool(simulated), brief=True), width="stretch",
                               height=charts.outer_height(charts.leaderboard_chart(board)) + 40, key="leaderboard")
         else:
             st.info(f"Too few buckets to compare each actor's last {KPI_CHANGE_BUCKETS}.")

@@ -71,7 +71,7 @@ def test_tone_chart_drops_buckets_without_tone_and_fits_the_axis_to_the_data(ser
     tones = [row["tone"] for row in data]
     assert -1 <= lo < min(tones) and max(tones) < hi <= 1 and (lo, hi) != (-1, 1)
     neutral = spec["datasets"][band["data"]["name"]][0]
-    assert (neutral["y"], neutral["y2"]) == (-0.05, 0.05) and lo < -0.05 and hi > 0.05  # the neutral band shows
+    assert (neutral["lo"], neutral["hi"]) == (-0.05, 0.05) and lo < -0.05 and hi > 0.05  # the neutral band shows
     assert spec["title"]["subtitle"] == "SIMULATED mentions"
 
 
@@ -81,7 +81,7 @@ def test_tone_chart_drops_buckets_without_tone_and_fits_the_axis_to_the_data(ser
     ([-1.0, 1.0], [-1.0, 1.0]),  # never past −1…+1
 ])
 def test_tone_domain_by_hand(tones, want):
-    from dashboard.charts.timeline import tone_domain
+    from dashboard.charts.common import tone_domain
 
     assert tone_domain(pd.Series(tones)) == pytest.approx(want, abs=0.01)
 
@@ -287,10 +287,28 @@ def test_share_of_voice_of_a_long_span_stays_under_the_row_cap():
 
 def test_tone_by_actor_is_count_weighted(by_actor):
     spec = _roundtrip(charts.tone_by_actor_chart(by_actor))
-    data = {r["actor"]: r for r in spec["datasets"][spec["data"]["name"]]}
+    bars = spec["layer"][-1]
+    rows = spec["datasets"][bars["data"]["name"]]
+    data = {r["actor"]: r for r in rows}
     assert data["D"]["tone"] == pytest.approx(-0.3)
-    assert spec["encoding"]["x"]["scale"]["domain"] == [-1, 1]
-    assert [r["actor"] for r in spec["datasets"][spec["data"]["name"]]] == ["D", "C", "B", "A"]  # most negative first
+    assert [r["actor"] for r in rows] == ["D", "C", "B", "A"]  # most negative first
+
+
+@pytest.mark.parametrize("tones,want", [
+    ([-0.3, -0.2, -0.1, 0.0], [-0.34, 0.14]),  # all at or below zero: fitted, zero and the neutral band kept
+    ([0.01, 0.02, 0.03, 0.04], [-0.12, 0.12]),  # near zero: ±0.1 at least, not a magnified wiggle
+    ([-0.9, 0.1, 0.2, 0.3], [-1.0, 0.42]),  # clipped to −1
+])
+def test_tone_by_actor_axis_is_fitted_to_the_data_with_the_neutral_band(tones, want):
+    by_actor = pd.DataFrame({"date": pd.Timestamp("2024-05-01"), "actor": list("ABCD"), "volume": 10, "tone": tones})
+    spec = _roundtrip(charts.tone_by_actor_chart(by_actor))
+    band, zero, bars = spec["layer"]
+    assert bars["encoding"]["x"]["scale"]["domain"] == pytest.approx(want, abs=0.01)
+    assert bars["encoding"]["x"]["scale"]["domain"] != [-1, 1]
+    assert bars["encoding"]["x2"] == {"datum": 0}  # bars grow from neutral
+    neutral = spec["datasets"][band["data"]["name"]][0]
+    assert (band["mark"]["type"], neutral["lo"], neutral["hi"]) == ("rect", -0.05, 0.05)
+    assert zero["mark"]["type"] == "rule" and "grey band: neutral" in spec["title"]["subtitle"]
 
 
 def test_matrix_cells_count_and_colour_by_mean_severity():
@@ -348,3 +366,103 @@ def test_stage_gauge_highlights_the_current_stage(stage):
 def test_selectable_events_chart_names_its_selection(events):
     spec = _roundtrip(charts.events_chart(events, selectable=True))
     assert spec["params"][0]["name"] == "event" and spec["params"][0]["select"]["fields"] == ["id"]
+
+
+@pytest.fixture(scope="module")
+def dense():
+    """A month of 300 conflictual events (ten a day, as an ACLED export has) and attention."""
+    from dashboard.contract import Selection
+    from dashboard.loading import load_bytes
+    from dashboard.model.analysis import analyse
+    from dashboard.query.duckdb_engine import Engine
+
+    rows = "".join(f"e{i},2024-05-{1 + i // 10:02d},Militia {i % 7},Town {i % 5},action,{-10 + i % 3},Armed clash number {i} "
+                   f"in a long place name,\n" for i in range(300))
+    ev = load_bytes(("id,date,actor,target,event_type,severity,headline,retracts\n" + rows).encode(), "events").table
+    return analyse(Engine(events=ev), Selection())
+
+
+def _labels(spec: dict) -> list[dict]:
+    rows = []
+    for layer in spec["layer"]:
+        if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text" and "label" in str(layer["encoding"].get("text")):
+            rows += spec["datasets"][layer["data"]["name"]]
+    return rows
+
+
+def test_escalation_labels_on_dense_data_are_thinned_and_say_how_many_more(dense):
+    chart = charts.escalation_chart(dense.table, dense.events, dense.change_points, dense.params)
+    spec = _roundtrip(chart)
+    labels = _labels(spec)
+    assert 1 <= len(labels) <= 6
+    assert f"+{300 - len(labels)} more unlabelled" in spec["title"]["subtitle"]  # none dropped silently
+    assert chart.usermeta["labels"] == {"shown": len(labels), "events": 300}
+
+
+def test_escalation_labels_never_overlap_each_other(dense):
+    spec = _roundtrip(charts.escalation_chart(dense.table, dense.events, dense.change_points, dense.params))
+    lines: dict[float, list[tuple[float, float]]] = {}
+    days = (pd.Timestamp(spec["layer"][0]["encoding"]["x"]["scale"]["domain"][1])
+            - pd.Timestamp(spec["layer"][0]["encoding"]["x"]["scale"]["domain"][0])).days
+    for row in _labels(spec):
+        x = (pd.Timestamp(row["date"]) - pd.Timestamp("2024-05-01")).days * 720 / days
+        lines.setdefault(row["y"], []).append((x, x + 6.5 * len(row["label"]) + 10))
+    for boxes in lines.values():
+        boxes.sort()
+        assert all(a[1] <= b[0] for a, b in zip(boxes, boxes[1:]))
+
+
+def test_escalation_rules_stop_short_of_the_labels(analysis):
+    cps = pd.DataFrame({"date": [pd.Timestamp("2024-05-02")], "signal": ["volume"], "before": [1.0], "after": [9.0],
+                        "event_actor": ["Acme"], "event_headline": ["Acme retracts"], "lag_hours": [3.0]})
+    spec = _roundtrip(charts.escalation_chart(analysis.table, analysis.events, cps, analysis.params,
+                                              highlight=pd.Timestamp("2024-05-03")))
+    ys = [row["y"] for row in _labels(spec)]
+    rules = [layer for layer in spec["layer"] if layer["mark"] == "rule" or
+             (isinstance(layer["mark"], dict) and layer["mark"]["type"] == "rule" and "x" in layer["encoding"])]
+    vertical = [r for r in rules if "x" in r["encoding"] and "y2" in r["encoding"]]
+    assert len(vertical) == 2  # the change point and the highlighted moment
+    for rule in vertical:
+        lo, hi = rule["encoding"]["y"]["datum"], rule["encoding"]["y2"]["datum"]
+        assert all(not (lo <= y <= hi) for y in ys)  # a label's line is outside every rule
+
+
+def test_escalation_labels_go_to_the_foot_when_the_index_runs_along_the_top(dense):
+    assert dense.table["index"].median() > 60  # ten conflictual events a day: a crisis throughout
+    spec = _roundtrip(charts.escalation_chart(dense.table, dense.events, dense.change_points, dense.params))
+    assert max(row["y"] for row in _labels(spec)) < 30
+
+
+@pytest.mark.parametrize("shown, total, brief, want", [
+    (6, 30, False, "labels: the 6 most conflictual events, +24 more unlabelled (Events tab)"),
+    (1, 1, False, "labels: the most conflictual event"),
+    (0, 12, False, "12 events, none labelled (too close together; Events tab)"),
+    (3, 15, True, "labels: 3 most conflictual, +12 more"),
+])
+def test_label_key_says_what_is_labelled_and_how_many_more(shown, total, brief, want):
+    from dashboard.charts.timeline import label_key
+
+    assert label_key(shown, total, brief) == want
+
+
+@pytest.mark.parametrize("x, width, room, want", [
+    (10, 100, 300, "left"),  # fits rightwards
+    (250, 100, 300, "right"),  # would run past the end: reads leftwards
+    (180, 200, 300, "right"),  # fits neither way: the side with more room
+    (90, 200, 300, "left"),
+])
+def test_label_side_keeps_a_label_inside_the_plot(x, width, room, want):
+    from dashboard.charts.timeline import _side
+
+    assert _side(x, width, room) == want
+
+
+def test_escalation_label_near_the_end_reads_leftwards(analysis):
+    spec = _roundtrip(charts.escalation_chart(analysis.table, analysis.events, analysis.change_points, analysis.params,
+                                              width=300))
+    for layer in spec["layer"]:
+        if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text" and "label" in str(layer["encoding"].get("text")):
+            rows = spec["datasets"][layer["data"]["name"]]
+            late = [r for r in rows if pd.Timestamp(r["date"]) >= pd.Timestamp("2024-05-03")]
+            if late:
+                assert layer["mark"]["align"] == "right"

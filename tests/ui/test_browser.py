@@ -187,3 +187,71 @@ def test_browser_export_slides_downloads_a_deck_of_the_story(page: Page, app_url
     assert len(slides) == 11 and slides[0].shapes.title.text == "TikTok ban scare, 2020"
     assert any("Amazon's claim and its retraction" in s.shapes.title.text for s in slides)
     (artifacts / "story.pptx").write_bytes(path.read_bytes())
+
+
+# --- legible on any data, light and dark --------------------------------------------------------
+
+DARK_PAGE = "rgb(14, 17, 23)"  # charts/theme.py DARK_BACKGROUND, as the browser reports it
+
+
+def _page_background(page: Page) -> str:
+    return page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+
+
+def _bottom(page: Page) -> float:
+    return page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stElementContainer\"]')]"
+                         ".map(e => e.getBoundingClientRect().bottom))")
+
+
+def test_browser_projector_toggle_darkens_the_page_and_lands_in_the_url(page: Page, app_url, artifacts):
+    _open(page, app_url, charts=6)
+    assert _page_background(page) != DARK_PAGE
+    page.get_by_text("Projector (dark)").first.click()
+    expect(page).to_have_url(re.compile(r"theme=dark"), timeout=30_000)
+    expect(page.locator(DRAWN).nth(5)).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(500)
+    assert _page_background(page) == DARK_PAGE
+    page.screenshot(path=str(artifacts / "dark-1280.png"), full_page=True)
+    page.reload()  # the link keeps it
+    expect(page.locator(DRAWN).nth(5)).to_be_visible(timeout=60_000)
+    assert _page_background(page) == DARK_PAGE
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_browser_meeting_mode_fills_1920_and_fits_1280(page: Page, app_url, artifacts, theme):
+    for width, height in ((1920, 1080), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{app_url}/?mode=present&step=2&theme={theme}")
+        expect(page.get_by_text(re.compile(r"^3 / 10 · 06 July 2020"))).to_be_visible(timeout=60_000)
+        expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(500)
+        chart = page.locator(CHART).first.bounding_box()
+        main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+        assert chart is not None and main is not None
+        if width == 1920:  # the chart takes the content's width, the text goes under it
+            assert chart["width"] >= 0.9 * (main["width"] - 2 * 48), (chart, main)
+        else:  # side by side, as before
+            assert chart["width"] < 0.6 * main["width"], (chart, main)
+        assert _bottom(page) <= height, f"{theme} {width}×{height}: runs to {_bottom(page):.0f} px"
+        page.screenshot(path=str(artifacts / f"meeting-{theme}-{width}x{height}.png"))
+
+
+@pytest.mark.external
+@pytest.mark.parametrize("name", ["acled", "gdelt"])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_browser_real_files_draw_legibly_in_both_themes(page: Page, real_file_urls, artifacts, name, theme):
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for width, height in ((1280, 720), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{real_file_urls[name]}/?theme={theme}")
+        expect(page.locator(DRAWN).nth(3)).to_be_visible(timeout=90_000)
+        page.wait_for_load_state("networkidle")
+        assert (_page_background(page) == DARK_PAGE) == (theme == "dark")
+        page.screenshot(path=str(artifacts / f"{name}-{theme}-{width}x{height}.png"), full_page=True)
+        page.goto(f"{real_file_urls[name]}/?mode=present&theme={theme}")
+        expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=90_000)
+        page.wait_for_timeout(500)
+        assert _bottom(page) <= height
+        page.screenshot(path=str(artifacts / f"{name}-meeting-{theme}-{width}x{height}.png"))
+    assert not errors
