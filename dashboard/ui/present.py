@@ -99,8 +99,8 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
         st.markdown(f"##### {escape_markdown(reason)}")
         pinned = near_notes(notes, window[0], window[1], pd.Timedelta(analysis.selection.step)) if notes is not None else pd.DataFrame()
         for note in pinned.head(3).itertuples():
-            about = f" ({escape_markdown(note.actor)})" if isinstance(note.actor, str) else ""
+            who = f" ({escape_markdown(note.actor)})" if isinstance(note.actor, str) else ""
             by = f" — {escape_markdown(note.author)}" if isinstance(note.author, str) else ""
-            st.markdown(f"##### :violet[✎ {note.date:%d %b}{about}: {escape_markdown(note.text)}{by}]")
+            st.markdown(f"##### :violet[✎ {note.date:%d %b}{who}: {escape_markdown(note.text)}{by}]")
         if len(pinned) > 3:
             st.caption(f"+{len(pinned) - 3} more notes near this moment (Timeline → Notes)")
