@@ -25,8 +25,7 @@ from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.model.analysis import EVENT_LIMIT, PAIR_COLUMNS, _trim_lookback, lookback
 from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, score
 from dashboard.model.signals import annotate, find_alerts, find_change_points
-
-SERIES_COLUMNS = ["date", "volume", "toned", "tone", "negative_share", "events", "min_severity", "conflict", "actors", "sources"]
+from dashboard.query.schema import SERIES_COLUMNS
 _FREQ = {"hour": "h", "day": "D", "week": "7D"}
 _STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}
 
@@ -114,8 +113,10 @@ def pandas_series(m: pd.DataFrame, e: pd.DataFrame, sel: Selection) -> pd.DataFr
     })
     ma = parts.groupby("date").sum()
     sev = ee["severity"]
-    ea = pd.DataFrame({"date": eb, "severity": sev, "conflict": (-sev).where(sev < 0, 0.0)}).groupby("date").agg(
-        events=("severity", "size"), min_severity=("severity", "min"), conflict=("conflict", "sum"))
+    deaths = pd.to_numeric(ee["fatalities"], errors="coerce") if "fatalities" in ee.columns else pd.Series(np.nan, index=ee.index)
+    ea = pd.DataFrame({"date": eb, "severity": sev, "conflict": (-sev).where(sev < 0, 0.0), "fatalities": deaths}).groupby("date").agg(
+        events=("severity", "size"), min_severity=("severity", "min"), conflict=("conflict", "sum"),
+        fatalities=("fatalities", lambda x: x.sum(min_count=1)))
     who = pd.concat([pd.DataFrame({"date": mb, "name": mm["actor"]}), pd.DataFrame({"date": eb, "name": ee["actor"]})])
     actors = who.dropna().drop_duplicates().groupby("date").size()
     src = pd.concat([pd.DataFrame({"date": mb, "name": mm["source"]}), pd.DataFrame({"date": eb, "name": ee["source"]})])
@@ -133,6 +134,7 @@ def pandas_series(m: pd.DataFrame, e: pd.DataFrame, sel: Selection) -> pd.DataFr
     out["events"] = ea["events"].fillna(0).astype("int64").to_numpy()
     out["min_severity"] = ea["min_severity"].to_numpy(dtype=float)
     out["conflict"] = ea["conflict"].fillna(0.0).to_numpy(dtype=float)
+    out["fatalities"] = ea["fatalities"].to_numpy(dtype=float)
     out["actors"] = actors.reindex(grid).fillna(0).astype("int64").to_numpy()
     out["sources"] = sources.reindex(grid).fillna(0).astype("int64").to_numpy()
     return out[SERIES_COLUMNS]
@@ -162,11 +164,20 @@ def _coverage_pandas(m: pd.DataFrame, windows: list[tuple[str, pd.Timestamp, pd.
 def pandas_analysis(m: pd.DataFrame, e: pd.DataFrame, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> dict:
     """analyse(), with every query done the naive pandas way (the model itself is shared)."""
     wide = lookback(sel, params)
-    series = _trim_lookback(pandas_series(m, e, wide), sel)
+    series = _with_total(_trim_lookback(pandas_series(m, e, wide), sel), lambda s: pandas_series(m, e, s), wide)
     events = _pandas_events(e, wide, EVENT_LIMIT)
-    table = score(series, params)
+    table = score(series, params, bucket=sel.bucket)
     pairs = _pairs(lambda s: _pandas_links(e, s), lambda w: _coverage_pandas(_subset(m, w), w), sel, params)
     return _finish(table, events, sel, params, pairs)
+
+
+def _with_total(series: pd.DataFrame, series_of, sel: Selection) -> pd.DataFrame:
+    """The series with `total`, the source's mentions over every actor (as analysis.with_total)."""
+    if not sel.actors or not len(series):
+        return series.assign(total=series["volume"])
+    every = series_of(replace(sel, actors=(), targets=(), event_types=()))
+    total = every.set_index("date")["volume"].reindex(series["date"]).fillna(0).to_numpy()
+    return series.assign(total=np.maximum(total, series["volume"].to_numpy()))
 
 
 def _subset(m: pd.DataFrame, windows) -> pd.DataFrame:
@@ -194,12 +205,15 @@ def _pandas_links(e: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 
 def _pairs(links_of, coverages_of, sel: Selection, params: ModelParams) -> pd.DataFrame:
     links = links_of(sel)
-    window = pd.Timedelta(hours=params.retraction_window_hours)
+    cap = pd.Timedelta(hours=params.retraction_window_hours)
     recs = links.to_dict("records")
-    wins = [w for r in recs for w in (
-        (r["claim_actor"], pd.Timestamp(r["claim_date"]), pd.Timestamp(r["claim_date"]) + window),
-        (r["claim_actor"], pd.Timestamp(r["retraction_date"]), pd.Timestamp(r["retraction_date"]) + window),
-        (r["claim_actor"], pd.Timestamp(r["claim_date"]) - window, pd.Timestamp(r["claim_date"])))]
+    # As analysis.claim_retraction_pairs: the two windows after the events are back to back,
+    # each min(cap, lag) long; the one before the claim is the full cap.
+    lengths = [max(min(cap, pd.Timestamp(r["retraction_date"]) - pd.Timestamp(r["claim_date"])), pd.Timedelta(0)) for r in recs]
+    wins = [w for r, length in zip(recs, lengths) for w in (
+        (r["claim_actor"], pd.Timestamp(r["claim_date"]), pd.Timestamp(r["claim_date"]) + length),
+        (r["claim_actor"], pd.Timestamp(r["retraction_date"]), pd.Timestamp(r["retraction_date"]) + length),
+        (r["claim_actor"], pd.Timestamp(r["claim_date"]) - cap, pd.Timestamp(r["claim_date"])))]
     cov = coverages_of(wins)
     rows = []
     for k, r in enumerate(recs):
@@ -210,6 +224,7 @@ def _pairs(links_of, coverages_of, sel: Selection, params: ModelParams) -> pd.Da
             "retraction_headline": r["retraction_headline"], "actor": r["claim_actor"],
             "lag_hours": (pd.Timestamp(r["retraction_date"]) - pd.Timestamp(r["claim_date"])).total_seconds() / 3600.0,
             "claim_coverage": cc, "retraction_coverage": rc, "reach_ratio": rc / cc if cc > 0 else math.nan,
+            "window_hours": lengths[k].total_seconds() / 3600.0,
             "tone_before": tb, "tone_after_claim": tc, "tone_after_retraction": tr,
         })
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
@@ -239,6 +254,8 @@ class RawDuckDB:
         self.con.execute("SET threads TO 2")
         self.con.execute("SET TimeZone = 'UTC'")
         self.events, self.mentions = str(events), str(mentions)
+        columns = {r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM read_parquet('{self.events}')").fetchall()}
+        self._fatalities = "TRY_CAST(fatalities AS DOUBLE)" if "fatalities" in columns else "CAST(NULL AS DOUBLE)"
 
     def close(self) -> None:
         self.con.close()
@@ -275,7 +292,7 @@ class RawDuckDB:
                 SELECT CAST({b} AS TIMESTAMP) AS b, actor, source, count, tone
                 FROM read_parquet('{self.mentions}') WHERE {' AND '.join(mw)}),
             e AS MATERIALIZED (
-                SELECT CAST({b} AS TIMESTAMP) AS b, actor, source, severity
+                SELECT CAST({b} AS TIMESTAMP) AS b, actor, source, severity, {self._fatalities} AS fatalities
                 FROM read_parquet('{self.events}') WHERE {' AND '.join(ew)}),
             span AS (SELECT min(b) AS lo, max(b) AS hi FROM (SELECT b FROM m UNION ALL SELECT b FROM e)),
             grid AS (SELECT unnest(range(coalesce(CAST(? AS TIMESTAMP), lo), coalesce(CAST(? AS TIMESTAMP), hi) + {step}, {step})) AS b FROM span),
@@ -283,13 +300,13 @@ class RawDuckDB:
                           sum(tone * count) AS tone_sum, sum(count) FILTER (WHERE tone <= {NEGATIVE_TONE}) AS negative
                    FROM m GROUP BY b),
             ea AS (SELECT b, count(*) AS events, min(severity) AS min_severity,
-                          sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict FROM e GROUP BY b),
+                          sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict, sum(fatalities) AS fatalities FROM e GROUP BY b),
             who AS (SELECT b, count(DISTINCT actor) AS actors FROM (SELECT b, actor FROM m UNION ALL SELECT b, actor FROM e) GROUP BY b),
             src AS (SELECT b, count(DISTINCT source) AS sources FROM (SELECT b, source FROM m UNION ALL SELECT b, source FROM e) GROUP BY b)
             SELECT grid.b AS date, CAST(coalesce(volume, 0) AS BIGINT) AS volume, CAST(coalesce(toned, 0) AS BIGINT) AS toned,
                    tone_sum / nullif(toned, 0) AS tone, CAST(coalesce(negative, 0) AS DOUBLE) / nullif(toned, 0) AS negative_share,
                    CAST(coalesce(events, 0) AS BIGINT) AS events, min_severity, coalesce(conflict, 0.0) AS conflict,
-                   CAST(coalesce(actors, 0) AS BIGINT) AS actors, CAST(coalesce(sources, 0) AS BIGINT) AS sources
+                   CAST(fatalities AS DOUBLE) AS fatalities, CAST(coalesce(actors, 0) AS BIGINT) AS actors, CAST(coalesce(sources, 0) AS BIGINT) AS sources
             FROM grid LEFT JOIN ma USING (b) LEFT JOIN ea USING (b) LEFT JOIN who USING (b) LEFT JOIN src USING (b)
             ORDER BY grid.b"""
         start = dt.datetime.combine(sel.start, dt.time()) if sel.start else None
@@ -369,9 +386,9 @@ class RawDuckDB:
     def analysis(self, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> dict:
         """analyse(), with every query a hand-written one over the Parquet files."""
         wide = lookback(sel, params)
-        series = _trim_lookback(self.series(wide), sel)
+        series = _with_total(_trim_lookback(self.series(wide), sel), self.series, wide)
         events = self.events_in(wide, EVENT_LIMIT)
-        table = score(series, params)
+        table = score(series, params, bucket=sel.bucket)
         pairs = _pairs(self.links, self.coverages, sel, params)
         return _finish(table, events, sel, params, pairs)
 
