@@ -101,31 +101,45 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
     return out
 
 
+WEEKDAY_WEEKS = 8  # weekday factors from the last 8 of each weekday
+DISPERSION_BUCKETS = 90  # the stream's noise from its last 90 buckets
+LAG = 4  # a centred 7-bucket level is final 4 buckets later: estimates use buckets up to i - 4
+PRIOR_PHI, PRIOR_BUCKETS = 0.1, 14.0
+
+
 def weekday_factors(values: np.ndarray, dates: pd.Series, known: np.ndarray) -> np.ndarray:
-    """Each bucket's weekday factor, by the ratio-to-moving-average method: every known
-    bucket over the centred 7-bucket mean around it, the median of those ratios per weekday,
-    normalised to average 1, and shrunk toward 1 when a weekday has few weeks (4 weeks weigh
-    as much as the prior). A level change or a story's surge moves the moving average with
-    it, so it does not read as a weekday. 1.0 everywhere without four weeks of data."""
+    """Each bucket's weekday factor, by the ratio-to-moving-average method, from its past only:
+    every known bucket over the centred 7-bucket mean around it, and per weekday the median of
+    the last WEEKDAY_WEEKS such ratios that were final before this bucket (LAG), normalised to
+    average 1 over the week and shrunk toward 1 by 4 weeks' weight. A level change or a surge
+    moves the moving average with it, so it does not read as a weekday; and a bucket's factor
+    does not depend on what comes after it, so zooming in or out leaves it alone. 1.0 until
+    there are four weeks behind a bucket."""
     n = len(values)
     out = np.ones(n)
-    if n == 0 or known.sum() < 28:
+    if n < 28 + LAG or known.sum() < 28:
         return out
     level = pd.Series(np.where(known, values, np.nan)).rolling(7, center=True, min_periods=7).mean().to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(known & (level > 0), values / level, np.nan)
     dow = pd.DatetimeIndex(dates).dayofweek.to_numpy()
-    factors = np.ones(7)
-    weeks = np.zeros(7)
+    # med[d][i]: the median of weekday d's last WEEKDAY_WEEKS ratios at or before bucket i.
+    med = np.full((7, n), np.nan)
+    cnt = np.zeros((7, n))
     for d in range(7):
-        mine = ratio[(dow == d) & ~np.isnan(ratio)]
-        if len(mine) >= 2:
-            factors[d], weeks[d] = float(np.median(mine)), len(mine)
-    if factors.mean() <= 0:
-        return out
-    factors = factors / factors.mean()
-    factors = (weeks * factors + 4.0) / (weeks + 4.0)
-    return np.clip(factors[dow], 0.25, 4.0)
+        mine = pd.Series(np.where(dow == d, ratio, np.nan))
+        rolled = mine.rolling(7 * WEEKDAY_WEEKS, min_periods=1).median().to_numpy()
+        counted = mine.notna().astype(float).rolling(7 * WEEKDAY_WEEKS, min_periods=1).sum().to_numpy()
+        med[d], cnt[d] = rolled, counted
+    for i in range(28 + LAG, n):
+        j = i - LAG
+        f, w = med[:, j], cnt[:, j]
+        if np.isnan(f).any() or w.min() < 2:
+            continue
+        f = f / f.mean()
+        f = (w * f + 4.0) / (w + 4.0)
+        out[i] = min(4.0, max(0.25, float(f[dow[i]])))
+    return out
 
 
 def _share_steady(v: np.ndarray, total: np.ndarray, t: int, window: int, factor: float) -> bool:
@@ -157,21 +171,33 @@ def count_z(count: float, mean: float, phi: float) -> float:
     return 20.0 if tail < 1e-16 else float(min(20.0, ndtri(1.0 - tail)))
 
 
-def stream_dispersion(values: np.ndarray, known: np.ndarray, cap: float) -> float | None:
-    """The stream's day-to-day overdispersion (negative-binomial phi) around its local level:
-    each known bucket against the centred 7-bucket median around it, the robust spread of
-    those relative deviations, less the Poisson part. Level changes and a story's rise move
-    the local median with them, so what is left is the noise of an ordinary bucket; a whole
-    series gives a steadier figure than the first weeks alone. None without 28 known buckets."""
-    if known.sum() < 28:
-        return None
+def stream_dispersion(values: np.ndarray, known: np.ndarray, cap: float) -> np.ndarray:
+    """Per bucket, the stream's day-to-day overdispersion (negative-binomial phi) around its
+    local level, from its past only: each known bucket against the centred 7-bucket median
+    around it, the robust spread (interquartile range / 1.349) of those relative deviations
+    over the last DISPERSION_BUCKETS buckets that were final (LAG), less the Poisson part.
+    Level changes and a story's rise move the local median with them, so what is left is the
+    noise of an ordinary bucket. NaN until 5 such deviations are behind a bucket."""
+    n = len(values)
+    out = np.full(n, np.nan)
+    if n <= LAG:
+        return out
     local = pd.Series(np.where(known, values, np.nan)).rolling(7, center=True, min_periods=5).median().to_numpy()
     ok = known & (local > 0)
-    if ok.sum() < 28:
-        return None
-    rel = (values[ok] - local[ok]) / local[ok]
-    spread = 1.4826 * float(np.median(np.abs(rel - np.median(rel))))
-    return min(cap, max(0.0, spread ** 2 - 1.0 / float(np.median(local[ok]))))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = pd.Series(np.where(ok, (values - local) / local, np.nan))
+        lvl = pd.Series(np.where(ok, local, np.nan))
+    roll = rel.rolling(DISPERSION_BUCKETS, min_periods=5)
+    spread = ((roll.quantile(0.75) - roll.quantile(0.25)) / 1.349).to_numpy()
+    typical = lvl.rolling(DISPERSION_BUCKETS, min_periods=5).median().to_numpy()
+    seen = rel.notna().astype(float).rolling(DISPERSION_BUCKETS, min_periods=1).sum().to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = np.clip(spread ** 2 - 1.0 / typical, 0.0, cap)
+    # Shrunk toward a prior of news-like noise (PRIOR_PHI, a coefficient of variation of about
+    # 30 %) that weighs as much as PRIOR_BUCKETS deviations: a stream's first weeks say little.
+    phi = (seen * raw + PRIOR_BUCKETS * PRIOR_PHI) / (seen + PRIOR_BUCKETS)
+    out[LAG:] = phi[:-LAG]
+    return out
 
 
 def known_span(total: np.ndarray) -> tuple[int, int]:
@@ -206,7 +232,7 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
     step_at = {t: f for t, f in steps}
     weekday = weekday_factors(v, dates, known) if (day_buckets and not share) else np.ones(n)
 
-    stream_phi = None if share else stream_dispersion(v / weekday, known, 1.0)
+    stream_phi = np.full(n, np.nan) if share else stream_dispersion(v / weekday, known, 1.0)
     reference = np.full(n, np.nan)
     expected = np.full(n, np.nan)
     ratio = np.full(n, np.nan)
@@ -252,9 +278,10 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         sd_hist = spread * scale
         # Overdispersion from the reference buckets' robust spread (a stray day does not make
         # a whole stream look bursty); the negative-binomial tail then reads skewed counts.
-        phi = stream_phi if stream_phi is not None else (
+        phi = float(stream_phi[i]) if not math.isnan(stream_phi[i]) else (
             min(params.max_dispersion, max(0.0, (sd_hist ** 2 - e) / (e * e))) if e > 0 else 0.0)
-        mean_level = float(np.mean(h)) * scale
+        # A sparse stream's median is 0: its mean rate is what a count is tested against then.
+        mean_level = float(np.mean(h)) * scale if level == 0 else 0.0
         zi = count_z(v[i], max(e, mean_level, params.rate_floor), phi)
         ri = (v[i] + k) / (e + k)
         strength = min(1.0, max(0.0, math.log2(ri) / log_full)) if ri > 0 else 0.0

@@ -73,3 +73,15 @@ def test_the_worked_example_explanation_is_the_models(demo):
     head = said.split("; most conflictual event")[0]
     assert " ".join(head.split()) in text
     assert said.endswith("it is at or above the crisis threshold (65).")
+
+
+def test_zooming_in_leaves_every_bucket_as_it_was(demo):
+    """The look-back, the weekday factors and the stream's noise come from a bucket's past
+    only, so the opening episode's window scores its days exactly as the whole range does."""
+    import datetime as dt
+
+    engine = build_dataset(DATASETS["tiktok-2020"].events, DATASETS["tiktok-2020"].mentions).engine
+    window = analyse(engine, Selection(start=dt.date(2020, 6, 27), end=dt.date(2020, 9, 11))).table.set_index("date")
+    whole = demo.table.set_index("date").loc[window.index]
+    cols = ["index", "stage", "expected", "attention_z", "c_attention", "c_tone", "c_severity", "phase"]
+    pd.testing.assert_frame_equal(whole[cols], window[cols])
