@@ -71,21 +71,22 @@ def _attention_driver(row: pd.Series, params: ModelParams, bucket: str) -> str:
         said = f"{volume:,} mentions, but " if volume else ""
         return f"{said}attention unknown ({note}), so it is left out of the index"
     level, expected, z = row["attention_level"], row["expected"], row["attention_z"]
+    sd = "over +20 SD" if z >= 20 else f"{z:+.1f} SD"
+    head = f"attention {level:.1f}× expected ({volume:,} mentions against {_count(expected)}; {sd})"
     if params.attention == "share":
-        against = (f"its usual share of the source's total coverage ({row['reference']:.2%} of "
-                   f"{int(row['total']):,} mentions in all)")
-    else:
-        against = f"its long-memory reference ({row['reference']:,.1f} a {bucket}"
-        if bucket == "day" and not _nan(expected) and row["reference"] > 0 and abs(expected / row["reference"] - 1) > 0.005:
-            against += f", × {expected / row['reference']:.2f} for the weekday"
-        against += ")"
-    frozen = ""
+        return f"{head} on its usual share of all coverage ({row['reference']:.2%} of {int(row['total']):,})"
+    against = f"{head} on its long memory of {_count(row['reference'])} a {bucket}"
+    if bucket == "day" and row["reference"] > 0 and abs(expected / row["reference"] - 1) > 0.005:
+        against += f" × {expected / row['reference']:.2f} for the weekday"
     start = row.get("episode_start")
     if bool(row.get("reference_frozen", False)) and not _nan(start):
-        frozen = f"; the reference is held at its level from before the episode that began {_fmt_date(pd.Timestamp(start))}"
-    sd = "over +20 SD" if z >= 20 else f"{z:+.1f} SD"
-    return (f"attention {level:.1f}× the {expected:,.1f} mentions expected ({volume:,} mentions, "
-            f"{sd} on the count's own noise) against {against}{frozen}")
+        against += f", held since the episode began {_fmt_date(pd.Timestamp(start))}"
+    return against
+
+
+def _count(x: float) -> str:
+    """An expected count: whole above 100, one decimal below (1,124; 6.2; 0.3)."""
+    return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
 
 
 def _severity_driver(row: pd.Series, events: pd.DataFrame, step: dt.timedelta) -> str:

@@ -89,6 +89,7 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
         with toggle:
             theme.render_toggle("present_projector")
         reason, _, arithmetic = analysis.explain_date(moment["date"]).partition(" Index ")
+        reason = short_reason(reason)
         st.markdown(f"#### {escape_markdown(effect_text(moment))}", help=escape_markdown(f"Index {arithmetic}") if arithmetic else None)
         pair = moment_retraction(analysis, moment)
         for line, full in _event_lines(analysis, moment, skip=moment["retraction_id"] if pair is not None else None):
@@ -104,3 +105,16 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
             st.markdown(f"##### :violet[✎ {note.date:%d %b}{who}: {escape_markdown(note.text)}{by}]")
         if len(pinned) > 3:
             st.caption(f"+{len(pinned) - 3} more notes near this moment (Timeline → Notes)")
+
+
+def short_reason(reason: str) -> str:
+    """The stage's reason without the event it names: the moment shows that event above it in
+    full (the projector's 720 px have no room for it twice). An event of an earlier day that
+    still weighs is named by its date."""
+    for marker in ("; most conflictual event: ", "; still weighed by an event of "):
+        head, found, rest = reason.partition(marker)
+        if found:
+            if marker.startswith("; still"):
+                return f"{head}; still weighed by the event of {rest.split(':', 1)[0]}."
+            return head + "."
+    return reason

@@ -408,8 +408,8 @@ def test_tiktok_first_change_point_after_5_july_follows_pompeo_or_trump(tiktok):
 def test_tiktok_explanations_name_numbers_and_events(tiktok):
     text = tiktok.explain_date("2020-08-06")
     assert text.startswith("Crisis: attention")
-    assert "mentions expected" in text and "against its long-memory reference" in text
-    assert "the reference is held at its level from before the episode that began" in text
+    assert "× expected (11,705 mentions against" in text and "on its long memory of" in text
+    assert "held since the episode began 07 Jul 2020" in text
     assert "negative" in text and "severity -8" in text
     assert "is at or above the crisis threshold (65)" in text
     # The sum it shows is the index: 100 x (w1 c1 + ...) / (w1 + ...).

@@ -41,8 +41,8 @@ def test_share_mode_says_it_is_against_the_usual_share_of_all_coverage():
     assert table["attention_known"].iloc[40]  # a share does not move with the collection
     assert table["c_attention"].iloc[40:].max() < 0.2
     text = explain(table.iloc[45], EMPTY_EVENTS, params)
-    assert "against its usual share of the source's total coverage (" in text
-    assert f"{int(table['total'].iloc[45]):,} mentions in all" in text
+    assert "on its usual share of all coverage (" in text
+    assert f"of {int(table['total'].iloc[45]):,})" in text
 
 
 def test_after_the_last_mention_and_in_a_gap_the_explanation_says_so():

@@ -33,6 +33,7 @@ def test_the_worked_example_recomputes_by_hand(demo):
     assert bool(day["reference_frozen"]) and day["episode_start"] == pd.Timestamp("2020-07-07")
     before = t.loc[: pd.Timestamp("2020-07-06"), "volume"]
     assert f"{day['reference']:,.1f} a day" in text and f"{day['expected']:,.1f} are expected" in text
+    assert f"{day['expected'] / day['reference']:.3f}" in text  # the weekday factor
     ratio = (day["volume"] + p.smoothing) / (day["expected"] + p.smoothing)
     assert ratio == pytest.approx(day["attention_level"]) and f"= {ratio:.2f}" in text
     strength = min(1.0, math.log2(ratio) / math.log2(p.attention_full_ratio))

@@ -384,3 +384,13 @@ def test_every_chart_has_a_one_line_text_alternative(make_app, chart_frames, tab
         escalation = _chart(chart_frames, at, "Escalation")["spec"]["description"]
         assert escalation == ("Escalation index from 27 Jun 2020 to 11 Sep 2020: peak 80 (crisis) on 06 Aug 2020; "
                               "slow boil at 6 on 11 Sep 2020.")
+
+
+def test_meeting_mode_names_an_event_once():
+    from dashboard.ui.present import short_reason
+
+    assert short_reason("Crisis: attention 2.0× expected (5 mentions against 2.5; +1.0 SD); most conflictual event: "
+                        "A (action, severity -8): A acts. Really.") == "Crisis: attention 2.0× expected (5 mentions against 2.5; +1.0 SD)."
+    assert short_reason("Boiling: tone -0.2; still weighed by an event of 31 Jul 2020: A → B (threat): x.") == (
+        "Boiling: tone -0.2; still weighed by the event of 31 Jul 2020.")
+    assert short_reason("Slow boil: no data in this bucket.") == "Slow boil: no data in this bucket."

@@ -100,11 +100,11 @@ def test_browser_meeting_mode_steps_by_keys_and_back_steps_back(page: Page, app_
     page.goto(f"{app_url}/?mode=present")
     expect(page.locator('[data-testid="stSidebar"]')).to_have_count(0)
     heading = page.get_by_text(re.compile(r"^\d+ / \d+ · "))
-    expect(heading).to_contain_text("1 / 10 · 29 June 2020", timeout=60_000)
+    expect(heading).to_contain_text("1 / 16 · 29 June 2020", timeout=60_000)
     expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=60_000)
     # Every moment, as a presentation clicker steps through it (PageDown), fits the screen.
-    for step in range(10):
-        expect(heading).to_contain_text(f"{step + 1} / 10 · ", timeout=30_000)
+    for step in range(16):
+        expect(heading).to_contain_text(f"{step + 1} / 16 · ", timeout=30_000)
         expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=30_000)
         page.wait_for_timeout(300)
         page.screenshot(path=str(artifacts / f"meeting-{step + 1:02d}-1280x720.png"))
@@ -112,21 +112,21 @@ def test_browser_meeting_mode_steps_by_keys_and_back_steps_back(page: Page, app_
         bottom = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stElementContainer\"]')]"
                                ".map(e => e.getBoundingClientRect().bottom))")
         assert bottom <= 720, f"moment {step + 1} runs to {bottom:.0f} px"
-        if step < 9:
+        if step < 15:
             page.keyboard.press("PageDown")
-    expect(page).to_have_url(re.compile(r"step=9"))
+    expect(page).to_have_url(re.compile(r"step=15"))
     page.keyboard.press("Home")
-    expect(heading).to_contain_text("1 / 10 · ", timeout=30_000)
-    for key, want in (("ArrowRight", "2 / 10 · 30 June"), ("ArrowRight", "3 / 10 · 06 July 2020 · Mike Pompeo"),
-                      ("ArrowLeft", "2 / 10 · "), ("End", "10 / 10 · "), ("PageUp", "9 / 10 · ")):
+    expect(heading).to_contain_text("1 / 16 · ", timeout=30_000)
+    for key, want in (("ArrowRight", "2 / 16 · 30 June"), ("ArrowRight", "3 / 16 · 06 July 2020 · Mike Pompeo"),
+                      ("ArrowLeft", "2 / 16 · "), ("End", "16 / 16 · "), ("PageUp", "15 / 16 · ")):
         page.keyboard.press(key)
         expect(heading).to_contain_text(want, timeout=30_000)
     page.go_back()  # one history entry per step: Back undoes the last step
-    expect(heading).to_contain_text("10 / 10 · ", timeout=30_000)
+    expect(heading).to_contain_text("16 / 16 · ", timeout=30_000)
     page.go_back()
-    expect(heading).to_contain_text("2 / 10 · ", timeout=30_000)
+    expect(heading).to_contain_text("2 / 16 · ", timeout=30_000)
     page.go_forward()
-    expect(heading).to_contain_text("10 / 10 · ", timeout=30_000)
+    expect(heading).to_contain_text("16 / 16 · ", timeout=30_000)
 
 
 def test_browser_downloads_the_png_and_the_html_report(page: Page, app_url, artifacts, tmp_path):
@@ -184,7 +184,7 @@ def test_browser_export_slides_downloads_a_deck_of_the_story(page: Page, app_url
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     slides = list(Presentation(io.BytesIO(path.read_bytes())).slides)
-    assert len(slides) == 11 and slides[0].shapes.title.text == "TikTok ban scare, 2020"
+    assert len(slides) == 17 and slides[0].shapes.title.text == "TikTok ban scare, 2020"
     assert any("Amazon's claim and its retraction" in s.shapes.title.text for s in slides)
     (artifacts / "story.pptx").write_bytes(path.read_bytes())
 
@@ -222,7 +222,7 @@ def test_browser_meeting_mode_fills_1920_and_fits_1280(page: Page, app_url, arti
     for width, height in ((1920, 1080), (1280, 720)):
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{app_url}/?mode=present&step=2&theme={theme}")
-        expect(page.get_by_text(re.compile(r"^3 / 10 · 06 July 2020"))).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(re.compile(r"^3 / 16 · 06 July 2020"))).to_be_visible(timeout=60_000)
         expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=60_000)
         page.wait_for_timeout(500)
         chart = page.locator(CHART).first.bounding_box()
