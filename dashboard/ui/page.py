@@ -91,7 +91,12 @@ def main() -> None:
     with st.sidebar:
         st.title("Boiling Point")
         st.caption("How a narrative escalates, from a slow boil to a crisis.")
-        choice = st.selectbox("Dataset", list(options), format_func=options.__getitem__, key="ds", on_change=_reset_filters)
+        current = st.session_state.get("ds") or ""
+        menu_help = "The demos, the uploads you made or opened by link in this session, or new files."
+        if upload.is_kept(current):  # an upload's name may be cut in the narrow menu: whole here
+            menu_help = f"{escape_markdown(options.get(current, current))}. {menu_help}"
+        choice = st.selectbox("Dataset", list(options), format_func=options.__getitem__, key="ds", on_change=_reset_filters,
+                              help=menu_help)
         if files.engine != DEFAULT_ENGINE:
             st.caption(f"Queries run on {engine_label(files.engine)}.")
         dataset, label, simulated = load_choice(choice, files)

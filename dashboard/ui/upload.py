@@ -33,6 +33,7 @@ DATE_LAYOUTS = {"auto": "Recognised on their own", "month-first": "Month first (
 TIKTOK_DICTIONARY = DATA / "tiktok-2020" / "actors.csv"
 READING = "How to read these files"
 LABEL_CHARS = 60
+RECOGNISED = ("ACLED", "GDELT")  # formats read by their own rules (LoadReport.file_format starts so)
 
 # The loader and the options speak to the command line; on the page the same advice names the
 # sidebar's controls. Each pattern is replaced by its words, in order.
@@ -238,11 +239,20 @@ def render_upload(engine: str | None = None) -> tuple[Dataset | None, str]:
     files = {"events": ev.getvalue() if ev else None, "mentions": me.getvalue() if me else None}
     maps: list[str] = []
     dictionary_given = bool(str(st.session_state.get("actor_dict") or "").strip())
-    with st.expander(READING, expanded=bool(st.session_state.get("_needs_mapping"))):
+    # Open once these files needed the mapping, and kept open while the person maps them (a
+    # change of `expanded` would fold it away under their cursor as soon as the file reads).
+    these = tuple(getattr(f, "file_id", "") for f in (ev, me) if f is not None)
+    with st.expander(READING, expanded=st.session_state.get("_mapping_for") == these):
         st.caption("Canonical, GDELT and ACLED files are recognised on their own. For any other table, "
                    "say which of its columns hold the date, the actor, and so on.")
         for kind, data in files.items():
             if data is None:
+                continue
+            file_id = getattr(ev if kind == "events" else me, "file_id", "")
+            known = st.session_state.get("_known_formats", {}).get((kind, file_id))
+            if known:  # read by its own rules: a mapping would not be used
+                st.markdown(f"**{kind.capitalize()} file** · {escape_markdown(known)}")
+                st.caption("Recognised: read by its own rules, nothing to map.")
                 continue
             columns = _columns(kind, ev if kind == "events" else me, data)
             if not columns:
@@ -271,10 +281,16 @@ def render_upload(engine: str | None = None) -> tuple[Dataset | None, str]:
         return None, "Your files"
     st.session_state["_maps"] = tuple(maps)
     needs = any(r.error is not None and r.error.code == "missing-label" for r in dataset.reports.values())
-    if needs and not st.session_state.get("_needs_mapping"):
-        st.session_state["_needs_mapping"] = True
+    if needs and st.session_state.get("_mapping_for") != these:
+        st.session_state["_mapping_for"] = these
         st.rerun()  # open the reading options at once
-    st.session_state["_needs_mapping"] = needs
+    known = st.session_state.setdefault("_known_formats", {})
+    if len(known) > 8:
+        known.clear()
+    for kind, f in (("events", ev), ("mentions", me)):
+        report = dataset.reports.get(kind)
+        if f is not None and report is not None and report.file_format.startswith(RECOGNISED):
+            known[(kind, getattr(f, "file_id", ""))] = report.file_format
     names = {"events": ev.name if ev else None, "mentions": me.name if me else None}
     if not dataset.empty:
         ref = _keep(dataset, files, names, dictionary if dictionary.strip() else "",

@@ -342,10 +342,10 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
     else:
         keys = list(datasets)
         first, second = _pick_two(keys, current)
-        row = st.columns([1, 1, 1.2], vertical_alignment="bottom")
+        row = st.columns(2)  # half the width each: an upload's file names are long
         a = row[0].selectbox("First dataset", keys, index=first, key="cmp_ds_a", format_func=lambda k: datasets[k][0])
         b = row[1].selectbox("Second dataset", keys, index=second, key="cmp_ds_b", format_func=lambda k: datasets[k][0])
-        row[2].text_input("Add an upload by its link", key="cmp_add", on_change=_add_to_compare,
+        st.text_input("Add an upload by its link", key="cmp_add", on_change=_add_to_compare,
                            placeholder="paste a link to an uploaded dataset",
                            help="Any link whose dataset is an upload kept on this server (…?ds=upload:…), or its "
                                 "upload:… name. Uploads you made or opened in this session are listed already.")
@@ -355,6 +355,7 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
         simulated = ""
         for key in dict.fromkeys([a, b]):
             label, opener, made_up = datasets[key]
+            label = label.removeprefix("Upload: ")  # the file names say it: the legend has little room
             if frames and label == notes_labels[-1]:
                 label += " (2)"  # two uploads of files with the same names: two series all the same
             notes_labels.append(label)

@@ -121,7 +121,7 @@ def test_two_uploads_are_compared(make_app, fresh_store, chart_frames):
     at.selectbox(key="cmp_ds_b").set_value(beta)
     _run(at)
     aligned = next(f for c in chart_frames(at) for f in c["data"] if {"series", "offset", "index"} <= set(f.columns))
-    assert set(aligned["series"]) == {"Upload: alpha.csv", "Upload: beta.csv"}
+    assert set(aligned["series"]) == {"alpha.csv", "beta.csv"}
 
 
 def test_an_upload_link_pasted_into_compare_joins_it(make_app, fresh_store, chart_frames):
@@ -136,7 +136,7 @@ def test_an_upload_link_pasted_into_compare_joins_it(make_app, fresh_store, char
     at.selectbox(key="cmp_ds_b").set_value(_ds(other))
     _run(at)
     aligned = next(f for c in chart_frames(at) for f in c["data"] if {"series", "offset", "index"} <= set(f.columns))
-    assert set(aligned["series"]) == {"TikTok ban scare, 2020", "Upload: alpha.csv"}
+    assert set(aligned["series"]) == {"TikTok ban scare, 2020", "alpha.csv"}
     at.text_input(key="cmp_add").set_value("upload:ffffffffffffffff")
     _run(at)
     assert "not kept on this server" in _text(at)
