@@ -209,7 +209,7 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     choice = st.session_state.get("ds") or view.dataset or next(iter(options))
     if choice == UPLOAD:
         choice = st.session_state.get("_upload_ref") or next(iter(options))
-    dataset, label, simulated = load_choice(choice, files)
+    dataset, label, simulated = load_choice(choice, files, quiet=True)
     if dataset is None:
         st.info("No dataset to present: choose one in the sidebar (Leave meeting mode).")
         return
@@ -254,7 +254,8 @@ def _reset_filters() -> None:
         st.session_state.pop(key, None)
 
 
-def load_choice(choice: str, files: LaunchFiles) -> tuple[Dataset | None, str, str]:
+def load_choice(choice: str, files: LaunchFiles, quiet: bool = False) -> tuple[Dataset | None, str, str]:
+    """The chosen dataset, its label and its SIMULATED line; `quiet` (meeting mode): no sidebar notes."""
     if choice == FILES:
         names = " + ".join(p.name for p in (files.events, files.mentions) if p)
         if files.problem:
@@ -264,7 +265,7 @@ def load_choice(choice: str, files: LaunchFiles) -> tuple[Dataset | None, str, s
         dataset, names = upload.render_upload(files.engine)
         return dataset, names, ""
     if upload.is_kept(choice):
-        dataset, names = upload.render_kept(choice, files.engine)
+        dataset, names = upload.render_kept(choice, files.engine, quiet)
         return dataset, names, ""
     demo = DATASETS[choice]
     return dataset_from_paths(demo.events, demo.mentions, engine=files.engine), demo.label, demo.simulated

@@ -114,8 +114,9 @@ def adopt(ref: str | None) -> str | None:
     return None
 
 
-def render_kept(ref: str, engine: str | None) -> tuple[Dataset | None, str]:
-    """A kept upload, opened from the store; its reading options are the ones kept with it."""
+def render_kept(ref: str, engine: str | None, quiet: bool = False) -> tuple[Dataset | None, str]:
+    """A kept upload, opened from the store; its reading options are the ones kept with it.
+    `quiet` (meeting mode): only a problem is said, not how the upload is kept."""
     missing = adopt(ref)
     info = st.session_state.get("_upload_infos", {}).get(ref)
     if missing or info is None:
@@ -127,6 +128,8 @@ def render_kept(ref: str, engine: str | None) -> tuple[Dataset | None, str]:
         log.warning("kept upload %s cannot be opened: %s", info.id, exc)
         st.warning(f"The upload {info.ref} cannot be opened on this server any more: {escape_markdown(in_words(str(exc)))}")
         return None, info.names
+    if quiet:
+        return dataset, info.names
     reading = _options_in_words(info.options, info.has_dictionary)
     st.caption(f":material/link: Kept on this server: the link below reopens it for anyone who has it. {escape_markdown(reading)}")
     return dataset, info.names

@@ -105,6 +105,23 @@ def test_an_expired_upload_is_gone_for_its_link(make_app, fresh_store, monkeypat
     assert "not opened for 30 days" in _text(fresh)
 
 
+def test_an_upload_over_the_cap_is_shown_but_not_kept_and_says_so(make_app, fresh_store, monkeypatch):
+    monkeypatch.setenv("BOILINGPOINT_MAX_UPLOAD_BYTES", "100")
+    at = _upload(_run(make_app()), "events", "alpha.csv", _events("Alpha Corp"))
+    assert _ds(at) == "upload"  # the link cannot name it
+    assert "Not kept for sharing: it is" in _text(at) and "uploads over 100 bytes are not kept" in _text(at)
+    assert _actors(at) == ["Alpha Corp", "Rival"]  # the data still show
+
+
+def test_a_kept_upload_opens_in_meeting_mode_from_its_link(make_app, fresh_store):
+    ref = _ds(_upload(_run(make_app()), "events", "alpha.csv", _events("Alpha Corp")))
+    at = _run(make_app({"ds": ref, "mode": "present"}))
+    shown = " ".join([*(h.value for h in at.subheader), *(h.value for h in at.header), *(m.value for m in at.markdown),
+                      *(c.value for c in at.caption)])
+    assert _ds(at) == ref and "alpha\\.csv" in shown, shown
+    assert "Kept on this server" not in _text(at)
+
+
 def test_two_uploads_are_compared(make_app, fresh_store, chart_frames):
     at = _upload(_run(make_app()), "events", "alpha.csv", _events("Alpha Corp", 5))
     alpha = _ds(at)
