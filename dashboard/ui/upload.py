@@ -155,6 +155,14 @@ def _auto_index(column: str, columns: list[str]) -> int:
     return lowered.index(column) + 1 if column in lowered else 0
 
 
+def _named_as_the_contract(kind: str, columns: list[str]) -> bool:
+    """The file names every column the contract needs as the contract does (and the link asks
+    for no other mapping of it): nothing to choose."""
+    if st.session_state.get("_url_maps", {}).get(kind):
+        return False
+    return all(_auto_index(spec.name, columns) for spec in COLUMNS[kind] if spec.required)
+
+
 def _mapping_widgets(kind: str, columns: list[str], dictionary: bool) -> dict[str, str]:
     """One select per contract column, one under the other (the sidebar is narrow: two side by
     side cut every option); returns {contract column: file column} where it differs."""
@@ -261,6 +269,13 @@ def render_upload(engine: str | None = None) -> tuple[Dataset | None, str]:
             if not columns:
                 continue
             st.markdown(f"**{kind.capitalize()} file** · {len(columns)} columns")
+            needed = st.session_state.get("_mapping_for") == these  # a file of these failed for a missing column
+            if not needed and _named_as_the_contract(kind, columns) and not st.toggle(
+                    "Choose its columns myself", key=f"map_{kind}_edit",
+                    help="Its columns carry the contract's names (date, actor, …) and are read as they are. "
+                         "Turn on to say which column holds what."):
+                st.caption("Its columns are named as the contract names them: read as they are.")
+                continue
             mapping = _mapping_widgets(kind, columns, dictionary_given)
             if mapping:
                 maps.append(f"{kind}:" + ",".join(f'"{k}={v}"' if "," in v else f"{k}={v}" for k, v in mapping.items()))

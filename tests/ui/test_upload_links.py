@@ -187,3 +187,12 @@ def test_in_words_puts_flags_in_the_pages_words(message, want):
     from dashboard.ui.upload import in_words
 
     assert in_words(message) == want and "--" not in in_words(message)
+
+
+def test_a_file_named_as_the_contract_has_nothing_to_map_until_asked(make_app, fresh_store):
+    at = _upload(_run(make_app()), "events", "alpha.csv", _events("Alpha Corp"))
+    assert not [s for s in at.selectbox if str(s.key).startswith("map_events_")]
+    assert "Its columns are named as the contract names them" in _text(at)
+    at.toggle(key="map_events_edit").set_value(True)
+    _run(at)
+    assert at.selectbox(key="map_events_date").value == "date" and at.selectbox(key="map_events_url").value == NONE
