@@ -51,6 +51,7 @@ def adopt_linked_upload() -> None:
     menu; one that is not kept is said so in words, and the page opens on the demo."""
     if "_url_view" in st.session_state:
         return
+    upload.purge_expired()
     linked = st.query_params.get("ds")
     if upload.is_kept(linked):
         missing = upload.adopt(linked)
@@ -210,6 +211,9 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     if choice == UPLOAD:
         choice = st.session_state.get("_upload_ref") or next(iter(options))
     dataset, label, simulated = load_choice(choice, files, quiet=True)
+    missing = st.session_state.pop("_upload_missing", None)
+    if missing:
+        st.warning(f"{escape_markdown(missing)} Presenting “{escape_markdown(label)}” instead.", icon=":material/link_off:")
     if dataset is None:
         st.info("No dataset to present: choose one in the sidebar (Leave meeting mode).")
         return

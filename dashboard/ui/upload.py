@@ -21,7 +21,16 @@ from dashboard.dataset import Dataset
 from dashboard.demo import DATA
 from dashboard.loading import peek_columns
 from dashboard.loading.options import build_options
-from dashboard.store import UploadError, UploadInfo, UploadLimits, UploadOptions, keep_upload, open_store, upload_info
+from dashboard.store import (
+    UploadError,
+    UploadInfo,
+    UploadLimits,
+    UploadOptions,
+    keep_upload,
+    open_store,
+    purge_uploads,
+    upload_info,
+)
 from dashboard.store.uploads import PREFIX, parse_ref
 from dashboard.textsafe import escape_markdown
 from dashboard.ui.cache import dataset_from_bytes, kept_dataset
@@ -83,6 +92,19 @@ def _limits() -> UploadLimits:
     except ValueError as exc:
         log.warning("%s; the default upload limits apply", exc)
         return UploadLimits()
+
+
+@st.cache_resource(ttl=3600, show_spinner=False)
+def purge_expired() -> int:
+    """Delete the expired uploads: at most once an hour per server process (and on every upload)."""
+    store = _store(create=False)
+    if store is None:
+        return 0
+    try:
+        return purge_uploads(store, _limits())
+    except Exception:  # noqa: BLE001 — a locked or read-only store: the next upload purges
+        log.warning("expired uploads could not be purged", exc_info=True)
+        return 0
 
 
 def known_uploads() -> dict[str, str]:

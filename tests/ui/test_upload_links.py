@@ -95,6 +95,11 @@ def test_a_link_to_an_unknown_upload_says_so_and_opens_the_demo(make_app, fresh_
     assert _ds(at) in (None, "tiktok-2020")
 
 
+def test_a_link_to_an_unknown_upload_in_meeting_mode_says_so(make_app, fresh_store):
+    at = _run(make_app({"ds": "upload:0123456789abcdef", "mode": "present"}))
+    assert any("not kept on this server" in w.value and "Presenting" in w.value for w in at.warning)
+
+
 def test_an_expired_upload_is_gone_for_its_link(make_app, fresh_store, monkeypatch):
     at = _upload(_run(make_app()), "events", "alpha.csv", _events("Alpha Corp"))
     ref = _ds(at)
