@@ -26,6 +26,7 @@ from dashboard.model.analysis import EVENT_LIMIT, PAIR_COLUMNS, _trim_lookback, 
 from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, score
 from dashboard.model.signals import annotate, find_alerts, find_change_points
 from dashboard.query.schema import SERIES_COLUMNS
+
 _FREQ = {"hour": "h", "day": "D", "week": "7D"}
 _STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7)}
 

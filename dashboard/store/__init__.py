@@ -1,5 +1,6 @@
 """The local store: one SQLite database in the user's data folder, for everything the
-dashboard keeps between sessions — notes now; saved views, monitors and alerts as they come.
+dashboard keeps between sessions — notes and uploads now; saved views, monitors and alerts
+as they come.
 
 Pure (no Streamlit). The folder is BOILINGPOINT_HOME, else $XDG_DATA_HOME/boilingpoint, else
 ~/.local/share/boilingpoint — never the repository or the working directory. The database
@@ -20,8 +21,22 @@ from dashboard.store.notes import (
     list_notes,
     notes_frame,
 )
+from dashboard.store.uploads import (
+    KeptUpload,
+    UploadError,
+    UploadInfo,
+    UploadLimits,
+    UploadOptions,
+    keep_upload,
+    open_upload,
+    parse_ref,
+    purge_uploads,
+    upload_id,
+    upload_info,
+)
 
 __all__ = [
-    "DB_NAME", "Note", "NoteError", "Store", "add_note", "data_home", "delete_note", "export_notes_csv",
-    "import_notes_csv", "list_notes", "notes_frame", "open_store",
+    "DB_NAME", "KeptUpload", "Note", "NoteError", "Store", "UploadError", "UploadInfo", "UploadLimits", "UploadOptions",
+    "add_note", "data_home", "delete_note", "export_notes_csv", "import_notes_csv", "keep_upload", "list_notes",
+    "notes_frame", "open_store", "open_upload", "parse_ref", "purge_uploads", "upload_id", "upload_info",
 ]

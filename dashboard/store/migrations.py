@@ -20,4 +20,32 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notes_by_dataset_date ON notes (dataset, date);
     """,
+    # 2: uploads kept so that a link naming one reopens it (store/uploads.py). A file's bytes
+    # are kept once, under their SHA-256, in chunks (one BLOB stays far below SQLite's 1 GB
+    # cap); an upload names its files and the options they are read with.
+    """
+    CREATE TABLE upload_files (
+        digest TEXT PRIMARY KEY,        -- SHA-256 of the bytes, hex
+        size INTEGER NOT NULL
+    );
+    CREATE TABLE upload_chunks (
+        digest TEXT NOT NULL REFERENCES upload_files (digest) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (digest, seq)
+    );
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,            -- first 16 hex of the SHA-256 of `manifest`
+        manifest TEXT NOT NULL,         -- JSON: the files' digests and the import options
+        events TEXT REFERENCES upload_files (digest),
+        mentions TEXT REFERENCES upload_files (digest),
+        dictionary TEXT REFERENCES upload_files (digest),
+        events_name TEXT,
+        mentions_name TEXT,
+        size INTEGER NOT NULL,          -- bytes of its distinct files
+        created TEXT NOT NULL,          -- ISO 8601, UTC
+        last_used TEXT NOT NULL         -- ISO 8601, UTC: kept MAX_UPLOAD_DAYS after this
+    );
+    CREATE INDEX uploads_by_last_used ON uploads (last_used);
+    """,
 )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.contract import Selection
 from dashboard.dataset import Dataset, build_dataset, content_digest
-from dashboard.loading.options import ImportOptions
+from dashboard.loading.options import ImportOptions, build_options
 from dashboard.model.analysis import Analysis, actor_leaderboard, analyse, overview
 from dashboard.model.escalation import ModelParams
 from dashboard.query import DEFAULT_ENGINE
@@ -74,6 +74,21 @@ def dataset_from_bytes(events: bytes | None, mentions: bytes | None, options: Im
         options,
         dictionary,
     )
+
+
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner="Opening the kept upload…")
+def kept_dataset(upload_id: str, engine: str | None) -> Dataset:
+    """A kept upload (store/uploads.py), loaded as it was when it was uploaded: the same bytes
+    and reading options, so the same Dataset.key (and the same notes). The id names its content,
+    so one engine serves every session that opens it; LookupError when nothing is kept under it."""
+    from dashboard.store import UploadLimits, open_store, open_upload
+
+    kept = open_upload(open_store(create=False), upload_id, UploadLimits.from_env())
+    if kept is None:
+        raise LookupError(f"nothing is kept under upload:{upload_id}")
+    o = kept.info.options
+    options = build_options(o.maps, o.date_formats, wide=o.wide) if (o.maps or o.date_formats or o.wide) else None
+    return dataset_from_bytes(kept.events, kept.mentions, options, kept.dictionary, engine)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 
@@ -16,7 +17,7 @@ from dashboard.model.story import Episode
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import downloads, present, sidebar, theme, upload, vega, views
-from dashboard.ui.cache import dataset_from_paths
+from dashboard.ui.cache import dataset_from_paths, kept_dataset
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
@@ -34,18 +35,48 @@ def setup_process() -> None:
 
 
 def dataset_options(files: LaunchFiles) -> dict[str, str]:
+    """The dataset menu: files given at launch, the demos, the uploads this session made or
+    opened by link (upload:<id>), and a new upload."""
     options = {}
     if files.given:
         options[FILES] = "Files given at launch"
     options.update({key: d.label for key, d in DATASETS.items()})
+    options.update(upload.known_uploads())
     options[UPLOAD] = "Upload your own files…"
     return options
+
+
+def adopt_linked_upload() -> None:
+    """On a session's first run, an upload the link names (ds=upload:<id>) joins the dataset
+    menu; one that is not kept is said so in words, and the page opens on the demo."""
+    if "_url_view" in st.session_state:
+        return
+    upload.purge_expired()
+    linked = st.query_params.get("ds")
+    if upload.is_kept(linked):
+        missing = upload.adopt(linked)
+        if missing:
+            st.session_state["_upload_missing"] = missing
+
+
+def forget_missing_upload(view: ViewState) -> None:
+    """The link's missing upload is said once, plainly, not also as an "unknown dataset"."""
+    if "_upload_missing" in st.session_state and any(p.startswith("unknown dataset 'upload:") for p in view.problems):
+        st.session_state["_url_view"] = dataclasses.replace(
+            view, problems=tuple(p for p in view.problems if not p.startswith("unknown dataset 'upload:")))
+
+
+def link_dataset(choice: str) -> str:
+    """What the link's ds= says: a new upload by the id it is kept under (plain "upload" when
+    it could not be kept)."""
+    if choice == UPLOAD:
+        return st.session_state.get("_upload_ref") or UPLOAD
+    return choice
 
 
 def main() -> None:
     setup_process()
     files = launch_files(sys.argv[1:])
-    options = dataset_options(files)
     present_mode = st.query_params.get("mode") == "present" if "mode" not in st.session_state else st.session_state["mode"] == "present"
     st.set_page_config(
         page_title="Boiling Point — narrative escalation",
@@ -53,20 +84,33 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if present_mode else "expanded",
     )
-    read_url_once(list(options))
+    adopt_linked_upload()
+    options = dataset_options(files)
+    forget_missing_upload(read_url_once(list(options)))
     theme.apply_page_theme()
     if st.session_state.get("mode") == "present":
         return render_meeting(files, options)
     with st.sidebar:
         st.title("Boiling Point")
         st.caption("How a narrative escalates, from a slow boil to a crisis.")
-        choice = st.selectbox("Dataset", list(options), format_func=options.__getitem__, key="ds", on_change=_reset_filters)
+        current = st.session_state.get("ds") or ""
+        menu_help = "The demos, the uploads you made or opened by link in this session, or new files."
+        if upload.is_kept(current):  # an upload's name may be cut in the narrow menu: whole here
+            menu_help = f"{escape_markdown(options.get(current, current))}. {menu_help}"
+        choice = st.selectbox("Dataset", list(options), format_func=options.__getitem__, key="ds", on_change=_reset_filters,
+                              help=menu_help)
         if files.engine != DEFAULT_ENGINE:
             st.caption(f"Queries run on {engine_label(files.engine)}.")
         dataset, label, simulated = load_choice(choice, files)
+        if dataset is not None:
+            # Other data (another upload, a mapping changed): the filters of the last ones may not fit.
+            if st.session_state.get("_dataset_key") not in (None, dataset.key):
+                _reset_filters()
+            st.session_state["_dataset_key"] = dataset.key
         if dataset is None:
             render_header(label, simulated)
-            st.info("Upload an events file, a mentions file, or both, in the sidebar to begin.")
+            if not upload.is_kept(choice):
+                st.info("Upload an events file, a mentions file, or both, in the sidebar to begin.")
             return
         params, error = model_params()
         # The page opens on the story's most significant episode; the whole range is a click away.
@@ -74,7 +118,7 @@ def main() -> None:
         opening = episode.dates if episode else None
         selection = sidebar.render_filters(dataset, opening)
         sidebar.render_advanced(error)
-        view = ViewState(choice, selection.actors, selection.start, selection.end, selection.bucket,
+        view = ViewState(link_dataset(choice), selection.actors, selection.start, selection.end, selection.bucket,
                          selection.targets, selection.event_types, changed_params(params),
                          tab=st.session_state.get("tab") or "Timeline",
                          maps=st.session_state.get("_maps", ()) if choice == UPLOAD else (), theme=theme.asked_theme())
@@ -88,17 +132,19 @@ def main() -> None:
         st.caption("Copy link to this view")
         st.code(share_link(canonical(view, dataset, opening)), language=None, wrap_lines=True)
     render_header(label, simulated)
+    uploaded = choice == UPLOAD or upload.is_kept(choice)
     for kind, report in dataset.reports.items():
         if report.error is not None:
             hint = (" Open “How to read these files” in the sidebar to say which columns hold what."
                     if report.error.code == "missing-label" and choice == UPLOAD else "")
-            st.error(f"The {kind} file could not be read: {escape_markdown(report.error.message)}.{hint}")
+            message = upload.in_words(report.error.message) if uploaded else report.error.message
+            st.error(f"The {kind} file could not be read: {escape_markdown(message)}.{hint}")
     if dataset.empty:
         st.warning("No row of these files could be loaded — see Data quality below for the reasons.")
-        views.render_data_quality(dataset)
+        views.render_data_quality(dataset, upload.in_words if uploaded else str)
         return
     render_explore(dataset, selection, params, label, simulated, files, episode)
-    views.render_data_quality(dataset)
+    views.render_data_quality(dataset, upload.in_words if uploaded else str)
 
 
 def render_explore(dataset: Dataset, selection: Selection, params, label: str, simulated: str, files: LaunchFiles,
@@ -129,23 +175,35 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
             views.guarded("why", views.render_why, analysis, simulated)
     with tabs["Compare"]:
         if tabs["Compare"].open:
-            views.guarded("compare", views.render_compare, dataset, selection, params, _compare_sources(files), simulated)
+            views.guarded("compare", views.render_compare, dataset, selection, params,
+                          _compare_sources(files, dataset, label), simulated, link_dataset(st.session_state.get("ds") or ""))
     with tabs["Export"]:
         if tabs["Export"].open:
             views.guarded("export", downloads.render_exports, analysis, label, simulated,
                           notes_for(dataset, selection.start, selection.end))
 
 
-def _compare_sources(files: LaunchFiles) -> dict:
-    sources: dict[str, Callable[[], tuple[Dataset, str]]] = {}
+def _compare_sources(files: LaunchFiles, current: Dataset | None = None, current_label: str = "") -> dict:
+    """What Compare offers: {key: (label, opener, simulated)} — the demos, the files given at launch, the
+    uploads this session made or opened by link, and the dataset on screen. Only the two chosen
+    are opened."""
+    sources: dict[str, tuple[str, Callable[[], Dataset], str]] = {}
 
-    def opener(d: DemoDataset) -> Callable[[], tuple[Dataset, str]]:
-        return lambda: (dataset_from_paths(d.events, d.mentions, engine=files.engine), d.label)
+    def opener(d: DemoDataset) -> Callable[[], Dataset]:
+        return lambda: dataset_from_paths(d.events, d.mentions, engine=files.engine)
+
+    def kept(ref: str) -> Callable[[], Dataset]:
+        return lambda: kept_dataset(ref.removeprefix(UPLOAD + ":"), files.engine)
 
     for key, demo in DATASETS.items():
-        sources[key] = opener(demo)
+        sources[key] = (demo.label, opener(demo), demo.simulated)
     if files.given:
-        sources[FILES] = lambda: (dataset_from_paths(files.events, files.mentions, engine=files.engine), "Files given at launch")
+        sources[FILES] = ("Files given at launch", lambda: dataset_from_paths(files.events, files.mentions, engine=files.engine), "")
+    for ref, label in upload.known_uploads().items():
+        sources[ref] = (label, kept(ref), "")
+    choice = st.session_state.get("ds")
+    if current is not None and choice == UPLOAD and not st.session_state.get("_upload_ref"):
+        sources[UPLOAD] = (f"Upload: {current_label}", lambda: current, "")  # on screen, but not kept
     return sources
 
 
@@ -153,8 +211,11 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     view: ViewState = st.session_state["_url_view"]
     choice = st.session_state.get("ds") or view.dataset or next(iter(options))
     if choice == UPLOAD:
-        choice = next(iter(options))
-    dataset, label, simulated = load_choice(choice, files)
+        choice = st.session_state.get("_upload_ref") or next(iter(options))
+    dataset, label, simulated = load_choice(choice, files, quiet=True)
+    missing = st.session_state.pop("_upload_missing", None)
+    if missing:
+        st.warning(f"{escape_markdown(missing)} Presenting “{escape_markdown(label)}” instead.", icon=":material/link_off:")
     if dataset is None:
         st.info("No dataset to present: choose one in the sidebar (Leave meeting mode).")
         return
@@ -199,7 +260,8 @@ def _reset_filters() -> None:
         st.session_state.pop(key, None)
 
 
-def load_choice(choice: str, files: LaunchFiles) -> tuple[Dataset | None, str, str]:
+def load_choice(choice: str, files: LaunchFiles, quiet: bool = False) -> tuple[Dataset | None, str, str]:
+    """The chosen dataset, its label and its SIMULATED line; `quiet` (meeting mode): no sidebar notes."""
     if choice == FILES:
         names = " + ".join(p.name for p in (files.events, files.mentions) if p)
         if files.problem:
@@ -208,12 +270,18 @@ def load_choice(choice: str, files: LaunchFiles) -> tuple[Dataset | None, str, s
     if choice == UPLOAD:
         dataset, names = upload.render_upload(files.engine)
         return dataset, names, ""
+    if upload.is_kept(choice):
+        dataset, names = upload.render_kept(choice, files.engine, quiet)
+        return dataset, names, ""
     demo = DATASETS[choice]
     return dataset_from_paths(demo.events, demo.mentions, engine=files.engine), demo.label, demo.simulated
 
 
 def render_header(label: str, simulated: str) -> None:
     st.subheader(escape_markdown(label))
+    missing = st.session_state.pop("_upload_missing", None)
+    if missing:
+        st.warning(f"{escape_markdown(missing)} Showing “{escape_markdown(label)}” instead.", icon=":material/link_off:")
     if simulated:
         # One line, not a box: on a 1280×720 projector the escalation chart must stay above the fold.
         st.caption(f":orange[:material/science: **{escape_markdown(simulated)}**]")

@@ -128,4 +128,4 @@ def share_link(view: ViewState, mode: str | None = None) -> str:
     query = view.to_query()
     if mode == "present":
         query["mode"] = ["present"]
-    return base + ("?" + urlencode(query, doseq=True) if query else "")
+    return base + ("?" + urlencode(query, doseq=True, safe=":") if query else "")

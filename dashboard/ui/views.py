@@ -300,10 +300,32 @@ def render_why(analysis: Analysis, simulated: str = "") -> None:
 # --- compare ----------------------------------------------------------------------------------
 
 
-def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datasets: dict[str, Callable[[], tuple]],
-                   simulated: str = "") -> None:
+def _add_to_compare() -> None:
+    """A pasted link (or upload:<id>) joins the datasets Compare offers, if it names a kept upload."""
+    from dashboard.ui import upload
+
+    text = str(st.session_state.get("cmp_add") or "").strip()
+    if not text:
+        return
+    problem = upload.adopt(text)
+    st.session_state["_cmp_msg"] = problem
+    if problem is None:
+        st.session_state["cmp_add"] = ""
+
+
+def _pick_two(keys: list[str], current: str | None) -> tuple[int, int]:
+    first = keys.index(current) if current in keys else 0
+    second = next((i for i in range(len(keys)) if i != first), first)
+    return first, second
+
+
+def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
+                   datasets: dict[str, tuple[str, Callable[[], Dataset], str]], simulated: str = "",
+                   current: str | None = None) -> None:
+    """Two actors of this dataset, or two datasets (`datasets`: {key: (label, opener, simulated)},
+    only the two chosen are opened), aligned on the day each turned boiling."""
     mode = st.radio("Compare", ["two actors", "two datasets"], horizontal=True, key="cmp_mode")
-    frames, notes = [], []
+    frames, notes, notes_labels = [], [], []  # type: list[pd.DataFrame], list[str], list[str]
     if mode == "two actors":
         actors = dataset.engine.top_actors(replace(sel, actors=()), 30)
         if len(actors) < 2:
@@ -319,11 +341,30 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datase
             notes.append(note)
     else:
         keys = list(datasets)
-        cols = st.columns(2)
-        a = cols[0].selectbox("First dataset", keys, index=0, key="cmp_ds_a", format_func=lambda k: datasets[k]()[1])
-        b = cols[1].selectbox("Second dataset", keys, index=min(1, len(keys) - 1), key="cmp_ds_b", format_func=lambda k: datasets[k]()[1])
+        first, second = _pick_two(keys, current)
+        row = st.columns(2)  # half the width each: an upload's file names are long
+        a = row[0].selectbox("First dataset", keys, index=first, key="cmp_ds_a", format_func=lambda k: datasets[k][0])
+        b = row[1].selectbox("Second dataset", keys, index=second, key="cmp_ds_b", format_func=lambda k: datasets[k][0])
+        st.text_input("Add an upload by its link", key="cmp_add", on_change=_add_to_compare,
+                           placeholder="paste a link to an uploaded dataset",
+                           help="Any link whose dataset is an upload kept on this server (…?ds=upload:…), or its "
+                                "upload:… name. Uploads you made or opened in this session are listed already.")
+        problem = st.session_state.pop("_cmp_msg", None)
+        if problem:
+            st.warning(escape_markdown(problem))
+        simulated = ""
         for key in dict.fromkeys([a, b]):
-            other, label = datasets[key]()
+            label, opener, made_up = datasets[key]
+            label = label.removeprefix("Upload: ")  # the file names say it: the legend has little room
+            if frames and label == notes_labels[-1]:
+                label += " (2)"  # two uploads of files with the same names: two series all the same
+            notes_labels.append(label)
+            simulated = simulated or made_up
+            try:
+                other = opener()
+            except (LookupError, ValueError) as exc:
+                st.warning(f"{escape_markdown(label)} cannot be opened: {escape_markdown(str(exc))}")
+                continue
             an = analysis_for(other, Selection(bucket=sel.bucket), params)
             frame, note = align_on_boiling(an.table, label)
             frames.append(frame)
@@ -340,12 +381,13 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams, datase
 # --- data quality -----------------------------------------------------------------------------
 
 
-def render_data_quality(dataset: Dataset) -> None:
+def render_data_quality(dataset: Dataset, words: Callable[[str], str] = str) -> None:
+    """Every file's report; `words` rewords a file-level error (the command line's flags named as the page's controls)."""
     with st.expander("Data quality — every row accounted for", expanded=False):
         for kind, report in dataset.reports.items():
             st.subheader(kind.capitalize())
             if report.error is not None:
-                st.error(f"The {kind} file could not be read: {escape_markdown(report.error.message)}")
+                st.error(f"The {kind} file could not be read: {escape_markdown(words(report.error.message))}")
                 continue
             st.markdown(
                 f"{escape_markdown(report.file_format)}{', ' + report.encoding if report.encoding else ''} — "

@@ -428,7 +428,8 @@ def test_escalation_rules_stop_short_of_the_labels(analysis):
 
 
 def test_escalation_labels_go_to_the_foot_when_the_index_runs_along_the_top(dense):
-    assert dense.table["index"].median() >= 55  # ten conflictual events a day: high throughout (model v2: the ordinary day of a conflict zone is no crisis)
+    # Ten conflictual events a day: high throughout (model v2: a conflict zone's ordinary day is no crisis).
+    assert dense.table["index"].median() >= 55
     spec = _roundtrip(charts.escalation_chart(dense.table, dense.events, dense.change_points, dense.params))
     assert max(row["y"] for row in _labels(spec)) < 30
 
