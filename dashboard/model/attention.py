@@ -280,8 +280,10 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         # a whole stream look bursty); the negative-binomial tail then reads skewed counts.
         phi = float(stream_phi[i]) if not math.isnan(stream_phi[i]) else (
             min(params.max_dispersion, max(0.0, (sd_hist ** 2 - e) / (e * e))) if e > 0 else 0.0)
-        # A sparse stream's median is 0: its mean rate is what a count is tested against then.
-        mean_level = float(np.mean(h)) * scale if level == 0 else 0.0
+        # The tail is the negative binomial's with the reference buckets' mean when it is above
+        # their median (skewed counts; a sparse stream whose median is 0), so one loud bucket
+        # that entered the reference makes the next ones less sure, not more.
+        mean_level = float(np.mean(h)) * scale
         zi = count_z(v[i], max(e, mean_level, params.rate_floor), phi)
         ri = (v[i] + k) / (e + k)
         strength = min(1.0, max(0.0, math.log2(ri) / log_full)) if ri > 0 else 0.0

@@ -113,8 +113,11 @@ def main() -> None:
                 st.info("Upload an events file, a mentions file, or both, in the sidebar to begin.")
             return
         params, error = model_params()
-        # The page opens on the story's most significant episode; the whole range is a click away.
-        episode = views.default_window(views.whole_range(dataset, Selection(), params)) if not dataset.empty else None
+        # The page opens on the story's most significant episode — of the actors the link names,
+        # when it names some (their attention, a share of all coverage, can tell another story
+        # than the whole source's); the whole range is a click away.
+        watched = Selection(actors=tuple(st.session_state.get("actor") or ()))
+        episode = views.default_window(views.whole_range(dataset, watched, params)) if not dataset.empty else None
         opening = episode.dates if episode else None
         selection = sidebar.render_filters(dataset, opening)
         sidebar.render_advanced(error)
