@@ -30,7 +30,7 @@ from dashboard.charts.common import (
     zero_rule,
 )
 from dashboard.contract import STAGES
-from dashboard.model.escalation import ModelParams
+from dashboard.model.escalation import ModelParams, peak_position
 
 
 def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | None = None, width: int | None = None,
@@ -235,7 +235,7 @@ def escalation_description(table: pd.DataFrame) -> str:
     """The escalation chart in one line: its span, its peak and where it ends."""
     if not len(table):
         return "Escalation index: no data"
-    peak = int(table["index"].astype(float).to_numpy().argmax())
+    peak = peak_position(table["index"])
     first, last = table["date"].iloc[0], table["date"].iloc[-1]
     return (f"Escalation index from {first:%d %b %Y} to {last:%d %b %Y}: peak {table['index'].iloc[peak]:.0f} "
             f"({table['stage'].iloc[peak]}) on {table['date'].iloc[peak]:%d %b %Y}; {table['stage'].iloc[-1]} "

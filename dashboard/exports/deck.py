@@ -66,7 +66,8 @@ def build_deck(analysis: Analysis, title: str, simulated: str = "", notes: pd.Da
     sel = analysis.selection
     span = f"{analysis.table['date'].iloc[0]:%d %b %Y} – {analysis.table['date'].iloc[-1]:%d %b %Y}"
     cover = [f"How the story escalated, {span}: {len(moments)} key moments.",
-             f"Peak: index {k['peak_index']:.0f} on {k['peak_date']:%d %b %Y} ({episode.peak_stage if episode else k['stage']}).",
+             (f"Peak: index {k['peak_index']:.0f} on {k['peak_date']:%d %b %Y} ({episode.peak_stage if episode else k['stage']})."
+              if k["peak_index"] is not None else "No index: nothing known to score."),
              f"Stage on {k['date']:%d %b %Y}: {k['stage']}, {k['direction']}."]
     if sel.actors:
         cover.append("Actors: " + ", ".join(sel.actors))

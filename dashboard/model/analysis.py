@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Selection
-from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, score
+from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, peak_position, score
 from dashboard.model.explain import explain
 from dashboard.model.signals import annotate, find_alerts, find_change_points
 from dashboard.model.story import MAX_MOMENTS, story_moments
@@ -203,7 +203,7 @@ def align_on_boiling(table: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str
         zero = int(hot[0])
         note = f"{label}: day 0 is {table['date'].iloc[zero]:%d %b %Y}, when it entered {table['stage'].iloc[zero]}"
     else:
-        zero = int(table["index"].to_numpy().argmax())
+        zero = peak_position(table["index"])
         note = f"{label}: never reached boiling; aligned on its peak ({table['date'].iloc[zero]:%d %b %Y})"
     out = table[["date", "index", "stage"]].copy()
     out.insert(0, "series", label)

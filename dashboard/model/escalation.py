@@ -525,6 +525,13 @@ def phases(stages: np.ndarray, episode_start: np.ndarray, params: ModelParams) -
     return out
 
 
+def peak_position(index) -> int:
+    """Where the index is highest (the first, on a tie); buckets without an index (NaN:
+    nothing known) are never the peak; 0 when no bucket has one."""
+    values = np.asarray(index, dtype=float)
+    return 0 if np.isnan(values).all() else int(np.nanargmax(values))
+
+
 def _dates_at(dates: pd.Series, positions: np.ndarray) -> list:
     """dates[positions], NaT where a position is -1 (a list: pandas infers the type as before)."""
     values = dates.tolist()

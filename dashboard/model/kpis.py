@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard.contract import KPI_CHANGE_BUCKETS, STAGES
 from dashboard.model.analysis import Analysis
+from dashboard.model.escalation import peak_position
 
 KPI_KEYS = (
     "date", "stage", "direction", "stage_since", "index", "index_change", "peak_index", "peak_date",
@@ -36,8 +38,12 @@ def kpis(analysis: Analysis) -> dict:
     stages = t["stage"].tolist()
     last = len(t) - 1
 
-    change = round(float(index[last] - index[last - KPI_CHANGE_BUCKETS]), 2) if last >= KPI_CHANGE_BUCKETS else None
-    peak = int(index.argmax())
+    known = np.flatnonzero(~np.isnan(index))
+    # The latest bucket with an index (a trailing gap has none) and the one 7 buckets before it.
+    now = int(known[-1]) if len(known) else last
+    back = now - KPI_CHANGE_BUCKETS
+    change = round(float(index[now] - index[back]), 2) if back >= 0 and not np.isnan(index[back]) else None
+    peak = peak_position(index)
     since = last
     while since > 0 and stages[since - 1] == stages[last]:
         since -= 1
@@ -48,10 +54,10 @@ def kpis(analysis: Analysis) -> dict:
         "stage": stages[last],
         "direction": t["direction"].iloc[last],
         "stage_since": dates.iloc[since],
-        "index": float(index[last]),
+        "index": None if np.isnan(index[now]) else float(index[now]),
         "index_change": change,
         "change_buckets": KPI_CHANGE_BUCKETS,
-        "peak_index": float(index[peak]),
+        "peak_index": None if np.isnan(index[peak]) else float(index[peak]),
         "peak_date": dates.iloc[peak],
         "left_slow_boil": dates.iloc[left[-1]] if left and stages[last] != STAGES[0] else None,
         "days_since_left_slow_boil": days,

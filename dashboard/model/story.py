@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.contract import STAGES
+from dashboard.model.escalation import peak_position
 
 # Two runs above slow boil separated by at most this many slow-boil buckets are one episode:
 # a story that dips for a day or two has not ended.
@@ -80,7 +81,7 @@ def find_episode(table: pd.DataFrame) -> Episode | None:
         first, last = max(runs, key=lambda r: (index[r[0]: r[1] + 1].max(), r[1] - r[0]))
         peak = first + int(index[first: last + 1].argmax())
     else:
-        peak = int(index.argmax())
+        peak = peak_position(t["index"])
         first = last = peak
     lo = max(0, first - LEAD_BUCKETS)
     hi = min(len(t) - 1, last + TAIL_BUCKETS)
@@ -134,7 +135,7 @@ def _beats(analysis) -> list[Beat]:
         beats.append(("event", e["date"], f"{e['actor']} acts (severity {e['severity']:+.0f})", f"{e['actor']}: {e['headline']}",
                       e["id"], None))
     index = table["index"].astype(float).to_numpy()
-    peak = int(index.argmax())
+    peak = peak_position(index)
     top = f"The peak: index {index[peak]:.0f}, {table['stage'].iloc[peak]}"
     beats.append(("peak", table["date"].iloc[peak], top, top, None, None))
     calm = np.flatnonzero((table["stage"].to_numpy() == STAGES[0]) & (np.arange(len(table)) > peak))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis
+from dashboard.model.escalation import peak_position
 from dashboard.store import NoteError, add_note, delete_note, export_notes_csv, import_notes_csv, list_notes, open_store
 from dashboard.store.notes import MAX_NOTE_CHARS, notes_frame, notes_key
 from dashboard.textsafe import escape_markdown
@@ -69,7 +70,7 @@ def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None
     with st.expander(f"Notes on this timeline ({len(shown)}) — pin a note to a date", expanded=message is not None):
         if message:
             (st.success if kind == "success" else st.error)(escape_markdown(message))
-        default = (when or analysis.table["date"].iloc[int(analysis.table["index"].to_numpy().argmax())]).to_pydatetime()
+        default = (when or analysis.table["date"].iloc[peak_position(analysis.table["index"])]).to_pydatetime()
         if st.session_state.get("_note_default") != default:  # a newly clicked event moves the form's date
             st.session_state["_note_default"] = default
             st.session_state["note_day"], st.session_state["note_time"] = default.date(), default.time()

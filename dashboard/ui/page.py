@@ -116,7 +116,8 @@ def main() -> None:
         # The page opens on the story's most significant episode — of the actors the link names,
         # when it names some (their attention, a share of all coverage, can tell another story
         # than the whole source's); the whole range is a click away.
-        watched = Selection(actors=tuple(st.session_state.get("actor") or ()))
+        linked = st.session_state["_url_view"].actors if st.session_state.get("_url_pending") else ()
+        watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked))
         episode = views.default_window(views.whole_range(dataset, watched, params)) if not dataset.empty else None
         opening = episode.dates if episode else None
         selection = sidebar.render_filters(dataset, opening)

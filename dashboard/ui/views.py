@@ -15,7 +15,7 @@ from dashboard.charts.common import with_simulated
 from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Bucket, Selection
 from dashboard.dataset import Dataset
 from dashboard.model.analysis import Analysis, align_on_boiling
-from dashboard.model.escalation import ModelParams
+from dashboard.model.escalation import ModelParams, peak_position
 from dashboard.model.explain import describe_event
 from dashboard.model.kpis import above_slow_boil, kpis
 from dashboard.model.story import Episode, find_episode
@@ -114,9 +114,10 @@ def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: Mo
     n = k["change_buckets"]
     unit = {"hour": "h", "day": "d", "week": "wk"}[sel.bucket]
     delta = f"{k['index_change']:+.0f} in {n} {unit}" if k["index_change"] is not None else None
-    cols[1].metric("Index now", f"{k['index']:.0f}", delta, delta_color="inverse",
+    cols[1].metric("Index now", "—" if k["index"] is None else f"{k['index']:.0f}", delta, delta_color="inverse",
                    help=f"The index on {k['date']:%d %b %Y} and its change over the last {n} {sel.bucket}s")
-    cols[2].metric("Peak index", f"{k['peak_index']:.0f}", f"{k['peak_date']:%d %b %Y}", delta_color="off", delta_arrow="off")
+    cols[2].metric("Peak index", "—" if k["peak_index"] is None else f"{k['peak_index']:.0f}", f"{k['peak_date']:%d %b %Y}",
+                   delta_color="off", delta_arrow="off")
     value, detail = above_slow_boil(k)
     cols[3].metric("Above slow boil", value, detail, delta_color="off", delta_arrow="off")
     board = cached_leaderboard(dataset.key, sel, params, dataset)
@@ -275,7 +276,7 @@ def render_why(analysis: Analysis, simulated: str = "") -> None:
     dates = table["date"].dt.date.tolist()
     default = st.session_state.get("why_day")
     if default not in dates:
-        default = dates[int(table["index"].to_numpy().argmax())]
+        default = dates[peak_position(table["index"])]
         st.session_state["why_day"] = default
     day = st.select_slider("Day to explain", options=dates, key="why_day",
                            format_func=lambda d: d.strftime("%d %b %Y"))

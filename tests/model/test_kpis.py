@@ -36,3 +36,20 @@ def test_kpis_left_slow_boil_is_none_when_the_story_is_back_to_a_slow_boil():
     k = kpis(make_analysis([SB, SIM, SIM, SB], [5, 40, 40, 5]))
     assert k["left_slow_boil"] is None  # the page says "still a slow boil"
     assert k["days_since_left_slow_boil"] == 2  # the report's "since it last left": day 1 to day 3
+
+
+def test_kpis_skip_buckets_without_an_index():
+    """A bucket where nothing is known has no index (NaN): it is never the peak, and the
+    index now is the latest bucket that has one."""
+    from factories import make_series
+
+    from dashboard.contract import Selection
+    from dashboard.model.analysis import Analysis
+    from dashboard.model.escalation import DEFAULT_PARAMS, score
+
+    table = score(make_series([40, 60, 50] + [50] * 20 + [300, 320] + [0] * 0))
+    assert table["index"].iloc[:3].isna().all()  # no reference yet, nothing else known
+    empty = pd.DataFrame()
+    k = kpis(Analysis(Selection(), DEFAULT_PARAMS, table, pd.DataFrame(columns=["id"]), empty, empty, empty))
+    assert k["peak_index"] == pytest.approx(table["index"].max()) and k["peak_date"] == table["date"].iloc[table["index"].idxmax()]
+    assert k["index"] == pytest.approx(table["index"].iloc[-1])
