@@ -122,7 +122,7 @@ def weekday_factors(values: np.ndarray, dates: pd.Series, known: np.ndarray) -> 
     level = pd.Series(np.where(known, values, np.nan)).rolling(7, center=True, min_periods=7).mean().to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(known & (level > 0), values / level, np.nan)
-    dow = pd.DatetimeIndex(dates).dayofweek.to_numpy()
+    dow = pd.DatetimeIndex(dates).day_of_week.to_numpy()
     # med[d][i]: the median of weekday d's last WEEKDAY_WEEKS ratios at or before bucket i.
     med = np.full((7, n), np.nan)
     cnt = np.zeros((7, n))

@@ -135,8 +135,9 @@ def render_advanced(error: str | None) -> None:
                       value=None if f"p_{name}" in st.session_state else PARAM_DEFAULTS[name])
         st.caption("Stage thresholds on the 0–100 index (enter at; leave 10 below).")
         cols = st.columns(3)
-        for col, name in zip(cols, ("simmering", "boiling", "crisis")):
-            col.number_input(name.capitalize(), 1.0, 100.0, step=5.0, key=f"p_{name}",
+        # Short labels: three columns of a 300 px sidebar cut "Simmering" into "Simmerin g".
+        for col, name, label in zip(cols, ("simmering", "boiling", "crisis"), ("Simmer", "Boil", "Crisis")):
+            col.number_input(label, 1.0, 100.0, step=5.0, key=f"p_{name}", help=f"The index at which a bucket enters {name}",
                              value=None if f"p_{name}" in st.session_state else PARAM_DEFAULTS[name])
         st.number_input("Attention gate (× the expectation to enter a higher stage)", 0.0, 10.0, step=0.1,
                         key="p_attention_gate",
