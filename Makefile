@@ -97,7 +97,10 @@ pdf-tools:
 ##        benchmarks/results/. Quick run: make bench BENCH_SIZES=100k BENCH_RUNS=3 BENCH_LOAD_SESSIONS=0
 bench: install-test browser
 	$(BIN)/python benchmarks/generate.py $(BENCH_SIZES)
-	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --doc BENCHMARKS.md
+	@# The 10M-row files are past the import caps a dashboard deployment gets by default (200 MB
+	@# on disk, 256 MB uncompressed, 10M rows): raised here as a deployment would (docs/deploying.md).
+	BOILINGPOINT_MAX_BYTES=4000000000 BOILINGPOINT_MAX_UNCOMPRESSED_BYTES=4000000000 BOILINGPOINT_MAX_ROWS=100000000 \
+		$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --doc BENCHMARKS.md
 	@if [ "$(BENCH_LOAD_SESSIONS)" -gt 0 ] 2>/dev/null; then \
 		$(BIN)/python benchmarks/load_test.py --sessions $(BENCH_LOAD_SESSIONS) --json benchmarks/results/load_test.json --doc BENCHMARKS.md; \
 	fi
