@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 from collections.abc import Callable
 
@@ -26,8 +27,10 @@ FILES = "files"  # the files given on the command line
 UPLOAD = "upload"
 
 
+@functools.cache
 def setup_process() -> None:
-    """The app's process-wide settings (once per process; cheap on every rerun after)."""
+    """The app's process-wide settings, once per process (functools.cache: every rerun
+    after the first returns at once)."""
     from dashboard.loading import use_system_allocator
 
     use_system_allocator()
