@@ -35,6 +35,8 @@ class ViewState:
     tab: str = "Timeline"
     maps: tuple[str, ...] = ()  # column mappings of uploaded files, as --map specs
     theme: str = "light"
+    # The Compare tab's choice: ("actors", A, B) or ("datasets", X, Y); () for its defaults.
+    compare: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_query(self) -> dict[str, list[str]]:
@@ -65,7 +67,12 @@ class ViewState:
                 q["step"] = [str(self.step)]
         if self.theme != "light":
             q["theme"] = [self.theme]
+        if self.compare and self.tab == "Compare" and self.mode == "explore":
+            q["cmp"] = list(self.compare)
         return q
+
+
+COMPARE_KINDS = ("actors", "datasets")
 
 
 def _date(value: str, name: str, problems: list[str]) -> dt.date | None:
@@ -141,8 +148,12 @@ def from_query(
     if theme not in THEMES:
         problems.append(f"unknown theme {theme[:20]!r}")
         theme = "light"
+    compare = tuple(v for v in (query.get("cmp") or []) if v.strip())
+    if compare and (compare[0] not in COMPARE_KINDS or len(compare) != 3):
+        problems.append("a comparison is 'cmp=actors' or 'cmp=datasets' and the two to compare")
+        compare = ()
     return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tab, maps,
-                     theme, tuple(problems))
+                     theme, compare, tuple(problems))
 
 
 def clamp_dates(

@@ -78,3 +78,14 @@ def test_clamp_dates_cuts_to_the_data(start, end, expected):
 def test_theme_travels_in_the_link_in_either_mode(view, query):
     assert view.to_query() == query
     assert from_query(view.to_query(), DATASETS) == view
+
+
+def test_a_comparison_travels_in_the_link_only_on_the_compare_tab():
+    from dashboard.viewstate import ViewState, from_query
+
+    view = ViewState(tab="Compare", compare=("actors", "A", "B"))
+    assert view.to_query()["cmp"] == ["actors", "A", "B"]
+    assert "cmp" not in ViewState(tab="Timeline", compare=("actors", "A", "B")).to_query()
+    assert from_query(view.to_query(), ["tiktok-2020"]).compare == ("actors", "A", "B")
+    bad = from_query({"tab": ["Compare"], "cmp": ["people", "A"]}, ["tiktok-2020"])
+    assert bad.compare == () and any("comparison" in p for p in bad.problems)

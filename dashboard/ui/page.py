@@ -20,7 +20,7 @@ from dashboard.textsafe import escape_markdown
 from dashboard.ui import downloads, present, sidebar, theme, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths, kept_dataset
 from dashboard.ui.notes import notes_for
-from dashboard.ui.state import canonical, changed_params, model_params, read_url_once, share_link, sync_url
+from dashboard.ui.state import canonical, changed_params, compare_choice, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
 
 FILES = "files"  # the files given on the command line
@@ -128,7 +128,8 @@ def main() -> None:
         view = ViewState(link_dataset(choice), selection.actors, selection.start, selection.end, selection.bucket,
                          selection.targets, selection.event_types, changed_params(params),
                          tab=st.session_state.get("tab") or "Timeline",
-                         maps=st.session_state.get("_maps", ()) if choice == UPLOAD else (), theme=theme.asked_theme())
+                         maps=st.session_state.get("_maps", ()) if choice == UPLOAD else (), theme=theme.asked_theme(),
+                         compare=compare_choice())
         sync_url(view, dataset, opening)
         st.divider()
         theme.render_toggle("projector")

@@ -36,6 +36,10 @@ def read_url_once(datasets: list[str]) -> ViewState:
         st.session_state["step"] = view.step
         st.session_state["tab"] = view.tab
         st.session_state["_theme"] = view.theme
+        if view.compare:
+            kind, a, b = view.compare
+            st.session_state["cmp_mode"] = "two actors" if kind == "actors" else "two datasets"
+            st.session_state["_cmp_linked"] = (kind, a, b)  # checked against the menus when Compare draws
         st.session_state["_url_maps"] = _maps_by_kind(view.maps)
         if view.dataset:
             st.session_state["ds"] = view.dataset
@@ -78,6 +82,15 @@ def apply_url_filters(dataset: Dataset, actors: list[str], targets: list[str], t
     st.session_state["bucket"] = view.bucket
     if problems:
         st.session_state["_url_problems"] = problems
+
+
+def compare_choice() -> tuple[str, ...]:
+    """The Compare tab's current choice, as a link carries it (see ViewState.compare)."""
+    if st.session_state.get("tab") != "Compare" or "cmp_mode" not in st.session_state:
+        return ()
+    kind, keys = ("actors", ("cmp_a", "cmp_b")) if st.session_state["cmp_mode"] == "two actors" else ("datasets", ("cmp_ds_a", "cmp_ds_b"))
+    pair = [st.session_state.get(k) for k in keys]
+    return (kind, *[str(x) for x in pair]) if all(isinstance(x, str) for x in pair) else ()
 
 
 def model_params() -> tuple[ModelParams, str | None]:

@@ -320,6 +320,22 @@ def _pick_two(keys: list[str], current: str | None) -> tuple[int, int]:
     return first, second
 
 
+def _adopt_linked_pair(kind: str, options: list[str], keys: tuple[str, str]) -> None:
+    """A link's comparison goes into the two menus once, if both are among their options;
+    otherwise the page says so and the menus keep their defaults."""
+    linked = st.session_state.get("_cmp_linked")
+    if not linked or linked[0] != kind:
+        return
+    st.session_state.pop("_cmp_linked")
+    pair = linked[1:]
+    if all(p in options for p in pair):
+        for key, value in zip(keys, pair):
+            st.session_state[key] = value
+    else:
+        missing = ", ".join(repr(p[:40]) for p in pair if p not in options)
+        st.warning(f"The link compares {missing}, which this view does not have; showing the first two instead.")
+
+
 def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
                    datasets: dict[str, tuple[str, Callable[[], Dataset], str]], simulated: str = "",
                    current: str | None = None) -> None:
@@ -332,6 +348,7 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
         if len(actors) < 2:
             st.info("This dataset has fewer than two actors.")
             return
+        _adopt_linked_pair("actors", actors, ("cmp_a", "cmp_b"))
         cols = st.columns(2)
         a = cols[0].selectbox("First actor", actors, index=0, key="cmp_a")
         b = cols[1].selectbox("Second actor", actors, index=1, key="cmp_b")
@@ -342,6 +359,7 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
             notes.append(note)
     else:
         keys = list(datasets)
+        _adopt_linked_pair("datasets", keys, ("cmp_ds_a", "cmp_ds_b"))
         first, second = _pick_two(keys, current)
         row = st.columns(2)  # half the width each: an upload's file names are long
         a = row[0].selectbox("First dataset", keys, index=first, key="cmp_ds_a", format_func=lambda k: datasets[k][0])

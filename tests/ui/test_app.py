@@ -394,3 +394,16 @@ def test_meeting_mode_names_an_event_once():
     assert short_reason("Boiling: tone -0.2; still weighed by an event of 31 Jul 2020: A → B (threat): x.") == (
         "Boiling: tone -0.2; still weighed by the event of 31 Jul 2020.")
     assert short_reason("Slow boil: no data in this bucket.") == "Slow boil: no data in this bucket."
+
+
+def test_app_compare_choice_is_in_the_link_and_a_link_reopens_it(make_app, chart_frames):
+    at = _tab(_run(make_app()), "Compare")
+    at.selectbox(key="cmp_a").set_value("Donald Trump")
+    at.selectbox(key="cmp_b").set_value("TikTok")
+    _run(at)
+    assert at.query_params.get("cmp") == ["actors", "Donald Trump", "TikTok"]
+    again = _run(make_app({"tab": "Compare", "cmp": ["actors", "Amazon", "Microsoft"]}))
+    aligned = _frame_with(_chart(chart_frames, again, "Aligned"), "series", "offset", "index")
+    assert set(aligned["series"]) == {"Amazon", "Microsoft"}
+    odd = _run(make_app({"tab": "Compare", "cmp": ["actors", "Amazon", "Nobody at all"]}))
+    assert any("which this view does not have" in w.value for w in odd.warning)
