@@ -88,6 +88,8 @@ def compare_choice() -> tuple[str, ...]:
     """The Compare tab's current choice, as a link carries it (see ViewState.compare)."""
     if st.session_state.get("tab") != "Compare" or "cmp_mode" not in st.session_state:
         return ()
+    if "_cmp_linked" in st.session_state:  # the link's, not yet in the menus (they draw after the URL)
+        return tuple(st.session_state["_cmp_linked"])
     kind, keys = ("actors", ("cmp_a", "cmp_b")) if st.session_state["cmp_mode"] == "two actors" else ("datasets", ("cmp_ds_a", "cmp_ds_b"))
     pair = [st.session_state.get(k) for k in keys]
     return (kind, *[str(x) for x in pair]) if all(isinstance(x, str) for x in pair) else ()

@@ -403,6 +403,7 @@ def test_app_compare_choice_is_in_the_link_and_a_link_reopens_it(make_app, chart
     _run(at)
     assert at.query_params.get("cmp") == ["actors", "Donald Trump", "TikTok"]
     again = _run(make_app({"tab": "Compare", "cmp": ["actors", "Amazon", "Microsoft"]}))
+    assert again.query_params.get("cmp") == ["actors", "Amazon", "Microsoft"]  # kept from the first run
     aligned = _frame_with(_chart(chart_frames, again, "Aligned"), "series", "offset", "index")
     assert set(aligned["series"]) == {"Amazon", "Microsoft"}
     odd = _run(make_app({"tab": "Compare", "cmp": ["actors", "Amazon", "Nobody at all"]}))
