@@ -191,7 +191,7 @@ def cmd_tone_fit(args) -> int:
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"wrote the tone model to {args.out} (use it with --tone-model {args.out})")
+    print(f"wrote the tone model to {args.out}")
     return EXIT_OK
 
 

@@ -93,7 +93,7 @@ def ngrams(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
-def _pipeline():
+def pipeline():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -119,7 +119,7 @@ def cross_validate(texts: list[str], labels: list[str], seed: int = 0) -> dict:
     x = np.asarray(texts, dtype=object)
     model_f1, vader_f1 = [], []
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
-        fitted = _pipeline().fit(list(x[train]), y[train])
+        fitted = pipeline().fit(list(x[train]), y[train])
         model_f1.append(f1_score(y[test], fitted.predict(list(x[test])), labels=classes, average="macro", zero_division=0))
         vader_f1.append(f1_score(y[test], vader[test], labels=classes, average="macro", zero_division=0))
     return {"folds": folds, "labels": len(labels), "counts": {k: counts[k] for k in classes},
@@ -145,7 +145,7 @@ def fit(texts, labels, seed: int = 0, validate: bool = True) -> ToneModel:
     if rare:
         raise ValueError(f"the class {', '.join(rare)} has a single label: each class needs at least two")
     cv = cross_validate(texts, labels, seed) if validate else {}
-    pipe = _pipeline().fit(texts, labels)
+    pipe = pipeline().fit(texts, labels)
     vectorizer, regression = pipe.steps[0][1], pipe.steps[1][1]
     vocabulary = [""] * len(vectorizer.vocabulary_)
     for term, i in vectorizer.vocabulary_.items():
