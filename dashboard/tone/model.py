@@ -10,6 +10,8 @@ checks every field and the file's size before it is used.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from collections import Counter
@@ -43,6 +45,7 @@ class ToneModel:
     cv: dict = field(default_factory=dict)  # folds, labels, class counts, model_macro_f1, vader_macro_f1
     sklearn_version: str = ""
     name: str = ""  # the file it was read from, for the load report
+    digest: str = ""  # sha256 of the file's bytes: a cache key that follows the content, not the name
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """P(class) per text (rows) and class (columns, in `classes` order)."""
@@ -239,8 +242,9 @@ def load(path: str | Path) -> ToneModel:
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ValueError(f"tone model {p}: not JSON ({str(exc)[:120]})") from None
     try:
-        return from_json(parsed, p.name)
+        model = from_json(parsed, p.name)
     except ValueError as exc:
         raise ValueError(f"tone model {p}: {exc}") from None
+    return dataclasses.replace(model, digest=hashlib.sha256(data).hexdigest())
 
 

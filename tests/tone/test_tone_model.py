@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 
@@ -72,6 +73,7 @@ def test_save_load_round_trip_gives_the_same_scores(model, tmp_path):
     assert np.array_equal(back.score(probe), model.score(probe))
     assert back.classes == model.classes and back.vocabulary == model.vocabulary
     assert back.cv == model.cv and back.name == "tone.json"
+    assert back.digest == hashlib.sha256(path.read_bytes()).hexdigest()  # the app's cache key follows the content
     assert "tone.json" in back.describe() and f"{model.cv['model_macro_f1']:.3f}" in back.describe()
 
 
