@@ -9,7 +9,7 @@ BENCH_SIZES ?= 100k 1M 10M
 BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
 
-.PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools clean demo-data bench spark-bench validity soak
+.PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools clean demo-data bench spark-bench validity soak tone-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -122,6 +122,12 @@ spark-bench: install-spark java
 ##           the baseline (benchmarks/validity/baseline_v1.json); the results go to VALIDITY.md
 validity: install-test
 	$(BIN)/python benchmarks/validity/run.py --doc VALIDITY.md
+
+## tone-bench: issue 16's tone target — VADER against the tone model fitted on 300 and 4,000 of the
+##             14,640 human-labelled airline tweets in ../shared (macro-F1 on the rest), and the cost
+##             per 10,000 texts; results in benchmarks/results/tone-latest.json and BENCHMARKS.md
+tone-bench: install
+	$(BIN)/python benchmarks/tone.py --doc BENCHMARKS.md
 
 ## demo-data: regenerate the simulated demo mentions and the COVID conversion
 demo-data: install

@@ -1,4 +1,4 @@
-"""The `boilingpoint` command line: run the dashboard, validate and convert files.
+"""The `boilingpoint` command line: run the dashboard, validate and convert files, fit a tone model.
 
 Importing this module must stay cheap: Streamlit is only started (in a child process) by
 `boilingpoint run`, and the loaders are imported inside the commands that use them.
@@ -71,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="html (default): one self-contained page; pptx: a slide per key moment; pdf: the same slides")
     report.add_argument("--out", type=Path, required=True, help="output file (.html, .pptx or .pdf)")
     report.add_argument("--title", help="report title (default: the dataset's name)")
+
+    tone = sub.add_parser("tone", help="a tone model learned from your own labels (instead of VADER)")
+    tone_sub = tone.add_subparsers(dest="tone_command", required=True)
+    fit = tone_sub.add_parser("fit", help="fit a tone model on labelled texts; print its cross-validated macro-F1 and VADER's")
+    fit.add_argument("labels", type=Path, metavar="LABELS", help="labelled texts: CSV, TSV, JSON, JSON Lines or Parquet")
+    fit.add_argument("--text", required=True, metavar="COL", help="the column holding the text")
+    fit.add_argument("--label", required=True, metavar="COL", help="the column holding the label: negative/neutral/positive or -1/0/1")
+    fit.add_argument("--out", type=Path, required=True, metavar="MODEL", help="the model file to write (plain JSON)")
+    fit.add_argument("--seed", type=int, default=0, help="the seed of the cross-validation folds (default 0)")
     return parser
 
 
@@ -158,7 +167,32 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_convert(args)
     if args.command in ("score", "alert", "report"):
         return cmd_score(args)
+    if args.command == "tone":
+        return cmd_tone_fit(args)
     raise AssertionError(args.command)  # argparse guarantees one of the above
+
+
+def cmd_tone_fit(args) -> int:
+    """Fit a tone model on the labels file, print both macro-F1s, write the model as JSON."""
+    from dashboard.tone import fit, load_labels, save
+
+    try:
+        texts, labels = load_labels(args.labels, args.text, args.label)
+        model = fit(texts, labels, seed=args.seed)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    cv = model.cv
+    counts = ", ".join(f"{n:,} {name}" for name, n in cv["counts"].items())
+    print(f"{cv['labels']:,} labelled texts ({counts}); {len(model.vocabulary):,} terms")
+    print(f"macro-F1, {cv['folds']}-fold cross-validated: model {cv['model_macro_f1']:.3f}, VADER {cv['vader_macro_f1']:.3f} on the same labels")
+    try:
+        save(model, args.out)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"wrote the tone model to {args.out}")
+    return EXIT_OK
 
 
 def _print_report(report, stream) -> None:
@@ -416,9 +450,9 @@ def cmd_run(args) -> int:
     if args.engine != DEFAULT_ENGINE:
         command += ["--engine", args.engine]  # dashboard.launch.launch_files reads it back
     # Import options go to the app after `--` too: --map SPEC (repeated), --date-format F,
-    # --timezone TZ, --actors /absolute/path, --wide (dashboard.launch.launch_files
-    # reads them back).
-    if args.map or args.date_format or args.timezone or args.actors or args.wide:
+    # --timezone TZ, --actors /absolute/path, --wide, --tone-model /absolute/path
+    # (dashboard.launch.launch_files reads them back).
+    if args.map or args.date_format or args.timezone or args.actors or args.wide or args.tone_model:
         try:
             command += _import_options(args).to_argv()
         except ValueError as exc:

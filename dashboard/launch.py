@@ -30,13 +30,16 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--actors", type=Path, metavar="FILE", help="actor dictionary: CSV canonical,alias or YAML")
     group.add_argument("--wide", action="store_true",
                        help="the mentions file is a wide table: a date column, one count column per actor")
+    group.add_argument("--tone-model", type=Path, dest="tone_model", metavar="MODEL",
+                       help="score the tone of mentions with text and no tone with this model (boilingpoint tone fit) "
+                            "instead of VADER")
 
 
 def options_from_args(args: argparse.Namespace) -> ImportOptions:
     """The ImportOptions of parsed import flags (ValueError naming the bad one)."""
     from dashboard.loading.options import build_options
 
-    return build_options(args.map, args.date_format, args.timezone, args.actors, args.wide)
+    return build_options(args.map, args.date_format, args.timezone, args.actors, args.wide, args.tone_model)
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ def load_bytes(
     timezone: str | None = None,
     actors=None,
     wide: bool = False,
+    tone_model=None,
 ) -> LoadResult:
     """Load one file's bytes as `kind` ("events" or "mentions").
 
@@ -96,8 +97,9 @@ def load_bytes(
     or a strptime format; timezone: the zone of times written without one; actors: an
     ActorDictionary (dashboard.loading.actors; or the bytes or path of one) — canonicalises actor
     and target, and finds actors in text-only mentions; wide: melt a wide table of counts
-    to mentions. Arguments that make no sense raise ValueError; problems with the file
-    come back in the report.
+    to mentions; tone_model: a dashboard.tone.ToneModel (or the path of its JSON file) that
+    scores the tone of mentions with text and no tone, instead of VADER. Arguments that make
+    no sense raise ValueError; problems with the file come back in the report.
     """
     kind = check_kind(kind)
     options = _check_options(kind, mapping, date_format, timezone)
@@ -105,8 +107,12 @@ def load_bytes(
         from dashboard.loading.actors import load_actor_dictionary
 
         actors = load_actor_dictionary(actors)  # bytes or a path; ValueError when it makes no sense
+    if tone_model is not None and not hasattr(tone_model, "score"):
+        from dashboard.tone import load as load_tone_model
+
+        tone_model = load_tone_model(tone_model)  # a path; ValueError when it is no tone model
     try:
-        return _load(data, kind, limits, encoding, options, actors, wide)
+        return _load(data, kind, limits, encoding, options, actors, wide, tone_model)
     except LoadError as exc:
         return LoadResult(None, LoadReport(kind=kind, error=exc))
 
@@ -183,7 +189,8 @@ def _check_options(kind: Kind, mapping, date_format, timezone) -> _Options:
     return _Options(check_mapping(kind, mapping), fmt, timezone or None)
 
 
-def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _Options, actors, wide: bool) -> LoadResult:
+def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _Options, actors, wide: bool,
+          tone_model=None) -> LoadResult:
     decoded = unwrap(data, limits)
     if is_parquet(decoded.data) and kind == "mentions" and actors is None and not wide and options == _Options({}, None, None):
         from dashboard.loading.native import read_mentions
@@ -193,7 +200,7 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
             table, report = fast
             report.exact = report.exact and not decoded.container  # a zipped file is not Parquet on disk
             _finish_report(report, "", list(decoded.notes), decoded.container)
-            table = score_missing_tone(table, report)
+            table = score_missing_tone(table, report, tone_model)
             if report.loaded == 0:
                 report.notes.append("no row could be loaded")
             return LoadResult(table, report)
@@ -228,7 +235,7 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
     rename_rejection_columns(report, converted.sources)
     _finish_report(report, enc, notes, decoded.container)
     if kind == "mentions":
-        table = score_missing_tone(table, report)
+        table = score_missing_tone(table, report, tone_model)
     if converted.explode_actors:
         table, several = explode_actors(table)
         if several:

@@ -8,6 +8,7 @@ One frozen value carries them from the command line (or the app's launch argumen
     --timezone America/Los_Angeles      zone of times written without one
     --actors FILE                       actor dictionary (CSV canonical,alias or YAML)
     --wide                              the mentions file is a wide table of counts
+    --tone-model MODEL                  a tone model (`boilingpoint tone fit`) instead of VADER
 
 With two files (events and mentions), a `--map` without a prefix goes to the table its
 contract columns belong to: `text`, `tone` or `count` make it a mentions mapping;
@@ -15,7 +16,8 @@ contract columns belong to: `text`, `tone` or `count` make it a mentions mapping
 with only `date`, `actor`, `source`, `url` applies to both. `--date-format` without a prefix
 applies to both. Files recognised as GDELT or ACLED ignore the mapping and date format (a
 note says so); `--actors` canonicalises the actors of every file; `--wide` only concerns
-the mentions file.
+the mentions file; `--tone-model` scores the mentions that have text but no tone (read and
+checked once, when the options are built).
 """
 
 from __future__ import annotations
@@ -87,11 +89,12 @@ class ImportOptions:
     timezone: str | None = None
     actors: Path | None = None
     wide: bool = False
+    tone_model: object = field(default=None, compare=False, repr=False)  # a dashboard.tone.ToneModel
     specs: tuple[tuple[str, str], ...] = ()  # the flags as given, to pass on (e.g. to the app)
 
     @property
     def given(self) -> bool:
-        return bool(self.mappings or self.date_formats or self.timezone or self.actors or self.wide)
+        return bool(self.mappings or self.date_formats or self.timezone or self.actors or self.wide or self.tone_model)
 
     def load_kwargs(self, kind: str, dictionary=None) -> dict:
         """Keyword arguments for load_bytes / load_path for a file of this kind."""
@@ -101,6 +104,7 @@ class ImportOptions:
             "timezone": self.timezone,
             "actors": dictionary,
             "wide": self.wide and kind == "mentions",
+            "tone_model": self.tone_model if kind == "mentions" else None,
         }
 
     def dictionary(self):
@@ -115,7 +119,7 @@ class ImportOptions:
         """The options as command-line flags (absolute paths), e.g. for `streamlit run app.py -- …`."""
         argv: list[str] = []
         for flag, value in self.specs:
-            if flag == "--actors":
+            if flag in ("--actors", "--tone-model"):
                 value = str(Path(value).resolve())
             argv += [flag] if flag == "--wide" else [flag, value]
         return argv
@@ -127,6 +131,7 @@ def build_options(
     timezone: str | None = None,
     actors: str | Path | None = None,
     wide: bool = False,
+    tone_model: str | Path | None = None,
 ) -> ImportOptions:
     """Options from the flags' values; ValueError with a plain message when one is wrong."""
     from dashboard.loading.formats.dates import check_date_format, check_timezone
@@ -163,4 +168,13 @@ def build_options(
         specs.append(("--actors", str(path)))
     if wide:
         specs.append(("--wide", ""))
-    return ImportOptions(mappings, formats, timezone or None, path, bool(wide), tuple(specs))
+    model = None
+    if tone_model:
+        from dashboard.tone import load as load_tone_model
+
+        try:
+            model = load_tone_model(tone_model)
+        except ValueError as exc:
+            raise ValueError(f"--tone-model: {exc}") from None
+        specs.append(("--tone-model", str(tone_model)))
+    return ImportOptions(mappings, formats, timezone or None, path, bool(wide), model, tuple(specs))

@@ -11,7 +11,6 @@ zone read as UTC, a default severity) is said in the report's notes.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import duckdb
@@ -380,15 +379,10 @@ def _ident(name: str) -> str:
     return name.replace('"', '""')
 
 
-@functools.cache
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def score_missing_tone(table: pa.Table, report: LoadReport) -> pa.Table:
-    """Fill tone from text with VADER's compound score where tone is missing."""
+def score_missing_tone(table: pa.Table, report: LoadReport, tone_model=None) -> pa.Table:
+    """Fill tone from text where tone is missing: with VADER's compound score, or with
+    `tone_model` (a dashboard.tone.ToneModel) when one is given. A row that has a tone, or has
+    no text, is left as it is."""
     if "text" not in table.column_names or table.num_rows == 0:
         return table
     import numpy as np
@@ -400,15 +394,18 @@ def score_missing_tone(table: pa.Table, report: LoadReport) -> pa.Table:
     todo = np.flatnonzero(np.asarray(need.to_numpy(zero_copy_only=False), dtype=bool))
     if not len(todo):
         return table
-    analyzer = _vader()
     texts = table.column("text").take(pa.array(todo)).to_pylist()
     values = tone.to_numpy(zero_copy_only=False).astype(float)  # nulls as NaN
     valid = np.asarray(pc.is_valid(tone).to_numpy(zero_copy_only=False), dtype=bool)
-    for i, text in zip(todo, texts):
-        values[i] = float(analyzer.polarity_scores(text)["compound"])
-        valid[i] = True
-    report.notes.append(
-        f"{len(todo):,} mentions had text but no tone; tone was scored from the text with VADER (compound score, −1…+1)"
-    )
+    if tone_model is None:
+        from dashboard.tone.vader import vader_tone
+
+        values[todo] = vader_tone(texts)
+        how = "with VADER (compound score, −1…+1)"
+    else:
+        values[todo] = tone_model.score(texts)
+        how = f"with {tone_model.describe()}: P(positive) − P(negative), −1…+1"
+    valid[todo] = True
+    report.notes.append(f"{len(todo):,} mentions had text but no tone; tone was scored from the text {how}")
     idx = table.column_names.index("tone")
     return table.set_column(idx, "tone", pa.array(values, type=pa.float64(), mask=~valid))

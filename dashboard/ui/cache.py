@@ -51,7 +51,8 @@ def dataset_from_paths(events: Path | None, mentions: Path | None, options: Impo
     return cached_dataset(
         file_digest(events) if events else "",
         file_digest(mentions) if mentions else "",
-        (options.specs, file_digest(options.actors) if options and options.actors else "") if options else (),
+        (options.specs, file_digest(options.actors) if options and options.actors else "",
+         getattr(options.tone_model, "digest", "")) if options else (),
         engine,
         events,
         mentions,

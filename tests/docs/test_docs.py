@@ -27,7 +27,7 @@ LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 CODE_SPAN = re.compile(r"`+[^`]*`+")
 LONG_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-SUBCOMMAND_HEADING = re.compile(r"^boilingpoint ([a-z-]+)$")
+SUBCOMMAND_HEADING = re.compile(r"^boilingpoint ([a-z-]+(?: [a-z-]+)?)$")  # `tone fit` too
 
 
 # --- reading markdown ------------------------------------------------------------------------
@@ -104,10 +104,14 @@ def mentions_option(text: str, option: str) -> bool:
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    """The subparsers by name (argparse has no public API for this)."""
+    """The subparsers by name, nested ones as `tone fit` (argparse has no public API for this)."""
     for action in parser._subparsers._group_actions:
         if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
+            out = dict(action.choices)
+            for name, sub in action.choices.items():
+                if sub._subparsers is not None:
+                    out.update({f"{name} {inner}": p for inner, p in subcommands(sub).items()})
+            return out
     raise AssertionError("the parser has no subcommands")
 
 
