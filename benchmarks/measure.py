@@ -161,7 +161,7 @@ def machine() -> dict:
     import pyarrow
 
     info = {
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cores": CPUS,
         "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "os": f"{platform.system()} {platform.release()}",
@@ -194,7 +194,7 @@ def machine() -> dict:
     return info
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):

@@ -30,22 +30,15 @@ import numpy as np
 
 from dashboard.tone import fit, load, save, vader_classes, vader_tone
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, when run as a script
+from measure import cpu_model  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 AIRLINE = REPO.parent / "shared" / "data" / "external" / "us-airline-tweets-sentiment-feb2015" / "Tweets.csv"
 RESULTS = REPO / "benchmarks" / "results" / "tone-latest.json"
 TARGET_300 = 0.62
 DOC_BEGIN = "<!-- tone:begin (written by benchmarks/tone.py --doc; do not edit by hand) -->"
 DOC_END = "<!-- tone:end -->"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def macro_f1(truth, predicted) -> float:

@@ -9,6 +9,7 @@ the chart and bucket caps, and the negative-tone threshold.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -193,3 +194,22 @@ class Selection:
         if self.start is None or self.end is None:
             return None
         return dt.datetime.combine(self.start, dt.time()), dt.datetime.combine(self.end, dt.time(23, 59, 59))
+
+
+# --- deployment settings -------------------------------------------------------------------
+
+
+def positive_settings(env: Mapping[str, str], keys: Mapping[str, str]) -> dict[str, int]:
+    """{field: value} for each environment variable of `keys` ({field: VARIABLE}) that is set:
+    a whole positive number (1_000 allowed), else ValueError naming the variable."""
+    out = {}
+    for name, key in keys.items():
+        if key in env:
+            try:
+                value = int(str(env[key]).replace("_", ""))
+            except ValueError:
+                raise ValueError(f"{key} must be a whole number, not {env[key]!r}") from None
+            if value <= 0:
+                raise ValueError(f"{key} must be above 0, not {value}")
+            out[name] = value
+    return out

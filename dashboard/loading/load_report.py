@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dashboard.contract import positive_settings
+
 ROW_CODES = (
     "blank-header",
     "duplicate-label",
@@ -53,18 +55,8 @@ class LoadLimits:
         import os
 
         env = os.environ if environ is None else environ
-        changes = {}
-        for name in ("max_bytes", "max_uncompressed_bytes", "max_columns", "max_cell_chars", "max_rows"):
-            key = f"BOILINGPOINT_{name.upper()}"
-            if key in env:
-                try:
-                    value = int(str(env[key]).replace("_", ""))
-                except ValueError:
-                    raise ValueError(f"{key} must be a whole number, not {env[key]!r}") from None
-                if value <= 0:
-                    raise ValueError(f"{key} must be above 0, not {value}")
-                changes[name] = value
-        return cls(**changes)
+        names = ("max_bytes", "max_uncompressed_bytes", "max_columns", "max_cell_chars", "max_rows")
+        return cls(**positive_settings(env, {name: f"BOILINGPOINT_{name.upper()}" for name in names}))
 
 
 DEFAULT_LIMITS = LoadLimits()

@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dashboard.contract import positive_settings
 from dashboard.store.db import Store, closing
 
 PREFIX = "upload:"  # how a link's ds= names a kept upload
@@ -55,19 +56,9 @@ class UploadLimits:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> UploadLimits:
         env = os.environ if environ is None else environ
-        changes = {}
-        for name, key in (("max_upload_bytes", "BOILINGPOINT_MAX_UPLOAD_BYTES"),
-                          ("max_total_bytes", "BOILINGPOINT_MAX_KEPT_UPLOAD_BYTES"),
-                          ("max_age_days", "BOILINGPOINT_MAX_UPLOAD_DAYS")):
-            if key in env:
-                try:
-                    value = int(str(env[key]).replace("_", ""))
-                except ValueError:
-                    raise ValueError(f"{key} must be a whole number, not {env[key]!r}") from None
-                if value <= 0:
-                    raise ValueError(f"{key} must be above 0, not {value}")
-                changes[name] = value
-        return cls(**changes)
+        return cls(**positive_settings(env, {"max_upload_bytes": "BOILINGPOINT_MAX_UPLOAD_BYTES",
+                                             "max_total_bytes": "BOILINGPOINT_MAX_KEPT_UPLOAD_BYTES",
+                                             "max_age_days": "BOILINGPOINT_MAX_UPLOAD_DAYS"}))
 
 
 @dataclass(frozen=True)
