@@ -79,15 +79,21 @@ def _trim_lookback(series: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     return series.iloc[first:].reset_index(drop=True)
 
 
-def with_total(engine: QueryEngine, sel: Selection, series: pd.DataFrame) -> pd.DataFrame:
+def with_total(engine: QueryEngine, sel: Selection, series: pd.DataFrame, every: pd.Series | None = None) -> pd.DataFrame:
     """The series with `total`: the source's mentions per bucket over every actor (the
     selection's own volume when it names no actor). Attention's share mode divides by it,
-    and its gaps and steps tell a collection change from a story (model/attention.py)."""
+    and its gaps and steps tell a collection change from a story (model/attention.py).
+    `every`: source_volume(engine, sel), when the caller scores several actors with it."""
     if not sel.actors or not len(series):
         return series.assign(total=series["volume"])
-    every = engine.series(replace(sel, actors=(), targets=(), event_types=()))
-    total = every.set_index("date")["volume"].reindex(series["date"]).fillna(0).to_numpy()
+    every = source_volume(engine, sel) if every is None else every
+    total = every.reindex(series["date"]).fillna(0).to_numpy()
     return series.assign(total=np.maximum(total, series["volume"].to_numpy()))
+
+
+def source_volume(engine: QueryEngine, sel: Selection) -> pd.Series:
+    """The source's mentions per bucket over every actor, by bucket date (one engine query)."""
+    return engine.series(replace(sel, actors=(), targets=(), event_types=())).set_index("date")["volume"]
 
 
 def scored_series(engine: QueryEngine, sel: Selection, params: ModelParams) -> pd.DataFrame:
@@ -177,12 +183,16 @@ def actor_leaderboard(engine: QueryEngine, sel: Selection, params: ModelParams =
     rows = []
     wide = lookback(sel, params)
     series = engine.series_each(wide, engine.top_actors(sel, top))  # one pass for every actor
+    every = source_volume(engine, wide) if series else None  # each actor's attention against the same source
     for actor, frame in series.items():
-        table = score(frame, params)
+        one = replace(wide, actors=(actor,))
+        table = score(with_total(engine, one, _trim_lookback(frame, sel), every), params, bucket=sel.bucket)
         if sel.start is not None:
             table = table[table["date"] >= pd.Timestamp(sel.start)]
         if len(table) <= window:
             continue
+        if pd.isna(table["index"].iloc[-1]) or pd.isna(table["index"].iloc[-1 - window]):
+            continue  # no index to compare (nothing known there)
         now, before = float(table["index"].iloc[-1]), float(table["index"].iloc[-1 - window])
         rows.append({"actor": actor, "index_now": now, "index_before": before, "change": now - before,
                      "stage": table["stage"].iloc[-1]})

@@ -86,3 +86,18 @@ def test_zooming_in_leaves_every_bucket_as_it_was(demo):
     whole = demo.table.set_index("date").loc[window.index]
     cols = ["index", "stage", "expected", "attention_z", "c_attention", "c_tone", "c_severity", "phase"]
     pd.testing.assert_frame_equal(whole[cols], window[cols])
+
+
+def test_the_leaderboard_scores_an_actor_as_its_own_selection_does(demo):
+    """Each leaderboard row is the actor's own analysis: against the source's total, in the
+    selection's bucket, share mode included."""
+    from dashboard.model.analysis import actor_leaderboard
+    from dashboard.model.escalation import with_params
+
+    engine = build_dataset(DATASETS["tiktok-2020"].events, DATASETS["tiktok-2020"].mentions).engine
+    for params in (demo.params, with_params(demo.params, attention="share")):
+        board = actor_leaderboard(engine, Selection(), params, top=3)
+        assert len(board)
+        for row in board.itertuples():
+            own = analyse(engine, Selection(actors=(row.actor,)), params).table
+            assert row.index_now == pytest.approx(own["index"].iloc[-1])
