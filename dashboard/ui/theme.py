@@ -22,8 +22,9 @@ _PANEL = "#1a1f29"  # widgets, code and boxes on the dark page
 _BORDER = "#4b5563"
 
 # Streamlit draws its own widgets from its (light) theme; these rules turn the page, the
-# sidebar, text, buttons, inputs, tabs and boxes dark. Tables (drawn on a canvas) keep
-# Streamlit's colours: the app menu's Dark theme darkens them too.
+# sidebar, text, buttons, inputs, tabs and boxes dark. Tables are drawn on a canvas in
+# Streamlit's (light) colours, which no style reaches: they are shown inverted, hue kept (a
+# white cell becomes near-black, dark text light, a red stays red).
 PAGE_CSS = f"""
 <style>
 .stApp, [data-testid="stHeader"], [data-testid="stBottomBlockContainer"] {{ background-color: {DARK_BACKGROUND}; color: {DARK_INK}; }}
@@ -51,6 +52,7 @@ label:has(input[role="switch"]):not([data-selected="true"]) > div:first-of-type 
 [data-baseweb="tab-list"] button, [data-baseweb="tab"] {{ background-color: transparent; color: {DARK_INK}; }}
 [data-testid="stVerticalBlockBorderWrapper"] {{ border-color: {_BORDER}; }}
 hr {{ border-color: {_BORDER}; }}
+[data-testid="stDataFrame"] {{ filter: invert(0.9) hue-rotate(180deg); }}
 </style>
 """
 
