@@ -73,6 +73,9 @@ class ViewState:
 
 
 COMPARE_KINDS = ("actors", "datasets")
+# Every key a view's link may hold (besides p.NAME model parameters); Streamlit's own
+# `embed` options are left to Streamlit. Any other key is named, not silently ignored.
+QUERY_KEYS = ("ds", "actor", "target", "type", "from", "to", "bucket", "map", "tab", "mode", "step", "theme", "cmp")
 
 
 def _date(value: str, name: str, problems: list[str]) -> dt.date | None:
@@ -94,6 +97,10 @@ def from_query(
     other names, or values that are not finite numbers, are dropped and named.
     """
     problems: list[str] = []
+    unknown = [k for k in query if k not in QUERY_KEYS and not k.startswith(PARAM_PREFIX) and not k.startswith("embed")]
+    if unknown:
+        names = ", ".join(repr(k[:30]) for k in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        problems.append(f"unknown link key{'s' if len(unknown) > 1 else ''} {names} ignored (the keys: {', '.join(QUERY_KEYS)}, p.NAME)")
 
     def first(key: str) -> str | None:
         values = query.get(key) or []

@@ -39,12 +39,18 @@ def test_from_query_reads_a_view(query, expected):
         ({"from": ["2020-08-01"], "to": ["2020-07-01"]}, "after"),
         ({"bucket": ["fortnight"]}, "unknown bucket"),
         ({"theme": ["<script>"]}, "unknown theme"),
+        ({"actors": ["Italy"]}, "unknown link key 'actors' ignored"),
     ],
 )
 def test_from_query_drops_and_names_bad_values(query, problem):
     view = from_query(query, DATASETS)
     assert any(problem in p for p in view.problems)
     assert view.dataset is None and view.start is None and view.bucket == "day"
+
+
+def test_streamlit_embed_options_and_model_parameters_are_not_unknown_keys():
+    view = from_query({"embed": ["true"], "embed_options": ["dark_theme"], "actor": ["Italy"]}, DATASETS)
+    assert view.problems == () and view.actors == ("Italy",)
 
 
 @given(
