@@ -53,6 +53,8 @@ def _clear_streamlit_caches():
 
         st.cache_data.clear()
         st.cache_resource.clear()
+    if "dashboard.ui.vega" in sys.modules:
+        sys.modules["dashboard.ui.vega"].clear_specs()
 
 
 # --- browser -------------------------------------------------------------------------------

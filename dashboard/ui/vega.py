@@ -6,24 +6,39 @@ change, measured with py-spy (BENCHMARKS.md). Our charts are built by dashboard/
 validated against the schema in tests/test_charts.py, so here they are converted without
 it and handed to `st.vega_lite_chart` — the same element, the same spec and datasets
 (Arrow, named by a hash of their bytes, as Streamlit names them), the same selections.
+
+Building a chart (Altair objects, then their spec and Arrow datasets) is most of a rerun's
+Python; every session that shows the same selection of the same data would build the same
+specs. `cached_chart`/`cached_charts` keep the finished specs, process-wide, under a key the
+caller makes of everything the chart is drawn from (the dataset's content key, the selection,
+the model's parameters, notes…) and the theme: one build serves every session and rerun.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from contextlib import nullcontext
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util  # private: fenced by tests/ui/test_streamlit_private_api.py
 from streamlit.util import calc_hash  # private: fenced likewise
 
-from dashboard.charts.common import text_alternative
+from dashboard.charts.common import outer_height, text_alternative
 from dashboard.charts.theme import themed_spec
 from dashboard.ui.theme import chart_theme
 
 _TRANSFORMER = "boilingpoint_arrow"
 _LOCK = threading.Lock()  # Altair's theme and data transformer are global to the process
+_REGISTERED = False
+SPECS_KEPT = 256  # finished specs kept (each holds aggregated series only: ≤ 5,000 points a chart)
+_SPECS: OrderedDict[tuple, list[tuple[dict, int | None]]] = OrderedDict()
+_SPECS_LOCK = threading.Lock()
 
 
 def _to_arrow(data, datasets: dict):
@@ -46,8 +61,13 @@ def setup_charts() -> None:
 
 
 def _register() -> None:
-    if _TRANSFORMER not in alt.data_transformers.names():
-        alt.data_transformers.register(_TRANSFORMER, _to_arrow)
+    # names() reads the installed packages' entry points each call: a fiftieth of a second.
+    global _REGISTERED
+    if not _REGISTERED:
+        with _LOCK:
+            if _TRANSFORMER not in alt.data_transformers.names():
+                alt.data_transformers.register(_TRANSFORMER, _to_arrow)
+            _REGISTERED = True
 
 
 def chart_spec(chart, theme: str = "light") -> dict:
@@ -67,3 +87,69 @@ def chart_spec(chart, theme: str = "light") -> dict:
 def altair_chart(chart, **kwargs):
     """st.altair_chart(chart, **kwargs), converted by chart_spec in the page's theme."""
     return st.vega_lite_chart(chart_spec(chart, chart_theme()), **kwargs)
+
+
+def content_key(value) -> Hashable:
+    """A part of a chart's cache key for a value that is not hashable itself: a frame (the
+    notes on a chart) by a digest of its content, anything else by its repr."""
+    if isinstance(value, pd.DataFrame):
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr(list(value.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=False).to_numpy().tobytes())
+        return ("frame", len(value), digest.hexdigest())
+    if isinstance(value, Hashable):
+        try:
+            hash(value)
+            return value
+        except TypeError:
+            pass
+    return ("repr", repr(value))
+
+
+def _outer(chart) -> int | None:
+    """The chart's outer height (charts.common.outer_height); None for one sized by its container."""
+    try:
+        return outer_height(chart)
+    except (TypeError, ValueError):
+        return None
+
+
+def chart_specs(key: tuple | None, build: Callable[[], list], theme: str) -> list[tuple[dict, int | None]]:
+    """The specs (and outer heights) of the charts `build()` makes, built once per key and
+    theme and kept (least recently used first out). Each caller gets its own copy: Streamlit
+    edits the spec it is given."""
+    if key is None:  # nothing says what the chart is drawn from: built afresh
+        return [(chart_spec(chart, theme), _outer(chart)) for chart in build()]
+    full = (key, theme)
+    with _SPECS_LOCK:
+        kept = _SPECS.get(full)
+        if kept is not None:
+            _SPECS.move_to_end(full)
+    if kept is None:
+        kept = [(chart_spec(chart, theme), _outer(chart)) for chart in build()]
+        with _SPECS_LOCK:
+            _SPECS[full] = kept
+            while len(_SPECS) > SPECS_KEPT:
+                _SPECS.popitem(last=False)
+    return [(copy.deepcopy(spec), height) for spec, height in kept]
+
+
+def clear_specs() -> None:
+    """Forget every kept spec (tests start cold; nothing in the app needs it: keys name content)."""
+    with _SPECS_LOCK:
+        _SPECS.clear()
+
+
+def cached_charts(key: tuple | None, build: Callable[[], list]) -> list[tuple[dict, int | None]]:
+    """chart_specs in the page's theme."""
+    return chart_specs(key, build, chart_theme())
+
+
+def cached_chart(spec_key: tuple | None, build: Callable, /, extra_height: int | None = None, **kwargs):
+    """st.vega_lite_chart of the one chart `build()` makes, its spec kept under `spec_key` (see
+    chart_specs; `key` and the other keywords are st.vega_lite_chart's); `extra_height` sets the
+    height to the chart's outer height plus that."""
+    ((spec, height),) = cached_charts(spec_key, lambda: [build()])
+    if extra_height is not None and height is not None:
+        kwargs["height"] = height + extra_height
+    return st.vega_lite_chart(spec, **kwargs)

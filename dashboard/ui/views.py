@@ -53,6 +53,16 @@ def analysis_for(dataset: Dataset, sel: Selection, params: ModelParams) -> Analy
     return cached_analysis(dataset.key, sel, params, dataset)
 
 
+def chart_key(dataset: Dataset, analysis: Analysis | None, *parts) -> tuple | None:
+    """What a chart of this dataset and analysis is drawn from, as the key its finished spec is
+    kept under (vega.cached_chart): the data's content key, the selection, the parameters and
+    whatever else the caller names. None (no caching) for a dataset without a content key."""
+    if not dataset.key:
+        return None
+    base = (dataset.key,) if analysis is None else (dataset.key, analysis.selection, vega.content_key(analysis.params))
+    return (*base, *(vega.content_key(p) for p in parts))
+
+
 def overview_for(dataset: Dataset, sel: Selection, params: ModelParams) -> pd.DataFrame:
     """The scored buckets only, for the overview strip (analysis.overview)."""
     return cached_overview(dataset.key, sel, params, dataset)
@@ -110,7 +120,8 @@ def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: Mo
     cols = st.columns([1.5, 0.75, 0.85, 1.35, 1.4])
     with cols[0]:
         st.markdown(f"Stage on {k['date']:%d %b %Y}: **{k['stage']}**, {k['direction']}")
-        vega.altair_chart(charts.stage_gauge_chart(k["stage"]), width="stretch", height=48, key="kpi_stage")
+        vega.cached_chart(("gauge", k["stage"]), lambda: charts.stage_gauge_chart(k["stage"]), width="stretch", height=48,
+                          key="kpi_stage")
     n = k["change_buckets"]
     unit = {"hour": "h", "day": "d", "week": "wk"}[sel.bucket]
     delta = f"{k['index_change']:+.0f} in {n} {unit}" if k["index_change"] is not None else None
@@ -153,21 +164,27 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
         highlight = chosen["date"].iloc[0]
     sel = analysis.selection
     notes = notes_for(dataset, sel.start, sel.end)
-    panels = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True, notes=notes)
-    panels[0] = with_simulated(panels[0], bool(simulated))  # the index is made of the mentions too
-    for i, panel in enumerate(panels):
-        last = i == len(panels) - 1 and len(analysis.events)
-        vega.altair_chart(
-            panel, width="stretch", height=charts.outer_height(panel), key="event_pick" if last else f"timeline-{i}",
+
+
+    def panels() -> list:
+        built = charts.timeline_layers(analysis, subtitle, highlight=highlight, events_selectable=True, notes=notes)
+        built[0] = with_simulated(built[0], bool(simulated))  # the index is made of the mentions too
+        return built
+
+    specs = vega.cached_charts(chart_key(dataset, analysis, "timeline", subtitle, simulated, highlight, notes), panels)
+    for i, (spec, height) in enumerate(specs):
+        last = i == len(specs) - 1 and len(analysis.events)
+        st.vega_lite_chart(
+            spec, width="stretch", height=height, key="event_pick" if last else f"timeline-{i}",
             on_select="rerun" if last else "ignore", selection_mode="event" if last else None,
         )
         if i == 0:
             # The explanation, then the whole range as a strip to brush: right under the index.
             st.info(escape_markdown(explanation(analysis)), icon=":material/lightbulb:")
-            overview = charts.overview_chart(strip, bucket=analysis.selection.bucket)
-            vega.altair_chart(
-                overview, width="stretch", height=charts.outer_height(overview), key="overview",
-                on_select=_overview_zoom, selection_mode="zoom",
+            vega.cached_chart(
+                chart_key(dataset, None, "overview", analysis.params, analysis.selection.bucket, strip),
+                lambda: charts.overview_chart(strip, bucket=analysis.selection.bucket),
+                extra_height=0, width="stretch", key="overview", on_select=_overview_zoom, selection_mode="zoom",
             )
     if len(analysis.events):
         st.caption("Click an event marker for its details and that day's explanation; double-click to clear.")
@@ -189,28 +206,32 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
     by_actor = engine.volume_by_actor(sel)
     if len(by_actor):
         normalise = st.toggle("Show shares (normalised)", key="sov_normalise")
-        vega.altair_chart(with_simulated(charts.share_of_voice_chart(by_actor, normalise), bool(simulated)), width="stretch", key="sov")
+        vega.cached_chart(chart_key(dataset, analysis, "sov", normalise, simulated),
+                          lambda: with_simulated(charts.share_of_voice_chart(by_actor, normalise), bool(simulated)),
+                          width="stretch", key="sov")
     else:
         st.info("No mentions in this selection, so there is no share of voice to show.")
     left, right = st.columns(2)
     with left:
         if len(by_actor) and by_actor["tone"].notna().any():
-            vega.altair_chart(with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated), brief=True), width="stretch",
-                              height=charts.outer_height(charts.tone_by_actor_chart(by_actor)) + 40, key="tone_by_actor")
+            vega.cached_chart(chart_key(dataset, analysis, "tone_by_actor", simulated),
+                              lambda: with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated), brief=True),
+                              extra_height=40, width="stretch", key="tone_by_actor")
         else:
             st.info("These mentions carry no tone.")
     with right:
         board = cached_leaderboard(dataset.key, sel, params, dataset)
         if len(board):
-            vega.altair_chart(with_simulated(charts.leaderboard_chart(board), bool(simulated), brief=True), width="stretch",
-                              height=charts.outer_height(charts.leaderboard_chart(board)) + 40, key="leaderboard")
+            vega.cached_chart(chart_key(dataset, analysis, "leaderboard", simulated),
+                              lambda: with_simulated(charts.leaderboard_chart(board), bool(simulated), brief=True),
+                              extra_height=40, width="stretch", key="leaderboard")
         else:
             st.info(f"Too few buckets to compare each actor's last {KPI_CHANGE_BUCKETS}.")
     matrix = engine.matrix(sel)
     if len(matrix):
-        heat = charts.matrix_chart(matrix)
         # Its own height (26 px a row): stretched to the default, 30 actors would share 60 px.
-        vega.altair_chart(heat, width="stretch", height=charts.outer_height(heat) + 60, key="matrix")
+        vega.cached_chart(chart_key(dataset, analysis, "matrix"), lambda: charts.matrix_chart(matrix), extra_height=60,
+                          width="stretch", key="matrix")
     else:
         st.info("No event in this selection names a target, so there is no who-acts-on-whom matrix.")
 
