@@ -6,6 +6,7 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -174,10 +175,11 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
     specs = vega.cached_charts(chart_key(dataset, analysis, "timeline", subtitle, simulated, highlight, notes), panels)
     for i, (spec, height) in enumerate(specs):
         last = i == len(specs) - 1 and len(analysis.events)
-        st.vega_lite_chart(
-            spec, width="stretch", height=height, key="event_pick" if last else f"timeline-{i}",
-            on_select="rerun" if last else "ignore", selection_mode="event" if last else None,
-        )
+        size: int | Literal["content"] = height if height is not None else "content"
+        if last:
+            st.vega_lite_chart(spec, width="stretch", height=size, key="event_pick", on_select="rerun", selection_mode="event")
+        else:
+            st.vega_lite_chart(spec, width="stretch", height=size, key=f"timeline-{i}")
         if i == 0:
             # The explanation, then the whole range as a strip to brush: right under the index.
             st.info(escape_markdown(explanation(analysis)), icon=":material/lightbulb:")
