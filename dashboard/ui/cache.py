@@ -105,3 +105,15 @@ def cached_overview(dataset_key: str, sel: Selection, params: ModelParams, _data
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def cached_leaderboard(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset):
     return actor_leaderboard(_dataset.engine, sel, params)
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+def cached_bucket_count(dataset_key: str, sel: Selection, _dataset: Dataset) -> int:
+    """How many buckets the selection has: asked on every rerun (and several times when a
+    bucket is stepped up), the same for every session on the same data."""
+    return _dataset.engine.bucket_count(sel)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def cached_top_actors(dataset_key: str, sel: Selection, n: int, _dataset: Dataset) -> list[str]:
+    return _dataset.engine.top_actors(sel, n)

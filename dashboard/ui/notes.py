@@ -14,6 +14,7 @@ from dashboard.model.escalation import peak_position
 from dashboard.store import NoteError, add_note, delete_note, export_notes_csv, import_notes_csv, list_notes, open_store
 from dashboard.store.notes import MAX_NOTE_CHARS, notes_frame, notes_key
 from dashboard.textsafe import escape_markdown
+from dashboard.ui.cache import cached_top_actors
 
 log = logging.getLogger(__name__)
 WHOLE_STORY = "— the whole story —"
@@ -77,7 +78,7 @@ def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None
         cols = st.columns([1, 0.7, 1.4])
         cols[0].date_input("Date (UTC)", key="note_day", format="YYYY-MM-DD")
         cols[1].time_input("Time", key="note_time", step=dt.timedelta(minutes=15))
-        actors = [WHOLE_STORY] + dataset.engine.top_actors(sel, 30)
+        actors = [WHOLE_STORY] + cached_top_actors(dataset.key, sel, 30, dataset)
         cols[2].selectbox("About", actors, key="note_actor")
         st.text_area("Note", key="note_text", max_chars=MAX_NOTE_CHARS, height=80,
                      placeholder="What happened here, what to ask, what to check…")

@@ -22,7 +22,7 @@ from dashboard.model.kpis import above_slow_boil, kpis
 from dashboard.model.story import Episode, find_episode
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
-from dashboard.ui.cache import cached_analysis, cached_leaderboard, cached_overview
+from dashboard.ui.cache import cached_analysis, cached_bucket_count, cached_leaderboard, cached_overview, cached_top_actors
 from dashboard.ui.notes import notes_for, render_notes
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def guarded(name: str, render: Callable, *args, **kwargs) -> None:
 
 def fit_bucket(dataset: Dataset, sel: Selection, quiet: bool = False) -> Selection:
     """Step up from hours to days to weeks until the chart has at most MAX_BUCKETS points."""
-    while dataset.engine.bucket_count(sel) > MAX_BUCKETS and sel.bucket != "week":
+    while cached_bucket_count(dataset.key, sel, dataset) > MAX_BUCKETS and sel.bucket != "week":
         coarser: Bucket = "day" if sel.bucket == "hour" else "week"
         if not quiet:
             st.info(
@@ -367,7 +367,7 @@ def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
     mode = st.radio("Compare", ["two actors", "two datasets"], horizontal=True, key="cmp_mode")
     frames, notes, notes_labels = [], [], []  # type: list[pd.DataFrame], list[str], list[str]
     if mode == "two actors":
-        actors = dataset.engine.top_actors(replace(sel, actors=()), 30)
+        actors = cached_top_actors(dataset.key, replace(sel, actors=()), 30, dataset)
         if len(actors) < 2:
             st.info("This dataset has fewer than two actors.")
             return
