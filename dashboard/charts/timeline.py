@@ -405,14 +405,24 @@ def _side(x: float, width: float, room: float) -> str:
 
 
 def _crossings(table: pd.DataFrame | None, labels: pd.DataFrame, ys: pd.Series, line: float) -> int:
-    """How many of the index's buckets fall inside a label's box (its dates, its line)."""
+    """How many labels the index line runs through: its buckets inside a label's box (its dates,
+    its line), and the line drawn between buckets, which crosses a short box no bucket falls in."""
     if table is None or not len(table):
         return 0
-    dates, index = table["date"].to_numpy(), table["index"].astype(float).to_numpy()
+    known = table["index"].notna().to_numpy()
+    dates = pd.DatetimeIndex(table["date"]).as_unit("ns").asi8[known].astype(float)
+    index = table["index"].astype(float).to_numpy()[known]
+    if not len(index):
+        return 0
     count = 0
     for lo, hi, y in zip(labels["lo"], labels["hi"], ys):
-        inside = (dates >= lo.to_datetime64()) & (dates <= hi.to_datetime64())
+        a, b = (float(pd.Timestamp(t).value) for t in (lo, hi))  # ns since the epoch, as the dates
+        inside = (dates >= a) & (dates <= b)
         count += int((np.abs(index[inside] - y) <= 0.6 * line).sum())
+        if a <= dates[-1] and b >= dates[0]:  # the line as drawn (straight between buckets) over the box
+            ends = np.interp([max(a, dates[0]), min(b, dates[-1])], dates, index)
+            values = np.concatenate([ends, index[inside]])
+            count += int(values.min() <= y + 0.6 * line and values.max() >= y - 0.6 * line)
     return count
 
 

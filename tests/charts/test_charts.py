@@ -467,3 +467,15 @@ def test_escalation_label_near_the_end_reads_leftwards(analysis):
             late = [r for r in rows if pd.Timestamp(r["date"]) >= pd.Timestamp("2024-05-03")]
             if late:
                 assert layer["mark"]["align"] == "right"
+
+
+def test_a_label_between_two_buckets_counts_the_line_drawn_across_it():
+    """The index line is drawn straight between buckets: a short label box that no bucket falls
+    in is still crossed when the line climbs through its height there (GDELT's one-day rise)."""
+    from dashboard.charts.timeline import _crossings
+
+    table = pd.DataFrame({"date": pd.to_datetime(["2018-03-25", "2018-03-26"], utc=True), "index": [0.0, 100.0]})
+    box = pd.DataFrame({"lo": pd.to_datetime(["2018-03-25 08:00"], utc=True), "hi": pd.to_datetime(["2018-03-25 16:00"], utc=True)})
+    assert _crossings(table, box, pd.Series([50.0]), 9.0) == 1  # the line passes 33→67 there
+    assert _crossings(table, box, pd.Series([95.0]), 9.0) == 0  # above the line over the box
+    assert _crossings(table.assign(index=[float("nan"), 100.0]), box, pd.Series([50.0]), 9.0) == 0  # no line drawn there
