@@ -31,6 +31,7 @@ from dashboard.charts.common import (
 )
 from dashboard.contract import STAGES
 from dashboard.model.escalation import ModelParams, peak_position
+from dashboard.model.explain import actor_said
 
 
 def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | None = None, width: int | None = None,
@@ -345,7 +346,7 @@ def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | N
     if not len(top):
         return [], 0, None
     top = top[["date", "actor", "headline", "severity"]].copy()
-    top["label"] = [short(f"{a}: {h}") for a, h in zip(top["actor"], top["headline"])]
+    top["label"] = [short(actor_said(a, h)) for a, h in zip(top["actor"], top["headline"])]
     span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
     # The most conflictual events claim their line first.
     top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)

@@ -17,6 +17,16 @@ def _fmt_date(t: pd.Timestamp) -> str:
     return t.strftime("%d %b %Y")
 
 
+def actor_said(actor, headline) -> str:
+    """'Actor: headline', without saying the actor twice when the headline already begins with
+    it (GDELT's and ACLED's generated headlines name their actors first)."""
+    text = str(headline) if isinstance(headline, str) else ""
+    name = str(actor) if isinstance(actor, str) else ""
+    if name and text.startswith(name):
+        return text
+    return f"{name}: {text}" if name else text
+
+
 def describe_event(event: pd.Series) -> str:
     """'Donald Trump → ByteDance, policy, severity -8: <headline>'."""
     who = event["actor"]

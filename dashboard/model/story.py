@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.contract import STAGES
 from dashboard.model.escalation import peak_position
+from dashboard.model.explain import actor_said
 
 # Two runs above slow boil separated by at most this many slow-boil buckets are one episode:
 # a story that dips for a day or two has not ended.
@@ -115,9 +116,9 @@ def _beats(analysis) -> list[Beat]:
     beats: list[Beat] = []
     for actor in _major_actors(events):
         first = events[events["actor"] == actor].sort_values("date").iloc[0]
-        beats.append(("first move", first["date"], f"{actor}'s first move", f"{actor}: {first['headline']}", first["id"], None))
+        beats.append(("first move", first["date"], f"{actor}'s first move", actor_said(actor, first['headline']), first["id"], None))
     for _, p in analysis.pairs.iterrows():
-        beats.append(("claim", p["claim_date"], f"{p['actor']}'s claim", f"{p['actor']}: {p['claim_headline']}",
+        beats.append(("claim", p["claim_date"], f"{p['actor']}'s claim", actor_said(p['actor'], p['claim_headline']),
                       p["claim_id"], p["retraction_id"]))
         beats.append(("retraction", p["retraction_date"], f"{p['actor']} retracts",
                       f"{p['actor']} retracts: {p['retraction_headline']}", p["retraction_id"], None))
@@ -132,7 +133,7 @@ def _beats(analysis) -> list[Beat]:
         beats.append(("change point", c["date"], label, title, c["event_id"] if isinstance(c["event_id"], str) else None, None))
     worst = events.dropna(subset=["severity"]).nsmallest(TOP_EVENTS, "severity") if len(events) else events
     for _, e in worst.iterrows():
-        beats.append(("event", e["date"], f"{e['actor']} acts (severity {e['severity']:+.0f})", f"{e['actor']}: {e['headline']}",
+        beats.append(("event", e["date"], f"{e['actor']} acts (severity {e['severity']:+.0f})", actor_said(e['actor'], e['headline']),
                       e["id"], None))
     index = table["index"].astype(float).to_numpy()
     peak = peak_position(index)

@@ -68,3 +68,15 @@ def test_renormalised_weights_are_said_and_add_up():
     assert f"= 100 × ({w:.2f}×{row['c_attention']:.2f} attention) / {w:.2f}" in text
     assert "tone, severity and breadth are unknown here, so the known weights were renormalised" in text
     assert row["index"] == pytest.approx(100 * row["c_attention"], abs=0.01)
+
+
+@pytest.mark.parametrize("actor, headline, want", [
+    ("Donald Trump", "Trump signs an order", "Donald Trump: Trump signs an order"),
+    ("(unidentified)", "(unidentified) → POLICE: fight (CAMEO 190)", "(unidentified) → POLICE: fight (CAMEO 190)"),
+    ("Amazon", None, "Amazon: "),
+    (None, "A headline", "A headline"),
+])
+def test_an_event_label_names_its_actor_once(actor, headline, want):
+    from dashboard.model.explain import actor_said
+
+    assert actor_said(actor, headline) == want
