@@ -179,15 +179,13 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
         checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True)
         rejections, listed_more, rejected = sub_report.rejections, sub_report.unlisted_rejections, sub_report.rejected
         report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)  # the text rules' note
-        clean = _merge(clean, checked)
+        clean = _in_file_order(_merge(clean, checked))  # the loaded suspects were appended
     if naive and clean.num_rows:
         first = int(pc.min(clean.column(RECORD)).as_py())
         report.notes.append(
             f"{clean.num_rows:,} {'date has' if clean.num_rows == 1 else 'dates have'} a time of day but no time zone; "
             f"they were read as UTC (first at row {first})"
         )
-    if any_suspect:  # the suspects the validator loaded were appended: back to the file's order
-        clean = _in_file_order(clean)
     clean = clean.drop_columns([RECORD])
     report.rejections = rejections
     report.unlisted_rejections = listed_more
