@@ -203,13 +203,14 @@ def _print_report(report, stream) -> None:
 def _load_with_options(args):
     """load_path with the command's import options; None (after saying why) when they are wrong."""
     from dashboard.loading import load_path
+    from dashboard.loading.load_report import LoadLimits
 
     try:
         options = _import_options(args)
         kwargs = options.load_kwargs(args.kind, options.dictionary()) if options.given else {}
         if options.given and options.mappings and args.kind not in options.mappings:
             raise ValueError(f"--map names no {args.kind} column; prefix it with {args.kind}: to apply it to this file")
-        return load_path(args.file, args.kind, encoding=args.encoding, **kwargs)
+        return load_path(args.file, args.kind, LoadLimits.for_local_files(), encoding=args.encoding, **kwargs)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None

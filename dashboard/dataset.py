@@ -32,12 +32,14 @@ def content_digest(data: bytes) -> str:
 
 
 def load_one(source: Source, kind: str, limits: LoadLimits | None = None, **options) -> LoadResult | None:
-    limits = limits or LoadLimits.from_env()
+    """Load a file: a path is the user's own file (the limits follow the machine:
+    LoadLimits.for_local_files), bytes are an upload (the deployment's caps: from_env);
+    `limits`, when given, wins."""
     if source is None:
         return None
     if isinstance(source, Path):
-        return load_path(source, kind, limits, **options)
-    return load_bytes(source, kind, limits, **options)
+        return load_path(source, kind, limits or LoadLimits.for_local_files(), **options)
+    return load_bytes(source, kind, limits or LoadLimits.from_env(), **options)
 
 
 def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = None,
@@ -45,7 +47,8 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
                   only_actors: tuple[str, ...] = ()) -> Dataset:
     """Load whichever files are given and put their valid rows in a new engine.
 
-    Limits default to LoadLimits.from_env(): the defaults, or BOILINGPOINT_MAX_* variables.
+    Limits default to those of load_one: a path (a file given on the command line or at
+    launch) gets LoadLimits.for_local_files(), bytes (an upload) LoadLimits.from_env().
     `options` (column mappings, date layouts, actor dictionary, wide tables) go to each file
     as they concern its kind; `dictionary` (an ActorDictionary) overrides the options' file.
     `engine` names the query engine (dashboard.query: "duckdb", the default, or "spark").
@@ -55,7 +58,6 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
     and the report says how many the engine kept.
     ValueError when the options themselves are wrong.
     """
-    limits = limits or LoadLimits.from_env()
     kwargs: dict[str, dict] = {"events": {}, "mentions": {}}
     if (options is not None and options.given) or dictionary is not None:
         options = options or ImportOptions()

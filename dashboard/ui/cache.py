@@ -20,7 +20,7 @@ def _file_digest(path: str, mtime_ns: int, size: int) -> str:
     from dashboard.loading.load_report import LoadError, LoadLimits
 
     try:  # only a regular file, within the byte cap: a FIFO or a device never blocks the app
-        return content_digest(read_regular_file(Path(path), LoadLimits.from_env().max_bytes))
+        return content_digest(read_regular_file(Path(path), LoadLimits.for_local_files().max_bytes))
     except LoadError as exc:
         return "unreadable:" + exc.message  # the load itself reports the problem
 
