@@ -73,7 +73,7 @@ class LoadLimits:
 
         env = os.environ if environ is None else environ
         memory = positive_settings(env, {"memory": "BOILINGPOINT_LOCAL_MEMORY"}).get("memory") or memory_bytes or machine_memory()
-        base = cls.from_env(env)
+        base = cls.from_env(environ)
         return replace(
             base,
             max_bytes=max(base.max_bytes, memory // 8),
