@@ -1,0 +1,332 @@
+"""Big Parquet mentions files imported once into a DuckDB database file on disk, by date.
+
+A mentions file too big to hold in memory (100 million rows) is validated and organised
+here, without materialising its rows in Python or Arrow:
+
+1. the checks of native.py run as DuckDB SQL over the file (`read_parquet`): each rule that
+   could reject or change a row is a predicate; the rows that match one — the suspects,
+   usually none — are counted, fetched (only they) and given to the full validator
+   (validation.validate), so their fate and every rejection's row, column, value and reason
+   are the full validator's;
+2. the rows that pass, and the suspects the validator loaded, are written once into a DuckDB
+   database file, ordered by date (DuckDB sorts out of core, spilling to disk past its memory
+   limit), with actor and source as integer codes into two name tables — the engine's own
+   layout (duckdb_engine.py), so a query reads only the row groups of its dates;
+3. the load report is kept in the same file. The file is named by the SHA-256 of the Parquet
+   file's bytes and lives under BOILINGPOINT_HOME/cache: opening the same content again reads
+   the report and opens the table, in seconds.
+
+The engine opens the file read-only (Engine(mentions_store=...)). Anything this path does not
+cover — events, options, text or extra columns, unusual types, a file of many suspects —
+returns None, and the caller takes the in-memory path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard.contract import COLUMNS
+from dashboard.loading.column_sql import MAX_WHOLE, sql_string
+from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
+from dashboard.loading.native import _eligible, _text_type
+from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.validation import map_columns, validate
+
+SCHEMA_VERSION = 1  # bump when the layout of the store changes: old files are rebuilt
+MAX_SUSPECTS = 1_000_000  # more suspects than this: the in-memory path (they are validated in memory)
+ROWS_PER_MEMORY_BYTE = 1 / 1024  # the default threshold: a file over memory/1024 rows goes to disk
+
+
+def on_disk_rows(environ=None, memory_bytes: int | None = None) -> int:
+    """From how many rows a Parquet mentions file given by path is kept on disk:
+    BOILINGPOINT_ON_DISK_ROWS, or one row per KiB of the machine's memory (24 GiB: 25 million)."""
+    from dashboard.contract import positive_settings
+    from dashboard.loading.load_report import machine_memory
+
+    env = os.environ if environ is None else environ
+    given = positive_settings(env, {"rows": "BOILINGPOINT_ON_DISK_ROWS"}).get("rows")
+    return given or int((memory_bytes or machine_memory()) * ROWS_PER_MEMORY_BYTE)
+
+
+def cache_folder(environ=None) -> Path:
+    from dashboard.store.db import data_home
+
+    return data_home(environ) / "cache"
+
+
+def file_digest(path: Path, chunk: int = 1 << 24) -> str:
+    """SHA-256 of a file's bytes, read in chunks (memory stays flat)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def parquet_rows(path: Path) -> int | None:
+    """The row count a Parquet file's footer claims (None when it is no Parquet file)."""
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # noqa: BLE001 - not Parquet, or damaged: the general path says what is wrong
+        return None
+
+
+def store_mentions(path: Path, limits: LoadLimits, folder: Path | None = None) -> tuple[Path, LoadReport] | None:
+    """The database file holding this Parquet mentions file's valid rows (built now, or found
+    in the cache), and its load report; None when the file is not one this path covers."""
+    folder = folder or cache_folder()
+    try:
+        if not path.is_file() or path.stat().st_size > limits.max_bytes:
+            return None  # the general path gives the size (or format) error
+        digest = file_digest(path)
+    except OSError:
+        return None
+    target = folder / f"mentions-{digest[:32]}-v{SCHEMA_VERSION}.duckdb"
+    if target.exists():
+        report = read_report(target)
+        if report is not None:
+            return target, report
+    plan = _plan(path, limits)
+    if plan is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    try:
+        report = _build(path, tmp, plan, limits)
+        if report is None:
+            return None
+        tmp.replace(target)
+    finally:
+        for leftover in (tmp, tmp.with_suffix(tmp.suffix + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+    return target, report
+
+
+def read_report(store: Path) -> LoadReport | None:
+    """The load report kept in a store file (None when the file is unreadable or older)."""
+    try:
+        con = duckdb.connect(str(store), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute("SELECT version, report FROM load_report").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    if not rows or rows[0][0] != SCHEMA_VERSION:
+        return None
+    data = json.loads(rows[0][1])
+    data["rejections"] = [Rejection(**r) for r in data["rejections"]]
+    data["error"] = None
+    return LoadReport(**data)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    labels: list[str]
+    schema: pa.Schema
+    contract: dict[str, str]  # contract column -> raw column name (c0...)
+    notes: list[str]
+    rows: int
+
+
+def _plan(path: Path, limits: LoadLimits) -> _Plan | None:
+    """Which column is which, from the footer alone; None when this path does not apply."""
+    try:
+        pf = pq.ParquetFile(path)
+        schema, meta = pf.schema_arrow, pf.metadata
+    except Exception:  # noqa: BLE001
+        return None
+    if meta.num_rows > limits.max_rows or meta.num_columns > limits.max_columns:
+        return None
+    labels = [str(n) for n in schema.names]
+    if len(set(labels)) != len(labels):
+        return None
+    contract_cols = {c.name: c for c in COLUMNS["mentions"]}
+    for i, label in enumerate(labels):
+        col = contract_cols.get(label.strip().lower())
+        t = schema.field(i).type
+        # Extra or text columns, and types the validator converts: the in-memory path.
+        if col is None or col.name in ("text", "url") or not _eligible(col, t) or pa.types.is_dictionary(t):
+            return None
+        if col.type == "datetime" and pa.types.is_timestamp(t) and t.unit == "ns":
+            return None
+        if col.type == "text" and not _text_type(t):
+            return None
+    empty = pa.table({raw_column(i): pa.array([], schema.field(i).type) for i in range(len(labels))})
+    try:
+        cmap, notes = map_columns(RawTable(labels, empty, 0, "Parquet"), "mentions")
+    except LoadError:
+        return None
+    return _Plan(labels, schema, dict(cmap.contract), notes, meta.num_rows)
+
+
+def _suspect_sql(plan: _Plan) -> tuple[str, dict[str, str]]:
+    """One SQL predicate: the rows some rule of the validator could reject or change (as
+    native._screen's screen, conservative); and each contract column's value expression."""
+    conds: list[str] = []
+    values: dict[str, str] = {}
+    for col in COLUMNS["mentions"]:
+        rc = plan.contract.get(col.name)
+        if rc is None:
+            continue
+        t = plan.schema.field(int(rc[1:])).type
+        if col.type == "datetime":
+            stamp = f"CAST({rc} AS TIMESTAMP)"
+            if pa.types.is_timestamp(t) and t.tz is not None:
+                stamp = f"CAST(timezone('UTC', {rc}) AS TIMESTAMP)"
+            values[col.name] = stamp
+            conds.append(f"{rc} IS NULL OR {stamp} < TIMESTAMP '1000-01-01' OR {stamp} > TIMESTAMP '9999-12-31 23:59:59'")
+        elif col.type == "text":
+            # Decided once per distinct value (names_<rc>, made by _build): see _bad_text.
+            listed = f"{rc} IN (SELECT v FROM bad_{rc})"
+            conds.append(f"{rc} IS NULL OR {listed}" if col.required else f"{rc} IS NOT NULL AND {listed}")
+            values[col.name] = rc
+        else:
+            x = f"CAST({rc} AS DOUBLE)"
+            bad = [f"isinf({x})"]
+            if col.minimum is not None:
+                bad.append(f"{x} < {col.minimum!r}")
+            if col.maximum is not None:
+                bad.append(f"{x} > {col.maximum!r}")
+            if col.type == "integer":
+                bad += [f"{x} <> round({x})", f"{x} > {MAX_WHOLE}"]
+            # NaN is a missing value (as the text 'nan' is): it is neither compared nor a suspect.
+            conds.append(f"{rc} IS NOT NULL AND NOT isnan({x}) AND ({' OR '.join(bad)})")
+            if col.type == "integer":
+                values[col.name] = f"CAST(coalesce(CASE WHEN isnan({x}) THEN NULL ELSE {rc} END, 1) AS BIGINT)"
+            else:
+                values[col.name] = f"CASE WHEN isnan({x}) THEN NULL ELSE {x} END"
+    return " OR ".join(f"coalesce({c}, false)" for c in conds) or "false", values
+
+
+def _bad_text(v: str) -> str:
+    """A text value the validator could reject or change: empty, spaces around it, or anything
+    outside printable ASCII (a NUL, a control character, Unicode the text rules may normalise):
+    the validator decides."""
+    return f"{v} = '' OR trim({v}, ' \t\r\n') <> {v} OR NOT regexp_full_match({v}, '[\\x20-\\x7E]*')"
+
+
+def _connect(db: Path | str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(db))
+    con.execute("SET threads TO 2")
+    con.execute("SET TimeZone = 'UTC'")
+    # Out of core: DuckDB sorts and joins within this much memory, spilling past it.
+    con.execute("SET memory_limit = '1GB'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = {sql_string(tempfile.gettempdir() + '/boilingpoint-duckdb')}")
+    return con
+
+
+def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport | None:
+    """Screen, validate the suspects, write the store; None when the suspects are too many."""
+    suspect, values = _suspect_sql(plan)
+    cols = ", ".join(f'"{_ident(label)}" AS {raw_column(i)}' for i, label in enumerate(plan.labels))
+    con = _connect(db)
+    try:
+        con.execute(
+            f"CREATE TEMP VIEW src AS SELECT file_row_number + 1 AS {RECORD}, {cols} "
+            f"FROM read_parquet({sql_string(str(path))}, file_row_number = true)"
+        )
+        texts = [plan.contract[c.name] for c in COLUMNS["mentions"] if c.type == "text" and c.name in plan.contract]
+        if texts:  # the distinct values of every text column, in one pass over the file
+            sets = ", ".join(f"({rc})" for rc in texts)
+            con.execute(f"CREATE TEMP TABLE names AS SELECT {', '.join(texts)} FROM src GROUP BY GROUPING SETS ({sets})")
+            for rc in texts:
+                con.execute(f"CREATE TEMP TABLE bad_{rc} AS SELECT {rc} AS v FROM names WHERE {rc} IS NOT NULL AND ({_bad_text(rc)})")
+        con.execute(f"CREATE TEMP TABLE suspects AS SELECT * FROM src WHERE {suspect}")
+        n_suspects = con.execute("SELECT count(*) FROM suspects").fetchall()[0][0]
+        if n_suspects > MAX_SUSPECTS:
+            return None
+        report = LoadReport(kind="mentions", file_format="Parquet")
+        report.notes.extend(plan.notes)
+        checked = None
+        if n_suspects:
+            sub = con.sql(f"SELECT * FROM suspects ORDER BY {RECORD}").to_arrow_table()
+            sub = _as_file_types(sub, plan)
+            if sub is None:
+                return None
+            sub = sub.append_column(LINE, pa.nulls(sub.num_rows, pa.int64()))
+            checked, sub_report = validate(RawTable(plan.labels, sub, sub.num_rows, "Parquet"), "mentions", limits, keep_record=True)
+            report.rejections = sub_report.rejections
+            report.unlisted_rejections = sub_report.unlisted_rejections
+            report.rejected = sub_report.rejected
+            report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)
+            con.register("checked", checked.select(["date", "actor", "tone", "count", "source", RECORD]))
+        else:
+            con.execute("CREATE TEMP VIEW checked AS SELECT NULL::TIMESTAMP AS date, NULL::VARCHAR AS actor, NULL::DOUBLE AS tone, "
+                        f"NULL::BIGINT AS count, NULL::VARCHAR AS source, NULL::BIGINT AS {RECORD} WHERE false")
+        tone = values.get("tone", "NULL::DOUBLE")
+        count = values.get("count", "CAST(1 AS BIGINT)")
+        source = values.get("source", "NULL::VARCHAR")
+        con.execute(
+            f"""CREATE TEMP VIEW good AS
+                SELECT {values['date']} AS date, {values['actor']} AS actor, {tone} AS tone, {count} AS count,
+                       {source} AS source, {RECORD}
+                FROM src WHERE NOT ({suspect})
+                UNION ALL SELECT date, actor, tone, count, source, {RECORD} FROM checked"""
+        )
+        con.execute("CREATE TABLE actors AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name "
+                    "FROM (SELECT DISTINCT actor AS name FROM good WHERE actor IS NOT NULL)")
+        con.execute("CREATE TABLE sources AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name "
+                    "FROM (SELECT DISTINCT source AS name FROM good WHERE source IS NOT NULL)")
+        # Once, by date: the zone maps of the stored row groups let a query skip other dates.
+        con.execute(
+            """CREATE TABLE mentions AS
+               SELECT g.date, a.id AS actor, s.id AS source, g.tone, g.count
+               FROM good g JOIN actors a ON a.name = g.actor LEFT JOIN sources s ON s.name = g.source
+               ORDER BY g.date"""
+        )
+        loaded = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
+        stamp = plan.schema.field(int(plan.contract["date"][1:])).type
+        if pa.types.is_timestamp(stamp) and stamp.tz is None and loaded:
+            first = con.execute(f"SELECT min({RECORD}) FROM good").fetchall()[0][0]
+            report.notes.append(
+                f"{loaded:,} {'date has' if loaded == 1 else 'dates have'} a time of day but no time zone; "
+                f"they were read as UTC (first at row {first})"
+            )
+        report.rows_read = plan.rows
+        report.loaded = int(loaded)
+        report.columns = ["date", "actor", "tone", "count", "text", "source", "url"]
+        if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
+            raise RuntimeError(f"internal error: {plan.rows} rows read but {report.loaded} loaded + {report.rejected} rejected")
+        report.exact = n_suspects == 0
+        if report.loaded == 0:
+            report.notes.append("no row could be loaded")
+        blob = dataclasses.asdict(report)
+        blob.pop("error")
+        con.execute("CREATE TABLE load_report (version INTEGER, report VARCHAR)")
+        con.execute("INSERT INTO load_report VALUES (?, ?)", [SCHEMA_VERSION, json.dumps(blob)])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return report
+
+
+def _as_file_types(sub: pa.Table, plan: _Plan) -> pa.Table | None:
+    """The suspects with the file's own column types (DuckDB hands back microsecond timestamps)."""
+    cols = []
+    for i in range(len(plan.labels)):
+        want = plan.schema.field(i).type
+        col = sub.column(raw_column(i))
+        try:
+            cols.append(col if col.type == want else col.cast(want))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    cols.append(sub.column(RECORD))
+    return pa.Table.from_arrays(cols, names=[raw_column(i) for i in range(len(plan.labels))] + [RECORD])
+
+
+def _ident(name: str) -> str:
+    return name.replace('"', '""')
