@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.contract import COLUMNS
@@ -172,7 +173,7 @@ def _plan(path: Path, limits: LoadLimits) -> _Plan | None:
     return _Plan(labels, schema, dict(cmap.contract), notes, meta.num_rows)
 
 
-def _suspect_sql(plan: _Plan) -> tuple[str, dict[str, str]]:
+def _suspect_sql(plan: _Plan, bad_texts: set[str]) -> tuple[str, dict[str, str]]:
     """One SQL predicate: the rows some rule of the validator could reject or change (as
     native._screen's screen, conservative); and each contract column's value expression."""
     conds: list[str] = []
@@ -190,8 +191,12 @@ def _suspect_sql(plan: _Plan) -> tuple[str, dict[str, str]]:
             conds.append(f"{rc} IS NULL OR {stamp} < TIMESTAMP '1000-01-01' OR {stamp} > TIMESTAMP '9999-12-31 23:59:59'")
         elif col.type == "text":
             # Decided once per distinct value (names_<rc>, made by _build): see _bad_text.
-            listed = f"{rc} IN (SELECT v FROM bad_{rc})"
-            conds.append(f"{rc} IS NULL OR {listed}" if col.required else f"{rc} IS NOT NULL AND {listed}")
+            # bad_texts: the columns with a value to check (usually none: only nulls are looked for).
+            listed = f"{rc} IN (SELECT v FROM bad_{rc})" if rc in bad_texts else None
+            if col.required:
+                conds.append(f"{rc} IS NULL OR {listed}" if listed else f"{rc} IS NULL")
+            elif listed:
+                conds.append(f"{rc} IS NOT NULL AND {listed}")
             values[col.name] = rc
         else:
             x = f"CAST({rc} AS DOUBLE)"
@@ -231,7 +236,6 @@ def _connect(db: Path | str) -> duckdb.DuckDBPyConnection:
 
 def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport | None:
     """Screen, validate the suspects, write the store; None when the suspects are too many."""
-    suspect, values = _suspect_sql(plan)
     cols = ", ".join(f'"{_ident(label)}" AS {raw_column(i)}' for i, label in enumerate(plan.labels))
     con = _connect(db)
     try:
@@ -239,59 +243,22 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
             f"CREATE TEMP VIEW src AS SELECT file_row_number + 1 AS {RECORD}, {cols} "
             f"FROM read_parquet({sql_string(str(path))}, file_row_number = true)"
         )
-        texts = [plan.contract[c.name] for c in COLUMNS["mentions"] if c.type == "text" and c.name in plan.contract]
-        if texts:  # the distinct values of every text column, in one pass over the file
-            sets = ", ".join(f"({rc})" for rc in texts)
-            con.execute(f"CREATE TEMP TABLE names AS SELECT {', '.join(texts)} FROM src GROUP BY GROUPING SETS ({sets})")
-            for rc in texts:
-                con.execute(f"CREATE TEMP TABLE bad_{rc} AS SELECT {rc} AS v FROM names WHERE {rc} IS NOT NULL AND ({_bad_text(rc)})")
+        texts = {c.name: plan.contract[c.name] for c in COLUMNS["mentions"] if c.type == "text" and c.name in plan.contract}
+        bad_texts = _distinct_texts(con, list(texts.values()))
+        suspect, values = _suspect_sql(plan, bad_texts)
         con.execute(f"CREATE TEMP TABLE suspects AS SELECT * FROM src WHERE {suspect}")
         n_suspects = con.execute("SELECT count(*) FROM suspects").fetchall()[0][0]
         if n_suspects > MAX_SUSPECTS:
             return None
         report = LoadReport(kind="mentions", file_format="Parquet")
         report.notes.extend(plan.notes)
-        checked = None
-        if n_suspects:
-            sub = con.sql(f"SELECT * FROM suspects ORDER BY {RECORD}").to_arrow_table()
-            sub = _as_file_types(sub, plan)
-            if sub is None:
-                return None
-            sub = sub.append_column(LINE, pa.nulls(sub.num_rows, pa.int64()))
-            checked, sub_report = validate(RawTable(plan.labels, sub, sub.num_rows, "Parquet"), "mentions", limits, keep_record=True)
-            report.rejections = sub_report.rejections
-            report.unlisted_rejections = sub_report.unlisted_rejections
-            report.rejected = sub_report.rejected
-            report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)
-            con.register("checked", checked.select(["date", "actor", "tone", "count", "source", RECORD]))
-        else:
-            con.execute("CREATE TEMP VIEW checked AS SELECT NULL::TIMESTAMP AS date, NULL::VARCHAR AS actor, NULL::DOUBLE AS tone, "
-                        f"NULL::BIGINT AS count, NULL::VARCHAR AS source, NULL::BIGINT AS {RECORD} WHERE false")
-        tone = values.get("tone", "NULL::DOUBLE")
-        count = values.get("count", "CAST(1 AS BIGINT)")
-        source = values.get("source", "NULL::VARCHAR")
-        con.execute(
-            f"""CREATE TEMP VIEW good AS
-                SELECT {values['date']} AS date, {values['actor']} AS actor, {tone} AS tone, {count} AS count,
-                       {source} AS source, {RECORD}
-                FROM src WHERE NOT ({suspect})
-                UNION ALL SELECT date, actor, tone, count, source, {RECORD} FROM checked"""
-        )
-        con.execute("CREATE TABLE actors AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name "
-                    "FROM (SELECT DISTINCT actor AS name FROM good WHERE actor IS NOT NULL)")
-        con.execute("CREATE TABLE sources AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name "
-                    "FROM (SELECT DISTINCT source AS name FROM good WHERE source IS NOT NULL)")
-        # Once, by date: the zone maps of the stored row groups let a query skip other dates.
-        con.execute(
-            """CREATE TABLE mentions AS
-               SELECT g.date, a.id AS actor, s.id AS source, g.tone, g.count
-               FROM good g JOIN actors a ON a.name = g.actor LEFT JOIN sources s ON s.name = g.source
-               ORDER BY g.date"""
-        )
+        checked = _check_suspects(con, plan, limits, report) if n_suspects else None
+        if n_suspects and checked is None:
+            return None
+        first = _write_rows(con, plan, texts, values, suspect, checked)
         loaded = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
         stamp = plan.schema.field(int(plan.contract["date"][1:])).type
         if pa.types.is_timestamp(stamp) and stamp.tz is None and loaded:
-            first = con.execute(f"SELECT min({RECORD}) FROM good").fetchall()[0][0]
             report.notes.append(
                 f"{loaded:,} {'date has' if loaded == 1 else 'dates have'} a time of day but no time zone; "
                 f"they were read as UTC (first at row {first})"
@@ -312,6 +279,78 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
     finally:
         con.close()
     return report
+
+
+def _distinct_texts(con, texts: list[str]) -> set[str]:
+    """The distinct values of every text column (one pass over the file, into `names`), and
+    each column's values the validator must see (bad_<rc>); returns the columns that have any."""
+    if not texts:
+        return set()
+    sets = ", ".join(f"({rc})" for rc in texts)
+    con.execute(f"CREATE TEMP TABLE names AS SELECT {', '.join(texts)} FROM src GROUP BY GROUPING SETS ({sets})")
+    bad = set()
+    for rc in texts:
+        con.execute(f"CREATE TEMP TABLE bad_{rc} AS SELECT {rc} AS v FROM names WHERE {rc} IS NOT NULL AND ({_bad_text(rc)})")
+        if con.execute(f"SELECT count(*) FROM bad_{rc}").fetchall()[0][0]:
+            bad.add(rc)
+    return bad
+
+
+def _check_suspects(con, plan: _Plan, limits: LoadLimits, report: LoadReport) -> pa.Table | None:
+    """The suspects through the full validator: its rejections go to the report, the rows it
+    loads come back (registered as `checked`)."""
+    sub = con.sql(f"SELECT * FROM suspects ORDER BY {RECORD}").to_arrow_table()
+    sub = _as_file_types(sub, plan)
+    if sub is None:
+        return None
+    sub = sub.append_column(LINE, pa.nulls(sub.num_rows, pa.int64()))
+    checked, sub_report = validate(RawTable(plan.labels, sub, sub.num_rows, "Parquet"), "mentions", limits, keep_record=True)
+    report.rejections = sub_report.rejections
+    report.unlisted_rejections = sub_report.unlisted_rejections
+    report.rejected = sub_report.rejected
+    report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)
+    checked = checked.select(["date", "actor", "tone", "count", "source", RECORD])
+    con.register("checked", checked)
+    return checked
+
+
+def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str], suspect: str,
+                checked: pa.Table | None) -> int | None:
+    """The name tables and the mentions, coded and ordered by date; returns the first loaded
+    record (for the notes)."""
+    if checked is None:
+        con.execute("CREATE TEMP VIEW checked AS SELECT NULL::TIMESTAMP AS date, NULL::VARCHAR AS actor, NULL::DOUBLE AS tone, "
+                    f"NULL::BIGINT AS count, NULL::VARCHAR AS source, NULL::BIGINT AS {RECORD} WHERE false")
+    for name, table in (("actor", "actors"), ("source", "sources")):
+        rc = texts.get(name)
+        have = (f"SELECT {rc} AS name FROM names WHERE {rc} IS NOT NULL AND {rc} NOT IN (SELECT v FROM bad_{rc}) UNION "
+                if rc else "")
+        con.execute(f"CREATE TABLE {table} AS SELECT CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS id, name FROM ("
+                    f"{have}SELECT {name} AS name FROM checked WHERE {name} IS NOT NULL)")
+        con.execute(f"CREATE TYPE {name}_code AS ENUM (SELECT name FROM {table} ORDER BY id)")
+    code = "CAST(enum_code(CAST({} AS {}_code)) AS INTEGER)".format
+    tone = values.get("tone", "NULL::DOUBLE")
+    count = values.get("count", "CAST(1 AS BIGINT)")
+    source = values.get("source", "NULL::VARCHAR")
+    # Once, by date: the zone maps of the stored row groups let a query skip other dates.
+    con.execute(
+        f"""CREATE TABLE mentions AS SELECT * FROM (
+                SELECT {values['date']} AS date, {code(values['actor'], 'actor')} AS actor,
+                       {code(source, 'source')} AS source, {tone} AS tone, {count} AS count
+                FROM src WHERE NOT ({suspect})
+                UNION ALL
+                SELECT date, {code('actor', 'actor')}, {code('source', 'source')}, tone, count FROM checked
+            ) ORDER BY date"""
+    )
+    # The first row loaded: the first record that was no suspect, or a suspect the validator loaded.
+    firsts = []
+    if con.execute("SELECT count(*) FROM suspects").fetchall()[0][0] < plan.rows:
+        firsts.append(con.execute(
+            f"SELECT min(r) FROM range(1, (SELECT count(*) FROM suspects) + 2) t(r) WHERE r NOT IN (SELECT {RECORD} FROM suspects)"
+        ).fetchall()[0][0])
+    if checked is not None and checked.num_rows:
+        firsts.append(int(pc.min(checked.column(RECORD)).as_py()))
+    return min(firsts) if firsts else None
 
 
 def _as_file_types(sub: pa.Table, plan: _Plan) -> pa.Table | None:
