@@ -140,6 +140,7 @@ class _Plan:
     contract: dict[str, str]  # contract column -> raw column name (c0...)
     notes: list[str]
     rows: int
+    cleared: frozenset[str] = frozenset()  # contract columns whose footer statistics prove no suspect
 
 
 def _plan(path: Path, limits: LoadLimits) -> _Plan | None:
@@ -170,7 +171,52 @@ def _plan(path: Path, limits: LoadLimits) -> _Plan | None:
         cmap, notes = map_columns(RawTable(labels, empty, 0, "Parquet"), "mentions")
     except LoadError:
         return None
-    return _Plan(labels, schema, dict(cmap.contract), notes, meta.num_rows)
+    cleared = frozenset(name for name, rc in cmap.contract.items() if _stats_clear(meta, int(rc[1:]), contract_cols[name], schema))
+    return _Plan(labels, schema, dict(cmap.contract), notes, meta.num_rows, cleared)
+
+
+def _stats_clear(meta, i: int, col, schema: pa.Schema) -> bool:
+    """Whether the row groups' statistics (nulls, minimum, maximum) prove that no value of
+    column i is a suspect of its row-level rules (text values are checked per distinct value
+    anyway). Missing statistics prove nothing."""
+    import datetime as dt
+    import math
+
+    t = schema.field(i).type
+    for g in range(meta.num_row_groups):
+        st = meta.row_group(g).column(i).statistics
+        if st is None or st.null_count is None:
+            return False
+        if col.type == "text":
+            if col.required and st.null_count:
+                return False
+            continue
+        if not st.has_min_max:
+            if st.num_values == 0 and (not col.required or not st.null_count):
+                continue  # an all-null group of an optional column
+            return False
+        lo, hi = st.min, st.max
+        if col.type == "datetime":
+            if st.null_count:
+                return False
+            if isinstance(lo, dt.datetime):
+                if lo.year < 1000 or hi.year > 9998:
+                    return False
+            elif isinstance(lo, dt.date):
+                if lo.year < 1000 or hi.year > 9998:
+                    return False
+            else:
+                return False
+            continue
+        if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)):
+            return False
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return False
+        if (col.minimum is not None and lo < col.minimum) or (col.maximum is not None and hi > col.maximum):
+            return False
+        if col.type == "integer" and (not pa.types.is_integer(t) or hi > MAX_WHOLE):
+            return False  # a float column may hold fractions between its bounds
+    return True
 
 
 def _suspect_sql(plan: _Plan, bad_texts: set[str]) -> tuple[str, dict[str, str]]:
@@ -183,17 +229,19 @@ def _suspect_sql(plan: _Plan, bad_texts: set[str]) -> tuple[str, dict[str, str]]
         if rc is None:
             continue
         t = plan.schema.field(int(rc[1:])).type
+        skip = col.name in plan.cleared  # its statistics prove no suspect: no predicate to evaluate
         if col.type == "datetime":
             stamp = f"CAST({rc} AS TIMESTAMP)"
             if pa.types.is_timestamp(t) and t.tz is not None:
                 stamp = f"CAST(timezone('UTC', {rc}) AS TIMESTAMP)"
             values[col.name] = stamp
-            conds.append(f"{rc} IS NULL OR {stamp} < TIMESTAMP '1000-01-01' OR {stamp} > TIMESTAMP '9999-12-31 23:59:59'")
+            if not skip:
+                conds.append(f"{rc} IS NULL OR {stamp} < TIMESTAMP '1000-01-01' OR {stamp} > TIMESTAMP '9999-12-31 23:59:59'")
         elif col.type == "text":
             # Decided once per distinct value (names_<rc>, made by _build): see _bad_text.
             # bad_texts: the columns with a value to check (usually none: only nulls are looked for).
             listed = f"{rc} IN (SELECT v FROM bad_{rc})" if rc in bad_texts else None
-            if col.required:
+            if col.required and not (skip and not listed):
                 conds.append(f"{rc} IS NULL OR {listed}" if listed else f"{rc} IS NULL")
             elif listed:
                 conds.append(f"{rc} IS NOT NULL AND {listed}")
@@ -208,7 +256,8 @@ def _suspect_sql(plan: _Plan, bad_texts: set[str]) -> tuple[str, dict[str, str]]
             if col.type == "integer":
                 bad += [f"{x} <> round({x})", f"{x} > {MAX_WHOLE}"]
             # NaN is a missing value (as the text 'nan' is): it is neither compared nor a suspect.
-            conds.append(f"{rc} IS NOT NULL AND NOT isnan({x}) AND ({' OR '.join(bad)})")
+            if not skip:
+                conds.append(f"{rc} IS NOT NULL AND NOT isnan({x}) AND ({' OR '.join(bad)})")
             if col.type == "integer":
                 values[col.name] = f"CAST(coalesce(CASE WHEN isnan({x}) THEN NULL ELSE {rc} END, 1) AS BIGINT)"
             else:

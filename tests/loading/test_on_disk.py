@@ -92,13 +92,14 @@ def test_a_clean_file_is_stored_by_date_with_every_row(tmp_path):
     assert dates == sorted(dates)
 
 
-def test_the_suspects_get_the_validators_reasons_and_the_rest_load(tmp_path):
+@pytest.mark.parametrize("statistics", [True, False])
+def test_the_suspects_get_the_validators_reasons_and_the_rest_load(tmp_path, statistics):
     cols = _clean(12)
     cols["actor"] = pa.array(["A", "", "  B ", None, "C\x00", "D", "E", "Zoë", "G", "H", "I", "J"])
     cols["tone"] = pa.array([0.1, 0.2, 0.3, 0.4, 0.5, 1.5, float("nan"), float("inf"), None, -1.0, 1.0, -2.0])
     cols["count"] = pa.array([1, 1, 1, 1, 1, 1, 1, 1, None, 0, -3, 1])
     cols["source"] = pa.array(["s", " s", None, "", "s", "s", "s", "s", "s", "s", "s", "s"])
-    _, report = assert_same_as_general(tmp_path, pa.table(cols))
+    _, report = assert_same_as_general(tmp_path, pa.table(cols), write_statistics=statistics, row_group_size=5)
     assert report.rejected > 0 and not report.exact
     assert {r.code for r in report.rejections} >= {"constraint-error"}
 
@@ -118,10 +119,24 @@ def test_fractional_missing_and_nan_counts_in_a_float_column(tmp_path):
     pa.array([dt.datetime(2024, 1, 1), None, dt.datetime(999, 1, 1), dt.datetime(2024, 1, 2), dt.datetime(2024, 1, 3)],
              pa.timestamp("us", tz="UTC")),
 ])
-def test_dates_of_every_unit_zone_and_range(tmp_path, date):
+@pytest.mark.parametrize("statistics", [True, False])
+def test_dates_of_every_unit_zone_and_range(tmp_path, date, statistics):
     cols = _clean(5)
     cols["date"] = date
-    assert_same_as_general(tmp_path, pa.table(cols))
+    assert_same_as_general(tmp_path, pa.table(cols), write_statistics=statistics)
+
+
+def test_statistics_that_prove_nothing_wrong_skip_the_row_checks(tmp_path):
+    from dashboard.loading.on_disk import _plan
+
+    path = tmp_path / "m.parquet"
+    pq.write_table(pa.table(_clean(20)), path, row_group_size=6)
+    assert _plan(path, DEFAULT_LIMITS).cleared == {"date", "actor", "tone", "count", "source"}
+    cols = _clean(20)
+    cols["count"] = pa.array([1.0] * 20)  # a float count may hold fractions: checked row by row
+    cols["tone"] = pa.array([0.5] * 19 + [3.0])
+    pq.write_table(pa.table(cols), path)
+    assert _plan(path, DEFAULT_LIMITS).cleared == {"date", "actor", "source"}
 
 
 def test_optional_columns_missing_and_rejections_beyond_the_cap(tmp_path):
