@@ -343,10 +343,11 @@ def cmd_score(args) -> int:
 
 def _notes_key(events: Path | None, mentions: Path | None) -> str:
     """The key the dashboard pins notes of these files under (their contents' digests)."""
-    from dashboard.dataset import content_digest
+    from dashboard.loading.on_disk import file_digest
     from dashboard.store.notes import notes_key
 
-    return notes_key(*(content_digest(p.read_bytes()) if p else "" for p in (events, mentions)))
+    # The same SHA-256 as content_digest(bytes), read in chunks: a big file is not held twice.
+    return notes_key(*(file_digest(p) if p else "" for p in (events, mentions)))
 
 
 def _notes(analysis, key: str):

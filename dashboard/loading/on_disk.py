@@ -44,18 +44,20 @@ from dashboard.loading.validation import map_columns, validate
 
 SCHEMA_VERSION = 1  # bump when the layout of the store changes: old files are rebuilt
 MAX_SUSPECTS = 1_000_000  # more suspects than this: the in-memory path (they are validated in memory)
-ROWS_PER_MEMORY_BYTE = 1 / 1024  # the default threshold: a file over memory/1024 rows goes to disk
+ON_DISK_ROWS = 5_000_000  # the default threshold (fewer on a machine with less than 5 GiB)
 
 
 def on_disk_rows(environ=None, memory_bytes: int | None = None) -> int:
     """From how many rows a Parquet mentions file given by path is kept on disk:
-    BOILINGPOINT_ON_DISK_ROWS, or one row per KiB of the machine's memory (24 GiB: 25 million)."""
+    BOILINGPOINT_ON_DISK_ROWS, or 5 million (one row per KiB of memory on a smaller machine).
+    Organised once by date and cached, such a file reopens in seconds and a query reads only
+    its dates (BENCHMARKS.md); below it, the rows are loaded in memory."""
     from dashboard.contract import positive_settings
     from dashboard.loading.load_report import machine_memory
 
     env = os.environ if environ is None else environ
     given = positive_settings(env, {"rows": "BOILINGPOINT_ON_DISK_ROWS"}).get("rows")
-    return given or int((memory_bytes or machine_memory()) * ROWS_PER_MEMORY_BYTE)
+    return given or min(ON_DISK_ROWS, (memory_bytes or machine_memory()) // 1024)
 
 
 def cache_folder(environ=None) -> Path:
@@ -64,10 +66,19 @@ def cache_folder(environ=None) -> Path:
     return data_home(environ) / "cache"
 
 
-def file_digest(path: Path, chunk: int = 1 << 24) -> str:
-    """SHA-256 of a file's bytes, read in chunks (memory stays flat)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
+def file_digest(path: Path, max_bytes: int | None = None, chunk: int = 1 << 24) -> str:
+    """SHA-256 of a regular file's bytes, read in chunks (memory stays flat); OSError for
+    anything else (a FIFO or a device is never read) or a file over max_bytes."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb", closefd=True) as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path} is not a regular file")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise OSError(f"{path} is over {max_bytes:,} bytes")
+        h = hashlib.sha256()
         while block := fh.read(chunk):
             h.update(block)
     return h.hexdigest()
@@ -88,7 +99,7 @@ def store_mentions(path: Path, limits: LoadLimits, folder: Path | None = None) -
     try:
         if not path.is_file() or path.stat().st_size > limits.max_bytes:
             return None  # the general path gives the size (or format) error
-        digest = file_digest(path)
+        digest = file_digest(path, limits.max_bytes)
     except OSError:
         return None
     target = folder / f"mentions-{digest[:32]}-v{SCHEMA_VERSION}.duckdb"

@@ -223,4 +223,21 @@ def test_build_dataset_keeps_a_big_file_on_disk(tmp_path, monkeypatch):
     assert dataset.engine.series(Selection())["volume"].sum() == pc.sum(pa.table(_clean(150)).column("count")).as_py()
     monkeypatch.setenv("BOILINGPOINT_ON_DISK_ROWS", "1000")  # below the threshold: in memory, the same answer
     assert build_dataset(None, path).engine.series(Selection())["volume"].sum() == dataset.engine.series(Selection())["volume"].sum()
-    assert on_disk_rows({}, memory_bytes=24 * 2**30) == 25_165_824
+    assert on_disk_rows({}, memory_bytes=24 * 2**30) == 5_000_000
+    assert on_disk_rows({}, memory_bytes=2**30) == 2**20  # a small machine: one row per KiB
+
+
+def test_the_digest_is_the_content_digest_and_reads_only_regular_files(tmp_path):
+    import os
+
+    from dashboard.dataset import content_digest
+    from dashboard.loading.on_disk import file_digest
+
+    f = tmp_path / "x.bin"
+    f.write_bytes(b"abc" * 10_000)
+    assert file_digest(f, chunk=1000) == content_digest(f.read_bytes())
+    with pytest.raises(OSError):
+        file_digest(f, max_bytes=10)
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(OSError):
+        file_digest(tmp_path / "fifo")
