@@ -63,9 +63,10 @@ class LoadLimits:
         """The limits of the user's own files, given on the command line or at launch (not uploads).
 
         They follow the machine, not the upload caps: a file may take up to 1/8 of the memory
-        on disk, 1/4 once decompressed, and one row per 256 bytes of memory (a loaded mention
-        row peaks near 140 bytes: BENCHMARKS.md) — on a 24 GiB machine 3 GiB, 6 GiB and 100
-        million rows. Never below the upload caps. BOILINGPOINT_LOCAL_MEMORY (bytes) says how
+        on disk, 1/4 once decompressed, and one row per 128 bytes of memory (a mention row
+        loaded in memory peaks near 110 bytes; a big Parquet file stays on disk:
+        dashboard/loading/on_disk.py) — on a 24 GiB machine 3 GiB, 6 GiB and 200 million rows.
+        Never below the upload caps. BOILINGPOINT_LOCAL_MEMORY (bytes) says how
         much memory to plan for instead of the machine's. A BOILINGPOINT_MAX_* variable set higher
         (from_env) still raises its cap; columns and cell sizes keep theirs.
         """
@@ -78,7 +79,7 @@ class LoadLimits:
             base,
             max_bytes=max(base.max_bytes, memory // 8),
             max_uncompressed_bytes=max(base.max_uncompressed_bytes, memory // 4),
-            max_rows=max(base.max_rows, memory // 256),
+            max_rows=max(base.max_rows, memory // 128),
         )
 
 

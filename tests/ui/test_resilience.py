@@ -40,10 +40,10 @@ def test_an_upload_over_the_configured_size_gets_a_clear_message(tmp_path, monke
 @pytest.mark.parametrize(
     "env, memory, expected",
     [
-        ({}, 24 * 2**30, LoadLimits(max_bytes=3 * 2**30, max_uncompressed_bytes=6 * 2**30, max_rows=24 * 2**30 // 256)),
+        ({}, 24 * 2**30, LoadLimits(max_bytes=3 * 2**30, max_uncompressed_bytes=6 * 2**30, max_rows=24 * 2**30 // 128)),
         ({}, 2**30, LoadLimits()),  # a small machine: never below the upload caps
         ({"BOILINGPOINT_LOCAL_MEMORY": "16_000_000_000"}, 2**30,
-         LoadLimits(max_bytes=2_000_000_000, max_uncompressed_bytes=4_000_000_000, max_rows=62_500_000)),
+         LoadLimits(max_bytes=2_000_000_000, max_uncompressed_bytes=4_000_000_000, max_rows=125_000_000)),
         ({"BOILINGPOINT_MAX_ROWS": "500_000_000"}, 2**30, LoadLimits(max_rows=500_000_000)),  # set higher: still wins
     ],
 )
