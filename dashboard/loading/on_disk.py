@@ -84,6 +84,31 @@ def file_digest(path: Path, max_bytes: int | None = None, chunk: int = 1 << 24) 
     return h.hexdigest()
 
 
+def _stat_key(path: Path) -> str:
+    """What identifies a file's version without reading it: its resolved path, size, change
+    and modification times (ns) and inode — the shortcut git's index takes."""
+    info = path.stat()
+    text = f"{path.resolve()}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|{info.st_ino}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def known_digest(path: Path, folder: Path) -> str | None:
+    """The content digest remembered for this very file version (None: hash the bytes).
+    Reopening a 1.7 GB file then skips seconds of hashing."""
+    try:
+        digest = (folder / f"digest-{_stat_key(path)}").read_text().strip()
+    except OSError:
+        return None
+    return digest if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest) else None
+
+
+def remember_digest(path: Path, folder: Path, digest: str) -> None:
+    try:
+        (folder / f"digest-{_stat_key(path)}").write_text(digest)
+    except OSError:
+        pass  # only a shortcut
+
+
 def parquet_rows(path: Path) -> int | None:
     """The row count a Parquet file's footer claims (None when it is no Parquet file)."""
     try:
@@ -99,13 +124,14 @@ def store_mentions(path: Path, limits: LoadLimits, folder: Path | None = None) -
     try:
         if not path.is_file() or path.stat().st_size > limits.max_bytes:
             return None  # the general path gives the size (or format) error
-        digest = file_digest(path, limits.max_bytes)
+        digest = known_digest(path, folder) or file_digest(path, limits.max_bytes)
     except OSError:
         return None
     target = folder / f"mentions-{digest[:32]}-v{SCHEMA_VERSION}.duckdb"
     if target.exists():
         report = read_report(target)
         if report is not None:
+            remember_digest(path, folder, digest)
             return target, report
     plan = _plan(path, limits)
     if plan is None:
@@ -117,6 +143,7 @@ def store_mentions(path: Path, limits: LoadLimits, folder: Path | None = None) -
         if report is None:
             return None
         tmp.replace(target)
+        remember_digest(path, folder, digest)
     finally:
         for leftover in (tmp, tmp.with_suffix(tmp.suffix + ".wal")):
             if leftover.exists():

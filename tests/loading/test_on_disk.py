@@ -21,7 +21,7 @@ import pytest
 from dashboard.contract import Selection
 from dashboard.dataset import build_dataset
 from dashboard.loading import DEFAULT_LIMITS, LoadLimits, load_bytes, native
-from dashboard.loading.on_disk import on_disk_rows, read_report, store_mentions
+from dashboard.loading.on_disk import _stat_key, file_digest, on_disk_rows, read_report, store_mentions
 from dashboard.query.duckdb_engine import Engine
 
 T0 = dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -171,9 +171,14 @@ def test_the_same_content_is_found_in_the_cache(tmp_path):
     stamp = store.stat().st_mtime_ns
     copy = tmp_path / "elsewhere.parquet"
     copy.write_bytes(path.read_bytes())  # another name, the same bytes: the same store
+    assert (tmp_path / "cache" / f"digest-{_stat_key(path)}").read_text() == file_digest(path)
     again, report2 = store_mentions(copy, DEFAULT_LIMITS, tmp_path / "cache")
     assert again == store and again.stat().st_mtime_ns == stamp
     assert report2 == report == read_report(store)
+    # A new version of the file (other bytes, a new mtime) is hashed again: never the old store.
+    pq.write_table(pa.table(_clean(31)), path)
+    newer, report3 = store_mentions(path, DEFAULT_LIMITS, tmp_path / "cache")
+    assert newer != store and report3.loaded == 31
 
 
 def test_an_engine_on_the_store_answers_as_one_on_the_table(tmp_path):
@@ -231,7 +236,6 @@ def test_the_digest_is_the_content_digest_and_reads_only_regular_files(tmp_path)
     import os
 
     from dashboard.dataset import content_digest
-    from dashboard.loading.on_disk import file_digest
 
     f = tmp_path / "x.bin"
     f.write_bytes(b"abc" * 10_000)
