@@ -53,7 +53,7 @@ FROM, TO = dt.date(2024, 3, 1), dt.date(2024, 5, 29)  # 90 days
 N_ACTORS = 5
 DOC_BEGIN = "<!-- bench:begin (written by benchmarks/bench.py --doc; do not edit by hand) -->"
 DOC_END = "<!-- bench:end -->"
-STEPS = ("import", "csv", "engine", "charts", "apptest", "browser", "cli", "memory")
+STEPS = ("import", "csv", "engine", "charts", "apptest", "browser", "cli", "memory", "store")
 
 
 def log(*args) -> None:
@@ -172,6 +172,9 @@ def bench_size(label: str, runs: int, skip: set[str], budget: float, shape: str 
     # memory: a fresh process that loads both files and scores the selection
     if "memory" not in skip:
         out["memory"] = child("memory", files, runs)
+    # a file kept on disk (dashboard/loading/on_disk.py): first open, reopen, queries on the store
+    if "store" not in skip:
+        out["store"] = child("store", files, runs)
     # boilingpoint score on one actor vs a bare python -c running the one DuckDB query
     if "cli" not in skip:
         out["cli"] = cli_vs_query(files, sel.actors[0], runs, budget)
@@ -291,6 +294,41 @@ def child_memory(events: Path, mentions: Path) -> dict:
             "peak_rss_after_load_mib": round(after_load, 0), "build_dataset_s": round(load_s, 2),
             "current_rss_mib": round(_rss_now(), 0),
             "engine_mib": round(ds.engine._scalar("SELECT sum(memory_usage_bytes) FROM duckdb_memory()") / 2**20, 1)}
+
+
+def child_store(events: Path, mentions: Path, runs: int) -> dict:
+    """The mentions file kept on disk, in a fresh BOILINGPOINT_HOME: the first open (SQL
+    validation and the store written by date), a reopen (the store found by content), then a
+    filter change → series and the full score on the store; peak resident memory."""
+    import tempfile
+
+    from dashboard.dataset import build_dataset
+    from dashboard.model.analysis import analyse
+
+    os.environ["BOILINGPOINT_HOME"] = tempfile.mkdtemp(prefix="bp-bench-home-")
+    os.environ.setdefault("BOILINGPOINT_ON_DISK_ROWS", "1")  # every size through the store
+    t = time.perf_counter()
+    ds = build_dataset(None, mentions)
+    first = time.perf_counter() - t
+    ds.engine.close()
+    reopen = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        ds = build_dataset(None, mentions)
+        reopen.append(time.perf_counter() - t)
+    sel = selection_for(ds.engine)
+    series, score = [], []
+    for i in range(runs):
+        each = replace(sel, actors=tuple(ds.engine.top_actors(replace(sel, actors=()), N_ACTORS + i))[i:])
+        t = time.perf_counter()
+        ds.engine.series(each)
+        series.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        analyse(ds.engine, each)
+        score.append(time.perf_counter() - t)
+    return {"first_open_s": round(first, 2), "reopen_s": round(statistics.median(reopen), 3),
+            "series_s": round(statistics.median(series), 4), "analyse_s": round(statistics.median(score), 4),
+            "loaded": ds.reports["mentions"].loaded, "peak_rss_mib": round(_peak_rss(), 0), "load1": measure.loadavg()[0]}
 
 
 def _peak_rss() -> float:
@@ -470,6 +508,11 @@ def render(results: dict) -> str:
     row("CLI ÷ bare query (target < 3)", lambda s: f"{s['cli']['ratio']:.1f}")
     row("peak memory: load + score (target < 1.5 GiB)", lambda s: f"{s['memory']['peak_rss_mib']:,.0f} MiB")
     row("engine's tables in memory", lambda s: f"{s['memory']['engine_mib']:,.0f} MiB")
+    row("on disk: first open (SQL checks, store by date)", lambda s: fmt_s(s["store"]["first_open_s"]))
+    row("on disk: reopen (the store found by content)", lambda s: fmt_s(s["store"]["reopen_s"]))
+    row("on disk: filter change → series", lambda s: fmt_s(s["store"]["series_s"]))
+    row("on disk: full score (analyse)", lambda s: fmt_s(s["store"]["analyse_s"]))
+    row("on disk: peak memory (first open + queries)", lambda s: f"{s['store']['peak_rss_mib']:,.0f} MiB")
     lines.append("")
     checks = {column(s): s["checks"] for s in sizes}
     lines.append("Same answers: " + "; ".join(
@@ -572,13 +615,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--browser-sizes", nargs="*", default=None, help="sizes the browser runs on besides the demo (default 1M, and 10M when measured)")
     ap.add_argument("--browser-only", action="store_true", help="only the Chromium measurements (and the demo's AppTest)")
     ap.add_argument("--doc", type=Path, help="rewrite the figures block of this file (only when 100k, 1M and 10M were all run)")
-    ap.add_argument("--child", choices=("apptest", "memory"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=("apptest", "memory", "store"), help=argparse.SUPPRESS)
     ap.add_argument("--events", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--mentions", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.child == "memory":
         print(json.dumps(child_memory(args.events, args.mentions)))
+        return 0
+    if args.child == "store":
+        print(json.dumps(child_store(args.events, args.mentions, args.runs)))
         return 0
     if args.child == "apptest":
         print(json.dumps(child_apptest(args.events, args.mentions, args.runs), default=str))
