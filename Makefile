@@ -8,6 +8,7 @@ PYTEST_ARGS ?=
 BENCH_SIZES ?= 100k 1M 10M
 BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
+BENCH_SHAPES ?= sorted real
 
 .PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools clean demo-data bench spark-bench validity soak tone-bench
 
@@ -100,7 +101,7 @@ bench: install-test browser
 	@# The 10M-row files are past the import caps a dashboard deployment gets by default (200 MB
 	@# on disk, 256 MB uncompressed, 10M rows): raised here as a deployment would (docs/deploying.md).
 	BOILINGPOINT_MAX_BYTES=4000000000 BOILINGPOINT_MAX_UNCOMPRESSED_BYTES=4000000000 BOILINGPOINT_MAX_ROWS=100000000 \
-		$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --doc BENCHMARKS.md
+		$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) --shapes $(BENCH_SHAPES) --runs $(BENCH_RUNS) --doc BENCHMARKS.md
 	@if [ "$(BENCH_LOAD_SESSIONS)" -gt 0 ] 2>/dev/null; then \
 		$(BIN)/python benchmarks/load_test.py --sessions $(BENCH_LOAD_SESSIONS) --json benchmarks/results/load_test.json --doc BENCHMARKS.md; \
 	fi

@@ -53,7 +53,7 @@ FROM, TO = dt.date(2024, 3, 1), dt.date(2024, 5, 29)  # 90 days
 N_ACTORS = 5
 DOC_BEGIN = "<!-- bench:begin (written by benchmarks/bench.py --doc; do not edit by hand) -->"
 DOC_END = "<!-- bench:end -->"
-STEPS = ("import", "csv", "engine", "charts", "apptest", "browser", "cli", "memory")
+STEPS = ("import", "csv", "engine", "charts", "apptest", "browser", "cli", "memory", "store")
 
 
 def log(*args) -> None:
@@ -70,7 +70,13 @@ def selection_for(engine):
     return Selection(actors=actors, start=FROM, end=TO)
 
 
-def bench_size(label: str, runs: int, skip: set[str], budget: float) -> dict:
+def column(res: dict) -> str:
+    """A result's column in the tables: its size, and `real` for the real-shaped files."""
+    return res["size"] if res.get("shape", "sorted") == "sorted" else f"{res['size']} {res['shape']}"
+
+
+def bench_size(label: str, runs: int, skip: set[str], budget: float, shape: str = "sorted",
+               data: Path = generate.DATA) -> dict:
     import baselines
 
     from dashboard.loading import load_path
@@ -79,8 +85,8 @@ def bench_size(label: str, runs: int, skip: set[str], budget: float) -> dict:
 
     n = generate.parse_size(label)
     t0 = time.perf_counter()
-    files = generate.generate(label, n, csv="csv" not in skip)
-    out: dict = {"size": label, "rows": n, "generate_s": round(time.perf_counter() - t0, 1),
+    files = generate.generate(label, n, data, csv="csv" not in skip, shape=shape)
+    out: dict = {"size": label, "shape": shape, "rows": n, "generate_s": round(time.perf_counter() - t0, 1),
                  "files_mib": {k: round(p.stat().st_size / 2**20, 1) for k, p in files.items() if p.exists()},
                  "figures": {}, "checks": {}}
     figs = out["figures"]
@@ -89,7 +95,7 @@ def bench_size(label: str, runs: int, skip: set[str], budget: float) -> dict:
         figs[fig.name] = fig.as_dict()
         return fig
 
-    log(f"\n== {label}: {n:,} mention rows ==")
+    log(f"\n== {label} ({shape}): {n:,} mention rows ==")
     measure.wait_quiet(log=log)
     # (a) import
     fig, mres = measure.measure("a. import Parquet (mentions, validated)", lambda: load_path(files["mentions_parquet"], "mentions"),
@@ -166,6 +172,9 @@ def bench_size(label: str, runs: int, skip: set[str], budget: float) -> dict:
     # memory: a fresh process that loads both files and scores the selection
     if "memory" not in skip:
         out["memory"] = child("memory", files, runs)
+    # a file kept on disk (dashboard/loading/on_disk.py): first open, reopen, queries on the store
+    if "store" not in skip:
+        out["store"] = child("store", files, runs)
     # boilingpoint score on one actor vs a bare python -c running the one DuckDB query
     if "cli" not in skip:
         out["cli"] = cli_vs_query(files, sel.actors[0], runs, budget)
@@ -285,6 +294,41 @@ def child_memory(events: Path, mentions: Path) -> dict:
             "peak_rss_after_load_mib": round(after_load, 0), "build_dataset_s": round(load_s, 2),
             "current_rss_mib": round(_rss_now(), 0),
             "engine_mib": round(ds.engine._scalar("SELECT sum(memory_usage_bytes) FROM duckdb_memory()") / 2**20, 1)}
+
+
+def child_store(events: Path, mentions: Path, runs: int) -> dict:
+    """The mentions file kept on disk, in a fresh BOILINGPOINT_HOME: the first open (SQL
+    validation and the store written by date), a reopen (the store found by content), then a
+    filter change → series and the full score on the store; peak resident memory."""
+    import tempfile
+
+    from dashboard.dataset import build_dataset
+    from dashboard.model.analysis import analyse
+
+    os.environ["BOILINGPOINT_HOME"] = tempfile.mkdtemp(prefix="bp-bench-home-")
+    os.environ.setdefault("BOILINGPOINT_ON_DISK_ROWS", "1")  # every size through the store
+    t = time.perf_counter()
+    ds = build_dataset(None, mentions)
+    first = time.perf_counter() - t
+    ds.engine.close()
+    reopen = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        ds = build_dataset(None, mentions)
+        reopen.append(time.perf_counter() - t)
+    sel = selection_for(ds.engine)
+    series, score = [], []
+    for i in range(runs):
+        each = replace(sel, actors=tuple(ds.engine.top_actors(replace(sel, actors=()), N_ACTORS + i))[i:])
+        t = time.perf_counter()
+        ds.engine.series(each)
+        series.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        analyse(ds.engine, each)
+        score.append(time.perf_counter() - t)
+    return {"first_open_s": round(first, 2), "reopen_s": round(statistics.median(reopen), 3),
+            "series_s": round(statistics.median(series), 4), "analyse_s": round(statistics.median(score), 4),
+            "loaded": ds.reports["mentions"].loaded, "peak_rss_mib": round(_peak_rss(), 0), "load1": measure.loadavg()[0]}
 
 
 def _peak_rss() -> float:
@@ -420,11 +464,13 @@ def _f(fig: dict | None) -> str:
 def render(results: dict) -> str:
     """The figures as Markdown: one column per size."""
     sizes = results["sizes"]
-    labels = [s["size"] for s in sizes]
+    labels = [column(s) for s in sizes]
     lines = [f"Measured {results['finished'][:16].replace('T', ' ')} UTC on {results['machine']['cpu']}, "
              f"{results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB; commit {results['machine'].get('commit', '?')}; "
              f"{results['runs']} runs per figure (median). Load average (1 min) at the start of each size: "
-             + ", ".join(f"{s['size']} {s.get('load1_start', float('nan')):.2f}" for s in sizes) + ".", ""]
+             + ", ".join(f"{column(s)} {s.get('load1_start', float('nan')):.2f}" for s in sizes) + ". "
+             "`real`: the real-shaped files (generate.py: rows in no order, second and millisecond "
+             "timestamps, plain strings, snappy, several row groups; the CSV quoted, with duplicates).", ""]
     head = "| | " + " | ".join(labels) + " |"
     lines += [head, "|---|" + "---|" * len(labels)]
 
@@ -462,8 +508,13 @@ def render(results: dict) -> str:
     row("CLI ÷ bare query (target < 3)", lambda s: f"{s['cli']['ratio']:.1f}")
     row("peak memory: load + score (target < 1.5 GiB)", lambda s: f"{s['memory']['peak_rss_mib']:,.0f} MiB")
     row("engine's tables in memory", lambda s: f"{s['memory']['engine_mib']:,.0f} MiB")
+    row("on disk: first open (SQL checks, store by date)", lambda s: fmt_s(s["store"]["first_open_s"]))
+    row("on disk: reopen (the store found by content)", lambda s: fmt_s(s["store"]["reopen_s"]))
+    row("on disk: filter change → series", lambda s: fmt_s(s["store"]["series_s"]))
+    row("on disk: full score (analyse)", lambda s: fmt_s(s["store"]["analyse_s"]))
+    row("on disk: peak memory (first open + queries)", lambda s: f"{s['store']['peak_rss_mib']:,.0f} MiB")
     lines.append("")
-    checks = {s["size"]: s["checks"] for s in sizes}
+    checks = {column(s): s["checks"] for s in sizes}
     lines.append("Same answers: " + "; ".join(
         f"{k}: series raw {c.get('raw_series_same')}, pandas {c.get('pandas_series_same')}; score raw {c.get('raw_score_same')}, "
         f"pandas {c.get('pandas_score_same')} ({c.get('buckets')} buckets, {c.get('events')} events, {c.get('pairs')} retraction pairs)"
@@ -481,19 +532,30 @@ def render(results: dict) -> str:
                 f"{', '.join(f'{x:.0f}' for x in b['filter_change_ms'])} | {b['server_rss_peak_mib']:,} MiB | "
                 f"{b['load1_start']:.2f}→{b['load1_end']:.2f} |")
     lines += ["", *targets(results)]
-    busy = [(s["size"], k, f) for s in sizes for k, f in s["figures"].items() if f.get("note")]
+    busy = [(column(s), k, f) for s in sizes for k, f in s["figures"].items() if f.get("note")]
     if busy:
         lines += ["", "Notes: " + "; ".join(f"{size} {k}: {f['note']}" for size, k, f in busy) + "."]
     return "\n".join(lines) + "\n"
 
 
 def targets(results: dict) -> list[str]:
-    """Each target of issue #7 against its figure: met or missed (at 10M rows where it says so)."""
-    by = {s["size"]: s for s in results["sizes"]}
+    """Each target of issues #7 and #18 against its figure, on each shape: met or missed (at
+    10M rows where it says so)."""
+    shapes = list(dict.fromkeys(s.get("shape", "sorted") for s in results["sizes"])) or ["sorted"]
+    out = ["| target (issues #7, #18) | measured | |", "|---|---|---|"]
+    for shape in shapes:
+        out += _targets(results, shape)[2:]
+    return out
+
+
+def _targets(results: dict, shape: str) -> list[str]:
+    by = {s["size"]: s for s in results["sizes"] if s.get("shape", "sorted") == shape}
     big = by.get("10M")
-    out = ["| target (issue #7) | measured | |", "|---|---|---|"]
+    out = ["| target | measured | |", "|---|---|---|"]
+    tag = "" if shape == "sorted" else f" {shape}"
 
     def add(name, fn, ok):
+        name = name.replace("10M:", f"10M{tag}:", 1)
         try:
             value = fn()
             out.append(f"| {name} | {value[0]} | {'met' if ok(value[1]) else '**missed**'} |")
@@ -510,6 +572,8 @@ def targets(results: dict) -> list[str]:
         lambda v: v < 0.25)
     add("10M: `boilingpoint score --actor` under 3× a bare `python -c` query", lambda: (f"{big['cli']['ratio']:.1f}×", big["cli"]["ratio"]),
         lambda v: v < 3)
+    add("10M: CSV import ≥ 3 M rows/s", lambda: (f"{big['rows'] / fig('a. import CSV (mentions, validated)') / 1e6:.2f} M rows/s",
+                                              big["rows"] / fig("a. import CSV (mentions, validated)")), lambda v: v >= 3e6)
     add("10M: Parquet import under 2 s", lambda: (fmt_s(fig("a. import Parquet (mentions, validated)")), fig("a. import Parquet (mentions, validated)")),
         lambda v: v < 2)
     add("10M: peak memory under 1.5 GiB", lambda: (f"{big['memory']['peak_rss_mib']:,.0f} MiB", big["memory"]["peak_rss_mib"]),
@@ -517,6 +581,8 @@ def targets(results: dict) -> list[str]:
     add("every chart payload ≤ 5,000 rows, any size", lambda: (f"{max(max(s['payload_rows'].values()) for s in results['sizes']):,} rows",
                                                              max(max(s["payload_rows"].values()) for s in results["sizes"])),
         lambda v: v <= 5000)
+    if shape != "sorted":
+        return out
     b = results.get("browser", {}).get("1M", {})
     add("1M in Chromium: filter change → redrawn chart under 1 s", lambda: (f"{b['filter_change_median_ms']:.0f} ms", b["filter_change_median_ms"]),
         lambda v: v < 1000)
@@ -542,16 +608,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET_S", 900)),
                     help="seconds one figure may take in all; a slower one gets fewer runs (at least 3)")
     ap.add_argument("--skip", default=os.environ.get("BENCH_SKIP", ""), help=f"comma-separated: {', '.join(STEPS)}")
+    ap.add_argument("--shapes", nargs="*", default=None,
+                    help="data shapes (generate.py): sorted, real; default: $BENCH_SHAPES or both")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("BENCH_DATA", generate.DATA)),
+                    help="where the generated files are (default: benchmarks/data, or $BENCH_DATA)")
     ap.add_argument("--browser-sizes", nargs="*", default=None, help="sizes the browser runs on besides the demo (default 1M, and 10M when measured)")
     ap.add_argument("--browser-only", action="store_true", help="only the Chromium measurements (and the demo's AppTest)")
     ap.add_argument("--doc", type=Path, help="rewrite the figures block of this file (only when 100k, 1M and 10M were all run)")
-    ap.add_argument("--child", choices=("apptest", "memory"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=("apptest", "memory", "store"), help=argparse.SUPPRESS)
     ap.add_argument("--events", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--mentions", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.child == "memory":
         print(json.dumps(child_memory(args.events, args.mentions)))
+        return 0
+    if args.child == "store":
+        print(json.dumps(child_store(args.events, args.mentions, args.runs)))
         return 0
     if args.child == "apptest":
         print(json.dumps(child_apptest(args.events, args.mentions, args.runs), default=str))
@@ -564,19 +637,21 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"started": started.isoformat(), "machine": measure.machine(), "runs": args.runs, "sizes": [],
                      "browser": {}}
     log(f"machine: {results['machine']}")
+    shapes = args.shapes or os.environ.get("BENCH_SHAPES", " ".join(generate.SHAPES)).split()
     for label in [] if args.browser_only else sizes:
-        load = measure.loadavg()[0]
-        res = bench_size(label, args.runs, skip, args.budget)
-        res["load1_start"] = load
-        results["sizes"].append(res)
-        _save(results)
+        for shape in shapes:
+            load = measure.loadavg()[0]
+            res = bench_size(label, args.runs, skip, args.budget, shape, args.data)
+            res["load1_start"] = load
+            results["sizes"].append(res)
+            _save(results)
     if "browser" not in skip:
         browser_sizes = args.browser_sizes if args.browser_sizes is not None else [s for s in sizes if s in ("1M", "10M")]
         demo_actors = ["Amazon", "Microsoft", "Oracle", "Walmart", "ByteDance"][: args.runs]
         results["browser"]["demo"] = bench_browser("demo", None, args.runs, demo_actors, {})
         _save(results)
         for label in browser_sizes:
-            files = generate.generate(label, generate.parse_size(label), csv=False)
+            files = generate.generate(label, generate.parse_size(label), args.data, csv=False)
             actors = [f"Actor {i:03d}" for i in range(1, args.runs + 1)]
             results["browser"][label] = bench_browser(label, files, args.runs, actors, {"from": FROM.isoformat(), "to": TO.isoformat()})
             _save(results)
@@ -590,11 +665,12 @@ def main(argv: list[str] | None = None) -> int:
     print(block)
     log(f"results: {path}, {RESULTS / 'bench-latest.md'}")
     if args.doc:
-        if set(generate.SIZES) <= set(sizes) and not skip and not args.browser_only:
+        if set(generate.SIZES) <= set(sizes) and set(generate.SHAPES) <= set(shapes) and not skip and not args.browser_only:
             update_doc(args.doc, block)
             log(f"updated the figures in {args.doc}")
         else:
-            log(f"not updating {args.doc}: it holds the full run (sizes {' '.join(generate.SIZES)}, nothing skipped)")
+            log(f"not updating {args.doc}: it holds the full run (sizes {' '.join(generate.SIZES)}, "
+                f"shapes {' '.join(generate.SHAPES)}, nothing skipped)")
     return 0
 
 

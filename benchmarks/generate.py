@@ -6,11 +6,23 @@ quarter of the mentions fall in ~300 bursts around one actor, darker in tone, wi
 events (threats, actions, retractions...) that go with them. One events row per 100
 mentions. The same seed always gives the same files, byte for byte.
 
-Parquet is written with pyarrow directly; the CSV with DuckDB's COPY from that Parquet
-(dates as ISO 8601 with a Z, the canonical format). Files land in benchmarks/data/
-(git-ignored) as mentions-<size>.{parquet,csv} and events-<size>.{parquet,csv}.
+Two shapes of the same data:
 
-    .venv/bin/python benchmarks/generate.py 100k 1M 10M
+- **sorted** (mentions-<size>.*): rows in time order, microsecond timestamps, Parquet written
+  by pyarrow (zstd, dictionary-encoded strings, row groups of 1M rows);
+- **real** (mentions-<size>-real.*), shaped as users' files are (a Spark or database export):
+  rows in no order, timestamps at whole seconds (a tenth with milliseconds), strings *not*
+  dictionary-encoded, snappy, row groups of 500k rows (at least 4 at every size), every 50th
+  actor's name holding a comma and double quotes (`Actor 050, "Ltd"`), and 1 % of the
+  mention rows repeated exactly (duplicates are valid mentions: each is loaded).
+
+The CSV of each shape is written by DuckDB's COPY from its Parquet (dates as ISO 8601 with a
+Z, the canonical format; the real shape quotes every text field, so quoted fields with
+commas and escaped quotes inside are the norm, not the exception). Files land in
+benchmarks/data/ (git-ignored).
+
+    .venv/bin/python benchmarks/generate.py 100k 1M 10M            # both shapes
+    .venv/bin/python benchmarks/generate.py 10M --shape real --out /tmp/bp-data
 """
 
 from __future__ import annotations
@@ -41,6 +53,10 @@ EVENT_TYPE_P = np.array([0.34, 0.12, 0.12, 0.14, 0.02, 0.20, 0.06])
 VERBS = ("warns", "threatens", "sanctions", "sues", "praises", "meets", "criticises", "backs", "bans", "answers")
 SIZES = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 CHUNK = 1_000_000  # rows generated and written at a time: memory stays flat at any size
+SHAPES = ("sorted", "real")
+REAL_ROW_GROUP = 500_000  # rows per row group of the real shape (at most; at least 4 groups a file)
+REAL_DUPLICATES = 0.01  # of the real shape's mention rows: exact repeats of another row
+REAL_MILLIS = 0.10  # of the real shape's timestamps: with milliseconds (the rest whole seconds)
 
 
 def parse_size(text: str) -> int:
@@ -51,7 +67,10 @@ def parse_size(text: str) -> int:
     return int(float(t.rstrip("km")) * mult)
 
 
-def actor_names() -> list[str]:
+def actor_names(shape: str = "sorted") -> list[str]:
+    """Actor 001 ... Actor 500; in the real shape every 50th has a comma and quotes in it."""
+    if shape == "real":
+        return [f'Actor {i:03d}, "Ltd"' if i % 50 == 0 else f"Actor {i:03d}" for i in range(1, N_ACTORS + 1)]
     return [f"Actor {i:03d}" for i in range(1, N_ACTORS + 1)]
 
 
@@ -78,7 +97,7 @@ def _seconds(days: np.ndarray) -> np.ndarray:
     return np.clip(days, 0, DAYS - 1e-6) * 86_400.0
 
 
-def mention_chunk(rng: np.random.Generator, n: int, story: dict, actor_tone: np.ndarray) -> pa.Table:
+def mention_chunk(rng: np.random.Generator, n: int, story: dict, actor_tone: np.ndarray, shape: str = "sorted") -> pa.Table:
     in_burst = rng.random(n) < BURST_SHARE
     actor = rng.choice(N_ACTORS, size=n, p=ACTOR_P)
     # Quiet coverage: uniform over the two years, busier on weekdays.
@@ -98,10 +117,20 @@ def mention_chunk(rng: np.random.Generator, n: int, story: dict, actor_tone: np.
     count = np.where(rng.random(n) < 0.9, 1, rng.geometric(0.08, size=n)).astype(np.int64)
     micros = (_seconds(day) * 1e6).astype(np.int64) + int(START.replace(tzinfo=dt.UTC).timestamp() * 1e6)
     source = rng.choice(N_SOURCES, size=n, p=SOURCE_P)
-    names = pa.array(actor_names())
+    names = pa.array(actor_names(shape))
     sources = pa.array([f"source-{i:03d}" for i in range(N_SOURCES)])
+    unit = "us"
+    if shape == "real":
+        # Whole seconds, a tenth with milliseconds; and 1 % of the rows repeating another.
+        millis = rng.random(n) < REAL_MILLIS
+        micros = np.where(millis, micros // 1_000 * 1_000, micros // 1_000_000 * 1_000_000) // 1_000
+        unit = "ms"
+        dup = np.flatnonzero(rng.random(n) < REAL_DUPLICATES)
+        of = rng.integers(0, n, size=len(dup))
+        for arr in (actor, tone, tone_mask, count, micros, source):
+            arr[dup] = arr[of]
     return pa.table({
-        "date": pa.array(micros, type=pa.timestamp("us", tz="UTC")),
+        "date": pa.array(micros, type=pa.timestamp(unit, tz="UTC")),
         "actor": names.take(pa.array(actor)),
         "tone": pa.array(tone, mask=tone_mask),
         "count": pa.array(count),
@@ -109,7 +138,7 @@ def mention_chunk(rng: np.random.Generator, n: int, story: dict, actor_tone: np.
     })
 
 
-def event_table(rng: np.random.Generator, n: int, story: dict) -> pa.Table:
+def event_table(rng: np.random.Generator, n: int, story: dict, shape: str = "sorted") -> pa.Table:
     in_burst = rng.random(n) < 0.5
     actor = rng.choice(N_ACTORS, size=n, p=ACTOR_P)
     target = rng.choice(N_ACTORS, size=n, p=ACTOR_P)
@@ -136,13 +165,18 @@ def event_table(rng: np.random.Generator, n: int, story: dict) -> pa.Table:
             retracts[i] = ids[last_by_actor[a]]
         else:
             last_by_actor[a] = i
-    names = actor_names()
+    if shape == "real":  # an export in no particular order
+        shuffle = rng.permutation(n)
+        actor, target, etype, severity, micros = (a[shuffle] for a in (actor, target, etype, severity, micros))
+        ids, retracts = ids[shuffle], retracts[shuffle]
+        micros = micros // 1_000_000 * 1_000_000 // 1_000  # whole seconds, as ms
+    names = actor_names(shape)
     verbs = rng.integers(0, len(VERBS), size=n)
     headline = [f"{names[a]} {VERBS[v]} {names[t]}" for a, v, t in zip(actor, verbs, target)]
     source = rng.choice(N_SOURCES, size=n, p=SOURCE_P)
     return pa.table({
         "id": pa.array(ids, type=pa.string()),
-        "date": pa.array(micros, type=pa.timestamp("us", tz="UTC")),
+        "date": pa.array(micros, type=pa.timestamp("ms" if shape == "real" else "us", tz="UTC")),
         "actor": pa.array([names[a] for a in actor]),
         "target": pa.array([names[t] for t in target]),
         "event_type": pa.array(etype),
@@ -153,38 +187,65 @@ def event_table(rng: np.random.Generator, n: int, story: dict) -> pa.Table:
     })
 
 
-def paths(label: str, data: Path = DATA) -> dict[str, Path]:
+def paths(label: str, data: Path = DATA, shape: str = "sorted") -> dict[str, Path]:
+    suffix = "" if shape == "sorted" else f"-{shape}"
     return {
-        f"{kind}_{fmt}": data / f"{kind}-{label}.{fmt}"
+        f"{kind}_{fmt}": data / f"{kind}-{label}{suffix}.{fmt}"
         for kind in ("mentions", "events") for fmt in ("parquet", "csv")
     }
 
 
-def generate(label: str, n: int, data: Path = DATA, csv: bool = True) -> dict[str, Path]:
-    """Write the four files of one size (skipping those already there); return their paths."""
+def real_row_group(n: int) -> int:
+    """Several row groups at every size: 500k rows each, or a quarter of a small file."""
+    return max(1_000, min(REAL_ROW_GROUP, -(-n // 4)))
+
+
+def _write_parquet(table: pa.Table, path: Path, shape: str, row_group_size: int | None = None) -> None:
+    if shape == "real":
+        pq.write_table(table, path, row_group_size=real_row_group(table.num_rows), compression="snappy", use_dictionary=False)
+    else:
+        pq.write_table(table, path, row_group_size=row_group_size, compression="zstd")
+
+
+def generate(label: str, n: int, data: Path = DATA, csv: bool = True, shape: str = "sorted") -> dict[str, Path]:
+    """Write the four files of one size and shape (skipping those already there); return their paths."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape: one of {', '.join(SHAPES)}, not {shape!r}")
     data.mkdir(parents=True, exist_ok=True)
-    out = paths(label, data)
+    out = paths(label, data, shape)
     rng = np.random.default_rng(SEED)
     story = bursts(rng)
     actor_tone = rng.normal(-0.05, 0.12, size=N_ACTORS)
     if not out["mentions_parquet"].exists():
         tmp = out["mentions_parquet"].with_suffix(".tmp")
-        chunks = [mention_chunk(np.random.default_rng([SEED, i]), min(CHUNK, n - start), story, actor_tone)
-                  for i, start in enumerate(range(0, n, CHUNK))]
-        # Exports are usually in time order: sort by date, as a feed or a database dump would be.
-        con = duckdb.connect()
-        con.execute("SET threads TO 2")
-        con.register("chunks", pa.concat_tables(chunks))
-        del chunks
-        table = con.sql("SELECT * FROM chunks ORDER BY date").to_arrow_table()
-        con.close()
-        pq.write_table(table, tmp, row_group_size=CHUNK, compression="zstd")
-        del table
+        if shape == "real":  # in no order: each chunk written as it is generated
+            writer = None
+            try:
+                for i, start in enumerate(range(0, n, CHUNK)):
+                    chunk = mention_chunk(np.random.default_rng([SEED, i]), min(CHUNK, n - start), story, actor_tone, shape)
+                    if writer is None:
+                        writer = pq.ParquetWriter(tmp, chunk.schema, compression="snappy", use_dictionary=False)
+                    writer.write_table(chunk, row_group_size=real_row_group(n))
+            finally:
+                if writer is not None:
+                    writer.close()
+        else:
+            chunks = [mention_chunk(np.random.default_rng([SEED, i]), min(CHUNK, n - start), story, actor_tone)
+                      for i, start in enumerate(range(0, n, CHUNK))]
+            # Exports are usually in time order: sort by date, as a feed or a database dump would be.
+            con = duckdb.connect()
+            con.execute("SET threads TO 2")
+            con.register("chunks", pa.concat_tables(chunks))
+            del chunks
+            table = con.sql("SELECT * FROM chunks ORDER BY date").to_arrow_table()
+            con.close()
+            _write_parquet(table, tmp, shape, row_group_size=CHUNK)
+            del table
         tmp.rename(out["mentions_parquet"])
     if not out["events_parquet"].exists():
         tmp = out["events_parquet"].with_suffix(".tmp")
-        pq.write_table(event_table(np.random.default_rng([SEED, 99]), max(100, int(n * EVENTS_PER_MENTION)), story),
-                       tmp, compression="zstd")
+        _write_parquet(event_table(np.random.default_rng([SEED, 99]), max(100, int(n * EVENTS_PER_MENTION)), story, shape),
+                       tmp, shape)
         tmp.rename(out["events_parquet"])
     if csv:
         for kind in ("mentions", "events"):
@@ -195,9 +256,14 @@ def generate(label: str, n: int, data: Path = DATA, csv: bool = True) -> dict[st
             con = duckdb.connect()
             con.execute("SET threads TO 2")
             con.execute("SET TimeZone = 'UTC'")
+            # The real shape: milliseconds where the time has them, every text field quoted.
+            stamp = ("CASE WHEN millisecond(date) % 1000 = 0 THEN strftime(date, '%Y-%m-%dT%H:%M:%S') "
+                     "ELSE strftime(date, '%Y-%m-%dT%H:%M:%S.%g') END" if shape == "real"
+                     else "strftime(date, '%Y-%m-%dT%H:%M:%S')")
+            quote = ", FORCE_QUOTE *" if shape == "real" else ""
             con.execute(
-                "COPY (SELECT * REPLACE (strftime(date, '%Y-%m-%dT%H:%M:%S') || 'Z' AS date) "
-                "FROM read_parquet(?)) TO '" + str(tmp).replace("'", "''") + "' (HEADER, DELIMITER ',')",
+                f"COPY (SELECT * REPLACE ({stamp} || 'Z' AS date) "
+                "FROM read_parquet(?)) TO '" + str(tmp).replace("'", "''") + f"' (HEADER, DELIMITER ','{quote})",
                 [str(out[f"{kind}_parquet"])],
             )
             con.close()
@@ -210,12 +276,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("sizes", nargs="*", default=list(SIZES), help="100k, 1M, 10M (or any 250k, 3M...)")
     ap.add_argument("--out", type=Path, default=DATA)
     ap.add_argument("--no-csv", action="store_true")
+    ap.add_argument("--shape", choices=(*SHAPES, "both"), default="both",
+                    help="sorted (time order, the project's own files), real (shaped as users' exports) or both")
     args = ap.parse_args(argv)
+    shapes = SHAPES if args.shape == "both" else (args.shape,)
     for label in args.sizes:
-        start = time.perf_counter()
-        out = generate(label, parse_size(label), args.out, csv=not args.no_csv)
-        sizes = ", ".join(f"{p.name} {p.stat().st_size / 2**20:,.0f} MiB" for p in out.values() if p.exists())
-        print(f"{label}: {time.perf_counter() - start:.1f} s — {sizes}", file=sys.stderr)
+        for shape in shapes:
+            start = time.perf_counter()
+            out = generate(label, parse_size(label), args.out, csv=not args.no_csv, shape=shape)
+            sizes = ", ".join(f"{p.name} {p.stat().st_size / 2**20:,.0f} MiB" for p in out.values() if p.exists())
+            print(f"{label} {shape}: {time.perf_counter() - start:.1f} s — {sizes}", file=sys.stderr)
     return 0
 
 

@@ -203,13 +203,14 @@ def _print_report(report, stream) -> None:
 def _load_with_options(args):
     """load_path with the command's import options; None (after saying why) when they are wrong."""
     from dashboard.loading import load_path
+    from dashboard.loading.load_report import LoadLimits
 
     try:
         options = _import_options(args)
         kwargs = options.load_kwargs(args.kind, options.dictionary()) if options.given else {}
         if options.given and options.mappings and args.kind not in options.mappings:
             raise ValueError(f"--map names no {args.kind} column; prefix it with {args.kind}: to apply it to this file")
-        return load_path(args.file, args.kind, encoding=args.encoding, **kwargs)
+        return load_path(args.file, args.kind, LoadLimits.for_local_files(), encoding=args.encoding, **kwargs)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
@@ -342,10 +343,11 @@ def cmd_score(args) -> int:
 
 def _notes_key(events: Path | None, mentions: Path | None) -> str:
     """The key the dashboard pins notes of these files under (their contents' digests)."""
-    from dashboard.dataset import content_digest
+    from dashboard.loading.on_disk import file_digest
     from dashboard.store.notes import notes_key
 
-    return notes_key(*(content_digest(p.read_bytes()) if p else "" for p in (events, mentions)))
+    # The same SHA-256 as content_digest(bytes), read in chunks: a big file is not held twice.
+    return notes_key(*(file_digest(p) if p else "" for p in (events, mentions)))
 
 
 def _notes(analysis, key: str):

@@ -32,12 +32,14 @@ def content_digest(data: bytes) -> str:
 
 
 def load_one(source: Source, kind: str, limits: LoadLimits | None = None, **options) -> LoadResult | None:
-    limits = limits or LoadLimits.from_env()
+    """Load a file: a path is the user's own file (the limits follow the machine:
+    LoadLimits.for_local_files), bytes are an upload (the deployment's caps: from_env);
+    `limits`, when given, wins."""
     if source is None:
         return None
     if isinstance(source, Path):
-        return load_path(source, kind, limits, **options)
-    return load_bytes(source, kind, limits, **options)
+        return load_path(source, kind, limits or LoadLimits.for_local_files(), **options)
+    return load_bytes(source, kind, limits or LoadLimits.from_env(), **options)
 
 
 def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = None,
@@ -45,31 +47,59 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
                   only_actors: tuple[str, ...] = ()) -> Dataset:
     """Load whichever files are given and put their valid rows in a new engine.
 
-    Limits default to LoadLimits.from_env(): the defaults, or BOILINGPOINT_MAX_* variables.
+    Limits default to those of load_one: a path (a file given on the command line or at
+    launch) gets LoadLimits.for_local_files(), bytes (an upload) LoadLimits.from_env().
     `options` (column mappings, date layouts, actor dictionary, wide tables) go to each file
     as they concern its kind; `dictionary` (an ActorDictionary) overrides the options' file.
     `engine` names the query engine (dashboard.query: "duckdb", the default, or "spark").
+    A Parquet mentions file given by path with at least on_disk_rows() rows (by default one
+    per KiB of memory: 25 million on 24 GiB; BOILINGPOINT_ON_DISK_ROWS) is validated in DuckDB
+    and kept on disk, by date, cached by content (dashboard/loading/on_disk.py), when the
+    DuckDB engine is used and no option applies to it.
     `only_actors`: the engine keeps only the mention rows of these actors (and of the actors
     whose claims were retracted, whose coverage the claim/retraction pairs measure) — for a
     command that scores a few actors of a big file. Every row is still read and validated,
     and the report says how many the engine kept.
     ValueError when the options themselves are wrong.
     """
-    limits = limits or LoadLimits.from_env()
     kwargs: dict[str, dict] = {"events": {}, "mentions": {}}
     if (options is not None and options.given) or dictionary is not None:
         options = options or ImportOptions()
         dictionary = dictionary if dictionary is not None else options.dictionary()
         kwargs = {kind: options.load_kwargs(kind, dictionary) for kind in kwargs}
+    from dashboard.query import check_engine, open_engine
+
+    store = None
+    if isinstance(mentions, Path) and check_engine(engine) == "duckdb" and not only_actors and not kwargs["mentions"]:
+        store = _mentions_on_disk(mentions, limits)
+    if store is not None:  # a big Parquet file: validated in DuckDB, its rows stay on disk
+        from dashboard.query.duckdb_engine import Engine
+
+        ev = load_one(events, "events", limits, **kwargs["events"])
+        reports = {k: r.report for k, r in (("events", ev), ("mentions", store[1])) if r is not None}
+        return Dataset(Engine(events=None if ev is None else ev.table, mentions_store=store[0]), reports)
     loaded = {kind: load_one(src, kind, limits, **kwargs[kind]) for kind, src in (("events", events), ("mentions", mentions))}
     if only_actors and loaded["mentions"] is not None and loaded["mentions"].table is not None:
         _keep_actors(loaded["mentions"], set(only_actors) | _claim_actors(loaded["events"]))
-    from dashboard.query import open_engine
-
     # The load results, not only their tables: an engine that reads Parquet itself (Spark)
     # takes a file whose rows are exactly the loaded ones from disk (LoadResult.source).
     queries = open_engine(engine, events=loaded["events"], mentions=loaded["mentions"])
     return Dataset(queries, {k: r.report for k, r in loaded.items() if r is not None})
+
+
+def _mentions_on_disk(path: Path, limits: LoadLimits | None):
+    """(store file, report) for a Parquet mentions file of at least on_disk_rows() rows that
+    dashboard/loading/on_disk.py covers; None for every other file (loaded in memory)."""
+    from dashboard.loading import LoadResult
+    from dashboard.loading.on_disk import on_disk_rows, parquet_rows, store_mentions
+
+    rows = parquet_rows(path)
+    if rows is None or rows < on_disk_rows():
+        return None
+    kept = store_mentions(path, limits or LoadLimits.for_local_files())
+    if kept is None:
+        return None
+    return kept[0], LoadResult(None, kept[1])
 
 
 def _claim_actors(events: LoadResult | None) -> set[str]:

@@ -6,7 +6,7 @@ file-level codes encoding-error, format-error and size-error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dashboard.contract import positive_settings
 
@@ -57,6 +57,40 @@ class LoadLimits:
         env = os.environ if environ is None else environ
         names = ("max_bytes", "max_uncompressed_bytes", "max_columns", "max_cell_chars", "max_rows")
         return cls(**positive_settings(env, {name: f"BOILINGPOINT_{name.upper()}" for name in names}))
+
+    @classmethod
+    def for_local_files(cls, environ: dict | None = None, memory_bytes: int | None = None) -> LoadLimits:
+        """The limits of the user's own files, given on the command line or at launch (not uploads).
+
+        They follow the machine, not the upload caps: a file may take up to 1/8 of the memory
+        on disk, 1/4 once decompressed, and one row per 128 bytes of memory (a mention row
+        loaded in memory peaks near 110 bytes; a big Parquet file stays on disk:
+        dashboard/loading/on_disk.py) — on a 24 GiB machine 3 GiB, 6 GiB and 200 million rows.
+        Never below the upload caps. BOILINGPOINT_LOCAL_MEMORY (bytes) says how
+        much memory to plan for instead of the machine's. A BOILINGPOINT_MAX_* variable set higher
+        (from_env) still raises its cap; columns and cell sizes keep theirs.
+        """
+        import os
+
+        env = os.environ if environ is None else environ
+        memory = positive_settings(env, {"memory": "BOILINGPOINT_LOCAL_MEMORY"}).get("memory") or memory_bytes or machine_memory()
+        base = cls.from_env(environ)
+        return replace(
+            base,
+            max_bytes=max(base.max_bytes, memory // 8),
+            max_uncompressed_bytes=max(base.max_uncompressed_bytes, memory // 4),
+            max_rows=max(base.max_rows, memory // 128),
+        )
+
+
+def machine_memory() -> int:
+    """The machine's physical memory in bytes (8 GiB when the system does not say)."""
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
 
 
 DEFAULT_LIMITS = LoadLimits()

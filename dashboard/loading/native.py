@@ -15,8 +15,10 @@ text) this module:
    fate and every rejection's column, value and reason are exactly what the full validator
    says; the rows that pass the screen are loaded as they are.
 
-So the report and the table are the full validator's (tests/test_native.py checks both on
-clean, dirty and odd files), at the speed of the Arrow reader. Anything else — events,
+So the report and the rows are the full validator's (tests/test_native.py checks both on
+clean, dirty and odd files), at the speed of the Arrow reader. The rows keep the file's order
+(the full validator returns them by date): a sort of every row would cost more than the rest
+of the import. Anything else — events,
 nested or unusual types, import options — goes through the general path.
 """
 
@@ -177,14 +179,14 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
         checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True)
         rejections, listed_more, rejected = sub_report.rejections, sub_report.unlisted_rejections, sub_report.rejected
         report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)  # the text rules' note
-        clean = _merge(clean, checked)
+        clean = _in_file_order(_merge(clean, checked))  # the loaded suspects were appended
     if naive and clean.num_rows:
         first = int(pc.min(clean.column(RECORD)).as_py())
         report.notes.append(
             f"{clean.num_rows:,} {'date has' if clean.num_rows == 1 else 'dates have'} a time of day but no time zone; "
             f"they were read as UTC (first at row {first})"
         )
-    clean = _in_date_order(clean).drop_columns([RECORD])
+    clean = clean.drop_columns([RECORD])
     report.rejections = rejections
     report.unlisted_rejections = listed_more
     report.rows_read = n
@@ -275,15 +277,10 @@ def _merge(clean: pa.Table, checked: pa.Table) -> pa.Table:
     return pa.concat_tables([clean, checked]).unify_dictionaries()
 
 
-def _in_date_order(table: pa.Table) -> pa.Table:
-    """Rows by (date, record), as validate.py returns them; no sort when they are already."""
-    n = table.num_rows
-    if n < 2:
-        return table
-    d = table.column("date")
-    r = table.column(RECORD)
-    a, b = d.slice(0, n - 1), d.slice(1)
-    ordered = pc.or_(pc.greater(b, a), pc.and_(pc.equal(b, a), pc.greater(r.slice(1), r.slice(0, n - 1))))
-    if pc.all(ordered).as_py():
-        return table
-    return table.take(pc.sort_indices(table, [("date", "ascending"), (RECORD, "ascending")]))
+def _in_file_order(table: pa.Table) -> pa.Table:
+    """Rows by record (the file's order).
+
+    Not by date: sorting ten million rows took more than half of a whole `score` at 10M
+    (BENCHMARKS.md), and nothing downstream needs it — the engine filters and aggregates
+    without an order (duckdb_engine.py)."""
+    return table.take(pc.sort_indices(table.column(RECORD)))

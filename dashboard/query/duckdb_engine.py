@@ -7,8 +7,10 @@ mention rows. Values reach SQL only as bound parameters, never as text in the qu
 Mentions are the big table (millions of rows), so they are stored lean: only the columns a
 query reads (date, actor, source, tone, count; not text or url), with actor and source as
 integer codes into two small name tables. A 10-million-row table then takes ~330 MB instead
-of ~1 GB, and filters and distinct counts compare integers, not strings. Rows stay in date
-order, so DuckDB's zone maps skip the row groups outside a date range.
+of ~1 GB, and filters and distinct counts compare integers, not strings. Mentions keep the
+order they come in (a file in date order lets DuckDB's zone maps skip the row groups outside
+a date range; a file in no order is not sorted: sorting ten million rows costs seconds, more
+than every query of a session scanning them).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -58,9 +61,7 @@ def _names(*columns: pa.ChunkedArray) -> pa.Array:
 
 
 def _date_sorted(table: pa.Table) -> bool:
-    """Whether the rows are in date order already (the loader sorts them)."""
-    import pyarrow.compute as pc
-
+    """Whether the rows are in date order already."""
     n = table.num_rows
     if n < 2:
         return True
@@ -75,17 +76,60 @@ class Engine:
     Safe to share between sessions: every query runs on its own cursor.
     """
 
-    def __init__(self, events: pa.Table | None = None, mentions: pa.Table | None = None):
+    def __init__(self, events: pa.Table | None = None, mentions: pa.Table | None = None, *,
+                 mentions_store: str | Path | None = None):
+        """`mentions_store`: a DuckDB database file written by dashboard/loading/on_disk.py,
+        whose mentions stay on disk (opened read-only), instead of the `mentions` table."""
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = conform(events, EVENT_SCHEMA)
+        if mentions_store is not None:
+            self._open_store(events, Path(mentions_store))
+            return
         mentions = conform(mentions, MENTION_SCHEMA, keep_dictionary=("actor", "source"))
         # Name tables: every actor (or target) and every source, each with a dense code (its
         # rank by name). The mentions' codes are computed in Arrow, from their distinct values.
         actor_names = _names(mentions.column("actor"), events.column("actor"), events.column("target"))
         source_names = _names(mentions.column("source"), events.column("source"))
-        coded = pa.table({
+        self._fill(events, mentions, actor_names, source_names)
+
+    def _fill(self, events: pa.Table, mentions: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:
+        """Create the name tables, events and (unless they are in a store) mentions."""
+        con = self._con
+        con.register("actor_names", pa.table({"id": np.arange(len(actor_names), dtype=np.int32), "name": actor_names}))
+        con.register("source_names", pa.table({"id": np.arange(len(source_names), dtype=np.int32), "name": source_names}))
+        try:
+            con.execute("CREATE TABLE actors AS SELECT id, name FROM actor_names")
+            con.execute("CREATE TABLE sources AS SELECT id, name FROM source_names")
+        finally:
+            con.unregister("actor_names")
+            con.unregister("source_names")
+        self._fill_rows(events, mentions, actor_names, source_names)
+        self.has_events: bool = self._scalar("SELECT count(*) > 0 FROM events")
+        self.has_mentions: bool = self._scalar("SELECT EXISTS (SELECT 1 FROM mentions)")
+        self.has_tone: bool = self._scalar("SELECT EXISTS (SELECT 1 FROM mentions WHERE tone IS NOT NULL)")
+        self._bounds = self._read_bounds()
+
+    def _open_store(self, events: pa.Table, store: Path) -> None:
+        """Mentions from a store file: its name tables keep their codes; the events' names that
+        it lacks get the next codes (by name)."""
+        con = self._con
+        con.execute(f"ATTACH '{str(store).replace(chr(39), chr(39) * 2)}' AS store (READ_ONLY)")
+
+        def names(table: str, *columns) -> pa.Array:
+            have = pa.array([r[0] for r in con.execute(f"SELECT name FROM store.{table} ORDER BY id").fetchall()], pa.string())
+            more = _names(*columns)
+            extra = pc.filter(more, pc.invert(pc.is_in(more, value_set=have))) if len(more) else more
+            return pa.concat_arrays([have, extra.cast(pa.string())])
+
+        actor_names = names("actors", events.column("actor"), events.column("target"))
+        source_names = names("sources", events.column("source"))
+        con.execute("CREATE VIEW mentions AS SELECT date, actor, source, tone, count FROM store.mentions")
+        self._fill(events, None, actor_names, source_names)
+
+    def _fill_rows(self, events: pa.Table, mentions: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:
+        coded = None if mentions is None else pa.table({
             "date": mentions.column("date"),
             "actor": _codes(mentions.column("actor"), actor_names),
             "source": _codes(mentions.column("source"), source_names),
@@ -94,14 +138,11 @@ class Engine:
         })
         con = self._con
         con.register("events_arrow", events)
-        con.register("mentions_arrow", coded)
-        con.register("actor_names", pa.table({"id": np.arange(len(actor_names), dtype=np.int32), "name": actor_names}))
-        con.register("source_names", pa.table({"id": np.arange(len(source_names), dtype=np.int32), "name": source_names}))
+        if coded is not None:
+            con.register("mentions_arrow", coded)
         try:
-            con.execute("CREATE TABLE actors AS SELECT id, name FROM actor_names")
-            con.execute("CREATE TABLE sources AS SELECT id, name FROM source_names")
             # Events' codes through ENUM types: a cast per row keeps the rows in their order (a join
-            # would not), so rows already in date order (the loader sorts them) need no sort.
+            # would not), so rows already in date order need no sort (events are few: sorted).
             con.execute("CREATE TYPE actor_name AS ENUM (SELECT name FROM actors ORDER BY id)")
             con.execute("CREATE TYPE source_name AS ENUM (SELECT name FROM sources ORDER BY id)")
             actor_code = "CAST(enum_code(CAST({} AS actor_name)) AS INTEGER)".format
@@ -112,17 +153,12 @@ class Engine:
                 f"""CREATE TABLE events AS SELECT {cols}, {actor_code('actor')} AS actor_id,
                 {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{order}"""
             )
-            con.execute(
-                f"""CREATE TABLE mentions AS SELECT date, actor, source, tone, count
-                FROM mentions_arrow{'' if _date_sorted(mentions) else ' ORDER BY date'}"""
-            )
+            if coded is not None:
+                con.execute("CREATE TABLE mentions AS SELECT date, actor, source, tone, count FROM mentions_arrow")
         finally:
-            for name in ("events_arrow", "mentions_arrow", "actor_names", "source_names"):
-                con.unregister(name)
-        self.has_events: bool = self._scalar("SELECT count(*) > 0 FROM events")
-        self.has_mentions: bool = self._scalar("SELECT count(*) > 0 FROM mentions")
-        self.has_tone: bool = self._scalar("SELECT count(tone) > 0 FROM mentions")
-        self._bounds = self._read_bounds()
+            con.unregister("events_arrow")
+            if coded is not None:
+                con.unregister("mentions_arrow")
 
     def close(self) -> None:
         self._con.close()

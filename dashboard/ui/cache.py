@@ -16,13 +16,13 @@ from dashboard.query import DEFAULT_ENGINE
 
 @st.cache_resource(max_entries=16, ttl=6 * 3600, show_spinner=False)
 def _file_digest(path: str, mtime_ns: int, size: int) -> str:
-    from dashboard.loading import read_regular_file
-    from dashboard.loading.load_report import LoadError, LoadLimits
+    from dashboard.loading.load_report import LoadLimits
+    from dashboard.loading.on_disk import file_digest
 
-    try:  # only a regular file, within the byte cap: a FIFO or a device never blocks the app
-        return content_digest(read_regular_file(Path(path), LoadLimits.from_env().max_bytes))
-    except LoadError as exc:
-        return "unreadable:" + exc.message  # the load itself reports the problem
+    try:  # only a regular file, within the byte cap, read in chunks: a FIFO or a device never blocks the app
+        return file_digest(Path(path), LoadLimits.for_local_files().max_bytes)
+    except OSError as exc:
+        return f"unreadable:{exc}"  # the load itself reports the problem
 
 
 def file_digest(path: Path) -> str:
