@@ -250,7 +250,8 @@ def find_narratives(texts: list[str], weights: list[int] | None = None, k: int |
     if x.shape[1] < k * 2:
         return []
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=300)
-    w = model.fit_transform(x)
+    with np.errstate(invalid="ignore"):  # the reported reconstruction error may round below 0
+        w = model.fit_transform(x)
     vocab = vec.get_feature_names_out()
     weight = np.asarray(weights if weights is not None else [1] * len(texts), dtype=float)
     has = w.max(axis=1) > 0
@@ -294,6 +295,10 @@ def compute_said(engine, sel: Selection, lo: dt.datetime, hi: dt.datetime, top: 
     if hi <= lo:
         raise ValueError(f"the window must end after it starts ({lo} … {hi})")
     out = Said(start=lo.isoformat(), end=hi.isoformat())
+    unsupported = getattr(engine, "text_unsupported", "")
+    if unsupported:
+        out.note = unsupported
+        return out
     if not getattr(engine, "has_text", False):
         out.note = "the mentions have no text: load a file with a text column to see what is being said"
         return out
