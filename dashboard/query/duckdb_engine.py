@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.query.buckets import chosen_span, grid_size, on_grid, selection_span, span_buckets
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
+from dashboard.text.table import TextQueries, text_rows
 
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
@@ -68,7 +69,7 @@ def _date_sorted(table: pa.Table) -> bool:
     return bool(pc.all(pc.greater_equal(date.slice(1), date.slice(0, n - 1))).as_py() is not False)
 
 
-class Engine:
+class Engine(TextQueries):
     """An in-process DuckDB database holding one dataset's events and mentions.
 
     The Arrow tables are copied into the engine once; after that only aggregates come out.
@@ -80,8 +81,6 @@ class Engine:
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = conform(events, EVENT_SCHEMA)
-        from dashboard.text.table import text_rows
-
         texts = text_rows(mentions)  # the mentions' own words, in a side table (dashboard/text/table.py)
         mentions = conform(mentions, MENTION_SCHEMA, keep_dictionary=("actor", "source"))
         # Name tables: every actor (or target) and every source, each with a dense code (its
@@ -129,12 +128,10 @@ class Engine:
         self._bounds = self._read_bounds()
 
     def _create_texts(self, texts: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:
-        from dashboard.text.table import create_texts
-
         if texts is not None:
             texts = texts.set_column(texts.schema.get_field_index("actor"), "actor", _codes(texts.column("actor"), actor_names))
             texts = texts.set_column(texts.schema.get_field_index("source"), "source", _codes(texts.column("source"), source_names))
-        self.text_rows: int = create_texts(self._con, texts)
+        self.text_rows: int = self.create_texts(texts)
         self.has_text: bool = self.text_rows > 0
 
     def close(self) -> None:
@@ -572,41 +569,3 @@ class Engine:
         if sel.actors:
             return [a for a in df["actor"] if a in sel.actors]
         return df["actor"].tolist()
-
-    # --- what is being said (dashboard/text) -----------------------------------------------
-
-    def text_groups(self, sel: Selection, lo: dt.datetime, hi: dt.datetime, limit: int = 2_000,
-                    order: str = "copies") -> pd.DataFrame:
-        """The distinct texts of the selection's mentions in [lo, hi), at most `limit`
-        (dashboard.text.table.text_groups: key, text, source, sources, copies, first)."""
-        from dashboard.text.table import text_groups
-
-        where, params = self._where(replace(sel, start=None, end=None), "mentions")
-        cur = self._cursor()
-        try:
-            return text_groups(cur, where, params, lo, hi, limit, order)
-        finally:
-            cur.close()
-
-    def text_total(self, sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
-        """(text mentions, distinct texts) of the selection in [lo, hi)."""
-        from dashboard.text.table import text_total
-
-        where, params = self._where(replace(sel, start=None, end=None), "mentions")
-        cur = self._cursor()
-        try:
-            return text_total(cur, where, params, lo, hi)
-        finally:
-            cur.close()
-
-    def text_evidence(self, sel: Selection) -> pd.DataFrame:
-        """Per bucket of the selection: distinct sources, the top source's share of the
-        mentions, and the share of text mentions that are copies (dashboard.text.table)."""
-        from dashboard.text.table import text_evidence
-
-        where, params = self._where(sel, "mentions")
-        cur = self._cursor()
-        try:
-            return text_evidence(cur, where, params, where, params, sel.bucket)
-        finally:
-            cur.close()

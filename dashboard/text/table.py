@@ -16,6 +16,7 @@ parameters.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import duckdb
 import numpy as np
@@ -23,7 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "create_texts", "text_rows"]
+from dashboard.contract import Selection
+
+__all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "text_rows"]
 
 # The columns the engine's `texts` table holds, in order.
 TEXT_COLUMNS = ("row", "date", "actor", "source", "url", "text", "count", "key")
@@ -177,3 +180,49 @@ def text_evidence(cur: duckdb.DuckDBPyConnection, m_where: str, m_params: list, 
         ORDER BY b.date
     """
     return cur.execute(sql, m_params + t_params).df()
+
+
+class TextQueries:
+    """The text queries of the DuckDB engine (dashboard/query/duckdb_engine.py inherits them):
+    they read its `texts` table with its own filter (`_where`) and cursors (`_cursor`)."""
+
+    _con: duckdb.DuckDBPyConnection
+
+    def _where(self, sel: Selection, table: str) -> tuple[str, list]:  # the engine's
+        raise NotImplementedError
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:  # the engine's
+        raise NotImplementedError
+
+    def create_texts(self, coded: pa.Table | None) -> int:
+        return create_texts(self._con, coded)
+
+    def text_groups(self, sel: Selection, lo: dt.datetime, hi: dt.datetime, limit: int = 2_000,
+                    order: str = "copies") -> pd.DataFrame:
+        """The distinct texts of the selection's mentions in [lo, hi), at most `limit`
+        (text_groups: key, text, source, sources, copies, first)."""
+        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        cur = self._cursor()
+        try:
+            return text_groups(cur, where, params, lo, hi, limit, order)
+        finally:
+            cur.close()
+
+    def text_total(self, sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
+        """(text mentions, distinct texts) of the selection in [lo, hi)."""
+        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        cur = self._cursor()
+        try:
+            return text_total(cur, where, params, lo, hi)
+        finally:
+            cur.close()
+
+    def text_evidence(self, sel: Selection) -> pd.DataFrame:
+        """Per bucket of the selection: distinct sources, the top source's share of the
+        mentions, and the share of text mentions that are copies (text_evidence)."""
+        where, params = self._where(sel, "mentions")
+        cur = self._cursor()
+        try:
+            return text_evidence(cur, where, params, where, params, sel.bucket)
+        finally:
+            cur.close()
