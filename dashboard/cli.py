@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--label", required=True, metavar="COL", help="the column holding the label: negative/neutral/positive or -1/0/1")
     fit.add_argument("--out", type=Path, required=True, metavar="MODEL", help="the model file to write (plain JSON)")
     fit.add_argument("--seed", type=int, default=0, help="the seed of the cross-validation folds (default 0)")
+
+    said = sub.add_parser("said", help="what was said on a day or in a range: representative mentions, emerging terms, narratives")
+    _add_selection(said)
+    said.add_argument("--on", type=_date, help="the day, YYYY-MM-DD (UTC); or give the range with --from and --to")
+    said.add_argument("--top", type=int, default=5, help="how many mentions, and twice as many terms (default 5)")
+    said.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -169,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_score(args)
     if args.command == "tone":
         return cmd_tone_fit(args)
+    if args.command == "said":
+        from dashboard.text.command import cmd_said
+
+        return cmd_said(args)
     raise AssertionError(args.command)  # argparse guarantees one of the above
 
 

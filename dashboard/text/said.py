@@ -6,12 +6,14 @@ engine for the window's and the baseline's distinct texts and combines:
 
 - **representative mentions** (`representative`): exact copies are already one row (the
   engine groups texts by their normalised hash); near-copies — a syndicated headline with a
-  suffix, a retweet's prefix — are joined when the cosine of their character 4-gram vectors
-  is at least NEAR_COPY_COSINE (0.8), and counted as copies of the most copied one. Mentions
-  are then picked most copied first, one per source while other sources remain.
+  suffix, a retweet's prefix — are joined when the cosine of their character 4-gram sets
+  is at least NEAR_COPY_COSINE (0.8), or the shorter is 90 % inside the longer, and counted as copies of the most copied one. Mentions
+  are then picked most copied first, then by the emerging terms they use, one per source
+  while other sources remain.
 - **emerging terms** (`emerging_terms`): words and two-word phrases (scikit-learn's English
   stop words removed) scored by Dunning's log-likelihood G² of their document frequency in
-  the window against the baseline; only terms more frequent in the window than before count.
+  the window against the baseline; only terms more frequent in the window than before, in at
+  least MIN_TERM_DOCS texts and with G² ≥ MIN_G2 (3.84, p = 0.05 for one degree of freedom), count.
 - **narratives** (`find_narratives`): TF-IDF + NMF (seed 0) over the window's distinct
   texts, each named by its top terms, with its share of the window's copies.
 
@@ -31,9 +33,12 @@ import pandas as pd
 from dashboard.contract import Selection
 
 NEAR_COPY_COSINE = 0.8  # character 4-gram cosine at or above which two texts are near-copies
+NEAR_COPY_CONTAINED = 0.9  # or: this share of the shorter text's 4-grams inside the longer's...
+MIN_CONTAINED_GRAMS = 16  # ...when the shorter has at least this many (about four words)
 MAX_GROUPS = 2_000  # distinct texts of a window read for the representative mentions
 SAMPLE_TEXTS = 5_000  # distinct texts read (a deterministic sample) for terms and narratives
 MIN_TERM_DOCS = 2  # a term must be in at least this many distinct texts of the window
+MIN_G2 = 3.84  # and score at least this: χ²(1 df) at p = 0.05 — a term below could be chance
 MIN_NARRATIVE_TEXTS = 20  # fewer distinct texts than this: no narratives (too few to separate)
 BASELINE_FACTOR = 4  # the baseline is the BASELINE_FACTOR× longer period before the window...
 BASELINE_MIN = dt.timedelta(days=7)  # ...and at least a week
@@ -109,8 +114,11 @@ def near_copy_groups(texts: list[str], threshold: float = NEAR_COPY_COSINE) -> n
     """For each text, the index of the text it is a near-copy of (itself when none before is).
 
     Texts are taken in the order given (most copied first): each joins the first earlier
-    leader whose character 4-gram cosine (scikit-learn HashingVectorizer, 2^18 features,
-    words padded, l2-normalised) is at least `threshold`.
+    leader it is a near-copy of. Two texts are near-copies when the cosine of their sets of
+    character 4-grams (URLs and @handles removed, lower case, words padded) is at least
+    `threshold`, or when the shorter one's 4-grams are at least NEAR_COPY_CONTAINED (90 %)
+    inside the longer's and it has at least MIN_CONTAINED_GRAMS of them — a headline with a
+    source's suffix ("… - Reuters") or a retweet's prefix.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"the near-copy threshold must be in (0, 1], not {threshold}")
@@ -120,28 +128,43 @@ def near_copy_groups(texts: list[str], threshold: float = NEAR_COPY_COSINE) -> n
         return leader
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    vec = HashingVectorizer(analyzer="char_wb", ngram_range=(4, 4), n_features=2**18, binary=True,
-                            norm="l2", lowercase=True, alternate_sign=False)
+    vec = HashingVectorizer(analyzer="char_wb", ngram_range=(4, 4), n_features=2**20, binary=True,
+                            norm=None, lowercase=True, alternate_sign=False)
     m = vec.transform([clean_for_terms(t) for t in texts])
-    sims = (m @ m.T).tocsr()
+    size = np.asarray(m.sum(axis=1)).ravel()
+    both = (m @ m.T).tocsr()  # shared 4-grams of each pair
     for i in range(1, n):
-        row = sims.getrow(i)
-        cols = row.indices[(row.indices < i) & (row.data >= threshold - 1e-9)]
+        row = both.getrow(i)
+        j, shared = row.indices, row.data
+        before = j < i
+        j, shared = j[before], shared[before]
+        if not len(j):
+            continue
+        cosine = shared / np.sqrt(np.maximum(size[i] * size[j], 1))
+        shorter = np.minimum(size[i], size[j])
+        contained = (shared / np.maximum(shorter, 1) >= NEAR_COPY_CONTAINED) & (shorter >= MIN_CONTAINED_GRAMS)
+        cols = j[(cosine >= threshold - 1e-9) | contained]
         if len(cols):
-            candidates = [c for c in sorted(cols) if leader[c] == c]
-            if candidates:
-                leader[i] = candidates[0]
-            else:
-                leader[i] = leader[min(cols)]
+            leaders = [c for c in sorted(cols) if leader[c] == c]
+            leader[i] = leaders[0] if leaders else leader[min(cols)]
     return leader
 
 
-def representative(groups: pd.DataFrame, top: int = 5, threshold: float = NEAR_COPY_COSINE) -> list[Mention]:
+def relevance(text: str, terms: list[Term]) -> float:
+    """The summed G² of the emerging terms a text uses (a phrase counts where its words
+    follow each other, case and punctuation ignored)."""
+    words = " " + " ".join(re.findall(r"[^\W_][\w'’-]*", clean_for_terms(text).lower())) + " "
+    return sum(t.score for t in terms if f" {t.term} " in words)
+
+
+def representative(groups: pd.DataFrame, top: int = 5, threshold: float = NEAR_COPY_COSINE,
+                   terms: list[Term] | None = None) -> list[Mention]:
     """The `top` mentions that stand for the window, near-copies collapsed, sources diverse.
 
     `groups`: distinct texts (columns text, source, sources, copies, first), most copied
     first. Each near-copy family counts the copies of all its members; families are taken by
-    copies, then by sources, one per leading source while a family from a new source remains.
+    copies, then by their relevance (the G² of the emerging `terms` they use), then by
+    sources — one per leading source while a family from a new source remains.
     """
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
@@ -151,7 +174,8 @@ def representative(groups: pd.DataFrame, top: int = 5, threshold: float = NEAR_C
     leader = near_copy_groups(g["text"].astype(str).tolist(), threshold)
     fam = pd.DataFrame({"leader": leader, "copies": g["copies"].astype("int64"), "sources": g["sources"].astype("int64")})
     agg = fam.groupby("leader").agg(copies=("copies", "sum"), sources=("sources", "sum")).reset_index()
-    agg = agg.sort_values(["copies", "sources", "leader"], ascending=[False, False, True])
+    agg["relevance"] = [relevance(str(g.at[i, "text"]), terms or []) for i in agg["leader"]]
+    agg = agg.sort_values(["copies", "relevance", "sources", "leader"], ascending=[False, False, False, True])
     picked: list[int] = []
     used: set = set()
     for i in agg["leader"]:
@@ -217,6 +241,7 @@ def emerging_terms(window: list[str], baseline: list[str], top: int = 10, min_do
     keep = np.flatnonzero((a >= min_docs) & (a / nw > rate_b))
     scored = sorted(((g2(float(a[i]), float(b[i]), nw, base_n), str(vocab[i]), int(a[i]), int(b[i])) for i in keep),
                     key=lambda t: (-t[0], t[1]))
+    scored = [t for t in scored if t[0] >= MIN_G2]
     out: list[Term] = []
     for score, term, wa, wb in scored:
         words = term.split()
@@ -307,7 +332,6 @@ def compute_said(engine, sel: Selection, lo: dt.datetime, hi: dt.datetime, top: 
         out.note = "no mention of this selection has a text in this period"
         return out
     groups = engine.text_groups(sel, lo, hi, MAX_GROUPS, "copies")
-    out.mentions = representative(groups, top)
     sample = groups if out.distinct <= MAX_GROUPS else engine.text_groups(sel, lo, hi, SAMPLE_TEXTS, "sample")
     b_lo, b_hi = baseline_span(sel, lo, hi)
     base = engine.text_groups(sel, b_lo, b_hi, SAMPLE_TEXTS, "sample") if b_lo < b_hi else groups.iloc[:0]
@@ -321,6 +345,7 @@ def compute_said(engine, sel: Selection, lo: dt.datetime, hi: dt.datetime, top: 
     if len(base) == 0:
         out.baseline = "nothing (no other text in the selection): every term is new"
     out.terms = emerging_terms(sample["text"].astype(str).tolist(), base["text"].astype(str).tolist(), terms)
+    out.mentions = representative(groups, top, terms=out.terms)
     if narratives:
         out.narratives = find_narratives(sample["text"].astype(str).tolist(), sample["copies"].astype(int).tolist())
     return out
@@ -349,9 +374,10 @@ def said_text(said: Said) -> str:
     if said.mentions:
         lines.append("representative mentions (near-copies collapsed):")
         for m in said.mentions:
-            src = m.source or "(no source)"
+            src = m.source or "no source"
+            more = f"; {m.sources} sources" if m.sources > 1 else ""
             text = " ".join(m.text.split())
-            lines.append(f"  {m.copies:>6,}× [{src}; {m.sources} source{'s' if m.sources != 1 else ''}] {text}")
+            lines.append(f"  {m.copies:>6,}× [{src}{more}] {text}")
     if said.terms:
         lines.append(f"emerging terms (G² against {said.baseline}):")
         for t in said.terms:

@@ -172,3 +172,24 @@ def test_compute_said_quiet_window_has_a_note():
     finally:
         e.close()
     assert said.texts == 0 and "no mention" in said.note
+
+
+def test_representative_breaks_ties_by_the_emerging_terms_used():
+    g = _groups([
+        ("Markets close flat", "Wire", 1, 1, "2020-07-01"),
+        ("Regulators ban widget exports", "Daily", 1, 1, "2020-07-01"),
+    ])
+    terms = emerging_terms(["widget ban looms", "widget ban spreads", "Regulators ban widget exports"],
+                           ["markets close flat"] * 10, top=5)
+    assert representative(g, top=1, terms=terms)[0].text == "Regulators ban widget exports"
+    assert representative(g, top=1)[0].text == "Markets close flat"  # without terms: the order given
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Acme recalls blue widgets", "Acme recalls blue widgets - Daily Gazette", True),  # a source's suffix
+    ("Acme recalls blue widgets", "UPDATE 2-Acme recalls blue widgets after fires in three states", True),
+    ("Acme wins", "Acme wins the cup final after extra time", False),  # too short to call contained
+    ("Acme recalls blue widgets", "Acme recalls red gadgets", False),
+])
+def test_near_copy_containment(a, b, same):
+    assert (near_copy_groups([a, b]).tolist() == [0, 0]) is same
