@@ -8,8 +8,8 @@ engine for the window's and the baseline's distinct texts and combines:
   engine groups texts by their normalised hash); near-copies — a syndicated headline with a
   suffix, a retweet's prefix — are joined when the cosine of their character 4-gram sets
   is at least NEAR_COPY_COSINE (0.8), or the shorter is 90 % inside the longer, and counted as copies of the most copied one. Mentions
-  are then picked most copied first, then by the emerging terms they use, one per source
-  while other sources remain.
+  are ranked by their copies and by the emerging terms they use, one per source while
+  other sources remain.
 - **emerging terms** (`emerging_terms`): words and two-word phrases (scikit-learn's English
   stop words removed) scored by Dunning's log-likelihood G² of their document frequency in
   the window against the baseline; only terms more frequent in the window than before, in at
@@ -162,9 +162,11 @@ def representative(groups: pd.DataFrame, top: int = 5, threshold: float = NEAR_C
     """The `top` mentions that stand for the window, near-copies collapsed, sources diverse.
 
     `groups`: distinct texts (columns text, source, sources, copies, first), most copied
-    first. Each near-copy family counts the copies of all its members; families are taken by
-    copies, then by their relevance (the G² of the emerging `terms` they use), then by
-    sources — one per leading source while a family from a new source remains.
+    first. Each near-copy family counts the copies of all its members; families are ranked by
+    log2(1 + copies) × (1 + 2 × relevance / the highest relevance), where relevance is the G²
+    of the emerging `terms` it uses (so a text copied 15 times that says nothing new ranks
+    below one copied 3 times that carries the day's new words), then by copies and sources —
+    and taken one per leading source while a family from a new source remains.
     """
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
@@ -174,8 +176,10 @@ def representative(groups: pd.DataFrame, top: int = 5, threshold: float = NEAR_C
     leader = near_copy_groups(g["text"].astype(str).tolist(), threshold)
     fam = pd.DataFrame({"leader": leader, "copies": g["copies"].astype("int64"), "sources": g["sources"].astype("int64")})
     agg = fam.groupby("leader").agg(copies=("copies", "sum"), sources=("sources", "sum")).reset_index()
-    agg["relevance"] = [relevance(str(g.at[i, "text"]), terms or []) for i in agg["leader"]]
-    agg = agg.sort_values(["copies", "relevance", "sources", "leader"], ascending=[False, False, False, True])
+    rel = np.array([relevance(str(g.at[i, "text"]), terms or []) for i in agg["leader"]], dtype=float)
+    # Copied a lot, or saying what is new: log2(1 + copies) × (1 + 2 × relevance / the highest).
+    agg["rank"] = np.log2(1 + agg["copies"].to_numpy(dtype=float)) * (1 + 2 * rel / (rel.max() if rel.max() > 0 else 1))
+    agg = agg.sort_values(["rank", "copies", "sources", "leader"], ascending=[False, False, False, True])
     picked: list[int] = []
     used: set = set()
     for i in agg["leader"]:
