@@ -34,8 +34,10 @@ from dashboard.contract import Selection
 
 NEAR_COPY_COSINE = 0.8  # character 4-gram cosine at or above which two texts are near-copies
 NEAR_COPY_CONTAINED = 0.9  # or: this share of the shorter text's 4-grams inside the longer's...
+DIVERSE_OVERLAP = 0.5  # a mention sharing half its 4-grams with one shown already waits its turn
 MIN_CONTAINED_GRAMS = 16  # ...when the shorter has at least this many (about four words)
-MAX_GROUPS = 2_000  # distinct texts of a window read for the representative mentions
+MAX_GROUPS = 1_500  # the most copied distinct texts of a window read for the representative mentions
+MAX_RELEVANT = 500  # texts of the sample carrying the most emerging terms, added to the candidates
 SAMPLE_TEXTS = 5_000  # distinct texts read (a deterministic sample) for terms and narratives
 MIN_TERM_DOCS = 2  # a term must be in at least this many distinct texts of the window
 MIN_G2 = 3.84  # and score at least this: χ²(1 df) at p = 0.05 — a term below could be chance
@@ -126,11 +128,7 @@ def near_copy_groups(texts: list[str], threshold: float = NEAR_COPY_COSINE) -> n
     leader = np.arange(n)
     if n < 2:
         return leader
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    vec = HashingVectorizer(analyzer="char_wb", ngram_range=(4, 4), n_features=2**20, binary=True,
-                            norm=None, lowercase=True, alternate_sign=False)
-    m = vec.transform([clean_for_terms(t) for t in texts])
+    m = _grams(texts)
     size = np.asarray(m.sum(axis=1)).ravel()
     both = (m @ m.T).tocsr()  # shared 4-grams of each pair
     for i in range(1, n):
@@ -150,6 +148,16 @@ def near_copy_groups(texts: list[str], threshold: float = NEAR_COPY_COSINE) -> n
     return leader
 
 
+def _grams(texts: list[str]):
+    """Binary character 4-gram vectors (scikit-learn HashingVectorizer) of the texts, URLs and
+    @handles removed: the one representation near-copies and diversity are judged on."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vec = HashingVectorizer(analyzer="char_wb", ngram_range=(4, 4), n_features=2**20, binary=True,
+                            norm=None, lowercase=True, alternate_sign=False)
+    return vec.transform([clean_for_terms(t) for t in texts]).tocsr()
+
+
 def relevance(text: str, terms: list[Term]) -> float:
     """The summed G² of the emerging terms a text uses (a phrase counts where its words
     follow each other, case and punctuation ignored)."""
@@ -166,7 +174,8 @@ def representative(groups: pd.DataFrame, top: int = 5, threshold: float = NEAR_C
     log2(1 + copies) × (1 + 2 × relevance / the highest relevance), where relevance is the G²
     of the emerging `terms` it uses (so a text copied 15 times that says nothing new ranks
     below one copied 3 times that carries the day's new words), then by copies and sources —
-    and taken one per leading source while a family from a new source remains.
+    and taken one per source and one per story (no two sharing DIVERSE_OVERLAP of their
+    4-grams) while such remain, then a new story from a source already shown, then the rest.
     """
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")
@@ -180,20 +189,33 @@ def representative(groups: pd.DataFrame, top: int = 5, threshold: float = NEAR_C
     # Copied a lot, or saying what is new: log2(1 + copies) × (1 + 2 × relevance / the highest).
     agg["rank"] = np.log2(1 + agg["copies"].to_numpy(dtype=float)) * (1 + 2 * rel / (rel.max() if rel.max() > 0 else 1))
     agg = agg.sort_values(["rank", "copies", "sources", "leader"], ascending=[False, False, False, True])
-    picked: list[int] = []
+    order = agg["leader"].tolist()
+    grams = _grams([str(g.at[i, "text"]) for i in order])
+    sizes = np.maximum(np.asarray(grams.sum(axis=1)).ravel(), 1)
+    picked: list[int] = []  # positions in `order`
     used: set = set()
-    for i in agg["leader"]:
-        src = g.at[i, "source"]
+
+    def alike(p: int) -> bool:  # says the same as one picked already (half its 4-grams shared)
+        if not picked:
+            return False
+        shared = (grams[p] @ grams[picked].T).toarray().ravel()
+        return bool((shared / np.minimum(sizes[p], sizes[picked]) >= DIVERSE_OVERLAP).any())
+
+    for p in range(len(order)):  # first: a new source, a new story
+        src = g.at[order[p], "source"]
         key = src if isinstance(src, str) else None
-        if key is not None and key in used:
+        if (key is not None and key in used) or alike(p):
             continue
-        picked.append(i)
+        picked.append(p)
         if key is not None:
             used.add(key)
         if len(picked) == top:
             break
-    if len(picked) < top:  # every source has one: fill with the next most copied
-        picked += [i for i in agg["leader"] if i not in picked][: top - len(picked)]
+    for p in range(len(order)):  # then: a new story from a source seen, then anything
+        if len(picked) < top and p not in picked and not alike(p):
+            picked.append(p)
+    picked += [p for p in range(len(order)) if p not in picked][: max(0, top - len(picked))]
+    picked = [order[p] for p in picked]
     out = []
     by_leader = agg.set_index("leader")
     for i in picked:
@@ -306,6 +328,18 @@ def find_narratives(texts: list[str], weights: list[int] | None = None, k: int |
     return sorted(out, key=lambda n: (-n.share, n.name))
 
 
+def candidates(groups: pd.DataFrame, sample: pd.DataFrame, terms: list[Term], extra: int = MAX_RELEVANT) -> pd.DataFrame:
+    """The texts a representative mention is chosen from: the most copied (`groups`) and the
+    `extra` texts of the sample that carry the most emerging terms — so a text said once
+    but about what is new is not lost behind thousands of texts said once. Most copied first."""
+    if sample is groups or not terms or not len(sample):
+        return groups
+    rel = sample["text"].astype(str).map(lambda t: relevance(t, terms))
+    relevant = sample[rel > 0].assign(_rel=rel[rel > 0]).nlargest(extra, "_rel").drop(columns="_rel")
+    pool = pd.concat([groups, relevant[~relevant["key"].isin(groups["key"])]], ignore_index=True)
+    return pool.sort_values(["copies", "sources"], ascending=[False, False], kind="stable").reset_index(drop=True)
+
+
 def baseline_span(sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """The period before the window the terms are measured against: BASELINE_FACTOR× the
     window, at least BASELINE_MIN, not before the selection's first day."""
@@ -349,7 +383,7 @@ def compute_said(engine, sel: Selection, lo: dt.datetime, hi: dt.datetime, top: 
     if len(base) == 0:
         out.baseline = "nothing (no other text in the selection): every term is new"
     out.terms = emerging_terms(sample["text"].astype(str).tolist(), base["text"].astype(str).tolist(), terms)
-    out.mentions = representative(groups, top, terms=out.terms)
+    out.mentions = representative(candidates(groups, sample, out.terms), top, terms=out.terms)
     if narratives:
         out.narratives = find_narratives(sample["text"].astype(str).tolist(), sample["copies"].astype(int).tolist())
     return out

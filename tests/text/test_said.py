@@ -193,3 +193,13 @@ def test_representative_breaks_ties_by_the_emerging_terms_used():
 ])
 def test_near_copy_containment(a, b, same):
     assert (near_copy_groups([a, b]).tolist() == [0, 0]) is same
+
+
+def test_representative_shows_different_stories_first():
+    g = _groups([
+        ("Wow: Acme recalls blue widgets today", None, 0, 9, "2020-07-01"),
+        ("Sad: Acme recalls blue widgets today", None, 0, 8, "2020-07-01"),
+        ("Regulators open a probe into Zed", None, 0, 2, "2020-07-01"),
+    ])
+    assert [m.copies for m in representative(g, top=2)] == [9, 2]
+    assert [m.copies for m in representative(g, top=3)] == [9, 2, 8]
