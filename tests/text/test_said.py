@@ -197,8 +197,8 @@ def test_near_copy_containment(a, b, same):
 
 def test_representative_shows_different_stories_first():
     g = _groups([
-        ("Wow: Acme recalls blue widgets today", None, 0, 9, "2020-07-01"),
-        ("Sad: Acme recalls blue widgets today", None, 0, 8, "2020-07-01"),
+        ("Acme recalls blue widgets today, shoppers cheer", None, 0, 9, "2020-07-01"),
+        ("So sad that Acme recalls blue widgets today, what a mess", None, 0, 8, "2020-07-01"),
         ("Regulators open a probe into Zed", None, 0, 2, "2020-07-01"),
     ])
     assert [m.copies for m in representative(g, top=2)] == [9, 2]
