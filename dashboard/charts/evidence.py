@@ -14,6 +14,11 @@ FLAG_COLOR = "#b45309"  # amber: a caution, not a stage colour
 def evidence_marks(table: pd.DataFrame, evidence: pd.DataFrame, domain: list[str] | None = None,
                    bucket: str | None = None) -> alt.LayerChart:
     """A triangle and a short label ("one source", "copies") above each flagged peak's bar."""
+    return alt.LayerChart(layer=_mark_layers(table, evidence, domain, bucket))
+
+
+def _mark_layers(table: pd.DataFrame, evidence: pd.DataFrame, domain: list[str] | None,
+                 bucket: str | None) -> list[alt.Chart]:
     flagged = evidence[evidence["flag"] != ""][["date", "flag", "sources", "top_source", "top_share", "copy_share"]]
     data = flagged.merge(table[["date", "volume"]], on="date", how="left")
     data["mid"] = data["date"] + bucket_length(table, bucket) / 2
@@ -34,8 +39,14 @@ def evidence_marks(table: pd.DataFrame, evidence: pd.DataFrame, domain: list[str
         tooltip=tooltip,
     )
     marker = base.mark_point(shape="triangle-down", filled=True, color=FLAG_COLOR, size=70, yOffset=-8)
-    label = base.mark_text(color=INK, fontSize=10, dy=-20).encode(text=alt.Text(field="flag", type="nominal"))
-    return alt.LayerChart(layer=[marker, label])
+    # One label per run of flagged buckets, over its highest bar: adjacent labels would overlap.
+    step = bucket_length(table, bucket)
+    run = (data["date"].diff() != step).cumsum()
+    top = data.loc[data.groupby(run)["volume"].idxmax()] if len(data) else data
+    label = (alt.Chart(top).mark_text(color=INK, fontSize=10, dy=-20)
+             .encode(x=x_axis(domain=domain, field="mid"), y=alt.Y(field="volume", type="quantitative"),
+                     text=alt.Text(field="flag", type="nominal"), tooltip=tooltip))
+    return [marker, label]
 
 
 def with_evidence_flags(volume: alt.Chart, table: pd.DataFrame, evidence: pd.DataFrame, domain: list[str] | None = None,
@@ -46,6 +57,6 @@ def with_evidence_flags(volume: alt.Chart, table: pd.DataFrame, evidence: pd.Dat
     bars.title = alt.Undefined
     bars.width = alt.Undefined
     bars.height = alt.Undefined
-    chart = alt.LayerChart(layer=[bars, *evidence_marks(table, evidence, domain, bucket).layer], title=title)
+    chart = alt.LayerChart(layer=[bars, *_mark_layers(table, evidence, domain, bucket)], title=title)
     size = {k: v for k, v in (("width", width), ("height", height)) if v is not alt.Undefined}
     return chart.properties(**size) if size else chart

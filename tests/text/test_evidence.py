@@ -79,9 +79,32 @@ def test_evidence_marks_chart_round_trips():
     chart = evidence_marks(table, ev, bucket="day")
     spec = chart.to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["point", "text"]
-    data = spec["datasets"][next(iter(spec["datasets"]))]
-    assert len(data) == 1 and data[0]["flag"] == "one source"
+    for layer in spec["layer"]:
+        data = spec["datasets"][layer["data"]["name"]]
+        assert len(data) == 1 and data[0]["flag"] == "one source"
     json.loads(json.dumps(spec))
+
+
+def test_evidence_marks_label_one_bucket_per_run():
+    table = _table([50, 60, 55, 5, 70], [3.0] * 5)
+    ev = flag_evidence(table, _evidence(table["date"], [2] * 5, [1.0] * 5, [0] * 5, [0] * 5))
+    assert ev["flag"].tolist() == ["one source"] * 3 + ["", "one source"]
+    spec = evidence_marks(table, ev, bucket="day").to_dict()
+    marks, labels = (spec["datasets"][layer["data"]["name"]] for layer in spec["layer"])
+    assert len(marks) == 4
+    assert [row["volume"] for row in labels] == [60, 70]  # the highest of each run
+
+
+def test_volume_panel_with_flags_keeps_its_data():
+    from dashboard.charts.evidence import with_evidence_flags
+    from dashboard.charts.timeline import volume_chart
+
+    table = _table([50, 60], [3.0, 3.0])
+    ev = flag_evidence(table, _evidence(table["date"], [2, 5], [1.0, 0.2], [0, 0], [0, 0]))
+    spec = with_evidence_flags(volume_chart(table, bucket="day"), table, ev, bucket="day").to_dict()
+    assert spec["title"]["text"] == "Attention: mentions per bucket" and spec["height"] > 0
+    names = [layer["data"]["name"] for layer in spec["layer"]]
+    assert all(name in spec["datasets"] and spec["datasets"][name] for name in names)
 
 
 def _spike_engine(one_source: bool) -> Engine:
