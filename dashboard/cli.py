@@ -311,6 +311,7 @@ def _analysis_from_args(args):
     # measures attention against the source's total coverage (its gaps, steps and share).
     dataset = build_dataset(events, mentions, options=options, engine=args.engine)
     args.notes_key = _notes_key(events, mentions)
+    args.dataset = dataset  # the report reads what was said at each moment from its engine
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
         if report.error is not None or report.loaded == 0:
@@ -382,10 +383,13 @@ def _report(analysis, args) -> int:
     title = args.title or (DATASETS[DEFAULT_DATASET].label if demo else " + ".join(
         p.name for p in (args.events, args.mentions) if p))
     notes = _notes(analysis, getattr(args, "notes_key", ""))
+    from dashboard.text.report import said_for_moments
+
+    said = said_for_moments(args.dataset.engine, analysis) if getattr(args, "dataset", None) is not None else {}
     if args.report_format in ("pptx", "pdf"):
         from dashboard.exports.deck import build_deck, deck_pdf, deck_pptx
 
-        deck = build_deck(analysis, title, note, notes)
+        deck = build_deck(analysis, title, note, notes, said=said)
         try:
             args.out.write_bytes(deck_pptx(deck) if args.report_format == "pptx" else deck_pdf(deck))
         except OSError as exc:
@@ -398,7 +402,7 @@ def _report(analysis, args) -> int:
         subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if note else ""
         chart = timeline_export_chart(analysis, subtitle, notes=notes)
     try:
-        args.out.write_text(html_report(analysis, title, note, chart, notes), encoding="utf-8")
+        args.out.write_text(html_report(analysis, title, note, chart, notes, said=said), encoding="utf-8")
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNUSABLE

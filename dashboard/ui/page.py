@@ -189,7 +189,7 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
     with tabs["Export"]:
         if tabs["Export"].open:
             views.guarded("export", downloads.render_exports, analysis, label, simulated,
-                          notes_for(dataset, selection.start, selection.end))
+                          notes_for(dataset, selection.start, selection.end), said.said_for_export(dataset, analysis))
 
 
 def _compare_sources(files: LaunchFiles, current: Dataset | None = None, current_label: str = "") -> dict:

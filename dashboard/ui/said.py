@@ -141,3 +141,18 @@ def render_said_moment(dataset: Dataset, analysis: Analysis, when) -> None:
             st.markdown(mention_line(m))
         if said.terms:
             st.caption("New terms: " + escape_markdown(", ".join(t.term for t in said.terms[:8])))
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner="Reading what was said at each moment…")
+def _cached_moments(dataset_key: str, sel: Selection, table_key: str, _dataset: Dataset, _analysis: Analysis) -> dict:
+    from dashboard.text.report import said_for_moments
+
+    return said_for_moments(_dataset.engine, _analysis)
+
+
+def said_for_export(dataset: Dataset, analysis: Analysis) -> dict:
+    """What was said at each key moment, for the report and the slides ({} without text)."""
+    if not getattr(dataset.engine, "has_text", False) or analysis.empty:
+        return {}
+    key = f"{len(analysis.table)}:{analysis.table['date'].iloc[0]}:{analysis.params}"
+    return _cached_moments(dataset.key, analysis.selection, key, dataset, analysis)
