@@ -33,10 +33,10 @@ def window_of(on: dt.date | None, start: dt.date | None, end: dt.date | None) ->
 
 
 def cmd_said(args) -> int:
-    from dashboard.cli import _import_options
     from dashboard.contract import Selection
     from dashboard.dataset import build_dataset
     from dashboard.demo import DATASETS, DEFAULT_DATASET
+    from dashboard.launch import options_from_args
     from dashboard.text.said import compute_said, said_text
 
     try:
@@ -48,7 +48,7 @@ def cmd_said(args) -> int:
             demo = DATASETS[DEFAULT_DATASET]
             events, mentions = demo.events, demo.mentions
             print(f"no file given: using the demo dataset ({demo.label}). {demo.simulated}", file=sys.stderr)
-        dataset = build_dataset(events, mentions, options=_import_options(args), engine=args.engine)
+        dataset = build_dataset(events, mentions, options=options_from_args(args), engine=args.engine)
         for kind, report in dataset.reports.items():
             print(f"{kind}: {report.summary()}", file=sys.stderr)
             if report.error is not None or report.loaded == 0:
