@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--label", required=True, metavar="COL", help="the column holding the label: negative/neutral/positive or -1/0/1")
     fit.add_argument("--out", type=Path, required=True, metavar="MODEL", help="the model file to write (plain JSON)")
     fit.add_argument("--seed", type=int, default=0, help="the seed of the cross-validation folds (default 0)")
+
+    said = sub.add_parser("said", help="what was said on a day or in a range: representative mentions, emerging terms, narratives")
+    _add_selection(said)
+    said.add_argument("--on", type=_date, help="the day, YYYY-MM-DD (UTC); or give the range with --from and --to")
+    said.add_argument("--top", type=int, default=5, help="how many mentions, and twice as many terms (default 5)")
+    said.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -169,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_score(args)
     if args.command == "tone":
         return cmd_tone_fit(args)
+    if args.command == "said":
+        from dashboard.text.command import cmd_said
+
+        return cmd_said(args)
     raise AssertionError(args.command)  # argparse guarantees one of the above
 
 
@@ -302,6 +312,7 @@ def _analysis_from_args(args):
     # measures attention against the source's total coverage (its gaps, steps and share).
     dataset = build_dataset(events, mentions, options=options, engine=args.engine)
     args.notes_key = _notes_key(events, mentions)
+    args.dataset = dataset  # the report reads what was said at each moment from its engine
     for kind, report in dataset.reports.items():
         print(f"{kind}: {report.summary()}", file=sys.stderr)
         if report.error is not None or report.loaded == 0:
@@ -374,10 +385,13 @@ def _report(analysis, args) -> int:
     title = args.title or (DATASETS[DEFAULT_DATASET].label if demo else " + ".join(
         p.name for p in (args.events, args.mentions) if p))
     notes = _notes(analysis, getattr(args, "notes_key", ""))
+    from dashboard.text.report import said_for_moments
+
+    said = said_for_moments(args.dataset.engine, analysis) if getattr(args, "dataset", None) is not None else {}
     if args.report_format in ("pptx", "pdf"):
         from dashboard.exports.deck import build_deck, deck_pdf, deck_pptx
 
-        deck = build_deck(analysis, title, note, notes)
+        deck = build_deck(analysis, title, note, notes, said=said)
         try:
             args.out.write_bytes(deck_pptx(deck) if args.report_format == "pptx" else deck_pdf(deck))
         except OSError as exc:
@@ -390,7 +404,7 @@ def _report(analysis, args) -> int:
         subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if note else ""
         chart = timeline_export_chart(analysis, subtitle, notes=notes)
     try:
-        args.out.write_text(html_report(analysis, title, note, chart, notes), encoding="utf-8")
+        args.out.write_text(html_report(analysis, title, note, chart, notes, said=said), encoding="utf-8")
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -534,7 +534,14 @@ def timeline_layers(analysis, subtitle: str = "", width: int | None = None, doma
                                   notes=notes)
     panels = [tagged(escalation, "escalation")]
     if table["volume"].sum() > 0:
-        panels.append(tagged(volume_chart(table, subtitle, domain, width, bucket), "volume"))
+        bars = volume_chart(table, subtitle, domain, width, bucket)
+        evidence = getattr(analysis, "evidence", None)
+        if evidence is not None and (evidence["flag"] != "").any():
+            from dashboard.charts.evidence import with_evidence_flags
+
+            panels.append(tagged(with_evidence_flags(bars, table, evidence, domain, bucket), "volume"))
+        else:
+            panels.append(tagged(bars, "volume"))
     if table["tone"].notna().any():
         panels.append(tagged(tone_chart(table, domain, width, bucket, subtitle), "tone"))
     if len(analysis.events):

@@ -53,9 +53,10 @@ def _note_lines(notes: pd.DataFrame | None) -> list[str]:
 
 
 def build_deck(analysis: Analysis, title: str, simulated: str = "", notes: pd.DataFrame | None = None,
-               pictures: bool = True) -> Deck:
+               pictures: bool = True, said: dict | None = None) -> Deck:
     """The slides of a selection's story (pure but for drawing the pictures; pictures=False
-    leaves them out, for a quick look)."""
+    leaves them out, for a quick look). `said`: {moment's date: what was said then}
+    (dashboard.text.report.said_for_moments), shown on each moment's slide."""
     footer = f"SIMULATED — {simulated}" if simulated else ""
     if analysis.empty:
         return Deck(title, (Slide(title, ("No data in this selection: no mention and no event matches the filters.",),
@@ -87,6 +88,10 @@ def build_deck(analysis: Analysis, title: str, simulated: str = "", notes: pd.Da
         reason = analysis.explain_date(moment["date"]).partition(" Index ")[0]
         lines.append("Why: " + reason)
         lines += _note_lines(near_notes(notes, window[0], window[1], step) if notes is not None else None)
+        if said and pd.Timestamp(moment["date"]) in said:
+            from dashboard.text.report import said_lines
+
+            lines += said_lines(said[pd.Timestamp(moment["date"])])
         slides.append(Slide(f"{i} / {len(moments)} · {moment['date']:%d %B %Y} · {moment['label']}", tuple(lines),
                             chart_png(chart) if pictures else None, footer))
     return Deck(title, tuple(slides))

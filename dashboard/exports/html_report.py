@@ -103,12 +103,14 @@ def _table(columns: list[str], rows: list[list[str]], numeric: frozenset[int] = 
 # --- the report -----------------------------------------------------------------------------
 
 
-def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None, notes: pd.DataFrame | None = None) -> str:
+def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None, notes: pd.DataFrame | None = None,
+                said: dict | None = None) -> str:
     """One HTML document with everything in it: selection, KPIs, timeline, reasons, tables.
 
     `chart` is the timeline (charts.timeline_export_chart, fixed width) or None to leave it out;
     `dataset_note` says what is simulated or where the data come from, shown at the top;
-    `notes` (date, actor, text, author) are the notes people pinned, listed after the events.
+    `notes` (date, actor, text, author) are the notes people pinned, listed after the events;
+    `said` ({moment's date: dashboard.text.said.Said}) what the mentions said at each key moment.
     """
     k = kpis(analysis)
     bucket = analysis.selection.bucket
@@ -125,6 +127,8 @@ def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None, n
         sections += [_escalations(analysis), _alerts(analysis), _change_points(analysis), _pairs(analysis), _events(analysis)]
         if notes is not None and len(notes):
             sections.append(_notes(notes))
+        if said:
+            sections.append(_said(said, bucket))
     sections.append(_method(analysis))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -135,6 +139,24 @@ def html_report(analysis: Analysis, title: str, dataset_note: str, chart=None, n
         + "\n".join(sections)
         + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def _said(said: dict, bucket: str) -> str:
+    """What was said at each key moment: its representative mentions (copies, sources) and
+    its emerging terms, every value escaped."""
+    items = []
+    for when, moment in sorted(said.items()):
+        mentions = "".join(
+            f"<li>“{_e(' '.join(m.text.split()))}” — <em>{_e(m.source or 'no source')}</em>"
+            + (f" · {m.copies:,} copies from {m.sources:,} sources" if m.copies > 1 else "") + "</li>"
+            for m in moment.mentions)
+        terms = ", ".join(_e(t.term) for t in moment.terms)
+        counts = f"{moment.texts:,} text mentions, {moment.distinct:,} distinct"
+        items.append(f"<h3>{_e(_date(when, bucket))}</h3><p class=\"muted\">{_e(counts)}</p><ul>{mentions}</ul>"
+                     + (f"<p>Emerging terms (G² against {_e(moment.baseline)}): {terms}</p>" if terms else ""))
+    return ('<section><h2>What is being said</h2><p class="muted">At each key moment: the most representative '
+            "mentions (near-copies collapsed, with their copies) and the terms that emerged against the period "
+            "before.</p>" + "".join(items) + "</section>")
 
 
 def _selection_rows(analysis: Analysis) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Selection
 from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, peak_position, score
-from dashboard.model.explain import explain
+from dashboard.model.explain import explain, explain_evidence
 from dashboard.model.signals import annotate, find_alerts, find_change_points
 from dashboard.model.story import MAX_MOMENTS, story_moments
 from dashboard.query.protocol import QueryEngine
@@ -39,6 +39,9 @@ class Analysis:
     change_points: pd.DataFrame
     alerts: pd.DataFrame
     pairs: pd.DataFrame
+    # Per bucket: distinct sources, the top source's share, copies; peaks flagged
+    # (dashboard/text/evidence.py). None when the engine cannot say.
+    evidence: pd.DataFrame | None = None
 
     @property
     def empty(self) -> bool:
@@ -49,7 +52,14 @@ class Analysis:
         if self.empty:
             return "No data in this selection: no mention and no event matches the filters."
         row = self.table.iloc[i]
-        return explain(row, self.events, self.params, self.selection.bucket)
+        return explain(row, self.events, self.params, self.selection.bucket) + explain_evidence(self.evidence_at(row["date"]))
+
+    def evidence_at(self, when) -> pd.Series | None:
+        """The evidence row of the bucket starting at `when` (None without evidence)."""
+        if self.evidence is None or not len(self.evidence):
+            return None
+        hit = self.evidence[self.evidence["date"] == pd.Timestamp(when)]
+        return hit.iloc[0] if len(hit) else None
 
     def explain_date(self, when) -> str:
         if self.empty:
@@ -122,7 +132,9 @@ def analyse(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_P
         cps = cps[cps["date"] >= first].reset_index(drop=True) if len(cps) else cps
         alerts = alerts[alerts["date"] >= first].reset_index(drop=True) if len(alerts) else alerts
     pairs = claim_retraction_pairs(engine, sel, params)
-    return Analysis(sel, params, table, events, cps, alerts, pairs)
+    from dashboard.text.evidence import compute_evidence
+
+    return Analysis(sel, params, table, events, cps, alerts, pairs, compute_evidence(engine, sel, table))
 
 
 def overview(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_PARAMS) -> pd.DataFrame:

@@ -174,3 +174,23 @@ def _phase_note(row: pd.Series, params: ModelParams, bucket: str) -> str:
     if phase == "resolution":
         return " Phase: resolution (Fink) — down from boiling or worse."
     return ""
+
+
+def explain_evidence(evidence: pd.Series | None) -> str:
+    """The evidence behind a flagged peak, in one sentence ("" when the peak is not flagged).
+
+    `evidence` is one row of dashboard.text.evidence.flag_evidence: a peak resting on one
+    source, or on copies of the same text, is said to be so.
+    """
+    if evidence is None or not evidence.get("flag"):
+        return ""
+    parts = []
+    flag = str(evidence["flag"])
+    if "one source" in flag:
+        n = int(evidence["sources"])
+        parts.append(f"{evidence['top_source']} carried {evidence['top_share']:.0%} of its mentions "
+                     f"({n:,} source{'s' if n != 1 else ''} in all)")
+    if "copies" in flag:
+        parts.append(f"{evidence['copy_share']:.0%} of its {int(evidence['texts']):,} text mentions repeat another "
+                     f"({int(evidence['distinct_texts']):,} distinct texts)")
+    return " This peak rests on " + ("one source: " if "one source" in flag else "copies: ") + "; ".join(parts) + "."

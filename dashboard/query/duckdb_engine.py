@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.query.buckets import chosen_span, grid_size, on_grid, selection_span, span_buckets
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
+from dashboard.text.table import TextQueries, text_rows
 
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
@@ -69,7 +70,7 @@ def _date_sorted(table: pa.Table) -> bool:
     return bool(pc.all(pc.greater_equal(date.slice(1), date.slice(0, n - 1))).as_py() is not False)
 
 
-class Engine:
+class Engine(TextQueries):
     """An in-process DuckDB database holding one dataset's events and mentions.
 
     The Arrow tables are copied into the engine once; after that only aggregates come out.
@@ -84,6 +85,8 @@ class Engine:
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = conform(events, EVENT_SCHEMA)
+        # the mentions' own words, in a side table (dashboard/text/table.py); none in a store
+        self._texts = text_rows(mentions) if mentions_store is None else None
         if mentions_store is not None:
             self._open_store(events, Path(mentions_store))
             return
@@ -106,6 +109,8 @@ class Engine:
             con.unregister("actor_names")
             con.unregister("source_names")
         self._fill_rows(events, mentions, actor_names, source_names)
+        self._create_texts(self._texts, actor_names, source_names)
+        self._texts = None
         self.has_events: bool = self._scalar("SELECT count(*) > 0 FROM events")
         self.has_mentions: bool = self._scalar("SELECT EXISTS (SELECT 1 FROM mentions)")
         self.has_tone: bool = self._scalar("SELECT EXISTS (SELECT 1 FROM mentions WHERE tone IS NOT NULL)")
@@ -159,6 +164,13 @@ class Engine:
             con.unregister("events_arrow")
             if coded is not None:
                 con.unregister("mentions_arrow")
+
+    def _create_texts(self, texts: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:
+        if texts is not None:
+            texts = texts.set_column(texts.schema.get_field_index("actor"), "actor", _codes(texts.column("actor"), actor_names))
+            texts = texts.set_column(texts.schema.get_field_index("source"), "source", _codes(texts.column("source"), source_names))
+        self.text_rows: int = self.create_texts(texts)
+        self.has_text: bool = self.text_rows > 0
 
     def close(self) -> None:
         self._con.close()

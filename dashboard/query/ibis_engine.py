@@ -497,3 +497,21 @@ class IbisEngine:
         if sel.actors:
             return [a for a in names if a in sel.actors]
         return names
+
+    # --- what is being said (dashboard/text): not on Spark yet ---------------------------
+
+    has_text: bool = False
+    text_rows: int = 0
+    # Why `said` has nothing here, for the page and the command line.
+    text_unsupported: str = ("what is being said (texts, near-copies, terms, narratives) is not supported on the "
+                             "Spark engine yet: run with --engine duckdb")
+
+    def text_groups(self, sel: Selection, lo: dt.datetime, hi: dt.datetime, limit: int = 2_000,
+                    order: str = "copies") -> pd.DataFrame:
+        raise ValueError(self.text_unsupported)
+
+    def text_total(self, sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
+        raise ValueError(self.text_unsupported)
+
+    def text_evidence(self, sel: Selection) -> pd.DataFrame:
+        raise ValueError(self.text_unsupported)

@@ -21,6 +21,7 @@ class QueryEngine(Protocol):
     has_events: bool
     has_mentions: bool
     has_tone: bool
+    has_text: bool  # whether any mention has a text (dashboard/text)
 
     def close(self) -> None: ...
 
@@ -54,3 +55,13 @@ class QueryEngine(Protocol):
     def matrix(self, sel: Selection, top: int = 12) -> pd.DataFrame: ...
 
     def top_actors(self, sel: Selection, n: int = 10) -> list[str]: ...
+
+    def text_groups(self, sel: Selection, lo: dt.datetime, hi: dt.datetime, limit: int = 2_000,
+                    order: str = "copies") -> pd.DataFrame:
+        """The selection's distinct texts in [lo, hi) with their copies (dashboard/text/table.py)."""
+
+    def text_total(self, sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
+        """(text mentions, distinct texts) of the selection in [lo, hi)."""
+
+    def text_evidence(self, sel: Selection) -> pd.DataFrame:
+        """Per bucket: distinct sources, the top source's share, the share of copied texts."""

@@ -23,7 +23,8 @@ def _stem(analysis: Analysis, label: str) -> str:
     return "-".join(parts).lower()
 
 
-def render_exports(analysis: Analysis, label: str, simulated: str, notes: pd.DataFrame | None = None) -> None:
+def render_exports(analysis: Analysis, label: str, simulated: str, notes: pd.DataFrame | None = None,
+                   said: dict | None = None) -> None:
     stem = _stem(analysis, label)
     subtitle = "SIMULATED mentions: the shape follows real events, the numbers are invented" if simulated else ""
 
@@ -33,10 +34,10 @@ def render_exports(analysis: Analysis, label: str, simulated: str, notes: pd.Dat
     st.markdown("**Slides** — the story to take away: a title slide, then one slide per key moment with its chart, "
                 "what happened, the explanation and the notes.")
     slides = st.columns(2)
-    slides[0].download_button("Slides (PowerPoint)", data=lambda: deck_pptx(build_deck(analysis, label, simulated, notes)),
+    slides[0].download_button("Slides (PowerPoint)", data=lambda: deck_pptx(build_deck(analysis, label, simulated, notes, said=said)),
                             file_name=safe_filename(stem, "pptx"), key="dl_pptx", icon=":material/slideshow:",
                             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", width="stretch")
-    slides[1].download_button("Slides (PDF)", data=lambda: deck_pdf(build_deck(analysis, label, simulated, notes)),
+    slides[1].download_button("Slides (PDF)", data=lambda: deck_pdf(build_deck(analysis, label, simulated, notes, said=said)),
                             file_name=safe_filename(stem, "pdf"), mime="application/pdf", key="dl_pdf",
                             icon=":material/picture_as_pdf:", width="stretch")
     st.markdown("**Pictures, the report and the data**")
@@ -47,7 +48,7 @@ def render_exports(analysis: Analysis, label: str, simulated: str, notes: pd.Dat
                             mime="image/png", key="dl_png", icon=":material/image:")
     cols[1].download_button("Timeline SVG", data=lambda: chart_svg(picture()), file_name=safe_filename(stem, "svg"),
                             mime="image/svg+xml", key="dl_svg", icon=":material/draw:")
-    cols[2].download_button("HTML report", data=lambda: html_report(analysis, label, simulated, picture(), notes),
+    cols[2].download_button("HTML report", data=lambda: html_report(analysis, label, simulated, picture(), notes, said=said),
                             file_name=safe_filename(stem, "html"), mime="text/html", key="dl_html",
                             icon=":material/description:")
     data = st.columns(3)

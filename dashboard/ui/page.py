@@ -17,7 +17,7 @@ from dashboard.model.analysis import key_moments
 from dashboard.model.story import Episode
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import downloads, present, sidebar, theme, upload, vega, views
+from dashboard.ui import downloads, present, said, sidebar, theme, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths, kept_dataset
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, compare_choice, model_params, read_url_once, share_link, sync_url
@@ -172,6 +172,7 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
             # The overview strip shows the whole range in days (or weeks): coarse is what it is for.
             strip = views.whole_range(dataset, selection, params)
             views.guarded("timeline", views.render_timeline, dataset, analysis, strip, simulated)
+            views.guarded("what is being said", said.render_said, dataset, analysis)
     with tabs["Actors"]:
         if tabs["Actors"].open:
             views.guarded("actors", views.render_actors, dataset, analysis, selection, params, simulated)
@@ -188,7 +189,7 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
     with tabs["Export"]:
         if tabs["Export"].open:
             views.guarded("export", downloads.render_exports, analysis, label, simulated,
-                          notes_for(dataset, selection.start, selection.end))
+                          notes_for(dataset, selection.start, selection.end), said.said_for_export(dataset, analysis))
 
 
 def _compare_sources(files: LaunchFiles, current: Dataset | None = None, current_label: str = "") -> dict:
@@ -249,6 +250,8 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
              episode.dates if episode else None)
     notes = notes_for(dataset, sel.start, sel.end)
     views.guarded("meeting", present.render_present, analysis, moments, step, whole, label, simulated, notes)
+    if len(moments):
+        views.guarded("what is being said", said.render_said_moment, dataset, analysis, moments.iloc[step]["date"])
 
 
 def _history_step() -> int:

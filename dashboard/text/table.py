@@ -1,0 +1,228 @@
+"""The engine's side table of mention texts: what was said, kept lean and never sent whole.
+
+A mentions file that has a `text` column keeps it here, one row per mention row with a
+non-empty text: its row number, date, actor and source (the engine's integer codes), url,
+text, count, and `key`, a 64-bit hash of the text normalised (lower case, every run of
+characters that are not letters or digits made one space) — so syndicated copies of a
+headline, which differ only in case and punctuation, share one key and are counted in the
+engine, not in Python. The table is separate from `mentions`, which the escalation queries
+scan: those stay as fast and as small as before.
+
+Only aggregates leave it: `text_groups` returns at most `limit` distinct texts of a window,
+each once with its copies; `text_evidence` one row per bucket. Values reach SQL only as bound
+parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.contract import Selection
+
+__all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "text_rows"]
+
+# The columns the engine's `texts` table holds, in order.
+TEXT_COLUMNS = ("row", "date", "actor", "source", "url", "text", "count", "key")
+
+# A text as it is compared for exact copies: lower case, runs of non-alphanumerics as one space.
+NORMALISED_SQL = "trim(regexp_replace(lower(text), '[^[:alnum:]]+', ' ', 'g'))"
+
+
+def text_rows(mentions: pa.Table | None) -> pa.Table | None:
+    """The mention rows that have a text (date, actor, source, url, text, count, row), or None.
+
+    `row` is the mention row's position in the loaded table. None when the table has no
+    text column or no row with a text: the engine then has no `texts` rows and says so.
+    """
+    if mentions is None or "text" not in mentions.column_names or mentions.num_rows == 0:
+        return None
+    text = mentions.column("text")
+    if pa.types.is_dictionary(text.type):
+        text = text.cast(text.type.value_type)
+    text = text.cast(pa.string())
+    keep = pc.greater(pc.fill_null(pc.utf8_length(pc.utf8_trim_whitespace(text)), 0), 0)
+    if not pc.any(keep).as_py():
+        return None
+    n = mentions.num_rows
+
+    def column(name: str, kind: pa.DataType) -> pa.ChunkedArray | pa.Array:
+        if name not in mentions.column_names:
+            return pa.nulls(n, kind)
+        col = mentions.column(name)
+        if pa.types.is_dictionary(col.type):
+            return col  # the engine codes it from its dictionary
+        return col.cast(kind)
+
+    date = mentions.column("date")
+    if pa.types.is_timestamp(date.type) and date.type.tz is not None:
+        date = date.cast(pa.timestamp(date.type.unit))
+    count = column("count", pa.int64())
+    table = pa.table({
+        "row": pa.array(np.arange(n, dtype=np.int64)),
+        "date": date.cast(pa.timestamp("us")),
+        "actor": column("actor", pa.string()),
+        "source": column("source", pa.string()),
+        "url": column("url", pa.string()),
+        "text": text,
+        "count": pc.fill_null(count, 1) if count.null_count else count,
+    })
+    return table.filter(keep)
+
+
+def create_texts(con: duckdb.DuckDBPyConnection, coded: pa.Table | None) -> int:
+    """Create the engine's `texts` table from rows whose actor and source are the engine's codes.
+
+    `coded` has the columns of text_rows, actor and source as int32 codes (or None: the table
+    is created empty). Rows are stored in date order (zone maps skip the other dates).
+    Returns the number of rows.
+    """
+    if coded is None:
+        con.execute(
+            "CREATE TABLE texts (row BIGINT, date TIMESTAMP, actor INTEGER, source INTEGER, url VARCHAR, "
+            "text VARCHAR, count BIGINT, key UBIGINT)"
+        )
+        return 0
+    con.register("texts_arrow", coded)
+    try:
+        con.execute(
+            f"""CREATE TABLE texts AS
+                SELECT row, date, actor, source, url, text, count, hash({NORMALISED_SQL}) AS key
+                FROM texts_arrow ORDER BY date, row"""
+        )
+    finally:
+        con.unregister("texts_arrow")
+    return int(con.execute("SELECT count(*) FROM texts").fetchall()[0][0])
+
+
+def text_groups(cur: duckdb.DuckDBPyConnection, where: str, params: list, lo: dt.datetime, hi: dt.datetime,
+                limit: int, order: str = "copies") -> pd.DataFrame:
+    """The distinct texts of [lo, hi) among the rows matching `where` (the engine's filter).
+
+    One row per normalised text: `key`, `text` (its earliest wording), `source` (the source
+    of that earliest copy, or None), `sources` (distinct sources carrying it), `copies` (the
+    mentions it stands for: counts summed over distinct (date, source, url) — a text naming
+    two actors is one copy, not two), `first` (its earliest date). `order`: "copies" (most
+    copied first) or "sample" (by key: a deterministic, unbiased sample of distinct texts).
+    """
+    if order not in ("copies", "sample"):
+        raise ValueError(f"order must be copies or sample, not {order!r}")
+    joiner = " AND " if where else " WHERE "
+    by = "copies DESC, sources DESC, first, key" if order == "copies" else "key"
+    sql = f"""
+        WITH w AS (
+            SELECT key, date, source, url, any_value(text) AS text, max(count) AS count
+            FROM texts{where}{joiner}date >= ? AND date < ?
+            GROUP BY key, date, source, url
+        )
+        SELECT w.key, arg_min(w.text, (w.date, w.source)) AS text,
+               arg_min(s.name, (w.date, w.source)) AS source,
+               CAST(count(DISTINCT w.source) AS BIGINT) AS sources,
+               CAST(sum(w.count) AS BIGINT) AS copies,
+               min(w.date) AS first
+        FROM w LEFT JOIN sources s ON s.id = w.source
+        GROUP BY w.key ORDER BY {by} LIMIT {int(limit)}
+    """
+    return cur.execute(sql, params + [lo, hi]).df()
+
+
+def text_total(cur: duckdb.DuckDBPyConnection, where: str, params: list, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
+    """(text mentions, distinct normalised texts) of [lo, hi) among the matching rows; a text
+    is one mention per date, source and url, whatever number of actors it names."""
+    joiner = " AND " if where else " WHERE "
+    row = cur.execute(
+        f"SELECT count(DISTINCT (key, date, source, url)), count(DISTINCT key) FROM texts{where}{joiner}date >= ? AND date < ?",
+        params + [lo, hi],
+    ).fetchall()[0]
+    return int(row[0]), int(row[1])
+
+
+def text_evidence(cur: duckdb.DuckDBPyConnection, m_where: str, m_params: list, t_where: str, t_params: list,
+                  trunc: str) -> pd.DataFrame:
+    """Per bucket: who carried the attention, and how much of it was copies.
+
+    Columns: date (bucket start), volume (mentions), sources (distinct sources), top_source,
+    top_share (share of the bucket's mentions from its top source; NaN when no mention has a
+    source), texts (text mentions), distinct_texts (distinct normalised texts), copy_share
+    (1 − distinct/texts: the share of text mentions that repeat another of the bucket; NaN
+    without texts). A text is one mention per date, source and url, whatever actors it names.
+    """
+    sql = f"""
+        WITH bs AS (
+            SELECT date_trunc('{trunc}', date) AS date, source, sum(count) AS n
+            FROM mentions{m_where} GROUP BY ALL
+        ),
+        b AS (
+            SELECT date, sum(n) AS volume, CAST(count(source) AS BIGINT) AS sources,
+                   arg_max(source, (n, -source)) FILTER (WHERE source IS NOT NULL) AS top,
+                   max(n) FILTER (WHERE source IS NOT NULL) AS top_n,
+                   sum(n) FILTER (WHERE source IS NOT NULL) AS sourced
+            FROM bs GROUP BY date
+        ),
+        t AS (
+            SELECT date_trunc('{trunc}', date) AS date,
+                   CAST(count(DISTINCT (key, date, source, url)) AS BIGINT) AS texts,
+                   CAST(count(DISTINCT key) AS BIGINT) AS distinct_texts
+            FROM texts{t_where} GROUP BY ALL
+        )
+        SELECT b.date, CAST(b.volume AS BIGINT) AS volume, b.sources, s.name AS top_source,
+               CAST(b.top_n AS DOUBLE) / nullif(b.volume, 0) AS top_share,
+               CAST(coalesce(t.texts, 0) AS BIGINT) AS texts,
+               CAST(coalesce(t.distinct_texts, 0) AS BIGINT) AS distinct_texts,
+               1.0 - CAST(t.distinct_texts AS DOUBLE) / nullif(t.texts, 0) AS copy_share
+        FROM b LEFT JOIN t USING (date) LEFT JOIN sources s ON s.id = b.top
+        ORDER BY b.date
+    """
+    return cur.execute(sql, m_params + t_params).df()
+
+
+class TextQueries:
+    """The text queries of the DuckDB engine (dashboard/query/duckdb_engine.py inherits them):
+    they read its `texts` table with its own filter (`_where`) and cursors (`_cursor`)."""
+
+    _con: duckdb.DuckDBPyConnection
+
+    def _where(self, sel: Selection, table: str) -> tuple[str, list]:  # the engine's
+        raise NotImplementedError
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:  # the engine's
+        raise NotImplementedError
+
+    def create_texts(self, coded: pa.Table | None) -> int:
+        return create_texts(self._con, coded)
+
+    def text_groups(self, sel: Selection, lo: dt.datetime, hi: dt.datetime, limit: int = 2_000,
+                    order: str = "copies") -> pd.DataFrame:
+        """The distinct texts of the selection's mentions in [lo, hi), at most `limit`
+        (text_groups: key, text, source, sources, copies, first)."""
+        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        cur = self._cursor()
+        try:
+            return text_groups(cur, where, params, lo, hi, limit, order)
+        finally:
+            cur.close()
+
+    def text_total(self, sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
+        """(text mentions, distinct texts) of the selection in [lo, hi)."""
+        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        cur = self._cursor()
+        try:
+            return text_total(cur, where, params, lo, hi)
+        finally:
+            cur.close()
+
+    def text_evidence(self, sel: Selection) -> pd.DataFrame:
+        """Per bucket of the selection: distinct sources, the top source's share of the
+        mentions, and the share of text mentions that are copies (text_evidence)."""
+        where, params = self._where(sel, "mentions")
+        cur = self._cursor()
+        try:
+            return text_evidence(cur, where, params, where, params, sel.bucket)
+        finally:
+            cur.close()
