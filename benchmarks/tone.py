@@ -122,7 +122,10 @@ def doc_block(r: dict) -> str:
     c = r["cost"]
     lines = [DOC_BEGIN, "",
              f"Measured {r['date']} on {r['machine']['cpu']}, {r['machine']['nproc']} cores (`nproc`); "
-             f"Python {r['machine']['python']}, scikit-learn {r['machine']['sklearn']}, numpy {r['machine']['numpy']}. "
+             f"Python {r['machine']['python']}, scikit-learn {r['machine']['sklearn']}, numpy {r['machine']['numpy']}"
+             + (f"; load average {r['machine']['load_average'][0]} at the start, {r['machine']['load_average'][1]} at the end "
+                "(the cores were shared with other jobs: the seconds are upper bounds)" if "load_average" in r["machine"] else "")
+             + ". "
              f"{r['rows']:,} tweets; held out: every tweet not drawn. The model is `tone fit`'s: word 1–2-grams and "
              "character 2–5-grams (TF-IDF) with VADER's four scores, logistic regression with C chosen by 5-fold "
              "cross-validation on the drawn labels alone.", "",
@@ -173,10 +176,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import sklearn
 
+    load_before = os.getloadavg()[0]
     result = measure(args.data, args.sizes, args.seeds, args.big_seeds)
     result.update(date=dt.date.today().isoformat(), seeds=args.seeds, big_seeds=args.big_seeds, data=str(args.data.name),
                   machine={"nproc": len(os.sched_getaffinity(0)), "cpu": cpu_model(), "python": platform.python_version(),
-                           "sklearn": sklearn.__version__, "numpy": np.__version__})
+                           "sklearn": sklearn.__version__, "numpy": np.__version__,
+                           "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]})
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2))
     print(json.dumps({k: v for k, v in result.items() if k != "sizes"}, indent=2))

@@ -227,10 +227,10 @@ def _design(vectorizers, prepared: list[str], dense: np.ndarray, fit: bool):
     return hstack(parts + [csr_matrix(dense)]).tocsr()
 
 
-def _regression(c: float):
+def _regression(c: float, warm_start: bool = False):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, warm_start=warm_start)
 
 
 def _macro_f1(truth, predicted, classes) -> float:
@@ -262,8 +262,10 @@ def cross_validate(texts: list[str], labels: list[str], seed: int = 0, grid: tup
         vectorizers = _vectorizers()
         x_train = _design(vectorizers, [prepared[i] for i in train], dense[train], fit=True)
         x_test = _design(vectorizers, [prepared[i] for i in test], dense[test], fit=False)
-        for c in grid:
-            scores[c].append(_macro_f1(y[test], _regression(c).fit(x_train, y[train]).predict(x_test), classes))
+        regression = _regression(grid[0], warm_start=True)  # each C starts from the last one's solution
+        for c in sorted(grid):
+            regression.set_params(C=c)
+            scores[c].append(_macro_f1(y[test], regression.fit(x_train, y[train]).predict(x_test), classes))
         vader_f1.append(_macro_f1(y[test], vader[test], classes))
     means = {c: float(np.mean(s)) for c, s in scores.items()}
     best = max(grid, key=lambda c: (round(means[c], 6), -c))  # ties: the stronger regularisation

@@ -166,9 +166,9 @@ def render_labelling(dataset: Dataset) -> None:
     if problem:
         st.error(escape_markdown(problem))
     counts = label_counts(store, key)
-    reader = "the model fitted here" if model is not None else "VADER"
+    reader = "the model fitted here is" if model is not None else "VADER is"
     st.markdown(f"**{len(labels):,} labelled** of {len(queue):,} texts ({where}): "
-                + " · ".join(f"{counts.get(n, 0):,} {n}" for n in LABELS) + f". Ordered by {reader}'s uncertainty.")
+                + " · ".join(f"{counts.get(n, 0):,} {n}" for n in LABELS) + f". First come the texts {reader} least sure of.")
     if position >= len(queue):
         st.success("Every text from here on has a label. Press K to go back, or fit a model below.")
         _move_buttons(len(queue))

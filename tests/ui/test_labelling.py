@@ -134,7 +134,7 @@ def test_fit_shows_both_macro_f1s_and_the_model_becomes_the_tone(make_app, fresh
     assert metrics["Your model: macro-F1"] == f"{expected['model_macro_f1']:.3f}"
     assert metrics["VADER on the same labels"] == f"{expected['vader_macro_f1']:.3f}"
     assert float(metrics["Your model: macro-F1"]) > float(metrics["VADER on the same labels"])
-    assert "Ordered by the model fitted here's uncertainty" in _words(at)
+    assert "First come the texts the model fitted here is least sure of." in _words(at)  # the model orders the queue now
     at.button(key="lab_use").click()
     at = _run(at)
     assert "This model is the tone of this dataset in this session." in _words(at)
