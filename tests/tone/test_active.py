@@ -62,3 +62,41 @@ def test_guesses_name_the_likeliest_class_and_the_tone():
 def test_next_unlabelled_skips_labelled_texts(start, expected):
     queue = ["a", "b", "c", "d", "e"]
     assert next_unlabelled(queue, {"a": "negative", "c": "positive", "e": "neutral"}, start) == expected
+
+
+@pytest.mark.parametrize(
+    "values, limit, expected",
+    [
+        (["a", "b", "a", "", "  ", None, 3, "c"], 10, (["a", "b", "c"], 3)),
+        (["a", "b", "c", "a"], 2, (["a", "b"], 3)),
+        (["x\0y", "ok"], 5, (["ok"], 1)),  # a NUL cannot be kept in the store: not offered
+    ],
+)
+def test_distinct_texts_keep_order_and_count_all(values, limit, expected):
+    from dashboard.tone.labels import distinct_texts
+
+    assert distinct_texts(values, limit) == expected
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("t.csv", b"text,n\nhello,1\n\"two, lines\nhere\",2\n"),
+        ("t.tsv", b"text\tn\nhello\t1\n"),
+        ("t.jsonl", b'{"text": "hello", "n": 1}\n'),
+        ("t.json", b'[{"text": "hello", "n": 1}]'),
+    ],
+)
+def test_read_table_reads_each_format(name, data):
+    from dashboard.tone.labels import read_table
+
+    frame = read_table(data, name)
+    assert frame["text"].tolist()[0] == "hello"
+
+
+@pytest.mark.parametrize("name, data", [("t.parquet", b"not parquet"), ("t.json", b"[1, 2"), ("t.csv", b"\xff\xfe\x00bad")])
+def test_read_table_refuses_what_it_cannot_read(name, data):
+    from dashboard.tone.labels import read_table
+
+    with pytest.raises(ValueError, match="cannot read the file"):
+        read_table(data, name)

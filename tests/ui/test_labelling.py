@@ -184,3 +184,19 @@ def test_dataset_texts_reads_the_engines_side_table_of_texts():
         has_text = False
 
     assert dataset_texts(Dataset(NoText(), {})) == []
+
+
+HOSTILE = ['<img src=x onerror=alert(1)> delayed', '[click](javascript:alert(1)) **bold** on time', '=HYPERLINK("x") lost bag']
+
+
+def test_hostile_texts_show_as_literal_text(make_app, fresh_store, mentions_file, monkeypatch):
+    import dashboard.ui.labelling as labelling
+    from dashboard.textsafe import escape_markdown
+
+    monkeypatch.setattr(labelling, "dataset_texts", lambda dataset, limit=labelling.MAX_POOL: HOSTILE)
+    at = _open(make_app)
+    order = labelling_order(HOSTILE)
+    shown = [m.value for m in at.markdown]
+    assert escape_markdown(HOSTILE[order[0]]) in shown  # escaped, never rendered as markup
+    assert not any("<img" in m and "\\<" not in m for m in shown)
+    assert not [h for h in at.get("html")]
