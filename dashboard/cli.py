@@ -194,7 +194,7 @@ def cmd_tone_fit(args) -> int:
         return EXIT_UNUSABLE
     cv = model.cv
     counts = ", ".join(f"{n:,} {name}" for name, n in cv["counts"].items())
-    print(f"{cv['labels']:,} labelled texts ({counts}); {len(model.vocabulary):,} terms")
+    print(f"{cv['labels']:,} labelled texts ({counts}); {model.terms:,} terms; C = {cv['C']:g}, chosen by cross-validation")
     print(f"macro-F1, {cv['folds']}-fold cross-validated: model {cv['model_macro_f1']:.3f}, VADER {cv['vader_macro_f1']:.3f} on the same labels")
     try:
         save(model, args.out)

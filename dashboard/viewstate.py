@@ -16,7 +16,7 @@ from dashboard.contract import BUCKETS
 
 PARAM_PREFIX = "p."  # model parameters travel as p.crisis=70, p.weight_tone=0.3, ...
 MODES = ("explore", "present")
-TABS = ("Timeline", "Actors", "Events", "Why", "Compare", "Export")
+TABS = ("Timeline", "Actors", "Events", "Why", "Compare", "Tone", "Export")
 THEMES = ("light", "dark")  # "dark": the projector theme (theme=dark in a link)
 
 

@@ -48,4 +48,17 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX uploads_by_last_used ON uploads (last_used);
     """,
+    # 3: people's tone labels (store/labels.py): one label per distinct text of a dataset,
+    # taught in the labelling view, whose Fit learns a tone model from them (and exports them
+    # as a labels file for `boilingpoint tone fit`).
+    """
+    CREATE TABLE tone_labels (
+        dataset TEXT NOT NULL,          -- the dataset's content key (Dataset.key)
+        key TEXT NOT NULL,              -- SHA-256 of the text, hex
+        text TEXT NOT NULL,
+        label TEXT NOT NULL CHECK (label IN ('negative', 'neutral', 'positive')),
+        updated TEXT NOT NULL,          -- ISO 8601, UTC
+        PRIMARY KEY (dataset, key)
+    );
+    """,
 )

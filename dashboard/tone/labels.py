@@ -52,12 +52,29 @@ def normalise_labels(texts, labels) -> tuple[list[str], list[str]]:
     return out_t, out_l
 
 
-def load_labels(path: str | Path, text_column: str, label_column: str, max_bytes: int = 200 * 1024 * 1024) -> tuple[list[str], list[str]]:
-    """The labelled texts of a CSV, TSV, JSON (Lines) or Parquet file; ValueError when unusable."""
+def read_table(data: bytes, name: str):
+    """A CSV, TSV, JSON (Lines) or Parquet file's bytes as a frame (by its name's suffix, CSV
+    otherwise); ValueError when it cannot be read."""
     import io
 
     import pandas as pd
 
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(io.BytesIO(data))
+        if suffix == ".jsonl":
+            return pd.read_json(io.BytesIO(data), lines=True, dtype=False)
+        if suffix == ".json":
+            return pd.read_json(io.BytesIO(data), dtype=False)
+        return pd.read_csv(io.BytesIO(data), sep="\t" if suffix == ".tsv" else ",", dtype=str,
+                           keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, ImportError) as exc:
+        raise ValueError(f"cannot read the file: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}") from None
+
+
+def load_labels(path: str | Path, text_column: str, label_column: str, max_bytes: int = 200 * 1024 * 1024) -> tuple[list[str], list[str]]:
+    """The labelled texts of a CSV, TSV, JSON (Lines) or Parquet file; ValueError when unusable."""
     from dashboard.loading import LoadError, read_regular_file
 
     p = Path(path)
@@ -65,21 +82,23 @@ def load_labels(path: str | Path, text_column: str, label_column: str, max_bytes
         data = read_regular_file(p, max_bytes)
     except LoadError as exc:
         raise ValueError(f"{p}: {exc.message}") from None
-    suffix = p.suffix.lower()
     try:
-        if suffix in (".parquet", ".pq"):
-            frame = pd.read_parquet(io.BytesIO(data))
-        elif suffix == ".jsonl":
-            frame = pd.read_json(io.BytesIO(data), lines=True, dtype=False)
-        elif suffix == ".json":
-            frame = pd.read_json(io.BytesIO(data), dtype=False)
-        else:
-            frame = pd.read_csv(io.BytesIO(data), sep="\t" if suffix == ".tsv" else ",", dtype=str,
-                                keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
-        raise ValueError(f"{p}: cannot read the labels file: {str(exc).splitlines()[0][:200]}") from None
+        frame = read_table(data, p.name)
+    except ValueError as exc:
+        raise ValueError(f"{p}: cannot read the labels file: {str(exc).removeprefix('cannot read the file: ')}") from None
     columns = [str(c) for c in frame.columns]
     missing = [c for c in (text_column, label_column) if c not in columns]
     if missing:
         raise ValueError(f"{p}: no column {', '.join(repr(c) for c in missing)}; the file has {', '.join(columns[:20]) or 'none'}")
     return normalise_labels(frame[text_column].tolist(), frame[label_column].tolist())
+
+
+def distinct_texts(values, limit: int) -> tuple[list[str], int]:
+    """The first `limit` distinct non-empty texts among `values` (in their order), and how
+    many distinct ones there were in all."""
+    seen: dict[str, None] = {}
+    for v in values:
+        if isinstance(v, str) and v.strip() and "\0" not in v:
+            seen.setdefault(v)
+    texts = list(seen)
+    return texts[:limit], len(texts)

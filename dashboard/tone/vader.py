@@ -23,6 +23,16 @@ def vader_tone(texts: list[str]) -> np.ndarray:
     return np.array([float(scorer.polarity_scores(t)["compound"]) for t in texts], dtype=float)
 
 
+def vader_scores(texts: list[str]) -> np.ndarray:
+    """VADER's compound, positive, negative and neutral scores of each text (n × 4)."""
+    scorer = analyzer()
+    out = np.empty((len(texts), 4))
+    for i, t in enumerate(texts):
+        s = scorer.polarity_scores(t)
+        out[i] = (s["compound"], s["pos"], s["neg"], s["neu"])
+    return out
+
+
 def vader_classes(texts: list[str]) -> list[str]:
     """negative / neutral / positive for each text, by VADER's standard thresholds (±0.05)."""
     tone = vader_tone(texts)

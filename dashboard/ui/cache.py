@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -46,8 +47,18 @@ def cached_dataset(events_digest: str, mentions_digest: str, options_key: tuple,
     return dataset
 
 
+def taught_tone(options: ImportOptions | None, mentions_digest: str) -> ImportOptions | None:
+    """The options with the tone model that the labelling view made the tone of these mentions
+    in this session (ui/labelling.py), if it did; the options as they are otherwise."""
+    model = st.session_state.get("_taught_tone", {}).get(mentions_digest) if mentions_digest else None
+    if model is None:
+        return options
+    return replace(options or ImportOptions(), tone_model=model)
+
+
 def dataset_from_paths(events: Path | None, mentions: Path | None, options: ImportOptions | None = None,
                        engine: str = DEFAULT_ENGINE) -> Dataset:
+    options = taught_tone(options, file_digest(mentions) if mentions else "")
     return cached_dataset(
         file_digest(events) if events else "",
         file_digest(mentions) if mentions else "",
@@ -65,10 +76,12 @@ def dataset_from_bytes(events: bytes | None, mentions: bytes | None, options: Im
     from dashboard.loading.actors import load_actor_dictionary
 
     dictionary = load_actor_dictionary(dictionary_text.encode()) if dictionary_text.strip() else None
+    options = taught_tone(options, content_digest(mentions) if mentions is not None else "")
     return cached_dataset(
         content_digest(events) if events is not None else "",
         content_digest(mentions) if mentions is not None else "",
-        ((options.specs if options else ()), content_digest(dictionary_text.encode()) if dictionary else ""),
+        ((options.specs if options else ()), content_digest(dictionary_text.encode()) if dictionary else "",
+         getattr(options.tone_model, "digest", "") if options else ""),
         engine or DEFAULT_ENGINE,
         events,
         mentions,

@@ -17,7 +17,7 @@ from dashboard.model.analysis import key_moments
 from dashboard.model.story import Episode
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import downloads, present, said, sidebar, theme, upload, vega, views
+from dashboard.ui import downloads, labelling, present, said, sidebar, theme, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths, kept_dataset
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, compare_choice, model_params, read_url_once, share_link, sync_url
@@ -186,6 +186,9 @@ def render_explore(dataset: Dataset, selection: Selection, params, label: str, s
         if tabs["Compare"].open:
             views.guarded("compare", views.render_compare, dataset, selection, params,
                           _compare_sources(files, dataset, label), simulated, link_dataset(st.session_state.get("ds") or ""))
+    with tabs["Tone"]:
+        if tabs["Tone"].open:
+            views.guarded("labelling", labelling.render_labelling, dataset)
     with tabs["Export"]:
         if tabs["Export"].open:
             views.guarded("export", downloads.render_exports, analysis, label, simulated,
