@@ -179,7 +179,7 @@ class Watcher:
                 return cached, False
             # the cache was cleared: read the file again below
         age = self.clock().replace(tzinfo=dt.UTC).timestamp() - info.st_mtime_ns / 1e9
-        if age < self.spec.settle_seconds:
+        if self.spec.settle_seconds > 0 and age < self.spec.settle_seconds:
             put_file_state(self.store, name, FileState(str(path), kind, info.st_size, info.st_mtime_ns,
                                                        before.digest if before else None, "settling"))
             result.files_settling += 1
