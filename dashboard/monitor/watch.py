@@ -313,7 +313,8 @@ class Watcher:
             wanted = [r for r in reasons if r.lower().startswith(ep.rule)]
             explanation = " ".join(wanted or reasons) + " " + explanation
         alert = add_alert(self.store, self.spec.name, ep.key, ep.rule, str(row["stage"]), explanation,
-                          ep.start.to_pydatetime(), ep.end.to_pydatetime(), self.link(ep.start, ep.end), self.channels())
+                          ep.start.to_pydatetime(), ep.end.to_pydatetime(), self.link(ep.start, ep.end), self.channels(),
+                          now=self.clock())
         if alert is None:
             return
         kept.append(alert)

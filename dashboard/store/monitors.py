@@ -147,10 +147,11 @@ def _alert(row) -> StoredAlert:
 
 def add_alert(store: Store, monitor: str, episode_key: str, rule: str, stage: str, explanation: str,
               window_start: dt.datetime, window_end: dt.datetime, link: str,
-              channels: list[tuple[str, str]]) -> StoredAlert | None:
-    """Record a new episode's alert and its deliveries (channel, target) in one transaction.
-    None when the monitor already has an alert for this episode (nothing is written)."""
-    now = utc_now()
+              channels: list[tuple[str, str]], now: dt.datetime | None = None) -> StoredAlert | None:
+    """Record a new episode's alert and its deliveries (channel, target) in one transaction,
+    the deliveries due at once. None when the monitor already has an alert for this episode
+    (nothing is written)."""
+    now = now or utc_now()
     with closing(store.connect()) as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -266,6 +267,6 @@ def delivered_since(store: Store, monitor: str, channel: str, since: dt.datetime
     with closing(store.connect()) as conn:
         rows = conn.execute(
             "SELECT d.delivered_at FROM deliveries d JOIN alerts a ON a.id = d.alert WHERE a.monitor = ? AND d.channel = ? "
-            "AND d.delivered_at IS NOT NULL AND d.delivered_at >= ? ORDER BY d.delivered_at", (monitor, channel, _iso(since)),
+            "AND d.delivered_at IS NOT NULL AND d.delivered_at > ? ORDER BY d.delivered_at", (monitor, channel, _iso(since)),
         ).fetchall()
     return [_when(r[0]) for r in rows]  # type: ignore[misc]
