@@ -277,3 +277,36 @@ def test_email_never_logs_in_without_starttls(tmp_path, smtp_server):
     raise_alert(store, spec, channels=[("email", "a@example.org")])
     assert work_outbox(store, spec, NOW, lambda m: None, {"BOILINGPOINT_SMTP_USER": "bp", "BOILINGPOINT_SMTP_PASSWORD": "x"}) == (0, 1, 0)
     assert "never sent unencrypted" in str(pending_deliveries(store, "m")[0].last_error)
+
+
+def test_one_email_and_one_webhook_per_episode_as_files_land(tmp_path, smtp_server, receiver, monkeypatch):
+    """The issue's 'done when': files dropped into a folder, one e-mail and one webhook per
+    episode, each with the explanation and a link."""
+    import shutil
+
+    from dashboard.monitor.watch import Watcher
+    from dashboard.store.monitors import list_alerts
+    from tests.monitor.conftest import demo_mentions, write_months
+
+    controller, handler, cert = smtp_server
+    for name, value in {"BOILINGPOINT_SMTP_USER": "bp", "BOILINGPOINT_SMTP_PASSWORD": "s3cret", "BOILINGPOINT_SMTP_CAFILE": str(cert)}.items():
+        monkeypatch.setenv(name, value)
+    home = tmp_path / "home"
+    store = open_store(home)
+    assert store is not None
+    spec = parse_monitor(
+        f"name: tiktok-watch\nmentions: inbox/*.csv\nactors: [TikTok]\nmin_stage: boiling\nsettle_seconds: 0\n"
+        f"webhook: {receiver.url}\nemail: {{to: [comms@example.org], from: bp@example.org, smtp: '127.0.0.1:{controller.port}'}}\n",
+        tmp_path)
+    staging = write_months(tmp_path / "staging", demo_mentions(), ["2020-06", "2020-07", "2020-08", "2020-09", "2020-10", "2020-11"])
+    (tmp_path / "inbox").mkdir()
+    for path in staging:
+        shutil.copy(path, tmp_path / "inbox" / path.name)
+        Watcher(spec, store, home, lambda m: None).run_cycle()
+    alerts = list_alerts(store, "tiktok-watch")
+    assert len(alerts) >= 2
+    assert sorted(b["episode"] for b in receiver.bodies) == sorted(a.episode_key for a in alerts)
+    assert len(handler.messages) == len(alerts)
+    for _, msg in handler.messages:
+        body = msg.get_payload(decode=True).decode()
+        assert "http://localhost:8501/?" in body and "Boiling" in body
