@@ -446,12 +446,14 @@ def cmd_watch(args) -> int:
     if len(set(names)) != len(names):
         print("error: two monitor files have the same name: each monitor needs its own", file=sys.stderr)
         return EXIT_UNUSABLE
+    problem = "it could not be created"
     try:
         store = open_store()
     except (OSError, ValueError) as exc:
-        print(f"error: the store cannot be opened: {exc}", file=sys.stderr)
+        store, problem = None, str(exc)
+    if store is None:
+        print(f"error: the store cannot be opened: {problem}", file=sys.stderr)
         return EXIT_UNUSABLE
-    assert store is not None  # open_store creates it
     results = watch(specs, store, once=args.once, interval=args.interval)
     return EXIT_ALERT if args.once and any(r.new_alerts for r in results) else EXIT_OK
 

@@ -56,7 +56,7 @@ class BacktestResult:
     def step(self) -> pd.Timedelta:
         from dashboard.contract import BUCKET_STEPS
 
-        return pd.Timedelta(BUCKET_STEPS[self.bucket])  # type: ignore[index]
+        return pd.Timedelta(BUCKET_STEPS[self.bucket])
 
     def catches(self, alert: Episode, ref: Reference) -> bool:
         return ref.start - self.step * self.max_lead <= alert.start <= ref.end
@@ -105,7 +105,7 @@ def replay(series: pd.DataFrame, events: pd.DataFrame, rules: tuple[str, ...], p
     series = series.sort_values("date").reset_index(drop=True)
     n = len(series)
     fired = {rule: np.zeros(n, dtype=bool) for rule in rules}
-    step = pd.Timedelta(BUCKET_STEPS[bucket])  # type: ignore[index]
+    step = pd.Timedelta(BUCKET_STEPS[bucket])
     seen_cps: set[pd.Timestamp] = set()
     need_alerts = any(r in ("spike", "drift") for r in rules)
     empty = pd.DataFrame()

@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import os
 import smtplib
-import socket
 import ssl
 import urllib.error
 import urllib.request
@@ -127,7 +126,7 @@ def post_webhook(url: str, payload: dict, timeout: float | None = None) -> None:
             status = response.status
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"HTTP {exc.code} {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise DeliveryError("timed out") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
@@ -157,7 +156,7 @@ def send_email(spec_email, message: EmailMessage, env=None, timeout: float | Non
         raise DeliveryError(f"SMTP: {' '.join(str(exc).split())[:300]}") from None
     except ssl.SSLError as exc:
         raise DeliveryError(f"TLS: {exc.reason or exc}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise DeliveryError("SMTP: timed out") from None
     except OSError as exc:
         raise DeliveryError(f"SMTP: cannot reach {spec_email.host}:{spec_email.port}: {exc.strerror or exc}") from None

@@ -137,8 +137,8 @@ class MonitorSpec:
         opts = dict(self.import_options)
         try:
             return build_options(
-                tuple(opts.get("map", ())), tuple(opts.get("date_format", ())), opts.get("timezone"),  # type: ignore[arg-type]
-                opts.get("actors"), bool(opts.get("wide", False)), opts.get("tone_model"),  # type: ignore[arg-type]
+                tuple(opts.get("map", ())), tuple(opts.get("date_format", ())), opts.get("timezone"),
+                opts.get("actors"), bool(opts.get("wide", False)), opts.get("tone_model"),
             )
         except ValueError as exc:
             raise MonitorError(f"import: {exc}") from None
@@ -158,7 +158,7 @@ class MonitorSpec:
         from dashboard.contract import Selection
 
         return Selection(actors=self.actors, targets=self.targets, start=start, end=end,
-                         event_types=self.event_types, bucket=self.bucket)  # type: ignore[arg-type]
+                         event_types=self.event_types, bucket=self.bucket)
 
     def to_json(self) -> str:
         """The checked definition as JSON (what the store keeps beside the YAML)."""
@@ -332,10 +332,10 @@ def _quiet(value) -> QuietHours | None:
         ZoneInfo(zone)
     except (ValueError, KeyError, OSError):
         raise MonitorError(f"quiet_hours.timezone: {zone[:60]!r} is not a time zone (e.g. Europe/Paris)") from None
-    start, end = _clock(value.get("from"), "quiet_hours.from"), _clock(value.get("to"), "quiet_hours.to")
-    if start == end:
+    begin, finish = _clock(value.get("from"), "quiet_hours.from"), _clock(value.get("to"), "quiet_hours.to")
+    if begin == finish:
         raise MonitorError("quiet_hours: from and to are the same time")
-    return QuietHours(start, end, zone)
+    return QuietHours(begin, finish, zone)
 
 
 def _rate(value) -> RateLimit | None:

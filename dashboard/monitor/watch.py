@@ -34,6 +34,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -53,6 +54,9 @@ from dashboard.store.monitors import (
     set_last_bucket,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    from dashboard.loading.options import ImportOptions
 
 Log = Callable[[str], None]
 CACHE_FOLDER = "monitor-cache"
@@ -121,7 +125,7 @@ class Watcher:
         self.cache.mkdir(parents=True, exist_ok=True)
         self.log = log
         self.clock = clock
-        self._options = None
+        self._options: ImportOptions | None = None
         self._dictionary = None
         self._options_key = options_key(spec)
         save_monitor(store, spec)
@@ -132,10 +136,11 @@ class Watcher:
         return self.cache / f"{kind}-{digest}-{self._options_key}.parquet"
 
     def _load_kwargs(self, kind: str) -> dict:
-        if self._options is None:
-            self._options = self.spec.options()
-            self._dictionary = self._options.dictionary() if self._options.actors else None
-        return self._options.load_kwargs(kind, self._dictionary) if self._options.given else {}
+        options = self._options
+        if options is None:
+            options = self._options = self.spec.options()
+            self._dictionary = options.dictionary() if options.actors else None
+        return options.load_kwargs(kind, self._dictionary) if options.given else {}
 
     def scan(self, result: CycleResult) -> tuple[dict[str, list[Path]], bool]:
         """Look at every file; read the new and changed ones. Returns the cached tables per kind
@@ -358,8 +363,12 @@ def watch(specs: list[MonitorSpec], store: Store, home: Path | None = None, *, o
     results: list[CycleResult] = []
     previous = {}
     if not once and threading.current_thread() is threading.main_thread():
+        def stopping(number, frame) -> None:
+            log(f"signal {number}: stopping after this cycle")
+            stop.set()
+
         for sig in (signal.SIGTERM, signal.SIGINT):
-            previous[sig] = signal.signal(sig, lambda number, frame: (log(f"signal {number}: stopping after this cycle"), stop.set()))
+            previous[sig] = signal.signal(sig, stopping)
     try:
         while True:
             for w in watchers:

@@ -91,9 +91,9 @@ def test_watch_alerts_once_per_episode_as_files_arrive(tmp_path, home, store, pa
             first_last = result.buckets
     assert len(keys) == len(set(keys)), "one alert per episode"
     # the same episodes on the whole history at once
+    from dashboard.loading import load_path
     from dashboard.model.analysis import analyse
     from dashboard.query import open_engine
-    from dashboard.loading import load_path
 
     whole = analyse(open_engine("duckdb", mentions=load_path(DEMO / "mentions.csv", "mentions")), spec.selection(), spec.model_params())
     eps = find_episodes(whole.table["date"], rule_hits(whole.table, "stage:boiling"), "stage:boiling", 7)
