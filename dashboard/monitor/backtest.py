@@ -159,21 +159,20 @@ def load_engine(spec: MonitorSpec, log: Callable[[str], None]):
 
     from dashboard.loading import load_path
     from dashboard.loading.load_report import LoadLimits
-    from dashboard.monitor.watch import expand
+    from dashboard.monitor.watch import engine_table, expand
     from dashboard.query import open_engine
-    from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, conform
 
     options = spec.options()
     dictionary = options.dictionary() if options.actors else None
     limits = LoadLimits.from_env()
     parts = {}
-    for kind, patterns, schema in (("events", spec.events, EVENT_SCHEMA), ("mentions", spec.mentions, MENTION_SCHEMA)):
+    for kind, patterns in (("events", spec.events), ("mentions", spec.mentions)):
         tables = []
         for path in expand(patterns):
             result = load_path(path, kind, limits, **(options.load_kwargs(kind, dictionary) if options.given else {}))
             log(f"{path} ({kind}): {result.report.summary()}")
             if result.table is not None and result.report.error is None:
-                tables.append(conform(result.table, schema, keep_dictionary=("actor", "source") if kind == "mentions" else ()))
+                tables.append(engine_table(result.table, kind))
         parts[kind] = pa.concat_tables(tables) if tables else None
     if parts["events"] is None and parts["mentions"] is None:
         raise ValueError(f"monitor {spec.name}: no file of its events / mentions could be loaded")

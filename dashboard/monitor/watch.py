@@ -113,6 +113,26 @@ def options_key(spec: MonitorSpec) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+def engine_table(table, kind: str):
+    """A loaded table in the engine's columns and types (query/schema.py), mentions' actor and
+    source dictionary-encoded: the tables of every file then concatenate, whatever format
+    each came from (a Parquet file's columns arrive encoded, a CSV's as plain text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, conform
+
+    if kind == "events":
+        return conform(table, EVENT_SCHEMA)
+    table = conform(table, MENTION_SCHEMA, keep_dictionary=("actor", "source"))
+    for name in ("actor", "source"):
+        column = table.column(name)
+        if not pa.types.is_dictionary(column.type):
+            encoded = pc.dictionary_encode(column).cast(pa.dictionary(pa.int32(), pa.string()))
+            table = table.set_column(table.schema.get_field_index(name), name, encoded)
+    return table
+
+
 class Watcher:
     """The watcher of one monitor: its store, its cache folder and its log."""
 
@@ -242,12 +262,7 @@ class Watcher:
     def _write_cache(self, table, kind: str, target: Path) -> None:
         import pyarrow.parquet as pq
 
-        from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, conform
-
-        if kind == "events":
-            table = conform(table, EVENT_SCHEMA)
-        else:
-            table = conform(table, MENTION_SCHEMA, keep_dictionary=("actor", "source"))
+        table = engine_table(table, kind)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         pq.write_table(table, tmp)
         os.replace(tmp, target)  # a reader never sees half a file

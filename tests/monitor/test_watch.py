@@ -171,3 +171,20 @@ def test_watch_rescores_when_a_file_is_removed(tmp_path, home, store):
     second = Watcher(spec, store, home, lines.append).run_cycle()
     assert second.scored and second.buckets < first.buckets
     assert any("gone" in line for line in lines)
+
+
+def test_watch_combines_parquet_and_csv_files(tmp_path, home, store):
+    """A Parquet file's actor column arrives dictionary-encoded, a CSV's as text: both concatenate."""
+    import pyarrow.parquet as pq
+
+    from dashboard.loading import load_path
+
+    frame = demo_mentions()
+    inbox = tmp_path / "inbox"
+    write_months(inbox, frame, ["2020-06", "2020-07"])
+    june = load_path(inbox / "mentions-2020-06.csv", "mentions").table
+    (inbox / "mentions-2020-06.csv").unlink()
+    pq.write_table(june, inbox / "mentions-2020-06.parquet")
+    spec = monitor(tmp_path, mentions="inbox/*")
+    result = Watcher(spec, store, home, lambda m: None).run_cycle()
+    assert result.files_read == 2 and result.scored and result.buckets == 61
