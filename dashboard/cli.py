@@ -432,7 +432,7 @@ def cmd_watch(args) -> int:
     """Run monitors: once (exit 3 when an alert was raised) or every --interval seconds until SIGTERM."""
     from dashboard.monitor.spec import MonitorError, load_monitor
     from dashboard.monitor.watch import watch
-    from dashboard.store import open_store
+    from dashboard.store.sql import open_monitor_store
 
     if not 1 <= args.interval <= 86400:
         print("error: --interval must be between 1 and 86400 seconds", file=sys.stderr)
@@ -448,7 +448,7 @@ def cmd_watch(args) -> int:
         return EXIT_UNUSABLE
     problem = "it could not be created"
     try:
-        store = open_store()
+        store = open_monitor_store()  # BOILINGPOINT_STORE_URL: PostgreSQL; else the local SQLite store
     except (OSError, ValueError) as exc:
         store, problem = None, str(exc)
     if store is None:

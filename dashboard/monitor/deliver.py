@@ -30,9 +30,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from dashboard.monitor.spec import MonitorSpec
-from dashboard.store.db import Store
 from dashboard.store.monitors import (
     Delivery,
+    Store,
     StoredAlert,
     delivered_since,
     hold,

@@ -41,9 +41,10 @@ import pandas as pd
 
 from dashboard.monitor.episodes import Episode, find_episodes, is_open, rule_hits
 from dashboard.monitor.spec import MonitorSpec
-from dashboard.store.db import Store, data_home
+from dashboard.store.db import data_home
 from dashboard.store.monitors import (
     FileState,
+    Store,
     add_alert,
     file_states,
     forget_file,

@@ -3,14 +3,23 @@
 every write is one short transaction, so a dashboard and several watchers can share it
 (WAL mode: readers never wait for the writer).
 
-Times are ISO 8601 text, naive UTC, to the second."""
+Times are ISO 8601 text, naive UTC, to the second. The SQL is the subset SQLite and PostgreSQL
+share (ON CONFLICT, RETURNING), so the same functions run on a team's PostgreSQL server
+through dashboard/store/sql.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from dashboard.store.db import Store, closing
+from dashboard.store.db import closing
+
+
+class Store(Protocol):
+    """The local SQLite store (db.Store) or a server database (sql.SqlStore): what opens connections."""
+
+    def connect(self) -> Any: ...
 
 
 def utc_now() -> dt.datetime:
@@ -155,18 +164,19 @@ def add_alert(store: Store, monitor: str, episode_key: str, rule: str, stage: st
     with closing(store.connect()) as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO alerts (monitor, episode_key, rule, stage, explanation, window_start, window_end, link, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            inserted = conn.execute(
+                "INSERT INTO alerts (monitor, episode_key, rule, stage, explanation, window_start, window_end, link, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (monitor, episode_key) DO NOTHING RETURNING id",
                 (monitor, episode_key, rule, stage, explanation, _iso(window_start), _iso(window_end), link, _iso(now)),
-            )
-            if cur.rowcount == 0:
+            ).fetchone()
+            if inserted is None:
                 conn.execute("ROLLBACK")
                 return None
-            alert_id = int(cur.lastrowid or 0)
+            alert_id = int(inserted[0])
             for channel, target in channels:
                 conn.execute(
-                    "INSERT OR IGNORE INTO deliveries (alert, channel, target, next_try, created) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO deliveries (alert, channel, target, next_try, created) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (alert, channel, target) DO NOTHING",
                     (alert_id, channel, target, _iso(now), _iso(now)),
                 )
             row = conn.execute(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE id = ?", (alert_id,)).fetchone()
@@ -180,7 +190,7 @@ def add_alert(store: Store, monitor: str, episode_key: str, rule: str, stage: st
 def extend_alert(store: Store, alert_id: int, window_end: dt.datetime) -> None:
     """The episode of an alert goes on: its window reaches `window_end` (no new alert)."""
     with closing(store.connect()) as conn:
-        conn.execute("UPDATE alerts SET window_end = MAX(window_end, ?) WHERE id = ?", (_iso(window_end), alert_id))
+        conn.execute("UPDATE alerts SET window_end = ? WHERE id = ? AND window_end < ?", (_iso(window_end), alert_id, _iso(window_end)))
 
 
 def list_alerts(store: Store | None, monitor: str | None = None, limit: int = 500) -> list[StoredAlert]:

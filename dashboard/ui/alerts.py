@@ -33,10 +33,13 @@ min_stage: boiling                  # and/or rules: [spike, drift, change_point]
 
 
 def _store(create: bool):
+    import os
+
     from dashboard.store import open_store
+    from dashboard.store.sql import URL_ENV, open_monitor_store
 
     try:
-        return open_store(create=create)
+        return open_monitor_store() if os.environ.get(URL_ENV) else open_store(create=create)
     except (OSError, ValueError) as exc:
         log.warning("the store cannot be opened: %s", exc)
         return None
