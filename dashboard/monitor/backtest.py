@@ -199,7 +199,7 @@ def backtest_engine(engine, spec: MonitorSpec, references: list[Reference] | Non
         stage = spec.min_stage or "boiling"
         table = analyse(engine, sel, params).table
         full = find_episodes(table["date"], rule_hits(table, f"stage:{stage}"), f"stage:{stage}", cooldown) if len(table) else []
-        references = [Reference(e.start, e.end, f"{stage} onset") for e in full]
+        references = [Reference(e.start, e.end, f"{stage} onset of {e.start:%d %b %Y}") for e in full]
         reference_kind = f"stage onsets ({stage}) of the full-history model"
     result = BacktestResult(spec.name, spec.bucket, series["date"], fired, alerts, references, reference_kind, max_lead)
     result.match()

@@ -122,3 +122,21 @@ def test_quiet_hours_in_a_time_zone(tmp_path):
     assert spec.quiet_hours is not None
     assert spec.quiet_hours.contains(dt.datetime(2026, 1, 5, 21, 30))  # 22:30 in Paris (UTC+1)
     assert spec.quiet_hours.ends_after(dt.datetime(2026, 1, 5, 21, 30)) == dt.datetime(2026, 1, 6, 6, 0)  # 07:00 Paris
+
+
+def test_parse_monitor_refuses_a_huge_file_before_parsing_it(tmp_path):
+    with pytest.raises(MonitorError, match="larger than 64 KB"):
+        parse_monitor("name: m\n" + "# padding\n" * 8000, tmp_path)
+
+
+def test_a_missing_import_file_is_said_when_the_watcher_runs(tmp_path, monkeypatch):
+    from dashboard.monitor.watch import watch
+    from dashboard.store.db import open_store
+
+    monkeypatch.setenv("BOILINGPOINT_HOME", str(tmp_path / "home"))
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.csv").write_text("date,actor,count\n2020-01-01,A,1\n")
+    spec = parse_monitor("name: m\nmentions: inbox/*.csv\nmin_stage: boiling\nsettle_seconds: 0\nimport: {actors: nope.yaml}\n", tmp_path)
+    lines: list[str] = []
+    watch([spec], open_store(tmp_path / "home"), tmp_path / "home", once=True, log=lines.append)
+    assert any("cycle failed: import: --actors" in line and "no such file" in line for line in lines)

@@ -188,3 +188,15 @@ def test_watch_combines_parquet_and_csv_files(tmp_path, home, store):
     spec = monitor(tmp_path, mentions="inbox/*")
     result = Watcher(spec, store, home, lambda m: None).run_cycle()
     assert result.files_read == 2 and result.scored and result.buckets == 61
+
+
+def test_watch_skips_what_is_not_a_regular_file(tmp_path, home, store):
+    """A named pipe or a folder that matches the glob is never opened (a FIFO would block the reader)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(DEMO / "mentions.csv", inbox / "a.csv")
+    os.mkfifo(inbox / "pipe.csv")
+    (inbox / "folder.csv").mkdir()
+    result = Watcher(monitor(tmp_path), store, home, lambda m: None).run_cycle()
+    assert result.files_read == 1 and result.files_unusable == 0 and result.scored
+    assert list(file_states(store, "m")) == [str((inbox / "a.csv").resolve())]
