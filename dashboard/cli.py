@@ -86,7 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
     said.add_argument("--on", type=_date, help="the day, YYYY-MM-DD (UTC); or give the range with --from and --to")
     said.add_argument("--top", type=int, default=5, help="how many mentions, and twice as many terms (default 5)")
     said.add_argument("--format", choices=("text", "json"), default="text")
+    _add_monitor_commands(sub)
     return parser
+
+
+def _add_monitor_commands(sub) -> None:
+    """`watch` and `backtest` (dashboard/monitor, docs/monitors.md)."""
+    watch = sub.add_parser("watch", help="watch monitors' files; alert once per episode by webhook, e-mail and the log")
+    watch.add_argument("monitors", type=Path, nargs="+", metavar="MONITOR", help="monitor files (YAML, docs/monitors.md)")
+    watch.add_argument("--once", action="store_true", help="one cycle, then exit (for cron); exit 3 when it raised an alert")
+    watch.add_argument("--interval", type=float, default=300.0, metavar="SECONDS", help="seconds between cycles (default 300)")
+    backtest = sub.add_parser("backtest", help="replay a dataset bucket by bucket as if live and score the monitor's rules")
+    backtest.add_argument("monitor", type=Path, metavar="MONITOR")
+    backtest.add_argument("--episodes", type=Path, metavar="CSV", help="labelled episodes: start,end[,label] (default: the stage "
+                          "onsets of the full-history model)")
+    backtest.add_argument("--max-lead", type=int, default=14, metavar="BUCKETS",
+                          help="an alert up to this many buckets before an episode counts as catching it (default 14)")
+    backtest.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def _stage_name(text: str) -> str:
@@ -179,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard.text.command import cmd_said
 
         return cmd_said(args)
+    if args.command == "watch":
+        return cmd_watch(args)
+    if args.command == "backtest":
+        return cmd_backtest(args)
     raise AssertionError(args.command)  # argparse guarantees one of the above
 
 
@@ -422,6 +442,56 @@ def _alert(analysis, min_stage: str) -> int:
     for _, alert in getattr(today, "iterrows", lambda: [])():
         print(f"alert: {alert['reason']}")
     return EXIT_ALERT if STAGE_NAMES.index(latest["stage"]) >= STAGE_NAMES.index(min_stage) else EXIT_OK
+
+
+def cmd_watch(args) -> int:
+    """Run monitors: once (exit 3 when an alert was raised) or every --interval seconds until SIGTERM."""
+    from dashboard.monitor.spec import MonitorError, load_monitor
+    from dashboard.monitor.watch import watch
+    from dashboard.store.sql import open_monitor_store
+
+    if not 1 <= args.interval <= 86400:
+        print("error: --interval must be between 1 and 86400 seconds", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        specs = [load_monitor(p) for p in args.monitors]
+    except MonitorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        print("error: two monitor files have the same name: each monitor needs its own", file=sys.stderr)
+        return EXIT_UNUSABLE
+    problem = "it could not be created"
+    try:
+        store = open_monitor_store()  # BOILINGPOINT_STORE_URL: PostgreSQL; else the local SQLite store
+    except (OSError, ValueError) as exc:
+        store, problem = None, str(exc)
+    if store is None:
+        print(f"error: the store cannot be opened: {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    results = watch(specs, store, once=args.once, interval=args.interval)
+    return EXIT_ALERT if args.once and any(r.new_alerts for r in results) else EXIT_OK
+
+
+def cmd_backtest(args) -> int:
+    """Replay the monitor's data as if live; print alerts per month, precision and lead time."""
+    from dashboard.monitor.backtest import backtest_report, format_backtest, run_backtest
+    from dashboard.monitor.spec import MonitorError, load_monitor
+
+    try:
+        spec = load_monitor(args.monitor)
+        result = run_backtest(spec, episodes_csv=args.episodes, max_lead=args.max_lead, log=lambda m: print(m, file=sys.stderr))
+    except (MonitorError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if args.format == "json":
+        import json
+
+        print(json.dumps(backtest_report(result), indent=2, default=str))
+    else:
+        print(format_backtest(result))
+    return EXIT_OK
 
 
 CONFIG = Path(__file__).resolve().parent / "streamlit_config.toml"

@@ -61,4 +61,58 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (dataset, key)
     );
     """,
+    # 4: monitors (dashboard/monitor): their definitions, the files each watches (so that an
+    # unchanged file is never read again, also after a restart), one alert per episode, and
+    # the outbox of deliveries (retried with back-off until delivered).
+    """
+    CREATE TABLE monitors (
+        name TEXT PRIMARY KEY,
+        spec TEXT NOT NULL,             -- the YAML as written
+        definition TEXT NOT NULL,       -- the checked definition, JSON
+        last_bucket TEXT,               -- ISO 8601: the latest bucket the watcher scored
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE monitor_files (
+        monitor TEXT NOT NULL,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- events or mentions
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        digest TEXT,                    -- SHA-256 of the bytes last loaded
+        state TEXT NOT NULL,            -- settling, loaded, unusable, gone
+        rows_read INTEGER, loaded INTEGER, rejected INTEGER,
+        message TEXT,
+        checked TEXT NOT NULL,
+        PRIMARY KEY (monitor, path)
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        monitor TEXT NOT NULL,
+        episode_key TEXT NOT NULL,      -- rule and onset bucket (docs/monitors.md)
+        rule TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        explanation TEXT NOT NULL,
+        window_start TEXT NOT NULL,     -- the episode's first bucket, ISO 8601 UTC
+        window_end TEXT NOT NULL,       -- its latest bucket seen so far
+        link TEXT NOT NULL,
+        created TEXT NOT NULL,
+        acknowledged TEXT,
+        snoozed_until TEXT,
+        UNIQUE (monitor, episode_key)
+    );
+    CREATE INDEX alerts_by_created ON alerts (created);
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,          -- webhook, email, log
+        target TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_try TEXT NOT NULL,
+        delivered_at TEXT,
+        created TEXT NOT NULL,
+        UNIQUE (alert, channel, target)
+    );
+    CREATE INDEX deliveries_pending ON deliveries (delivered_at, next_try);
+    """,
 )

@@ -17,7 +17,7 @@ from dashboard.model.analysis import key_moments
 from dashboard.model.story import Episode
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
-from dashboard.ui import downloads, labelling, present, said, sidebar, theme, upload, vega, views
+from dashboard.ui import alerts, downloads, labelling, present, said, sidebar, theme, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths, kept_dataset
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, compare_choice, model_params, read_url_once, share_link, sync_url
@@ -91,11 +91,14 @@ def main() -> None:
     options = dataset_options(files)
     forget_missing_upload(read_url_once(list(options)))
     theme.apply_page_theme()
+    if alerts.wanted():  # the Alerts & monitors page (dashboard/ui/alerts.py)
+        return alerts.render_page()
     if st.session_state.get("mode") == "present":
         return render_meeting(files, options)
     with st.sidebar:
         st.title("Boiling Point")
         st.caption("How a narrative escalates, from a slow boil to a crisis.")
+        alerts.render_entry()
         current = st.session_state.get("ds") or ""
         menu_help = "The demos, the uploads you made or opened by link in this session, or new files."
         if upload.is_kept(current):  # an upload's name may be cut in the narrow menu: whole here
