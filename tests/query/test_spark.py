@@ -26,7 +26,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import skip_or_fail
 
 from dashboard.contract import MAX_BUCKETS, Selection
 from dashboard.demo import DATASETS
@@ -35,6 +34,7 @@ from dashboard.loading import load_bytes, load_path
 from dashboard.model.analysis import actor_leaderboard, analyse
 from dashboard.query import engine_label, open_engine, parquet_in_place
 from dashboard.query.duckdb_engine import Engine
+from tests.conftest import skip_or_fail
 
 spark = pytest.mark.spark
 D = dt.date
