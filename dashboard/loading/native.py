@@ -46,17 +46,17 @@ _LAST = pa.scalar(dt.datetime(9999, 12, 31, 23, 59, 59), pa.timestamp("us"))
 
 
 
-def _text_type(t: pa.DataType) -> bool:
+def text_type(t: pa.DataType) -> bool:
     if pa.types.is_dictionary(t):
         return pa.types.is_string(t.value_type) or pa.types.is_large_string(t.value_type)
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _eligible(col, t: pa.DataType) -> bool:
+def eligible(col, t: pa.DataType) -> bool:
     """Whether a column of this type can be screened here (else: the general path): text,
     or a type validate.py checks as it is (no ns timestamps, float32 or decimals)."""
     if col.type == "text":
-        return _text_type(t)
+        return text_type(t)
     kind = typed_kind(t)
     return kind is not None and (kind != "num") == (col.type == "datetime")
 
@@ -86,9 +86,9 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         t = schema.field(i).type
         col = contract.get(label.strip().lower())
         if col is None:
-            if not label.strip() or not _text_type(t):
+            if not label.strip() or not text_type(t):
                 return None  # extra columns are kept as text: only text ones are kept as they are
-        elif not _eligible(col, t):
+        elif not eligible(col, t):
             return None
     dict_cols = [labels[by_key[n]] for n in ("actor", "source") if n in by_key]
     try:

@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from dashboard.contract import COLUMNS
 from dashboard.loading.column_sql import MAX_WHOLE, sql_string
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
-from dashboard.loading.native import _eligible, _text_type
+from dashboard.loading.native import eligible, text_type
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.validation import map_columns, validate
 
@@ -198,11 +198,11 @@ def _plan(path: Path, limits: LoadLimits) -> _Plan | None:
         col = contract_cols.get(label.strip().lower())
         t = schema.field(i).type
         # Extra or text columns, and types the validator converts: the in-memory path.
-        if col is None or col.name in ("text", "url") or not _eligible(col, t) or pa.types.is_dictionary(t):
+        if col is None or col.name in ("text", "url") or not eligible(col, t) or pa.types.is_dictionary(t):
             return None
         if col.type == "datetime" and pa.types.is_timestamp(t) and t.unit == "ns":
             return None
-        if col.type == "text" and not _text_type(t):
+        if col.type == "text" and not text_type(t):
             return None
     empty = pa.table({raw_column(i): pa.array([], schema.field(i).type) for i in range(len(labels))})
     try:

@@ -209,7 +209,9 @@ def test_browser_projector_toggle_darkens_the_page_and_lands_in_the_url(page: Pa
     page.get_by_text("Projector (dark)").first.click()
     expect(page).to_have_url(re.compile(r"theme=dark"), timeout=30_000)
     expect(page.locator(DRAWN).nth(5)).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(500)
+    # The rerun's style sheet may land after the charts already drawn: wait for it, bounded.
+    page.wait_for_function(f"() => getComputedStyle(document.querySelector('.stApp')).backgroundColor === '{DARK_PAGE}'",
+                           timeout=30_000)
     assert _page_background(page) == DARK_PAGE
     page.screenshot(path=str(artifacts / "dark-1280.png"), full_page=True)
     page.reload()  # the link keeps it
