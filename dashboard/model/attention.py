@@ -25,7 +25,8 @@ formula and a worked example):
   buckets over the median of all, from the selection's known buckets.
 
 Everything is numpy over at most a few thousand buckets; one pass, no lookahead except in
-the coverage-step test (a step is confirmed by the `step_window` buckets after it).
+the coverage-step test (a step is confirmed by the `step_window` buckets after it; until
+three buckets of a new level exist, the buckets from the jump are unknown, `pending_step`).
 """
 
 from __future__ import annotations
@@ -99,6 +100,31 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
                 continue
         t += 1
     return out
+
+
+def pending_step(total: np.ndarray, window: int, ratio: float) -> tuple[int, float] | None:
+    """A jump of the total in the last two buckets that coverage_steps cannot judge yet (it
+    needs three buckets of the new level to see that it stays flat): (bucket, factor), or None.
+
+    The same tests as coverage_steps on the buckets there are, without the flatness one. This
+    is what keeps the newest bucket honest when the data end at a collection change: scored
+    as live (a monitor, the latest day on the page), a source that starts collecting three
+    times as much looks like a surge of every actor until the step can be told from a story."""
+    t_all = np.asarray(total, dtype=float)
+    n = len(t_all)
+    for t in range(max(3, n - 2), n):
+        before = float(np.median(t_all[max(0, t - window):t]))
+        if before < MIN_STEP_LEVEL:
+            continue
+        post = t_all[t:]
+        after = float(np.median(post))
+        now, prev = t_all[t] / before, t_all[t - 1] / before
+        jump = math.sqrt(ratio)
+        up = after >= ratio * before and now * before >= after / 2 and prev < jump
+        down = after <= before / ratio and now * before <= 2 * after and prev > 1 / jump and post.min() > 0
+        if up or down:
+            return t, after / before
+    return None
 
 
 WEEKDAY_WEEKS = 8  # weekday factors from the last 8 of each weekday
@@ -188,7 +214,10 @@ def stream_dispersion(values: np.ndarray, known: np.ndarray, cap: float) -> np.n
         rel = pd.Series(np.where(ok, (values - local) / local, np.nan))
         lvl = pd.Series(np.where(ok, local, np.nan))
     roll = rel.rolling(DISPERSION_BUCKETS, min_periods=5)
-    spread = ((roll.quantile(0.75) - roll.quantile(0.25)) / 1.349).to_numpy()
+    # The middle (the interquartile range) and the upper tail (the 90th percentile): a stream
+    # whose ordinary days include some at two or three times the level is as noisy as its tail.
+    spread = np.fmax(((roll.quantile(0.75) - roll.quantile(0.25)) / 1.349).to_numpy(),
+                     (roll.quantile(0.9) / 1.2816).to_numpy())
     typical = lvl.rolling(DISPERSION_BUCKETS, min_periods=5).median().to_numpy()
     seen = rel.notna().astype(float).rolling(DISPERSION_BUCKETS, min_periods=1).sum().to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -230,6 +259,13 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         if _share_steady(v, tot, t, params.step_window, params.step_ratio)
     ]
     step_at = {t: f for t, f in steps}
+    pending = None if share or np.array_equal(tot, v) else pending_step(tot, params.step_window, params.step_ratio)
+    if pending is not None and _share_steady(v, tot, pending[0], params.step_window, params.step_ratio):
+        for i in range(pending[0], n):
+            if known[i]:
+                known[i] = False
+                why[i] = (f"the source's total coverage jumped {pending[1]:.1f}× on {_day(dates, pending[0])}: "
+                          f"a collection change or a story, told apart after three buckets of the new level")
     weekday = weekday_factors(v, dates, known) if (day_buckets and not share) else np.ones(n)
 
     stream_phi = np.full(n, np.nan) if share else stream_dispersion(v / weekday, known, 1.0)

@@ -53,7 +53,7 @@ class ModelParams:
     freeze_z: float = 2.0  # a bucket this many SD above its expectation is elevated
     attention_z_low: float = 1.0  # attention counts from 1 SD above the expectation ...
     attention_z_full: float = 4.0  # ... fully from 4 SD (count-aware surety)
-    max_dispersion: float = 0.3  # negative-binomial phi, at most (a coefficient of variation of 55 %)
+    max_dispersion: float = 0.6  # negative-binomial phi, at most (a coefficient of variation of 77 %)
     rate_floor: float = 0.25  # the least rate a count is tested against (a silent stream)
     step_window: int = 7  # a coverage step is judged on this many buckets each side
     step_ratio: float = 2.5  # ... and is a jump (or fall) of at least this factor
@@ -156,14 +156,20 @@ DEFAULT_PARAMS = ModelParams()
 # --- components ---------------------------------------------------------------------------
 
 
-def trailing_baseline(values: np.ndarray, window: int, min_history: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def trailing_baseline(values: np.ndarray, window: int, min_history: int,
+                      restarts: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Median and robust spread (1.4826 * MAD) of the previous `window` values, per position.
 
     Position i uses values[i-window : i] (never itself). With fewer than `min_history`
     previous values the baseline is unknown (NaN); between min_history and window it uses
-    what there is. Returns (median, spread, history length).
+    what there is. At each position of `restarts` (a coverage step) the history starts
+    again: nothing before it is used from there on. Returns (median, spread, history length).
     """
     values = np.asarray(values, dtype=float)
+    cuts = sorted({int(r) for r in restarts if 0 < r < len(values)})
+    if cuts:
+        parts = [trailing_baseline(values[a:b], window, min_history) for a, b in zip([0, *cuts], [*cuts, len(values)])]
+        return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))  # type: ignore[return-value]
     n = len(values)
     med = np.full(n, np.nan)
     spread = np.full(n, np.nan)
@@ -409,11 +415,12 @@ def score(series: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS, *, has_men
     has_tone = bool(s["tone"].notna().any()) if has_tone is None else has_tone
     has_events = bool(s["events"].sum() > 0) if has_events is None else has_events
 
-    # Surprise, for spike alerts and the tooltip: v1's 14-bucket median.
-    base, spread, hist = trailing_baseline(volume, params.baseline_buckets, params.min_history)
-    surprise = (volume + 5.0) / (base + 5.0)
-
     att = measure_attention(volume, total, s["date"], params, share=params.attention == "share", day_buckets=bucket == "day")
+    # Surprise, for spike alerts and the tooltip: v1's 14-bucket median, started again at a
+    # coverage step (the source collecting three times as much is not a spike of every actor).
+    base, spread, hist = trailing_baseline(volume, params.baseline_buckets, params.min_history,
+                                           tuple(t for t, _ in att.steps))
+    surprise = (volume + 5.0) / (base + 5.0)
     if not has_mentions:
         known = np.zeros(n, dtype=bool)
         notes = [""] * n

@@ -213,9 +213,14 @@ def find_alerts(table: pd.DataFrame, params: ModelParams, bucket: str = "day") -
     spread = table["baseline_spread"].to_numpy(dtype=float)
     ratio = table["attention_ratio"].to_numpy(dtype=float)
     z = (v - base) / np.maximum(spread, 1.0)
+    # Where attention is unknown (a coverage step not yet judged, a collection gap) a count
+    # says nothing about the story: no spike, and the drift's sum does not move.
+    known = table["attention_known"].to_numpy(dtype=bool) if "attention_known" in table.columns else np.ones(len(v), bool)
+    # The spike baseline starts again after a coverage step (escalation.score); so does the drift's.
+    restarts = tuple(i for i in range(1, len(v)) if np.isnan(base[i]) and not np.isnan(base[i - 1]))
     spike = np.zeros(len(v), dtype=bool)
     for i in range(len(v)):
-        if np.isnan(base[i]) or v[i] <= 0:
+        if np.isnan(base[i]) or v[i] <= 0 or not known[i]:
             continue
         prev_day = v[i - 1] if i >= 1 else -np.inf
         prev_week = v[i - 7] if i >= 7 else -np.inf
@@ -232,8 +237,8 @@ def find_alerts(table: pd.DataFrame, params: ModelParams, bucket: str = "day") -
 
     # Slow drifts: CUSUM on standardised residuals against the trailing baseline.
     logv = np.log1p(v)
-    lbase, lspread, _ = trailing_baseline(logv, params.baseline_buckets, params.min_history)
-    z_vol = (logv - lbase) / np.maximum(lspread, 0.05)
+    lbase, lspread, _ = trailing_baseline(logv, params.baseline_buckets, params.min_history, restarts)
+    z_vol = np.where(known, (logv - lbase) / np.maximum(lspread, 0.05), np.nan)
     tone = table["tone"].to_numpy(dtype=float)
     tbase, tspread, _ = trailing_baseline(tone, params.baseline_buckets, params.min_history)
     z_tone = (tbase - tone) / np.maximum(tspread, 0.02)  # positive when tone falls

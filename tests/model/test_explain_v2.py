@@ -35,6 +35,33 @@ def test_a_coverage_step_makes_attention_unknown_and_says_why():
     assert table["attention_known"].iloc[43] and table["c_attention"].iloc[43:].max() < 0.2
 
 
+@pytest.mark.parametrize("seen", [1, 2])
+def test_a_jump_at_the_live_edge_is_unknown_until_it_can_be_told_from_a_story(seen):
+    # Scored as live (a monitor's cycle, the page's newest day), the data end one or two
+    # buckets into a collection change: too soon to see the new level stay flat, so the
+    # buckets from the jump are unknown (no surge, no alert), and the note says why.
+    full = _two_actor_series(step_at=40)
+    table = score(full.iloc[: 40 + seen])
+    assert not table["attention_known"].iloc[40:].any()
+    assert table["c_attention"].iloc[40:].isna().all()
+    text = explain(table.iloc[-1], EMPTY_EVENTS, DEFAULT_PARAMS)
+    assert "attention unknown (the source's total coverage jumped" in text and "on 10 Feb 2024" in text
+    # A bucket later the full rule decides (a step), and the buckets before the jump never moved.
+    later = score(full.iloc[:43])
+    assert "changed" in later["attention_note"].iloc[40]
+    pd.testing.assert_frame_equal(table.iloc[:40], later.iloc[:40])
+
+
+def test_a_story_that_lifts_the_actor_at_the_live_edge_is_not_held_back():
+    # The same jump of the total, but the actor's share of it rises fivefold: a story, not a
+    # collection change, so the newest bucket is scored (and surges) at once.
+    full = _two_actor_series(step_at=40)
+    a = full["volume"].to_numpy().copy()
+    a[40] = a[40] * 5
+    table = score(full.assign(volume=a, total=full["total"] + (a - full["volume"])).iloc[:41])
+    assert table["attention_known"].iloc[40] and table["c_attention"].iloc[40] > 0.5
+
+
 def test_share_mode_says_it_is_against_the_usual_share_of_all_coverage():
     params = with_params(DEFAULT_PARAMS, attention="share")
     table = score(_two_actor_series(step_at=40), params)

@@ -48,6 +48,24 @@ def test_replay_fires_when_the_live_model_says_so():
         assert fired[t] == rule_hits(live, "stage:boiling")[-1]
 
 
+def test_replay_does_not_alert_on_a_collection_change():
+    """The source starts collecting three times as much (GDELT, 18 Nov 2020): every actor
+    triples with it, its share steady. Replayed live, no rule fires on the step — the model
+    holds attention unknown until the new level has shown it stays flat."""
+    rng = np.random.default_rng(11)
+    n, at = 70, 50
+    factor = np.where(np.arange(n) >= at, 3.0, 1.0)
+    a = rng.poisson(50 * factor)
+    series = make_series(list(a), tone=[-0.05] * n, neg=[0.3] * n).assign(total=a + rng.poisson(950 * factor))
+    fired = replay(series, pd.DataFrame(), RULES, DEFAULT_PARAMS, "day")
+    for rule in RULES:
+        assert not fired[rule][at - 5:].any(), rule
+    # The same jump in A alone (its share of the total up threefold) is a story, and fires.
+    story_total = np.where(np.arange(n) >= at, a + rng.poisson(950, n), series["total"])
+    alone = replay(series.assign(total=story_total), pd.DataFrame(), ("spike",), DEFAULT_PARAMS, "day")
+    assert alone["spike"][at:at + 3].any()
+
+
 def ep(day: str, last: str | None = None, rule: str = "spike") -> Episode:
     return Episode(rule, pd.Timestamp(day), pd.Timestamp(last or day), 0, 0)
 
