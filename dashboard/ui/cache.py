@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.contract import Selection
@@ -130,3 +131,31 @@ def cached_bucket_count(dataset_key: str, sel: Selection, _dataset: Dataset) -> 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def cached_top_actors(dataset_key: str, sel: Selection, n: int, _dataset: Dataset) -> list[str]:
     return _dataset.engine.top_actors(sel, n)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What a dataset holds, as the sidebar's filters offer it: every actor with its counts
+    (busiest first), the targets, the event types. Shared by every session on the same data:
+    read only."""
+
+    counts: pd.DataFrame
+    targets: tuple[str, ...]
+    types: tuple[str, ...]
+
+
+def _read_catalogue(dataset: Dataset) -> Catalogue:
+    engine = dataset.engine
+    return Catalogue(engine.actor_counts(), tuple(engine.targets()), tuple(engine.event_types()))
+
+
+@st.cache_resource(max_entries=8, ttl=6 * 3600, show_spinner=False)
+def _cached_catalogue(dataset_key: str, _dataset: Dataset) -> Catalogue:
+    return _read_catalogue(_dataset)
+
+
+def catalogue(dataset: Dataset) -> Catalogue:
+    """The dataset's Catalogue, queried once per content key (the data behind a key never
+    change) instead of three queries on every rerun of every session; afresh for a dataset
+    without a key."""
+    return _cached_catalogue(dataset.key, dataset) if dataset.key else _read_catalogue(dataset)

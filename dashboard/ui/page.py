@@ -30,11 +30,23 @@ UPLOAD = "upload"
 @functools.cache
 def setup_process() -> None:
     """The app's process-wide settings, once per process (functools.cache: every rerun
-    after the first returns at once)."""
+    after the first returns at once).
+
+    gc.freeze(): Streamlit runs a full garbage collection after every script run
+    (runner.postScriptGC), and a full collection walks every object the collector tracks —
+    here some 150,000 made by importing pandas, Altair, DuckDB and the app, which live as
+    long as the process. Frozen, they are left out of every later collection: the one after
+    each run then walks only what the sessions made since (half of a warm rerun's CPU
+    before, BENCHMARKS.md, "The server under load"). Objects still die by their reference
+    counts; only a cycle among the frozen would stay, and those are the modules' own.
+    """
+    import gc
+
     from dashboard.loading import use_system_allocator
 
     use_system_allocator()
     vega.setup_charts()
+    gc.freeze()
 
 
 def dataset_options(files: LaunchFiles) -> dict[str, str]:

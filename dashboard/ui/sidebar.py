@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.contract import BUCKETS, Selection
 from dashboard.dataset import Dataset
 from dashboard.textsafe import escape_markdown
+from dashboard.ui.cache import catalogue
 from dashboard.ui.state import ATTENTION_SHARE, PARAM_DEFAULTS, apply_url_filters
 
 WEIGHTS = ("weight_attention", "weight_tone", "weight_severity", "weight_breadth")
@@ -95,10 +96,9 @@ def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = N
 
     The dates start at `opening` (the story's episode) when given, else the whole range."""
     engine = dataset.engine
-    counts = engine.actor_counts()
+    known = catalogue(dataset)  # queried once per dataset, not on every rerun
+    counts, targets, types = known.counts, list(known.targets), list(known.types)
     bounds = engine.date_bounds()
-    targets = engine.targets()
-    types = engine.event_types()
     apply_url_filters(dataset, counts["actor"].tolist(), targets, types)
     for problem in st.session_state.pop("_url_problems", []):
         st.warning(f"From the link: {escape_markdown(problem)}")
