@@ -136,7 +136,7 @@ def main() -> None:
         # than the whole source's); the whole range is a click away.
         linked = st.session_state["_url_view"].actors if st.session_state.get("_url_pending") else ()
         watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked))
-        episode = views.default_window(views.whole_range(dataset, watched, params)) if not dataset.empty else None
+        episode = views.opening_episode(dataset, watched, params) if not dataset.empty else None
         opening = episode.dates if episode else None
         selection = sidebar.render_filters(dataset, opening)
         sidebar.render_advanced(error)
