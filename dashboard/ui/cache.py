@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -113,7 +115,7 @@ def _by_repr(value) -> str:
     return repr(value)
 
 
-BY_REPR = {Selection: _by_repr, ModelParams: _by_repr}
+BY_REPR: dict[str | type[Any], Callable[[Any], Any]] = {Selection: _by_repr, ModelParams: _by_repr}
 
 # The analysis, overview and leaderboard of a selection are kept as objects, shared by every
 # session that shows it (st.cache_resource): st.cache_data would unpickle a copy of their
