@@ -378,7 +378,11 @@ def child_apptest(events: Path, mentions: Path, runs: int) -> dict:
     state = {"i": 0}
 
     def change():
+        from dashboard.ui import cache
+
         st.cache_data.clear()
+        for kept in (cache.cached_analysis, cache.cached_overview, cache.cached_leaderboard):  # kept as objects
+            kept.clear()
         at.multiselect(key="actor").set_value(picks[state["i"] % len(picks)])
         state["i"] += 1
 

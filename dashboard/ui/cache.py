@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.contract import Selection
@@ -105,28 +108,71 @@ def kept_dataset(upload_id: str, engine: str | None) -> Dataset:
     return dataset_from_bytes(kept.events, kept.mentions, options, kept.dictionary, engine)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _by_repr(value) -> str:
+    """A Selection or ModelParams (frozen dataclasses of plain values, every field in their
+    repr) hashed by its repr: Streamlit's hasher would walk it field by field, a twentieth of a
+    rerun's CPU for the few cached calls of each rerun (profiled, BENCHMARKS.md)."""
+    return repr(value)
+
+
+BY_REPR: dict[str | type[Any], Callable[[Any], Any]] = {Selection: _by_repr, ModelParams: _by_repr}
+
+# The analysis, overview and leaderboard of a selection are kept as objects, shared by every
+# session that shows it (st.cache_resource): st.cache_data would unpickle a copy of their
+# frames on every call of every rerun. They are read only — every chart builder and view
+# copies what it changes (pandas' copy-on-write besides).
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=BY_REPR)
 def cached_analysis(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset) -> Analysis:
     return analyse(_dataset.engine, sel, params)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=BY_REPR)
 def cached_overview(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset):
     return overview(_dataset.engine, sel, params)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=BY_REPR)
 def cached_leaderboard(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset):
     return actor_leaderboard(_dataset.engine, sel, params)
 
 
-@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False, hash_funcs=BY_REPR)
 def cached_bucket_count(dataset_key: str, sel: Selection, _dataset: Dataset) -> int:
     """How many buckets the selection has: asked on every rerun (and several times when a
     bucket is stepped up), the same for every session on the same data."""
     return _dataset.engine.bucket_count(sel)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=BY_REPR)
 def cached_top_actors(dataset_key: str, sel: Selection, n: int, _dataset: Dataset) -> list[str]:
     return _dataset.engine.top_actors(sel, n)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What a dataset holds, as the sidebar's filters offer it: every actor with its counts
+    (busiest first), the targets, the event types. Shared by every session on the same data:
+    read only."""
+
+    counts: pd.DataFrame
+    targets: tuple[str, ...]
+    types: tuple[str, ...]
+
+
+def _read_catalogue(dataset: Dataset) -> Catalogue:
+    engine = dataset.engine
+    return Catalogue(engine.actor_counts(), tuple(engine.targets()), tuple(engine.event_types()))
+
+
+@st.cache_resource(max_entries=8, ttl=6 * 3600, show_spinner=False)
+def _cached_catalogue(dataset_key: str, _dataset: Dataset) -> Catalogue:
+    return _read_catalogue(_dataset)
+
+
+def catalogue(dataset: Dataset) -> Catalogue:
+    """The dataset's Catalogue, queried once per content key (the data behind a key never
+    change) instead of three queries on every rerun of every session; afresh for a dataset
+    without a key."""
+    return _cached_catalogue(dataset.key, dataset) if dataset.key else _read_catalogue(dataset)

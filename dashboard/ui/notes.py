@@ -67,8 +67,15 @@ def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None
     sel = analysis.selection
     shown = notes_for(dataset, sel.start, sel.end)
     kind, message = st.session_state.pop("_note_msg", (None, None))
-    # Open after pinning or deleting, so that the person sees what happened.
-    with st.expander(f"Notes on this timeline ({len(shown)}) — pin a note to a date", expanded=message is not None):
+    # Open after pinning or deleting, so that the person sees what happened. Its content is
+    # made only while it is open (on_change="rerun"): closed, as most sessions keep it, it
+    # costs one element instead of twenty (BENCHMARKS.md, "The server under load"); the form's
+    # values are kept while it is closed (persist_state).
+    box = st.expander(f"Notes on this timeline ({len(shown)}) — pin a note to a date", expanded=message is not None,
+                      key="notes_open", on_change="rerun")
+    with box:
+        if not box.open:
+            return
         if message:
             (st.success if kind == "success" else st.error)(escape_markdown(message))
         default = (when or analysis.table["date"].iloc[peak_position(analysis.table["index"])]).to_pydatetime()
@@ -76,14 +83,14 @@ def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None
             st.session_state["_note_default"] = default
             st.session_state["note_day"], st.session_state["note_time"] = default.date(), default.time()
         cols = st.columns([1, 0.7, 1.4])
-        cols[0].date_input("Date (UTC)", key="note_day", format="YYYY-MM-DD")
-        cols[1].time_input("Time", key="note_time", step=dt.timedelta(minutes=15))
+        cols[0].date_input("Date (UTC)", key="note_day", format="YYYY-MM-DD", persist_state="session")
+        cols[1].time_input("Time", key="note_time", step=dt.timedelta(minutes=15), persist_state="session")
         actors = [WHOLE_STORY] + cached_top_actors(dataset.key, sel, 30, dataset)
-        cols[2].selectbox("About", actors, key="note_actor")
-        st.text_area("Note", key="note_text", max_chars=MAX_NOTE_CHARS, height=80,
+        cols[2].selectbox("About", actors, key="note_actor", persist_state="session")
+        st.text_area("Note", key="note_text", max_chars=MAX_NOTE_CHARS, height=80, persist_state="session",
                      placeholder="What happened here, what to ask, what to check…")
         sign = st.columns([1.4, 1])
-        sign[0].text_input("Your name (optional)", key="note_author", max_chars=200)
+        sign[0].text_input("Your name (optional)", key="note_author", max_chars=200, persist_state="session")
         sign[1].button("Pin the note", key="note_add", icon=":material/push_pin:", type="primary", width="stretch",
                        on_click=_add, args=(data_key(dataset),))
         for note in shown.itertuples():

@@ -30,11 +30,23 @@ UPLOAD = "upload"
 @functools.cache
 def setup_process() -> None:
     """The app's process-wide settings, once per process (functools.cache: every rerun
-    after the first returns at once)."""
+    after the first returns at once).
+
+    gc.freeze(): Streamlit runs a full garbage collection after every script run
+    (runner.postScriptGC), and a full collection walks every object the collector tracks —
+    here some 150,000 made by importing pandas, Altair, DuckDB and the app, which live as
+    long as the process. Frozen, they are left out of every later collection: the one after
+    each run then walks only what the sessions made since (half of a warm rerun's CPU
+    before, BENCHMARKS.md, "The server under load"). Objects still die by their reference
+    counts; only a cycle among the frozen would stay, and those are the modules' own.
+    """
+    import gc
+
     from dashboard.loading import use_system_allocator
 
     use_system_allocator()
     vega.setup_charts()
+    gc.freeze()
 
 
 def dataset_options(files: LaunchFiles) -> dict[str, str]:
@@ -124,7 +136,7 @@ def main() -> None:
         # than the whole source's); the whole range is a click away.
         linked = st.session_state["_url_view"].actors if st.session_state.get("_url_pending") else ()
         watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked))
-        episode = views.default_window(views.whole_range(dataset, watched, params)) if not dataset.empty else None
+        episode = views.opening_episode(dataset, watched, params) if not dataset.empty else None
         opening = episode.dates if episode else None
         selection = sidebar.render_filters(dataset, opening)
         sidebar.render_advanced(error)

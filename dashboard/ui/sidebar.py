@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.contract import BUCKETS, Selection
 from dashboard.dataset import Dataset
 from dashboard.textsafe import escape_markdown
+from dashboard.ui.cache import catalogue
 from dashboard.ui.state import ATTENTION_SHARE, PARAM_DEFAULTS, apply_url_filters
 
 WEIGHTS = ("weight_attention", "weight_tone", "weight_severity", "weight_breadth")
@@ -95,10 +96,9 @@ def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = N
 
     The dates start at `opening` (the story's episode) when given, else the whole range."""
     engine = dataset.engine
-    counts = engine.actor_counts()
+    known = catalogue(dataset)  # queried once per dataset, not on every rerun
+    counts, targets, types = known.counts, list(known.targets), list(known.types)
     bounds = engine.date_bounds()
-    targets = engine.targets()
-    types = engine.event_types()
     apply_url_filters(dataset, counts["actor"].tolist(), targets, types)
     for problem in st.session_state.pop("_url_problems", []):
         st.warning(f"From the link: {escape_markdown(problem)}")
@@ -127,38 +127,43 @@ def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = N
 
 
 def render_advanced(error: str | None) -> None:
-    """The model's weights, thresholds and penalty; each change lands in the URL."""
-    with st.expander("Advanced: the escalation model", expanded=error is not None):
+    """The model's weights, thresholds and penalty; each change lands in the URL. Made only
+    while open (on_change="rerun": thirty elements fewer on every other rerun); the settings
+    stay while it is closed (persist_state)."""
+    box = st.expander("Advanced: the escalation model", expanded=error is not None, key="advanced_open", on_change="rerun")
+    with box:
+        if not box.open:
+            return
         st.caption("Weights of the four components (renormalised over what the data have).")
         for name in WEIGHTS:
-            st.slider(name.removeprefix("weight_").capitalize(), 0.0, 1.0, step=0.05, key=f"p_{name}",
+            st.slider(name.removeprefix("weight_").capitalize(), 0.0, 1.0, step=0.05, key=f"p_{name}", persist_state="session",
                       value=None if f"p_{name}" in st.session_state else PARAM_DEFAULTS[name])
         st.caption("Stage thresholds on the 0–100 index (enter at; leave 10 below).")
         cols = st.columns(3)
         # Short labels: three columns of a 300 px sidebar cut "Simmering" into "Simmerin g".
         for col, name, label in zip(cols, ("simmering", "boiling", "crisis"), ("Simmer", "Boil", "Crisis")):
-            col.number_input(label, 1.0, 100.0, step=5.0, key=f"p_{name}", help=f"The index at which a bucket enters {name}",
+            col.number_input(label, 1.0, 100.0, step=5.0, key=f"p_{name}", persist_state="session", help=f"The index at which a bucket enters {name}",
                              value=None if f"p_{name}" in st.session_state else PARAM_DEFAULTS[name])
         st.number_input("Attention gate (× the expectation to enter a higher stage)", 0.0, 10.0, step=0.1,
-                        key="p_attention_gate",
+                        key="p_attention_gate", persist_state="session",
                         value=None if "p_attention_gate" in st.session_state else PARAM_DEFAULTS["attention_gate"])
-        st.radio("Attention as", (0.0, 1.0), key=f"p_{ATTENTION_SHARE}", horizontal=True,
+        st.radio("Attention as", (0.0, 1.0), key=f"p_{ATTENTION_SHARE}", persist_state="session", horizontal=True,
                  format_func=lambda v: "share of all coverage" if v else "mention counts",
                  index=None if f"p_{ATTENTION_SHARE}" in st.session_state else 0,
                  help="Counts are measured against their own long memory; a share divides by the source's "
                       "total (every actor of the file), so a source that collects more moves nothing. "
                       "Choose actors to watch: with none, the share is always 1.")
-        st.number_input("Gate: SD above the expectation to enter a higher stage", -5.0, 20.0, step=0.5, key="p_gate_z",
+        st.number_input("Gate: SD above the expectation to enter a higher stage", -5.0, 20.0, step=0.5, key="p_gate_z", persist_state="session",
                         value=None if "p_gate_z" in st.session_state else PARAM_DEFAULTS["gate_z"])
         memory, held = st.columns(2)
-        memory.number_input("Memory (buckets)", 3.0, 400.0, step=1.0, format="%.0f", key="p_reference_buckets",
+        memory.number_input("Memory (buckets)", 3.0, 400.0, step=1.0, format="%.0f", key="p_reference_buckets", persist_state="session",
                              value=None if "p_reference_buckets" in st.session_state else float(PARAM_DEFAULTS["reference_buckets"]),
                              help="The long-memory reference: the median of this many ordinary buckets.")
-        held.number_input("Held for (buckets)", 0.0, 1000.0, step=5.0, format="%.0f", key="p_freeze_buckets",
+        held.number_input("Held for (buckets)", 0.0, 1000.0, step=5.0, format="%.0f", key="p_freeze_buckets", persist_state="session",
                              value=None if "p_freeze_buckets" in st.session_state else float(PARAM_DEFAULTS["freeze_buckets"]),
                              help="How long an elevated episode keeps its reference before its level becomes the new normal (chronic).")
         st.number_input("Change-point penalty (× log n; higher finds fewer)", 0.5, 20.0, step=0.5,
-                        key="p_pelt_penalty",
+                        key="p_pelt_penalty", persist_state="session",
                         value=None if "p_pelt_penalty" in st.session_state else PARAM_DEFAULTS["pelt_penalty"])
         if error:
             st.error(f"These settings cannot be used ({escape_markdown(error)}); showing the defaults.")

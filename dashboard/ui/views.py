@@ -22,7 +22,7 @@ from dashboard.model.kpis import above_slow_boil, kpis
 from dashboard.model.story import Episode, find_episode
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import vega
-from dashboard.ui.cache import cached_analysis, cached_bucket_count, cached_leaderboard, cached_overview, cached_top_actors
+from dashboard.ui.cache import BY_REPR, cached_analysis, cached_bucket_count, cached_leaderboard, cached_overview, cached_top_actors
 from dashboard.ui.notes import notes_for, render_notes
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,19 @@ def default_window(whole: pd.DataFrame) -> Episode | None:
     return find_episode(whole)
 
 
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False, hash_funcs=BY_REPR)
+def _kept_episode(dataset_key: str, sel: Selection, params: ModelParams, _dataset: Dataset) -> Episode | None:
+    return default_window(whole_range(_dataset, sel, params))
+
+
+def opening_episode(dataset: Dataset, sel: Selection, params: ModelParams) -> Episode | None:
+    """default_window of the selection's whole range, found once per dataset content, selection
+    and parameters (every rerun of every session asks it)."""
+    if not dataset.key:
+        return default_window(whole_range(dataset, sel, params))
+    return _kept_episode(dataset.key, sel, params, dataset)
+
+
 # --- KPIs -------------------------------------------------------------------------------------
 
 
@@ -114,6 +127,19 @@ def explanation(analysis: Analysis) -> str:
     if k["stage"] != STAGES[0] or k["peak_index"] is None:
         return f"Why it is {k['stage']} on {k['date']:%d %b %Y}: " + analysis.explain()
     return f"Why it peaked on {k['peak_date']:%d %b %Y}: " + analysis.explain_date(k["peak_date"])
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False, hash_funcs=BY_REPR)
+def _kept_explanation(dataset_key: str, sel: Selection, params: ModelParams, _analysis: Analysis) -> str:
+    return explanation(_analysis)
+
+
+def explanation_for(dataset: Dataset, analysis: Analysis) -> str:
+    """explanation(analysis), worded once per dataset content, selection and parameters: the
+    same words for every session and rerun."""
+    if not dataset.key:
+        return explanation(analysis)
+    return _kept_explanation(dataset.key, analysis.selection, analysis.params, analysis)
 
 
 def render_kpis(dataset: Dataset, analysis: Analysis, sel: Selection, params: ModelParams) -> None:
@@ -182,9 +208,12 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
             st.vega_lite_chart(spec, width="stretch", height=size, key=f"timeline-{i}")
         if i == 0:
             # The explanation, then the whole range as a strip to brush: right under the index.
-            st.info(escape_markdown(explanation(analysis)), icon=":material/lightbulb:")
+            st.info(escape_markdown(explanation_for(dataset, analysis)), icon=":material/lightbulb:")
+            # The strip is the whole range of this selection (whole_range): keyed by what it is
+            # made of, not by hashing its frame on every rerun.
             vega.cached_chart(
-                chart_key(dataset, None, "overview", analysis.params, analysis.selection.bucket, strip),
+                chart_key(dataset, None, "overview", analysis.params, analysis.selection.bucket,
+                          replace(analysis.selection, start=None, end=None), len(strip)),
                 lambda: charts.overview_chart(strip, bucket=analysis.selection.bucket),
                 extra_height=0, width="stretch", key="overview", on_select=_overview_zoom, selection_mode="zoom",
             )

@@ -108,8 +108,15 @@ def test_app_amazon_filter_changes_kpis_and_timeline_to_amazons(make_app, chart_
     assert len(link) == 1 and 0 < link["reach_ratio"].iloc[0] < 10
 
 
+def _advanced_open(at):
+    """The Advanced expander opened, as a click on it does: its settings are made only while it is open."""
+    at.session_state["advanced_open"] = True
+    return at
+
+
 def test_app_link_restores_the_view(make_app, chart_frames):
-    at = _run(make_app({"ds": "tiktok-2020", "actor": ["Amazon", "Wells Fargo"], "from": "2020-07-01", "to": "2020-07-31", "p.crisis": "80"}))
+    at = _run(_advanced_open(make_app({"ds": "tiktok-2020", "actor": ["Amazon", "Wells Fargo"], "from": "2020-07-01",
+                                       "to": "2020-07-31", "p.crisis": "80"})))
     assert at.multiselect(key="actor").value == ["Amazon", "Wells Fargo"]
     assert tuple(at.date_input(key="dates").value) == (pd.Timestamp("2020-07-01").date(), pd.Timestamp("2020-07-31").date())
     assert at.number_input(key="p_crisis").value == 80
@@ -128,10 +135,15 @@ def test_app_link_with_unknown_values_says_what_it_ignored(make_app):
 
 
 def test_app_model_settings_change_the_stages(make_app, chart_frames):
-    at = _run(make_app())
+    at = _run(_advanced_open(make_app()))
     assert "crisis" in set(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")["stage"])
     at.number_input(key="p_crisis").set_value(95.0)
     _run(at)
+    assert "crisis" not in set(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")["stage"])
+    assert at.query_params["p.crisis"] in ("95", ["95"])
+    at.session_state["advanced_open"] = False  # closed: the settings are not drawn, and still hold
+    _run(at)
+    assert not [w for w in at.number_input if w.key == "p_crisis"]
     assert "crisis" not in set(_frame_with(_chart(chart_frames, at, "Escalation"), "index", "stage")["stage"])
     assert at.query_params["p.crisis"] in ("95", ["95"])
 

@@ -89,3 +89,30 @@ def test_without_a_content_key_nothing_is_kept():
     vega.chart_specs(None, build, "light")
     vega.chart_specs(None, build, "light")
     assert len(builds) == 2
+
+
+def test_a_second_session_on_the_same_view_queries_and_analyses_nothing_again(make_app, monkeypatch):
+    # What is the same for every session on the same data is computed once per process
+    # (ui/cache.py, ui/views.py): the catalogue, the analysis, the opening episode, the words.
+    import collections
+
+    from dashboard.query.duckdb_engine import Engine
+    from dashboard.ui import cache, views
+
+    calls: collections.Counter = collections.Counter()
+
+    def counting(name, real):
+        def wrapped(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(Engine, "actor_counts", counting("actor_counts", Engine.actor_counts))
+    monkeypatch.setattr(cache, "analyse", counting("analyse", cache.analyse))
+    monkeypatch.setattr(views, "explanation", counting("explanation", views.explanation))
+    monkeypatch.setattr(views, "find_episode", counting("find_episode", views.find_episode))
+    _run(make_app())
+    first = dict(calls)
+    assert set(first) == {"actor_counts", "analyse", "explanation", "find_episode"}, first
+    _run(make_app())  # another session, the same view
+    assert dict(calls) == first

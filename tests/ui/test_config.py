@@ -68,3 +68,19 @@ def test_metrics_endpoint_is_closed_by_the_launcher(monkeypatch):
     monkeypatch.setattr(starlette_app, "create_metrics_routes", starlette_app.create_metrics_routes)
     assert close_metrics() is True
     assert starlette_app.create_metrics_routes(None, "") == []
+
+
+def test_server_runs_no_full_collection_after_every_script_run():
+    # Streamlit's runner.postScriptGC walks every live object of every running session after
+    # each run: quadratic in concurrent sessions (BENCHMARKS.md, "The server under load").
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+
+
+def test_setup_process_freezes_the_import_time_heap():
+    import gc
+
+    from dashboard.ui.page import setup_process
+
+    setup_process()  # once per process (functools.cache): the heap as imported is frozen
+    assert gc.get_freeze_count() > 10_000

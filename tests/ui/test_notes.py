@@ -30,10 +30,16 @@ def _note_marks(chart_frames, at) -> list:
     return []
 
 
+def _open_notes(at):
+    """The notes' expander opened, as a click on it does: its form is made only while it is open."""
+    at.session_state["notes_open"] = True
+    return _run(at)
+
+
 @pytest.fixture
 def pinned(make_app, fresh_store):
     """A note pinned through the form, on the day of Amazon's email."""
-    at = _run(make_app())
+    at = _open_notes(make_app())
     at.date_input(key="note_day").set_value(dt.date(2020, 7, 10))
     at.time_input(key="note_time").set_value(dt.time(16, 0))
     at.selectbox(key="note_actor").set_value("Amazon")
@@ -45,7 +51,7 @@ def pinned(make_app, fresh_store):
 
 def test_notes_pinned_from_the_timeline_stay_after_a_reload(pinned, make_app, chart_frames):
     assert "Note pinned" in _text(pinned)
-    fresh = _run(make_app())  # another session: a reload, or a colleague opening the same link
+    fresh = _open_notes(make_app())  # another session: a reload, or a colleague opening the same link
     assert "✎ **10 Jul 2020 16:00** · Amazon: " + HOSTILE + " — Ana" in _text(fresh)  # shown as text, escaped
     assert _note_marks(chart_frames, fresh) == [HOSTILE]  # on the escalation chart, as data
     assert "Notes on this timeline (1)" in " ".join(e.label for e in fresh.expander)
@@ -57,7 +63,7 @@ def test_notes_show_in_meeting_mode_near_their_moment(pinned, make_app):
 
 
 def test_an_empty_note_is_refused_with_a_reason(make_app, fresh_store):
-    at = _run(make_app())
+    at = _open_notes(make_app())
     at.text_area(key="note_text").set_value("   ")
     at.button(key="note_add").click()
     at.run()
@@ -69,3 +75,16 @@ def test_deleting_a_note_removes_it_for_everyone(pinned, make_app, chart_frames)
     button.click()
     _run(pinned)
     assert _note_marks(chart_frames, _run(make_app())) == []
+
+
+def test_notes_form_is_made_only_while_open_and_keeps_its_text_when_closed(make_app, fresh_store):
+    at = _run(make_app())
+    assert "Notes on this timeline (0)" in " ".join(e.label for e in at.expander)
+    assert not [w for w in at.text_area if w.key == "note_text"]  # closed: no form on the page
+    _open_notes(at)
+    at.text_area(key="note_text").set_value("half written")
+    at.session_state["notes_open"] = False
+    _run(at)
+    assert not [w for w in at.text_area if w.key == "note_text"]
+    _open_notes(at)
+    assert at.text_area(key="note_text").value == "half written"
