@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.contract import Selection
+from dashboard.text.narratives import NO_TEXT, table_clause
 
 __all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "text_rows"]
 
@@ -197,11 +198,18 @@ class TextQueries:
     def create_texts(self, coded: pa.Table | None) -> int:
         return create_texts(self._con, coded)
 
+    def narrative_where(self, sel: Selection, table: str) -> tuple[str, list]:
+        """The selection's narrative filter on `table` ("mentions", "texts" or "events"), as
+        SQL and its bound parameter. ValueError when the engine holds no text."""
+        if not getattr(self, "has_text", False):
+            raise ValueError(NO_TEXT)
+        return table_clause(sel.narratives, table)
+
     def text_groups(self, sel: Selection, lo: dt.datetime, hi: dt.datetime, limit: int = 2_000,
                     order: str = "copies") -> pd.DataFrame:
         """The distinct texts of the selection's mentions in [lo, hi), at most `limit`
         (text_groups: key, text, source, sources, copies, first)."""
-        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        where, params = self._where(replace(sel, start=None, end=None), "texts")
         cur = self._cursor()
         try:
             return text_groups(cur, where, params, lo, hi, limit, order)
@@ -210,7 +218,7 @@ class TextQueries:
 
     def text_total(self, sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
         """(text mentions, distinct texts) of the selection in [lo, hi)."""
-        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        where, params = self._where(replace(sel, start=None, end=None), "texts")
         cur = self._cursor()
         try:
             return text_total(cur, where, params, lo, hi)
@@ -221,8 +229,9 @@ class TextQueries:
         """Per bucket of the selection: distinct sources, the top source's share of the
         mentions, and the share of text mentions that are copies (text_evidence)."""
         where, params = self._where(sel, "mentions")
+        t_where, t_params = self._where(sel, "texts")
         cur = self._cursor()
         try:
-            return text_evidence(cur, where, params, where, params, sel.bucket)
+            return text_evidence(cur, where, params, t_where, t_params, sel.bucket)
         finally:
             cur.close()
