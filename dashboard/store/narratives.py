@@ -137,3 +137,25 @@ def delete_narrative(store: Store, dataset: str, name: str) -> bool:
     """Remove a kept narrative; whether there was one."""
     with closing(store.connect()) as conn:
         return conn.execute("DELETE FROM narratives WHERE dataset = ? AND name = ?", (dataset, name)).rowcount > 0
+
+
+def narratives_from_specs(specs: Sequence[str], store: Store | None, dataset: str) -> tuple[NarrativeFilter, ...]:
+    """The narratives the command line names (`--narrative`): `NAME=KW1,KW2` defines one ad
+    hoc; a bare NAME is looked up among the dataset's kept narratives. NarrativeError names
+    an unknown one and lists those kept."""
+    from dashboard.text.narratives import parse_definition
+
+    out: list[NarrativeFilter] = []
+    names = [s for s in specs if "=" not in s]
+    kept, unknown = resolve(store, dataset, names)
+    if unknown:
+        have = [n.name for n in list_narratives(store, dataset)]
+        known = ("the narratives kept for these data: " + ", ".join(repr(n) for n in have[:10])) if have else \
+            "no narrative is kept for these data (define one ad hoc: --narrative 'NAME=KEYWORD,KEYWORD')"
+        raise NarrativeError(f"unknown narrative {unknown[0]!r}; {known}")
+    by_name = {n.name: n for n in kept}
+    for spec in specs:
+        n = parse_definition(spec) if "=" in spec else by_name[spec]
+        if n not in out:
+            out.append(n)
+    return tuple(out)

@@ -194,3 +194,10 @@ def find_for_dataset(engine, sel=None) -> list[NarrativeFilter]:
     sample = engine.text_groups(base, lo, hi, limit=SAMPLE_TEXTS, order="sample")
     found = find_narratives(sample["text"].astype(str).tolist(), sample["copies"].astype(int).tolist())
     return from_found(found)
+
+
+def check_engine(engine) -> None:
+    """ValueError, in words, when this engine cannot filter by narrative."""
+    if getattr(engine, "has_text", False):
+        return
+    raise ValueError(getattr(engine, "text_unsupported", None) or NO_TEXT)
