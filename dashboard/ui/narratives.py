@@ -115,7 +115,7 @@ def _act(dataset_key: str, action: str) -> None:
         return
     try:
         if action == "rename":
-            old, new = ss.get("nar_rename_pick"), ss.get("nar_rename_to", "")
+            old, new = str(ss.get("nar_rename_pick") or ""), ss.get("nar_rename_to", "")
             n = rename_narrative(store, dataset_key, old, new)
             ss[KEY] = [n.name if x == old else x for x in ss.get(KEY, [])]
             message = f"Renamed to “{n.name}”."
@@ -128,7 +128,7 @@ def _act(dataset_key: str, action: str) -> None:
             n = save_narrative(store, dataset_key, define(ss.get("nar_new_name", ""), split_keywords(ss.get("nar_new_keywords", ""))))
             message = f"Defined “{n.name}”: {', '.join(n.keywords)}."
         elif action == "delete":
-            name = ss.get("nar_delete_pick")
+            name = str(ss.get("nar_delete_pick") or "")
             delete_narrative(store, dataset_key, name)
             ss[KEY] = [x for x in ss.get(KEY, []) if x != name]
             message = f"Deleted “{name}”."
