@@ -25,6 +25,7 @@ MAX_NAME_CHARS = 80
 MAX_KEYWORDS = 50
 MAX_KEYWORD_CHARS = 100
 MAX_NARRATIVES = 20  # chosen at once in a selection
+FOUND_KEYWORDS = 3  # a found narrative is defined by its top terms: the three in its name
 
 # RE2 (DuckDB) and Python's re agree on these: a letter, a digit (any script) or "_".
 _WORD = r"\p{L}\p{N}_"
@@ -100,7 +101,8 @@ def merge(name, narratives: Sequence[NarrativeFilter]) -> NarrativeFilter:
 
 def from_found(found: Iterable) -> list[NarrativeFilter]:
     """Found narratives (objects with `name` and `terms`, dashboard/text/said.py) as
-    definitions: each named as found, defined by its top terms."""
+    definitions: each named as found, defined by its top FOUND_KEYWORDS terms (those its name
+    shows: what one reads is what filters)."""
     out: list[NarrativeFilter] = []
     names: set[str] = set()
     for n in found:
@@ -108,7 +110,7 @@ def from_found(found: Iterable) -> list[NarrativeFilter]:
         if name in names:
             continue
         names.add(name)
-        out.append(define(name, n.terms))
+        out.append(define(name, list(n.terms)[:FOUND_KEYWORDS]))
     return out
 
 

@@ -125,8 +125,10 @@ def _act(dataset_key: str, action: str) -> None:
             ss[KEY] = list(dict.fromkeys(merged.name if x in gone else x for x in ss.get(KEY, [])))
             message = f"Merged into “{merged.name}”: {', '.join(merged.keywords)}."
         elif action == "define":
-            n = save_narrative(store, dataset_key, define(ss.get("nar_new_name", ""), split_keywords(ss.get("nar_new_keywords", ""))))
-            message = f"Defined “{n.name}”: {', '.join(n.keywords)}."
+            wanted = define(ss.get("nar_new_name", ""), split_keywords(ss.get("nar_new_keywords", "")))
+            again = wanted.name in {n.name for n in list_narratives(store, dataset_key)}
+            n = save_narrative(store, dataset_key, wanted, replace=True)  # a kept name: its keywords replaced
+            message = f"{'Redefined' if again else 'Defined'} “{n.name}”: {', '.join(n.keywords)}."
         elif action == "delete":
             name = str(ss.get("nar_delete_pick") or "")
             delete_narrative(store, dataset_key, name)
@@ -158,7 +160,8 @@ def render_editor(dataset: Dataset, kept: list[NarrativeFilter]) -> None:
             st.multiselect("Merge", names, key="nar_merge_pick", placeholder="Two or more")
             st.text_input("Merged name", key="nar_merge_to")
             st.button("Merge", key="nar_merge", on_click=_act, args=(key, "merge"))
-        st.text_input("Define a narrative: name", key="nar_new_name")
+        st.text_input("Define a narrative: name", key="nar_new_name",
+                      help="A new name adds a narrative; a kept one's name replaces its keywords.")
         st.text_area("Keywords or phrases (commas or lines)", key="nar_new_keywords", height=68)
         st.button("Define", key="nar_define", on_click=_act, args=(key, "define"))
         if names:

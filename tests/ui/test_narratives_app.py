@@ -77,3 +77,19 @@ def test_narratives_disabled_without_text(make_app, monkeypatch, tmp_path):
     assert not at.exception
     box = at.multiselect(key="narrative_none")
     assert box.disabled and "no text" in box.help
+
+
+def test_define_with_a_kept_name_replaces_its_keywords(make_app, text_mentions):
+    from dashboard.store import open_store
+    from dashboard.store.narratives import list_narratives
+
+    at = make_app().run()
+    for words in ("tax", "tax, apple"):
+        at.text_input(key="nar_new_name").set_value("Tax")
+        at.text_area(key="nar_new_keywords").set_value(words).run()
+        at.button(key="nar_define").click().run()
+        assert not at.exception
+    assert any("Redefined" in s.value for s in at.success)
+    store = open_store()
+    (key,) = {row[0] for row in store.connect().execute("SELECT dataset FROM narratives")}  # the one file's digest
+    assert [n.keywords for n in list_narratives(store, key) if n.name == "Tax"] == [("tax", "apple")]
