@@ -124,7 +124,9 @@ def main() -> None:
         # when it names some (their attention, a share of all coverage, can tell another story
         # than the whole source's); the whole range is a click away.
         linked = st.session_state["_url_view"].actors if st.session_state.get("_url_pending") else ()
-        watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked))
+        named = st.session_state["narrative"] if "narrative" in st.session_state else st.session_state.get("_url_narratives", ())
+        watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked),
+                            narratives=chosen_narratives(dataset, named))
         episode = views.default_window(views.whole_range(dataset, watched, params)) if not dataset.empty else None
         opening = episode.dates if episode else None
         selection = sidebar.render_filters(dataset, opening)

@@ -48,6 +48,7 @@ def test_narrative_defined_and_chosen_narrows_the_charts(make_app, text_mentions
     assert not at.exception
     assert _attention_total(chart_frames, at) == huawei < total
     assert at.query_params["nar"] in ("Huawei", ["Huawei"])
+    assert any(c.value.startswith("Within the narratives Huawei") for c in at.caption)  # the said panel says whose words
 
 
 def test_narrative_rename_keeps_the_choice(make_app, text_mentions):
