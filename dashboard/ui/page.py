@@ -240,14 +240,15 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     params, _ = model_params()
     bounds = dataset.engine.date_bounds()
     actors = tuple(st.session_state.get("actor") or view.actors)
-    whole = views.whole_range(dataset, Selection(actors=actors), params)
+    narratives = chosen_narratives(dataset, st.session_state.get("narrative") or view.narratives)
+    whole = views.whole_range(dataset, Selection(actors=actors, narratives=narratives), params)
     episode = views.default_window(whole)
     start, end = st.session_state.get("dates") or ((view.start, view.end) if view.start or view.end else
                                                    (episode.dates if episode else (None, None)))
     sel = Selection(actors=actors, targets=tuple(st.session_state.get("target") or view.targets),
                     start=start, end=end, event_types=tuple(st.session_state.get("type") or view.event_types),
                     bucket=check_bucket(st.session_state.get("bucket") or view.bucket),
-                    narratives=chosen_narratives(dataset, st.session_state.get("narrative") or view.narratives))
+                    narratives=narratives)
     sel = views.fit_bucket(dataset, sel)
     analysis = views.analysis_for(dataset, sel, params)
     moments = key_moments(analysis)

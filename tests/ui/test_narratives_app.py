@@ -94,3 +94,18 @@ def test_define_with_a_kept_name_replaces_its_keywords(make_app, text_mentions):
     store = open_store()
     (key,) = {row[0] for row in store.connect().execute("SELECT dataset FROM narratives")}  # the one file's digest
     assert [n.keywords for n in list_narratives(store, key) if n.name == "Tax"] == [("tax", "apple")]
+
+
+def test_meeting_mode_carries_the_linked_narrative(make_app, text_mentions, chart_frames, tmp_path):
+    from dashboard.contract import NarrativeFilter
+    from dashboard.loading.on_disk import file_digest
+    from dashboard.store import open_store
+    from dashboard.store.narratives import save_narrative
+
+    path, _, huawei = text_mentions
+    save_narrative(open_store(), file_digest(path), NarrativeFilter("Huawei", ("huawei",)))
+    at = make_app({"mode": "present", "nar": "Huawei"}).run()
+    assert not at.exception
+    quoted = [m.value for m in at.markdown if m.value.startswith("“")]
+    assert quoted and all("Huawei" in q for q in quoted)  # what was said: the narrative's mentions only
+    assert at.query_params["nar"] in ("Huawei", ["Huawei"])
