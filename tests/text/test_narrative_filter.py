@@ -232,3 +232,15 @@ def test_engine_mention_rows_line_up_with_their_texts(generated):
         "JOIN (SELECT rowid AS r, * FROM mentions) m ON m.r = t.row").fetchall()
     assert len(rows) == int((frame["text"].fillna("") != "").sum()) and all(ok for _, ok in rows)
 
+
+
+def test_engine_keeps_the_matched_rows_of_a_few_narrative_sets(generated):
+    """Each set of narratives is matched once; only the last NARRATIVE_TABLES sets are kept."""
+    from dashboard.text.table import NARRATIVE_TABLES
+
+    engine, frame = generated
+    for i in range(NARRATIVE_TABLES + 3):
+        keywords = ("tax", f"nothing{i}")
+        assert engine.series(Selection(narratives=(NarrativeFilter("n", keywords),)))["volume"].sum() == _reference(frame, keywords).sum()
+    kept = engine._con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'narrative_rows_%'").fetchone()[0]
+    assert kept == NARRATIVE_TABLES
