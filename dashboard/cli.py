@@ -115,6 +115,9 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--actor", action="append", default=[], help="keep this actor (repeat for several)")
     p.add_argument("--target", action="append", default=[], help="keep events aimed at this target (repeat)")
     p.add_argument("--event-type", action="append", default=[], dest="event_types")
+    p.add_argument("--narrative", action="append", default=[], dest="narratives", metavar="NAME",
+                   help="keep mentions whose text is in this narrative: a name kept in the dashboard for the mentions "
+                        "file, or 'NAME=KEYWORD,KEYWORD' ad hoc (repeat: any of them; docs/said.md)")
     p.add_argument("--from", dest="start", type=_date, help="first day, YYYY-MM-DD (UTC)")
     p.add_argument("--to", dest="end", type=_date, help="last day, YYYY-MM-DD (UTC)")
     p.add_argument("--bucket", choices=("hour", "day", "week"), default="day")
@@ -341,6 +344,7 @@ def _analysis_from_args(args):
     sel = Selection(
         actors=tuple(args.actor), targets=tuple(args.target), start=args.start, end=args.end,
         event_types=tuple(args.event_types), bucket=args.bucket,
+        narratives=narratives_of(args, mentions, dataset.engine),
     )
     return analyse(dataset.engine, sel, params)
 
@@ -370,6 +374,22 @@ def cmd_score(args) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def narratives_of(args, mentions: Path | None, engine) -> tuple:
+    """The `--narrative` choices as definitions (ValueError when unknown, or when the engine
+    holds no text to match them on)."""
+    if not args.narratives:
+        return ()
+    from dashboard.loading.on_disk import file_digest
+    from dashboard.store import open_store
+    from dashboard.store.narratives import narratives_from_specs
+    from dashboard.text.narratives import check_engine
+
+    check_engine(engine)
+    names = [s for s in args.narratives if "=" not in s]
+    store = open_store(create=False) if names else None  # reading never creates a store
+    return narratives_from_specs(args.narratives, store, file_digest(mentions) if mentions and names else "")
 
 
 def _notes_key(events: Path | None, mentions: Path | None) -> str:

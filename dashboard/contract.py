@@ -169,6 +169,17 @@ def bucket_count(lo: dt.datetime, hi: dt.datetime, bucket: str) -> int:
 
 
 @dataclass(frozen=True)
+class NarrativeFilter:
+    """A narrative as a filter: its name and the keywords or phrases that define it. A
+    mention (or event) is in it when its text holds any keyword, case-insensitively, on word
+    boundaries (dashboard/text/narratives.py). The keywords travel with the name, so a
+    cached result keyed on a selection changes when a narrative is edited."""
+
+    name: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Selection:
     """What the user asked to see. Empty tuples mean "all"; dates are inclusive UTC days."""
 
@@ -178,6 +189,9 @@ class Selection:
     end: dt.date | None = None
     event_types: tuple[str, ...] = ()
     bucket: Bucket = "day"
+    # Narratives as filters: a mention is kept when its text matches any of them (and an
+    # event when its headline does). Only on an engine holding the mentions' texts.
+    narratives: tuple[NarrativeFilter, ...] = ()
 
     def __post_init__(self) -> None:
         check_bucket(self.bucket)

@@ -38,6 +38,7 @@ class ViewState:
     # The Compare tab's choice: ("actors", A, B) or ("datasets", X, Y); () for its defaults.
     compare: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=(), compare=False)
+    narratives: tuple[str, ...] = ()  # the narratives filtered to, by name (nar=NAME)
 
     def to_query(self) -> dict[str, list[str]]:
         q: dict[str, list[str]] = {}
@@ -45,6 +46,8 @@ class ViewState:
             q["ds"] = [self.dataset]
         if self.actors:
             q["actor"] = list(self.actors)
+        if self.narratives:
+            q["nar"] = list(self.narratives)
         if self.targets:
             q["target"] = list(self.targets)
         if self.event_types:
@@ -75,7 +78,7 @@ class ViewState:
 COMPARE_KINDS = ("actors", "datasets")
 # Every key a view's link may hold (besides p.NAME model parameters); Streamlit's own
 # `embed` options are left to Streamlit. Any other key is named, not silently ignored.
-QUERY_KEYS = ("ds", "actor", "target", "type", "from", "to", "bucket", "map", "tab", "mode", "step", "theme", "cmp")
+QUERY_KEYS = ("ds", "actor", "nar", "target", "type", "from", "to", "bucket", "map", "tab", "mode", "step", "theme", "cmp")
 
 
 def _date(value: str, name: str, problems: list[str]) -> dt.date | None:
@@ -159,8 +162,9 @@ def from_query(
     if compare and (compare[0] not in COMPARE_KINDS or len(compare) != 3):
         problems.append("a comparison is 'cmp=actors' or 'cmp=datasets' and the two to compare")
         compare = ()
+    narratives = tuple(dict.fromkeys(n for n in (query.get("nar") or []) if n.strip()))
     return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tab, maps,
-                     theme, compare, tuple(problems))
+                     theme, compare, tuple(problems), narratives)
 
 
 def clamp_dates(

@@ -72,6 +72,8 @@ def build_deck(analysis: Analysis, title: str, simulated: str = "", notes: pd.Da
              f"Stage on {k['date']:%d %b %Y}: {k['stage']}, {k['direction']}."]
     if sel.actors:
         cover.append("Actors: " + ", ".join(sel.actors))
+    if sel.narratives:
+        cover.append("Narratives: " + ", ".join(n.name for n in sel.narratives))
     cover.append(f"Made by Boiling Point on {dt.datetime.now(dt.UTC):%d %b %Y %H:%M} UTC.")
     slides = [Slide(title, tuple(cover), footer=footer)]
     step = pd.Timedelta(sel.step)

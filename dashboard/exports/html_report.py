@@ -173,6 +173,7 @@ def _selection_rows(analysis: Analysis) -> list[tuple[str, str]]:
     return [
         ("Actors", ", ".join(sel.actors) or "all"),
         ("Targets", ", ".join(sel.targets) or "all"),
+        *([("Narratives", "; ".join(f"{n.name} ({', '.join(n.keywords)})" for n in sel.narratives))] if sel.narratives else []),
         ("Event types", ", ".join(sel.event_types) or "all"),
         ("Dates (UTC)", dates),
         ("Bucket", f"{sel.bucket} ({len(t):,} buckets)"),

@@ -93,8 +93,9 @@ def with_total(engine: QueryEngine, sel: Selection, series: pd.DataFrame, every:
     """The series with `total`: the source's mentions per bucket over every actor (the
     selection's own volume when it names no actor). Attention's share mode divides by it,
     and its gaps and steps tell a collection change from a story (model/attention.py).
-    `every`: source_volume(engine, sel), when the caller scores several actors with it."""
-    if not sel.actors or not len(series):
+    `every`: source_volume(engine, sel), when the caller scores several actors with it. A
+    narrative is a part of the source's coverage, as an actor is: its total is every mention."""
+    if not (sel.actors or sel.narratives) or not len(series):
         return series.assign(total=series["volume"])
     every = source_volume(engine, sel) if every is None else every
     total = every.reindex(series["date"]).fillna(0).to_numpy()
@@ -103,7 +104,7 @@ def with_total(engine: QueryEngine, sel: Selection, series: pd.DataFrame, every:
 
 def source_volume(engine: QueryEngine, sel: Selection) -> pd.Series:
     """The source's mentions per bucket over every actor, by bucket date (one engine query)."""
-    return engine.series(replace(sel, actors=(), targets=(), event_types=())).set_index("date")["volume"]
+    return engine.series(replace(sel, actors=(), targets=(), event_types=(), narratives=())).set_index("date")["volume"]
 
 
 def scored_series(engine: QueryEngine, sel: Selection, params: ModelParams) -> pd.DataFrame:

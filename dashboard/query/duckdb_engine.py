@@ -275,6 +275,10 @@ class Engine(TextQueries):
             # Mentions hold actor codes: compare integers, not strings, over millions of rows.
             clauses.append("list_contains(?, actor)")
             params.append(self._actor_ids(sel.actors))
+        if sel.narratives:  # by text, in SQL on the side table (dashboard/text/narratives.py)
+            clause, more = self.narrative_where(sel, table)
+            clauses.append(clause)
+            params += more
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def bucket_count(self, sel: Selection) -> int:

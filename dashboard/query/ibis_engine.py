@@ -200,6 +200,8 @@ class IbisEngine:
 
     @staticmethod
     def _dates(t, sel: Selection) -> list:
+        if sel.narratives:  # matched on the mentions' texts, which this engine does not hold
+            raise ValueError("narratives as filters are not supported on the Spark engine yet: run with --engine duckdb")
         preds = []
         if sel.start is not None:
             preds.append(t.date >= ibis.literal(dt.datetime.combine(sel.start, dt.time()), "timestamp"))

@@ -115,4 +115,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_pending ON deliveries (delivered_at, next_try);
     """,
+    # 5: narratives of a dataset (store/narratives.py): a name and the keywords that define
+    # it, found (NMF's top terms) or written by a user; renamed, merged and deleted in place.
+    """
+    CREATE TABLE narratives (
+        dataset TEXT NOT NULL,          -- the dataset's content key (Dataset.key)
+        name TEXT NOT NULL,
+        keywords TEXT NOT NULL,         -- JSON list of keywords and phrases, lower case
+        origin TEXT NOT NULL CHECK (origin IN ('found', 'defined', 'merged')),
+        updated TEXT NOT NULL,          -- ISO 8601, UTC
+        PRIMARY KEY (dataset, name)
+    );
+    """,
 )

@@ -33,6 +33,7 @@ def window_of(on: dt.date | None, start: dt.date | None, end: dt.date | None) ->
 
 
 def cmd_said(args) -> int:
+    from dashboard.cli import narratives_of
     from dashboard.contract import Selection
     from dashboard.dataset import build_dataset
     from dashboard.demo import DATASETS, DEFAULT_DATASET
@@ -54,7 +55,7 @@ def cmd_said(args) -> int:
             if report.error is not None or report.loaded == 0:
                 return EXIT_UNUSABLE
         sel = Selection(actors=tuple(args.actor), targets=tuple(args.target), event_types=tuple(args.event_types),
-                        bucket=args.bucket)
+                        bucket=args.bucket, narratives=narratives_of(args, mentions, dataset.engine))
         said = compute_said(dataset.engine, sel, lo, hi, top=args.top, terms=2 * args.top)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

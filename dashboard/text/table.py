@@ -16,6 +16,9 @@ parameters.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 import duckdb
@@ -25,8 +28,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.contract import Selection
+from dashboard.text.narratives import NO_TEXT, selection_pattern, table_clause
 
 __all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "text_rows"]
+
+# How many sets of narratives keep their matched rows in the engine (each a table of row
+# numbers: 8 bytes per matching text row).
+NARRATIVE_TABLES = 16
 
 # The columns the engine's `texts` table holds, in order.
 TEXT_COLUMNS = ("row", "date", "actor", "source", "url", "text", "count", "key")
@@ -195,13 +203,55 @@ class TextQueries:
         raise NotImplementedError
 
     def create_texts(self, coded: pa.Table | None) -> int:
+        self._narrative_rows: OrderedDict[str, str] = OrderedDict()
+        self._narrative_lock = threading.Lock()
         return create_texts(self._con, coded)
+
+    def narrative_where(self, sel: Selection, table: str) -> tuple[str, list]:
+        """The selection's narrative filter on `table` ("mentions", "texts" or "events"), as
+        SQL and its bound parameters. ValueError when the engine holds no text.
+
+        The text rows a set of narratives matches are found once, by one regular expression
+        over the `texts` table, and kept in a small table of row numbers (the last
+        NARRATIVE_TABLES sets): an analysis asks the engine a dozen queries of one selection,
+        and each then joins integers instead of matching every text again."""
+        if not getattr(self, "has_text", False):
+            raise ValueError(NO_TEXT)
+        if table == "events":
+            return table_clause(sel.narratives, table)
+        rows = self._matched_rows(sel.narratives)
+        if table == "mentions":
+            return f"rowid IN (SELECT row FROM {rows})", []
+        if table == "texts":
+            return f"row IN (SELECT row FROM {rows})", []
+        raise ValueError(f"no narrative filter for the table {table!r}")
+
+    def _matched_rows(self, narratives) -> str:
+        """The name of the table holding the text rows these narratives match (made once)."""
+        pattern = selection_pattern(narratives)
+        # The name is a digest of the pattern: never user text in SQL.
+        name = "narrative_rows_" + hashlib.sha256(pattern.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        with self._narrative_lock:
+            if name in self._narrative_rows:
+                self._narrative_rows.move_to_end(name)
+                return name
+            match, params = table_clause(narratives, "texts")
+            cur = self._cursor()
+            try:
+                cur.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT row FROM texts WHERE {match} ORDER BY row", params)
+                self._narrative_rows[name] = pattern
+                while len(self._narrative_rows) > NARRATIVE_TABLES:
+                    old, _ = self._narrative_rows.popitem(last=False)
+                    cur.execute(f"DROP TABLE IF EXISTS {old}")
+            finally:
+                cur.close()
+        return name
 
     def text_groups(self, sel: Selection, lo: dt.datetime, hi: dt.datetime, limit: int = 2_000,
                     order: str = "copies") -> pd.DataFrame:
         """The distinct texts of the selection's mentions in [lo, hi), at most `limit`
         (text_groups: key, text, source, sources, copies, first)."""
-        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        where, params = self._where(replace(sel, start=None, end=None), "texts")
         cur = self._cursor()
         try:
             return text_groups(cur, where, params, lo, hi, limit, order)
@@ -210,7 +260,7 @@ class TextQueries:
 
     def text_total(self, sel: Selection, lo: dt.datetime, hi: dt.datetime) -> tuple[int, int]:
         """(text mentions, distinct texts) of the selection in [lo, hi)."""
-        where, params = self._where(replace(sel, start=None, end=None), "mentions")
+        where, params = self._where(replace(sel, start=None, end=None), "texts")
         cur = self._cursor()
         try:
             return text_total(cur, where, params, lo, hi)
@@ -221,8 +271,9 @@ class TextQueries:
         """Per bucket of the selection: distinct sources, the top source's share of the
         mentions, and the share of text mentions that are copies (text_evidence)."""
         where, params = self._where(sel, "mentions")
+        t_where, t_params = self._where(sel, "texts")
         cur = self._cursor()
         try:
-            return text_evidence(cur, where, params, where, params, sel.bucket)
+            return text_evidence(cur, where, params, t_where, t_params, sel.bucket)
         finally:
             cur.close()

@@ -19,6 +19,7 @@ from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import alerts, downloads, labelling, present, said, sidebar, theme, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths, kept_dataset
+from dashboard.ui.narratives import chosen_narratives
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, compare_choice, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
@@ -135,7 +136,9 @@ def main() -> None:
         # when it names some (their attention, a share of all coverage, can tell another story
         # than the whole source's); the whole range is a click away.
         linked = st.session_state["_url_view"].actors if st.session_state.get("_url_pending") else ()
-        watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked))
+        named = st.session_state["narrative"] if "narrative" in st.session_state else st.session_state.get("_url_narratives", ())
+        watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked),
+                            narratives=chosen_narratives(dataset, named))
         episode = views.opening_episode(dataset, watched, params) if not dataset.empty else None
         opening = episode.dates if episode else None
         selection = sidebar.render_filters(dataset, opening)
@@ -144,7 +147,7 @@ def main() -> None:
                          selection.targets, selection.event_types, changed_params(params),
                          tab=st.session_state.get("tab") or "Timeline",
                          maps=st.session_state.get("_maps", ()) if choice == UPLOAD else (), theme=theme.asked_theme(),
-                         compare=compare_choice())
+                         compare=compare_choice(), narratives=tuple(n.name for n in selection.narratives))
         sync_url(view, dataset, opening)
         st.divider()
         theme.render_toggle("projector")
@@ -249,13 +252,15 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     params, _ = model_params()
     bounds = dataset.engine.date_bounds()
     actors = tuple(st.session_state.get("actor") or view.actors)
-    whole = views.whole_range(dataset, Selection(actors=actors), params)
+    narratives = chosen_narratives(dataset, st.session_state.get("narrative") or view.narratives)
+    whole = views.whole_range(dataset, Selection(actors=actors, narratives=narratives), params)
     episode = views.default_window(whole)
     start, end = st.session_state.get("dates") or ((view.start, view.end) if view.start or view.end else
                                                    (episode.dates if episode else (None, None)))
     sel = Selection(actors=actors, targets=tuple(st.session_state.get("target") or view.targets),
                     start=start, end=end, event_types=tuple(st.session_state.get("type") or view.event_types),
-                    bucket=check_bucket(st.session_state.get("bucket") or view.bucket))
+                    bucket=check_bucket(st.session_state.get("bucket") or view.bucket),
+                    narratives=narratives)
     sel = views.fit_bucket(dataset, sel)
     analysis = views.analysis_for(dataset, sel, params)
     moments = key_moments(analysis)
@@ -264,7 +269,8 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     st.session_state["step"] = step
     st.session_state["_step_written"] = step
     sync_url(ViewState(choice, sel.actors, sel.start, sel.end, sel.bucket, sel.targets, sel.event_types,
-                       changed_params(params), "present", step, theme=theme.asked_theme()), dataset if bounds else None,
+                       changed_params(params), "present", step, theme=theme.asked_theme(),
+                       narratives=tuple(n.name for n in sel.narratives)), dataset if bounds else None,
              episode.dates if episode else None)
     notes = notes_for(dataset, sel.start, sel.end)
     views.guarded("meeting", present.render_present, analysis, moments, step, whole, label, simulated, notes)
@@ -285,7 +291,7 @@ def _history_step() -> int:
 
 
 def _reset_filters() -> None:
-    for key in ("actor", "dates", "target", "type", "event_pick", "why_day"):
+    for key in ("actor", "narrative", "dates", "target", "type", "event_pick", "why_day"):
         st.session_state.pop(key, None)
 
 

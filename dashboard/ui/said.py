@@ -82,6 +82,9 @@ def render_said(dataset: Dataset, analysis: Analysis, key: str = "said") -> None
     labels[f"The whole window ({_span(*window)})"] = window
     with st.container(border=True, key=f"{key}-panel"):
         st.subheader("What is being said", anchor=False)
+        if analysis.selection.narratives:  # the filter reads the text: say whose words these are
+            st.caption(escape_markdown("Within the narratives " + "; ".join(
+                f"{n.name} ({', '.join(n.keywords)})" for n in analysis.selection.narratives)))
         choice = st.radio("Read", list(labels), horizontal=True, key=f"{key}-range", label_visibility="collapsed")
         lo, hi = labels[choice] if choice in labels else moment
         render_said_result(cached_said(dataset.key, analysis.selection, lo, hi, 5, dataset), analysis, lo, key)

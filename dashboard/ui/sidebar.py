@@ -11,6 +11,7 @@ from dashboard.contract import BUCKETS, Selection
 from dashboard.dataset import Dataset
 from dashboard.textsafe import escape_markdown
 from dashboard.ui.cache import catalogue
+from dashboard.ui.narratives import narrative_filter
 from dashboard.ui.state import ATTENTION_SHARE, PARAM_DEFAULTS, apply_url_filters
 
 WEIGHTS = ("weight_attention", "weight_tone", "weight_severity", "weight_breadth")
@@ -103,6 +104,7 @@ def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = N
     for problem in st.session_state.pop("_url_problems", []):
         st.warning(f"From the link: {escape_markdown(problem)}")
     actors = actor_filter(counts)
+    narratives = narrative_filter(dataset)
     start = end = None
     if bounds is not None:
         lo, hi = bounds
@@ -122,7 +124,7 @@ def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = N
             chosen_types = st.multiselect("Event types", types, key="type", placeholder="Every type")
     return Selection(
         actors=tuple(actors), targets=tuple(chosen_targets), start=start, end=end,
-        event_types=tuple(chosen_types), bucket=bucket,
+        event_types=tuple(chosen_types), bucket=bucket, narratives=narratives,
     )
 
 

@@ -41,6 +41,7 @@ def read_url_once(datasets: list[str]) -> ViewState:
             st.session_state["cmp_mode"] = "two actors" if kind == "actors" else "two datasets"
             st.session_state["_cmp_linked"] = (kind, a, b)  # checked against the menus when Compare draws
         st.session_state["_url_maps"] = _maps_by_kind(view.maps)
+        st.session_state["_url_narratives"] = view.narratives  # resolved by ui/narratives.py
         if view.dataset:
             st.session_state["ds"] = view.dataset
         for name, value in view.params:

@@ -42,3 +42,29 @@ def test_protocol_ibis_engine_implements_it():
         _check(engine)
     finally:
         engine.close()
+
+
+@pytest.mark.spark
+def test_protocol_ibis_engine_refuses_a_narrative_filter_clearly():
+    """The Ibis/Spark engine holds no texts: a narrative filter is refused in words, not ignored."""
+    pytest.importorskip("ibis")
+    from dashboard.contract import NarrativeFilter, Selection
+    from dashboard.query.ibis_engine import IbisEngine, connect_duckdb
+
+    engine = IbisEngine(connect_duckdb(), owns_connection=True)
+    try:
+        with pytest.raises(ValueError, match="not supported on the Spark engine"):
+            engine.series(Selection(narratives=(NarrativeFilter("n", ("x",)),)))
+    finally:
+        engine.close()
+
+
+def test_protocol_duckdb_engine_without_text_refuses_a_narrative_filter():
+    from dashboard.contract import NarrativeFilter, Selection
+
+    engine = Engine()
+    try:
+        with pytest.raises(ValueError, match="no text|have none"):
+            engine.series(Selection(narratives=(NarrativeFilter("n", ("x",)),)))
+    finally:
+        engine.close()
