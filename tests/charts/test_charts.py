@@ -347,6 +347,8 @@ def test_compare_chart_overlays_on_offset_from_day_zero():
     zero, lines = spec["layer"]
     assert lines["encoding"]["x"]["field"] == "offset" and lines["encoding"]["color"]["field"] == "series"
     assert spec["datasets"][zero["data"]["name"]] == [{"offset": 0}]
+    assert spec["title"]["text"] == "Aligned on the day each entered boiling (day 0)"  # says what the 0 is
+    assert charts.compare_chart(aligned, "week").to_dict()["title"]["text"].endswith("(week 0)")
 
 
 def test_overview_has_a_zoom_brush(analysis):
