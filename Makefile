@@ -10,7 +10,7 @@ BENCH_RUNS ?= 5
 BENCH_LOAD_SESSIONS ?= 20
 BENCH_SHAPES ?= sorted real
 
-.PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools clean demo-data bench spark-bench validity soak tone-bench
+.PHONY: run lint test test-spark java install install-test install-spark browser pdf-tools postgres clean demo-data bench spark-bench validity soak tone-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,9 @@ lint: install-test
 	$(BIN)/ruff check dashboard tests benchmarks docs
 	$(BIN)/mypy
 
-## test: every test but the Spark ones, browser tests included (installs Debian's chromium and
-##       poppler-utils when root)
-test: install-test browser pdf-tools
+## test: every test but the Spark ones, browser tests included (installs Debian's chromium,
+##       poppler-utils and postgresql when root)
+test: install-test browser pdf-tools postgres
 	$(BIN)/python -m pytest -m "not spark" $(PYTEST_ARGS)
 
 ## test-spark: the query layer on Apache Spark (local mode) against DuckDB: the spark extra,
@@ -77,6 +77,20 @@ browser:
 	else \
 		echo "chromium is missing and we are not root: browser tests will be skipped."; \
 		echo "Enable them with: sudo apt-get install -y chromium"; \
+	fi
+
+## postgres: Debian's PostgreSQL server programs (initdb, pg_ctl: tests/monitor/test_postgres.py
+##           starts a throwaway cluster of its own on a free port), only installed when we are root
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then \
+		echo "postgresql: $$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's postgresql for the monitor store's PostgreSQL tests..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL is missing and we are not root: its tests will be skipped."; \
+		echo "Enable them with: sudo apt-get install -y postgresql"; \
 	fi
 
 ## pdf-tools: Debian's poppler-utils (pdftoppm: the slide tests render the PDF's pages to PNG) and

@@ -5,6 +5,7 @@ data values (actor names, headlines) only ever travel as data, never inside an e
 
 - common.py: panel sizes, axes, scales, the row cap and the shared look;
 - timeline.py: the escalation panel and the panels aligned with it, the overview strip;
+- event_labels.py: the escalation panel's event labels, in a lane the index line does not cross;
 - actors.py: share of voice, tone by actor, who acts on whom, the leaderboard;
 - why.py: the index's components, two stories compared.
 """
@@ -20,10 +21,10 @@ from dashboard.charts.common import (
     date_domain,
     outer_height,
 )
+from dashboard.charts.event_labels import label_rows
 from dashboard.charts.timeline import (
     escalation_chart,
     events_chart,
-    label_rows,
     overview_chart,
     retraction_links_chart,
     stage_gauge_chart,

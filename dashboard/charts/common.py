@@ -124,13 +124,15 @@ def date_domain(series: pd.DataFrame, bucket: str | None = None) -> list[str] | 
     return [series["date"].min().isoformat(), end.isoformat()]
 
 
-def y_axis(field: str, title: str, domain: list[float] | None = None, fmt: str | None = None) -> alt.Y:
+def y_axis(field: str, title: str, domain: list[float] | None = None, fmt: str | None = None,
+           values: list[float] | None = None) -> alt.Y:
     return alt.Y(
         field=field,
         type="quantitative",
         title=title,
         scale=alt.Scale(domain=domain) if domain else alt.Undefined,
-        axis=alt.Axis(minExtent=Y_AXIS_EXTENT, maxExtent=Y_AXIS_EXTENT, format=fmt or alt.Undefined, labelColor=MUTED),
+        axis=alt.Axis(minExtent=Y_AXIS_EXTENT, maxExtent=Y_AXIS_EXTENT, format=fmt or alt.Undefined, labelColor=MUTED,
+                      values=values if values is not None else alt.Undefined),
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.charts.event_labels import label_key
 from dashboard.charts.palette import COMPONENT_COLORS, MUTED
-from dashboard.charts.timeline import escalation_chart, label_key, overview_chart
+from dashboard.charts.timeline import escalation_chart, overview_chart
 from dashboard.model.story import near_notes, neighbourhood, window_of
 
 NEIGHBOURHOOD_BUCKETS = 10  # a moment is drawn with this many buckets either side

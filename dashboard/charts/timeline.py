@@ -10,7 +10,6 @@ import pandas as pd
 
 from dashboard.charts.common import (
     INK,
-    LABELLED_EVENTS,
     MUTED,
     PANEL_HEIGHT,
     SEVERITY_SCHEME,
@@ -21,7 +20,6 @@ from dashboard.charts.common import (
     date_domain,
     neutral_band,
     panel_size,
-    short,
     style,
     tagged,
     tone_domain,
@@ -29,9 +27,16 @@ from dashboard.charts.common import (
     y_axis,
     zero_rule,
 )
+from dashboard.charts.event_labels import (
+    INDEX_TICKS,
+    Span,
+    event_labels,
+    label_key,
+    lane_of,
+    strip_ceiling,
+)
 from dashboard.contract import STAGES
 from dashboard.model.escalation import ModelParams, peak_position
-from dashboard.model.explain import actor_said
 
 
 def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | None = None, width: int | None = None,
@@ -149,39 +154,6 @@ def stage_runs(table: pd.DataFrame, bucket: str | None = None) -> pd.DataFrame:
     )
 
 
-def label_rows(
-    dates: pd.Series,
-    labels: pd.Series,
-    domain_days: float,
-    width_px: float = 720,
-    rows: int = 3,
-    aligns: list[str] | None = None,
-) -> list[int]:
-    """Put each label on one of `rows` lines so that no two labels on a line overlap.
-
-    Labels are placed in the order given (give the most important first); a left-aligned
-    label runs right from its date, a right-aligned one runs left. A label is assumed to
-    take 6.5 px per character at the chart's font size; one that fits on no line gets -1
-    (not drawn — its marker and tooltip still are).
-    """
-    px_per_day = width_px / max(domain_days, 1e-9)
-    origin = dates.min() if len(dates) else None
-    taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
-    out: list[int] = []
-    for k, (date, label) in enumerate(zip(dates, labels)):
-        x = (date - origin).total_seconds() / 86400.0 * px_per_day
-        width = 6.5 * len(label) + 10
-        lo, hi = (x - width, x) if aligns is not None and aligns[k] == "right" else (x, x + width)
-        placed = -1
-        for r in range(rows):
-            if all(hi <= a or lo >= b for a, b in taken[r]):
-                taken[r].append((lo, hi))
-                placed = r
-                break
-        out.append(placed)
-    return out
-
-
 def escalation_chart(
     table: pd.DataFrame,
     events: pd.DataFrame,
@@ -199,9 +171,13 @@ def escalation_chart(
     the most conflictual events (at `label_size` px: meeting mode draws them at 18; `label_room`
     is the plot's expected width in px when it is stretched, so that labels are laid out for it)."""
     domain = domain or date_domain(table, bucket)
-    labels, shown, span = (_event_labels(events, domain, width or label_room, label_size, table) if len(events)
+    labels, shown, span = (event_labels(events, domain, width or label_room, label_size, table, bucket) if len(events)
                            else ([], 0, None))
-    layers = [_stage_bands(table, domain, bucket), _threshold_rules(params), *_index_line(table, domain, bucket)]
+    # Labels in a strip above the plot (no lane at the top or foot was clear of the line) widen
+    # the index axis past 100; the bands and the axis's ticks stay within 0–100.
+    strip = span is not None and span[1] > 100.0
+    ceiling = strip_ceiling(labels) if strip else None
+    layers = [_stage_bands(table, domain, bucket, ceiling), _threshold_rules(params), *_index_line(table, domain, bucket, ceiling)]
     if len(change_points):
         layers.append(_change_point_rules(change_points, domain, span))
     layers += labels
@@ -218,18 +194,8 @@ def escalation_chart(
         key.append(label_key(shown, len(events)))
     title = alt.Title("Escalation: index 0–100 and stage", anchor="start", subtitle=" · ".join(key), subtitleColor=MUTED)
     return alt.LayerChart(layer=layers, title=title, description=escalation_description(table)).properties(
-        usermeta={"labels": {"shown": shown, "events": len(events)}}, **panel_size("escalation", width)
+        usermeta={"labels": {"shown": shown, "events": len(events)}, "label_lane": lane_of(span)}, **panel_size("escalation", width)
     )
-
-
-def label_key(shown: int, total: int, brief: bool = False) -> str:
-    """What the event labels show, and how many events they leave out (none silently);
-    `brief` for a narrow line (meeting mode's)."""
-    if not shown:
-        return f"{total:,} events, none labelled" + ("" if brief else " (too close together; Events tab)")
-    what = f"{shown} most conflictual" if brief else ("the most conflictual event" if shown == 1 else f"the {shown} most conflictual events")
-    more = total - shown
-    return f"labels: {what}" + ((f", +{more:,} more" if brief else f", +{more:,} more unlabelled (Events tab)") if more else "")
 
 
 def escalation_description(table: pd.DataFrame) -> str:
@@ -243,14 +209,17 @@ def escalation_description(table: pd.DataFrame) -> str:
             f"at {table['index'].iloc[-1]:.0f} on {last:%d %b %Y}.")
 
 
-def _stage_bands(table: pd.DataFrame, domain: list[str] | None, bucket: str | None) -> alt.Chart:
-    """One coloured band per run of buckets in the same stage."""
+def _stage_bands(table: pd.DataFrame, domain: list[str] | None, bucket: str | None, ceiling: float | None = None) -> alt.Chart:
+    """One coloured band per run of buckets in the same stage (from 0 to 100 when the index
+    axis reaches past 100 to `ceiling`, the labels' strip above the plot left blank)."""
+    rows = {} if ceiling is None else {"y": alt.YDatum(0, type="quantitative"), "y2": alt.Y2Datum(100)}
     return (
         alt.Chart(stage_runs(table, bucket))
         .mark_rect(opacity=0.55)
         .encode(
             x=x_axis(domain=domain, field="start"),
             x2=alt.X2(field="end"),
+            **rows,
             color=alt.Color(field="stage", type="ordinal", scale=STAGE_SCALE, title=None,
                             legend=alt.Legend(orient="top", direction="horizontal", labelColor=INK, titleColor=MUTED)),
             tooltip=[
@@ -275,8 +244,9 @@ def _threshold_rules(params: ModelParams) -> alt.Chart:
     )
 
 
-def _index_line(table: pd.DataFrame, domain: list[str] | None, bucket: str | None) -> list[alt.Chart]:
-    """The index, mid-bucket, and invisible points under it as a wider tooltip target."""
+def _index_line(table: pd.DataFrame, domain: list[str] | None, bucket: str | None, ceiling: float | None = None) -> list[alt.Chart]:
+    """The index, mid-bucket, and invisible points under it as a wider tooltip target; the
+    axis runs to `ceiling` (room for the labels' strip above 100) with ticks up to 100."""
     columns = ["date", "index", "stage", "direction", "attention_ratio", "tone", "c_attention", "c_tone", "c_severity", "c_breadth"]
     data = table[columns].copy()
     data["mid"] = data["date"] + bucket_length(table, bucket) / 2
@@ -285,7 +255,7 @@ def _index_line(table: pd.DataFrame, domain: list[str] | None, bucket: str | Non
         .mark_line(color=INK, strokeWidth=2.2, interpolate="monotone")
         .encode(
             x=x_axis(domain=domain, field="mid"),
-            y=y_axis("index", "escalation index", [0, 100]),
+            y=y_axis("index", "escalation index", [0, ceiling or 100], values=None if ceiling is None else INDEX_TICKS),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="index", type="quantitative", title="index", format=".0f"),
@@ -297,9 +267,6 @@ def _index_line(table: pd.DataFrame, domain: list[str] | None, bucket: str | Non
         )
     )
     return [line, line.mark_point(size=40, opacity=0, filled=True)]
-
-
-Span = tuple[float, float]  # a vertical rule's extent on the index axis, clear of the event labels
 
 
 def _rule_span(span: Span | None) -> dict:
@@ -330,101 +297,6 @@ def _change_point_rules(change_points: pd.DataFrame, domain: list[str] | None, s
             ],
         )
     )
-
-
-def _event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | None, size: int = 11,
-                  table: pd.DataFrame | None = None) -> tuple[list[alt.Chart], int, Span | None]:
-    """Labels on the most conflictual events, on lines where they do not overlap, and a tick
-    at each; a label that would run past the plot's end reads leftwards, to stay inside it.
-    The lines sit at the top of the plot, or at its foot when the index runs through fewer
-    labels there (a story in crisis runs along the top).
-
-    Returns the layers, how many events are labelled (those that fit: the others are counted
-    in the chart's key, never dropped silently) and the index span the labels leave free, to
-    which the vertical rules keep."""
-    top = events.dropna(subset=["severity"]).nsmallest(LABELLED_EVENTS, "severity").sort_values("date")
-    if not len(top):
-        return [], 0, None
-    top = top[["date", "actor", "headline", "severity"]].copy()
-    top["label"] = [short(actor_said(a, h)) for a, h in zip(top["actor"], top["headline"])]
-    span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
-    # The most conflictual events claim their line first.
-    top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
-    # label_rows measures at 11 px; a larger font takes the same room on a narrower chart.
-    room = (width or 720) * 11 / size
-    start = pd.Timestamp(domain[0]) if domain else top["date"].min()
-    aligns = [_side((d - start).total_seconds() / 86400.0 / max(span_days, 1e-9) * room, 6.5 * len(t) + 10, room)
-              for d, t in zip(top["date"], top["label"])]
-    top["row"] = label_rows(top["date"], top["label"], span_days, room, aligns=aligns)
-    placed = top["row"] >= 0
-    top, aligns = top[placed], [a for a, keep in zip(aligns, placed) if keep]
-    if not len(top):
-        return [], 0, None
-    line = 9 * size / 11  # one line of labels, in index points
-    reach = pd.to_timedelta([(6.5 * len(t) + 10) / room * span_days for t in top["label"]], unit="D")
-    top["lo"] = [d - r if a == "right" else d for d, r, a in zip(top["date"], reach, aligns)]
-    top["hi"] = [d if a == "right" else d + r for d, r, a in zip(top["date"], reach, aligns)]
-    lanes = {"top": 97 - line * top["row"], "foot": 3 + line * top["row"]}
-    lane = min(lanes, key=lambda k: _crossings(table, top, lanes[k], line))  # "top" on a tie: listed first
-    top = top.drop(columns=["lo", "hi"]).assign(y=lanes[lane], side=aligns)
-    span: Span = (0.0, float(top["y"].min() - 0.5 * line)) if lane == "top" else (float(top["y"].max() + 0.5 * line), 100.0)
-    layers = []
-    for side, part in (("left", top[top["side"] == "left"]), ("right", top[top["side"] == "right"])):
-        if not len(part):
-            continue
-        layers.append(
-            alt.Chart(part)
-            .mark_text(align="left" if side == "left" else "right", baseline="middle", dx=5 if side == "left" else -5, fontSize=size, color=INK)
-            .encode(
-                x=x_axis(domain=domain),
-                y=alt.Y(field="y", type="quantitative"),
-                text=alt.Text(field="label", type="nominal"),
-                tooltip=[
-                    alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
-                    alt.Tooltip(field="actor", type="nominal", title="actor"),
-                    alt.Tooltip(field="headline", type="nominal", title="what happened"),
-                    alt.Tooltip(field="severity", type="quantitative", title="severity", format="+.0f"),
-                ],
-            )
-        )
-    layers.append(
-        alt.Chart(top).mark_tick(color=INK, thickness=1.5, size=8).encode(
-            x=x_axis(domain=domain), y=alt.Y(field="y", type="quantitative")
-        )
-    )
-    return layers, len(top), span
-
-
-def _side(x: float, width: float, room: float) -> str:
-    """Which way a label at x px reads: rightwards when it fits before the plot's end, else
-    leftwards when it fits after its start, else the way with more room."""
-    if x + width <= room:
-        return "left"
-    if x - width >= 0:
-        return "right"
-    return "left" if room - x >= x else "right"
-
-
-def _crossings(table: pd.DataFrame | None, labels: pd.DataFrame, ys: pd.Series, line: float) -> int:
-    """How many labels the index line runs through: its buckets inside a label's box (its dates,
-    its line), and the line drawn between buckets, which crosses a short box no bucket falls in."""
-    if table is None or not len(table):
-        return 0
-    known = table["index"].notna().to_numpy()
-    dates = pd.DatetimeIndex(table["date"]).as_unit("ns").asi8[known].astype(float)
-    index = table["index"].astype(float).to_numpy()[known]
-    if not len(index):
-        return 0
-    count = 0
-    for lo, hi, y in zip(labels["lo"], labels["hi"], ys):
-        a, b = (float(pd.Timestamp(t).value) for t in (lo, hi))  # ns since the epoch, as the dates
-        inside = (dates >= a) & (dates <= b)
-        count += int((np.abs(index[inside] - y) <= 0.6 * line).sum())
-        if a <= dates[-1] and b >= dates[0]:  # the line as drawn (straight between buckets) over the box
-            ends = np.interp([max(a, dates[0]), min(b, dates[-1])], dates, index)
-            values = np.concatenate([ends, index[inside]])
-            count += int(values.min() <= y + 0.6 * line and values.max() >= y - 0.6 * line)
-    return count
 
 
 NOTE_COLOR = "#7c3aed"  # violet: apart from the stages' warm colours and the blue highlight

@@ -71,5 +71,5 @@ def compare_chart(aligned: pd.DataFrame, unit: str = "day") -> alt.LayerChart:
     )
     zero = alt.Chart(pd.DataFrame({"offset": [0]})).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(
         x=alt.X(field="offset", type="quantitative"))
-    title = alt.Title(f"Aligned on the {unit} each entered boiling (0)", anchor="start")
+    title = alt.Title(f"Aligned on the {unit} each entered boiling ({unit} 0)", anchor="start")
     return alt.LayerChart(layer=[zero, lines], title=title).properties(height=280)

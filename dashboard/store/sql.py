@@ -17,7 +17,7 @@ from pathlib import Path
 
 URL_ENV = "BOILINGPOINT_STORE_URL"
 SCHEMA_VERSION = 1
-# The monitor tables of migration 3 (migrations.py) in PostgreSQL's words.
+# The monitor tables of migration 4 (migrations.py) in PostgreSQL's words.
 PG_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS boilingpoint_schema (name TEXT PRIMARY KEY, version INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS monitors (name TEXT PRIMARY KEY, spec TEXT NOT NULL, definition TEXT NOT NULL, "

@@ -115,7 +115,7 @@ def main() -> None:
         current = st.session_state.get("ds") or ""
         menu_help = "The demos, the uploads you made or opened by link in this session, or new files."
         if upload.is_kept(current):  # an upload's name may be cut in the narrow menu: whole here
-            menu_help = f"{escape_markdown(options.get(current, current))}. {menu_help}"
+            menu_help = f"{escape_markdown(upload.upload_name(current) or options.get(current, current))}. {menu_help}"
         choice = st.selectbox("Dataset", list(options), format_func=options.__getitem__, key="ds", on_change=_reset_filters,
                               help=menu_help)
         if files.engine != DEFAULT_ENGINE:

@@ -18,7 +18,7 @@ STATE = "_theme"  # the theme the view asks for ("light" or "dark"), read from a
 LABEL = "Projector (dark)"
 HELP = "A dark page and charts with high-contrast, colour-blind-safe colours, for a projector or a dark room."
 
-_PANEL = "#1a1f29"  # widgets, code and boxes on the dark page
+PANEL = "#1a1f29"  # widgets, code and boxes on the dark page
 _BORDER = "#4b5563"
 
 # Streamlit draws its own widgets from its (light) theme; these rules turn the page, the
@@ -32,20 +32,24 @@ PAGE_CSS = f"""
 .stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp h5, .stApp h6, .stApp p, .stApp li, .stApp label, .stApp span,
 [data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stMarkdownContainer"] {{ color: {DARK_INK}; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] small {{ color: {DARK_MUTED}; }}
-[data-testid="stBaseButton-secondary"] {{ background-color: {_PANEL}; color: {DARK_INK}; border-color: {_BORDER}; }}
+[data-testid="stBaseButton-secondary"] {{ background-color: {PANEL}; color: {DARK_INK}; border-color: {_BORDER}; }}
 [data-testid="stBaseButton-secondary"]:disabled {{ color: #8b93a1; }}
-[data-testid="stButtonGroup"] button {{ background-color: {_PANEL}; color: {DARK_INK}; border-color: {_BORDER}; }}
+[data-testid="stButtonGroup"] button {{ background-color: {PANEL}; color: {DARK_INK}; border-color: {_BORDER}; }}
 [data-testid="stButtonGroup"] button[aria-checked="true"] {{ background-color: #3b2a22; }}
 [data-testid="stMetricDelta"] {{ background-color: #232a35; }}
 label:has(input[role="switch"]):not([data-selected="true"]) > div:first-of-type {{ background-color: {_BORDER}; }}
 .stApp input::placeholder, .stApp textarea::placeholder {{ color: {DARK_MUTED}; }}
 .stApp button[aria-label="Help"], [data-testid="stTooltipIcon"] {{ color: {DARK_MUTED}; background: transparent; }}
+.stApp [data-testid="stTooltipIcon"] .stTooltipHoverTarget svg.icon, .stApp [data-testid="stTooltipIcon"] svg {{ stroke: {DARK_MUTED}; }}
+.stApp [data-testid="stSelectbox"] [role="group"] svg, .stApp [data-testid="stMultiSelect"] [role="group"] svg,
+.stApp [data-testid="stDateInput"] svg {{ color: {DARK_MUTED}; fill: {DARK_MUTED}; }}
 .stApp .stMarkdownColoredText {{ filter: brightness(1.9); }}
 .stApp input, .stApp textarea, [data-baseweb="select"] > div, [data-baseweb="input"], [data-baseweb="base-input"],
-[data-testid="stDateInputField"] {{ background-color: {_PANEL}; color: {DARK_INK}; border-color: {_BORDER}; }}
-[data-baseweb="popover"] ul, [data-baseweb="popover"] li, [data-baseweb="menu"] {{ background-color: {_PANEL}; color: {DARK_INK}; }}
+[data-testid="stSelectbox"] [role="group"], [data-testid="stMultiSelect"] [role="group"],
+[data-testid="stDateInputField"] {{ background-color: {PANEL}; color: {DARK_INK}; border-color: {_BORDER}; }}
+[data-baseweb="popover"] ul, [data-baseweb="popover"] li, [data-baseweb="menu"] {{ background-color: {PANEL}; color: {DARK_INK}; }}
 [data-baseweb="tag"] {{ background-color: #3b4250; color: {DARK_INK}; }}
-.stApp pre, .stApp code, [data-testid="stCode"] {{ background-color: {_PANEL}; color: {DARK_INK}; }}
+.stApp pre, .stApp code, [data-testid="stCode"] {{ background-color: {PANEL}; color: {DARK_INK}; }}
 [data-testid="stExpander"] details, [data-testid="stExpander"] summary {{
   background-color: {DARK_BACKGROUND}; color: {DARK_INK}; border-color: {_BORDER}; }}
 [data-testid="stAlertContainer"] {{ background-color: #1c2a3d; color: {DARK_INK}; }}

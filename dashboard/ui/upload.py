@@ -78,6 +78,13 @@ def upload_label(info: UploadInfo) -> str:
     return "Upload: " + (names if len(names) <= LABEL_CHARS else names[: LABEL_CHARS - 1] + "…")
 
 
+def upload_name(ref: str) -> str | None:
+    """The whole name of an upload of this session (its file names, on one line), for where its
+    menu label is cut; None for any other choice."""
+    info = st.session_state.get("_upload_infos", {}).get(ref)
+    return "Upload: " + " ".join(info.names.split()) if info is not None else None
+
+
 def _store(create: bool):
     try:
         return open_store(create=create)

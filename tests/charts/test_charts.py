@@ -347,6 +347,8 @@ def test_compare_chart_overlays_on_offset_from_day_zero():
     zero, lines = spec["layer"]
     assert lines["encoding"]["x"]["field"] == "offset" and lines["encoding"]["color"]["field"] == "series"
     assert spec["datasets"][zero["data"]["name"]] == [{"offset": 0}]
+    assert spec["title"]["text"] == "Aligned on the day each entered boiling (day 0)"  # says what the 0 is
+    assert charts.compare_chart(aligned, "week").to_dict()["title"]["text"].endswith("(week 0)")
 
 
 def test_overview_has_a_zoom_brush(analysis):
@@ -441,7 +443,7 @@ def test_escalation_labels_go_to_the_foot_when_the_index_runs_along_the_top(dens
     (3, 15, True, "labels: 3 most conflictual, +12 more"),
 ])
 def test_label_key_says_what_is_labelled_and_how_many_more(shown, total, brief, want):
-    from dashboard.charts.timeline import label_key
+    from dashboard.charts.event_labels import label_key
 
     assert label_key(shown, total, brief) == want
 
@@ -453,9 +455,9 @@ def test_label_key_says_what_is_labelled_and_how_many_more(shown, total, brief, 
     (90, 200, 300, "left"),
 ])
 def test_label_side_keeps_a_label_inside_the_plot(x, width, room, want):
-    from dashboard.charts.timeline import _side
+    from dashboard.charts.event_labels import label_side
 
-    assert _side(x, width, room) == want
+    assert label_side(x, width, room) == want
 
 
 def test_escalation_label_near_the_end_reads_leftwards(analysis):
@@ -472,10 +474,10 @@ def test_escalation_label_near_the_end_reads_leftwards(analysis):
 def test_a_label_between_two_buckets_counts_the_line_drawn_across_it():
     """The index line is drawn straight between buckets: a short label box that no bucket falls
     in is still crossed when the line climbs through its height there (GDELT's one-day rise)."""
-    from dashboard.charts.timeline import _crossings
+    from dashboard.charts.event_labels import crossings
 
     table = pd.DataFrame({"date": pd.to_datetime(["2018-03-25", "2018-03-26"], utc=True), "index": [0.0, 100.0]})
     box = pd.DataFrame({"lo": pd.to_datetime(["2018-03-25 08:00"], utc=True), "hi": pd.to_datetime(["2018-03-25 16:00"], utc=True)})
-    assert _crossings(table, box, pd.Series([50.0]), 9.0) == 1  # the line passes 33→67 there
-    assert _crossings(table, box, pd.Series([95.0]), 9.0) == 0  # above the line over the box
-    assert _crossings(table.assign(index=[float("nan"), 100.0]), box, pd.Series([50.0]), 9.0) == 0  # no line drawn there
+    assert crossings(table, box, pd.Series([50.0]), 9.0) == 1  # the line passes 33→67 there
+    assert crossings(table, box, pd.Series([95.0]), 9.0) == 0  # above the line over the box
+    assert crossings(table.assign(index=[float("nan"), 100.0]), box, pd.Series([50.0]), 9.0) == 0  # no line drawn there

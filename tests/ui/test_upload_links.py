@@ -201,3 +201,16 @@ def test_a_file_named_as_the_contract_has_nothing_to_map_until_asked(make_app, f
     at.toggle(key="map_events_edit").set_value(True)
     _run(at)
     assert at.selectbox(key="map_events_date").value == "date" and at.selectbox(key="map_events_url").value == NONE
+
+
+def test_a_long_upload_name_is_cut_with_an_ellipsis_and_whole_in_the_menus_help(make_app, fresh_store):
+    """No name cut silently: the menu's label ends in "…", the whole name is in its help."""
+    long_name = "quarterly-press-coverage-of-the-regional-water-dispute-between-two-neighbouring-states-final-v3.csv"
+    at = _upload(_run(make_app()), "events", long_name, _events("Alpha Corp"))
+    ref = _ds(at)
+    at.selectbox(key="ds").set_value(ref)
+    _run(at)
+    menu = at.selectbox(key="ds")
+    label = next(o for o in menu.options if o.startswith("Upload: "))
+    assert label.endswith("…") and len(label) < len("Upload: " + long_name)  # cut, and says so
+    assert long_name in re.sub(r"\\(.)", r"\1", menu.help)  # the whole name, one hover away
