@@ -17,7 +17,7 @@ from test_fast_loading import assert_same
 from test_loading_corpus import HYPOTHESIS
 
 from dashboard.contract import column_names
-from dashboard.loading import DEFAULT_LIMITS, LoadError, LoadLimits, delimited
+from dashboard.loading import DEFAULT_LIMITS, LoadError, LoadLimits, delimited, native
 
 EVENTS = ("date", "actor", "headline")
 H = '"date","actor","headline"'
@@ -111,6 +111,7 @@ def test_the_real_shaped_export_takes_arrow():
     text = lines(*rows, header='"date","actor","tone","count","source"')
     fast, _ = raw_both(text, kind="mentions")
     assert fast is not None
+    assert native.screen_text(fast, DEFAULT_LIMITS) is not None  # and the typed screen after it
     assert_same(text.encode(), "mentions")
 
 
