@@ -197,13 +197,8 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
 
         fast = read_mentions(decoded.data, limits)  # typed columns checked in Arrow: big files in seconds
         if fast is not None:
-            table, report = fast
-            report.exact = report.exact and not decoded.container  # a zipped file is not Parquet on disk
-            _finish_report(report, "", list(decoded.notes), decoded.container)
-            table = score_missing_tone(table, report, tone_model)
-            if report.loaded == 0:
-                report.notes.append("no row could be loaded")
-            return LoadResult(table, report)
+            fast[1].exact = fast[1].exact and not decoded.container  # a zipped file is not Parquet on disk
+            return _screened(fast, "", list(decoded.notes), decoded.container, tone_model)
     if is_parquet(decoded.data):
         raw = parse_parquet(decoded.data, limits)
         enc = ""
@@ -226,12 +221,7 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
 
         screened = native.screen_text(raw, limits)  # plain-shaped text cells checked in Arrow: big CSV in seconds
         if screened is not None:
-            table, report = screened
-            _finish_report(report, enc, notes, decoded.container)
-            table = score_missing_tone(table, report, tone_model)
-            if report.loaded == 0:
-                report.notes.append("no row could be loaded")
-            return LoadResult(table, report)
+            return _screened(screened, enc, notes, decoded.container, tone_model)
     if converted is None:
         if wide:
             result = _load_wide(raw, kind, limits, options)
@@ -260,6 +250,16 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
         table = _canonicalise(table, actors, report)
     if converted.raw is not raw:
         _summarise_rejections(report)
+    if report.loaded == 0:
+        report.notes.append("no row could be loaded")
+    return LoadResult(table, report)
+
+
+def _screened(fast: tuple[pa.Table, LoadReport], enc: str, notes: list[str], container: str, tone_model) -> LoadResult:
+    """The end of a load through one of native.py's typed screens (what _load does after validate)."""
+    table, report = fast
+    _finish_report(report, enc, notes, container)
+    table = score_missing_tone(table, report, tone_model)
     if report.loaded == 0:
         report.notes.append("no row could be loaded")
     return LoadResult(table, report)

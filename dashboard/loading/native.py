@@ -154,9 +154,6 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None  # a date that is not a real one: validate.py says so
         typed = typed.set_column(typed.schema.get_field_index(rc), rc, cast)
-    for name, rc in cmap.extras.items():
-        if not text_type(typed.schema.field(rc).type):
-            return None
     table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, raw.table)
     report.exact = False  # the rows come from text, not from a Parquet file an engine could read
     return table, report

@@ -2,8 +2,8 @@
 
 Every file of the bad-input corpus (tests/test_loading_corpus.py), and generated ones, is
 loaded twice: as it is, and with every fast path switched off — Arrow's CSV reader
-(delimited._delimited_arrow), the typed screen of Arrow-read CSV (native.screen_text), typed Parquet columns, clean text columns and plain-shaped dates
-and numbers (validate._typed_column_sql, _clean_text_sql, _shaped_sql), the typed Parquet
+(delimited._delimited_arrow), the typed screen of Arrow-read CSV (native.screen_text), typed
+Parquet columns, clean text columns and plain-shaped dates and numbers (validate._typed_column_sql, _clean_text_sql, _shaped_sql), the typed Parquet
 screen (native.read_mentions). Table and report must be the same.
 """
 
