@@ -62,26 +62,28 @@ def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: s
     cr[inner] = buf[line_end[inner] - 1] == 13
     line_end = line_end - cr
     sep = ord(delimiter)
-    pos = starts[:-1].copy()
+    top = last - 1
+    pos = starts[:-1]
     ok = np.ones(n, dtype=bool)
     recheck = np.zeros(n, dtype=bool)
     width = table.num_columns
     for i in range(width):
         col = table.column(i)
-        blen = np.asarray(pc.binary_length(col).to_numpy(zero_copy_only=False), dtype=np.int64)
+        end = pos + np.asarray(pc.binary_length(col).to_numpy(zero_copy_only=False), dtype=np.int64)
         quotes = np.asarray(pc.count_substring(col, '"').to_numpy(zero_copy_only=False), dtype=np.int64)
-        recheck |= quotes > 0
-        first = buf[np.minimum(pos, last - 1)]
-        quoted = (first == _QUOTE) & (pos < last)
-        end = pos + blen + np.where(quoted, 2 + quotes, 0)
-        inside = end <= line_end
-        ok &= inside
-        safe_end = np.where(inside, end, pos)
-        ok &= ~quoted | (buf[np.maximum(safe_end - 1, 0)] == _QUOTE)
+        quoted = buf[np.minimum(pos, top)] == _QUOTE
+        quoted &= pos <= top
+        if quotes.any():
+            recheck |= quotes > 0
+            end += quoted * (2 + quotes)
+        else:
+            end += quoted * 2
+        # An end past its line makes the last field's end miss the line's end (ends only grow).
+        ok &= ~quoted | (buf[np.minimum(end - 1, top)] == _QUOTE)
         if i < width - 1:
+            ok &= buf[np.minimum(end, top)] == sep
             ok &= end < line_end
-            ok &= buf[np.minimum(safe_end, last - 1)] == sep
-            pos = np.where(ok, end + 1, pos)
+            pos = end + 1
         else:
             ok &= end == line_end
     if not ok[~recheck].all():

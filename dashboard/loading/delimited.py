@@ -89,7 +89,6 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
     if delimiter is None or delimiter == "\t":
         return None
     import numpy as np
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     try:
@@ -132,22 +131,44 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
             return None
         if n > limits.max_rows:
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
-    blank = None
-    for col in table.columns:
-        if n and pc.max(pc.utf8_length(col)).as_py() > limits.max_cell_chars:
-            return None
-        empty = pc.equal(pc.utf8_trim_whitespace(col), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if n and pc.any(blank).as_py():
-        return None  # a row of blank cells is a blank-row rejection there
+    if n and (_over_cap(table, limits.max_cell_chars) or _blank_row(table)):
+        return None  # a cell over the cap, a row of blank cells: rejections there
     table = table.append_column(RECORD, pa.array(np.arange(1, n + 1, dtype=np.int64)))
     table = table.append_column(LINE, pa.array(np.arange(2, n + 2, dtype=np.int64)))
     return RawTable(labels, table, n, _DELIMITER_NAMES[delimiter])
 
 
+def _over_cap(table: pa.Table, cap: int) -> bool:
+    """Whether some cell holds more than cap characters (never more than its bytes)."""
+    import pyarrow.compute as pc
+
+    for col in table.columns:
+        if pc.max(pc.binary_length(col)).as_py() > cap and pc.max(pc.utf8_length(col)).as_py() > cap:
+            return True
+    return False
+
+
+def _blank_row(table: pa.Table) -> bool:
+    """Whether some row's cells are all empty or white space (str.strip's), column by column
+    over the rows still in question."""
+    import pyarrow.compute as pc
+
+    rows = None
+    for col in table.columns:
+        if rows is not None:
+            col = col.take(rows)
+        blank = pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
+        hits = pc.indices_nonzero(blank.combine_chunks() if hasattr(blank, "combine_chunks") else blank)
+        if len(hits) == 0:
+            return False
+        rows = hits if rows is None else rows.take(hits)
+    return True
+
+
 def _line_count(text: str) -> int:
     """Physical lines (CR, LF or CRLF end one; a last line without an end counts)."""
-    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    cr = text.count("\r")
+    ends = text.count("\n") + (cr - text.count("\r\n") if cr else 0)
     return ends + (0 if text.endswith(("\n", "\r")) else 1)
 
 

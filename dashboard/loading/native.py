@@ -139,9 +139,13 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     typed = raw.table
     for col in COLUMNS["mentions"]:
         rc = cmap.contract.get(col.name)
-        if rc is None or col.type == "text":
+        if rc is None:
             continue
         values = typed.column(rc)
+        if col.type == "text":
+            if col.name in ("actor", "source"):  # as read_mentions reads them: few distinct values, checked once each
+                typed = typed.set_column(typed.schema.get_field_index(rc), rc, pc.dictionary_encode(values))
+            continue
         if not pa.types.is_string(values.type):
             return None
         empty = pc.equal(values, "")
