@@ -197,13 +197,8 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
 
         fast = read_mentions(decoded.data, limits)  # typed columns checked in Arrow: big files in seconds
         if fast is not None:
-            table, report = fast
-            report.exact = report.exact and not decoded.container  # a zipped file is not Parquet on disk
-            _finish_report(report, "", list(decoded.notes), decoded.container)
-            table = score_missing_tone(table, report, tone_model)
-            if report.loaded == 0:
-                report.notes.append("no row could be loaded")
-            return LoadResult(table, report)
+            fast[1].exact = fast[1].exact and not decoded.container  # a zipped file is not Parquet on disk
+            return _screened(fast, "", list(decoded.notes), decoded.container, tone_model)
     if is_parquet(decoded.data):
         raw = parse_parquet(decoded.data, limits)
         enc = ""
@@ -220,6 +215,13 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
         else:
             raw = parse_text(text, limits, expected=column_names(kind))
     converted = _known_format(raw, kind, gdelt_table, options, wide)
+    if converted is None and kind == "mentions" and actors is None and not wide and options == _Options({}, None, None) \
+            and not is_parquet(decoded.data):
+        from dashboard.loading import native
+
+        screened = native.screen_text(raw, limits)  # plain-shaped text cells checked in Arrow: big CSV in seconds
+        if screened is not None:
+            return _screened(screened, enc, notes, decoded.container, tone_model)
     if converted is None:
         if wide:
             result = _load_wide(raw, kind, limits, options)
@@ -248,6 +250,16 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
         table = _canonicalise(table, actors, report)
     if converted.raw is not raw:
         _summarise_rejections(report)
+    if report.loaded == 0:
+        report.notes.append("no row could be loaded")
+    return LoadResult(table, report)
+
+
+def _screened(fast: tuple[pa.Table, LoadReport], enc: str, notes: list[str], container: str, tone_model) -> LoadResult:
+    """The end of a load through one of native.py's typed screens (what _load does after validate)."""
+    table, report = fast
+    _finish_report(report, enc, notes, container)
+    table = score_missing_tone(table, report, tone_model)
     if report.loaded == 0:
         report.notes.append("no row could be loaded")
     return LoadResult(table, report)

@@ -49,7 +49,7 @@ def unwrap(data: bytes, limits: LoadLimits) -> Decoded:
             "size-error",
             f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,} bytes",
         )
-    if not data.strip():
+    if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy the file)
         raise LoadError("format-error", "the file is empty")
     notes: list[str] = []
     container = ""

@@ -66,69 +66,109 @@ def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) ->
 
 
 def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
-    """_parse_delimited_lines' answer from Arrow's C++ CSV reader, for the plain files it
-    cannot read differently; None for every other file.
+    """_parse_delimited_lines' answer from Arrow's C++ CSV reader, for the files it provably
+    reads the same; None for every other file.
 
-    Plain: a one-line header, comma, semicolon or pipe separated, no quote character and
-    no carriage return anywhere, every line holding the header's number of cells, no blank
-    line, no cell over the size cap. Then record n is line n + 1 and every cell is the text
-    between two delimiters, as the reference parser reads it (tests/test_loading_corpus.py
-    compares the two on every corpus file and on generated text).
+    Taken for a one-line header, comma, semicolon or pipe separated, line ends LF or CRLF (no
+    lone CR), every record one line holding the header's number of cells, no blank line, no
+    cell over the size cap. Then record n is line n + 1. Without a quote character every cell
+    is the text between two delimiters, as the reference parser reads it; with quotes,
+    arrow_csv.same_as_python proves Arrow read each line as Python's csv module does (a
+    stray quote, a quoted line break, text after a closing quote: the reference parser).
+    tests/loading/test_fast_loading.py compares the two on every corpus file and on generated text.
     """
-    if '"' in text or "\r" in text:
+    cr = text.count("\r")
+    if cr and cr != text.count("\r\n"):
         return None
-    first, _, _ = text.partition("\n")
-    if not first.strip():
+    quoted = '"' in text
+    nl = text.find("\n")
+    head = text if nl < 0 else text[:nl + 1]
+    if not head.strip():
         return None
-    delimiter = _choose_delimiter(first + "\n", limits, expected)
+    delimiter = _choose_delimiter(head.rstrip("\r\n") + "\n", limits, expected)
     if delimiter is None or delimiter == "\t":
         return None
     import numpy as np
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    labels = [lab.strip() for lab in first.split(delimiter)]
-    names = [raw_column(i) for i in range(len(labels))]
-    # Plain means every line holds the header's cells: counted in C before Arrow parses
-    # anything, so a file of short, long or blank lines never reaches Arrow's reader (which
-    # would build every row before saying no).
-    data_lines = _line_count(text) - 1
-    if data_lines > limits.max_rows:
-        raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
-    if "\n\n" in text or text.count(delimiter) != (len(labels) - 1) * (data_lines + 1):
+    try:
+        header = list(csv.reader([head], **_dialect(delimiter)))
+    except csv.Error:
+        return None  # a header the reference parser reads across lines, or cannot read
+    if len(header) != 1:
         return None
+    labels = [lab.strip() for lab in header[0]]
+    names = [raw_column(i) for i in range(len(labels))]
+    data_lines = _line_count(text) - 1
+    if not quoted:
+        # Plain means every line holds the header's cells: counted in C before Arrow parses
+        # anything, so a file of short, long or blank lines never reaches Arrow's reader (which
+        # would build every row before saying no). Without quotes a record is a line: the
+        # row cap is decided here.
+        if data_lines > limits.max_rows:
+            raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+        if "\n\n" in text or "\n\r\n" in text or text.count(delimiter) != (len(labels) - 1) * (data_lines + 1):
+            return None
     data = text.encode("utf-8")
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24, column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
+                                             escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
-        return None  # a short or long row, a blank line: the reference parser says which
+        return None  # a short or long row, a blank line, a broken quote: the reference parser says which
     n = table.num_rows
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if n != lines - 1 or n > limits.max_rows:
-        return None
-    blank = None
-    for col in table.columns:
-        if n and pc.max(pc.utf8_length(col)).as_py() > limits.max_cell_chars:
+    if n != data_lines:
+        return None  # a record across lines (or a count Arrow and the reference disagree on)
+    if quoted:
+        from dashboard.loading.arrow_csv import same_as_python
+
+        if not same_as_python(table, data, len(head.encode("utf-8")), delimiter, _dialect(delimiter)):
             return None
-        empty = pc.equal(pc.utf8_trim_whitespace(col), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if n and pc.any(blank).as_py():
-        return None  # a row of blank cells is a blank-row rejection there
+        if n > limits.max_rows:
+            raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
+    if n and (_over_cap(table, limits.max_cell_chars) or _blank_row(table)):
+        return None  # a cell over the cap, a row of blank cells: rejections there
     table = table.append_column(RECORD, pa.array(np.arange(1, n + 1, dtype=np.int64)))
     table = table.append_column(LINE, pa.array(np.arange(2, n + 2, dtype=np.int64)))
     return RawTable(labels, table, n, _DELIMITER_NAMES[delimiter])
 
 
+def _over_cap(table: pa.Table, cap: int) -> bool:
+    """Whether some cell holds more than cap characters (never more than its bytes)."""
+    import pyarrow.compute as pc
+
+    for col in table.columns:
+        if pc.max(pc.binary_length(col)).as_py() > cap and pc.max(pc.utf8_length(col)).as_py() > cap:
+            return True
+    return False
+
+
+def _blank_row(table: pa.Table) -> bool:
+    """Whether some row's cells are all empty or white space (str.strip's), column by column
+    over the rows still in question."""
+    import pyarrow.compute as pc
+
+    rows = None
+    for col in table.columns:
+        if rows is not None:
+            col = col.take(rows)
+        blank = pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
+        hits = pc.indices_nonzero(blank.combine_chunks() if hasattr(blank, "combine_chunks") else blank)
+        if len(hits) == 0:
+            return False
+        rows = hits if rows is None else rows.take(hits)
+    return True
+
+
 def _line_count(text: str) -> int:
     """Physical lines (CR, LF or CRLF end one; a last line without an end counts)."""
-    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    cr = text.count("\r")
+    ends = text.count("\n") + (cr - text.count("\r\n") if cr else 0)
     return ends + (0 if text.endswith(("\n", "\r")) else 1)
 
 

@@ -111,7 +111,61 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     return _screen(raw, cmap, notes, limits)
 
 
-def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[pa.Table, LoadReport]:
+# Text cells of one plain shape that Arrow's casts read exactly as validate.py's SQL does
+# (column_sql.shaped_sql): a UTC time with a real hour, minute and second, a plain decimal.
+_UTC_TEXT = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$"
+_DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
+_DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
+
+
+def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport] | None:
+    """CSV mentions read by Arrow (every cell text, nothing rejected yet) through the typed
+    screen, or None when it does not apply.
+
+    When every date cell is empty or `2024-03-01T12:00:00[.ffffff]Z` and every tone and count
+    cell empty or a plain decimal, those columns are cast in Arrow (an empty cell is missing,
+    as validate.py reads it; a date Arrow cannot cast: None) and screened as typed columns
+    are; the suspects go to validate.py as the text they were, so their rejections name the
+    cells as written. The same rows, values and report as validate(raw), in the file's order.
+    """
+    if raw.rejections or raw.unlisted or raw.notes or raw.table.num_rows != raw.rows_read:
+        return None
+    if raw.file_format not in _DELIMITED or raw.table.column_names != [raw_column(i) for i in range(len(raw.labels))] + [RECORD, LINE]:
+        return None
+    try:
+        cmap, notes = map_columns(raw, "mentions")
+    except LoadError:
+        return None  # the general path raises the same error with its hint
+    typed = raw.table
+    for col in COLUMNS["mentions"]:
+        rc = cmap.contract.get(col.name)
+        if rc is None:
+            continue
+        values = typed.column(rc)
+        if col.type == "text":
+            if col.name in ("actor", "source"):  # as read_mentions reads them: few distinct values, checked once each
+                typed = typed.set_column(typed.schema.get_field_index(rc), rc, pc.dictionary_encode(values))
+            continue
+        if not pa.types.is_string(values.type):
+            return None
+        empty = pc.equal(values, "")
+        shape = _UTC_TEXT if col.type == "datetime" else _DECIMAL_TEXT
+        if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, shape))).as_py():
+            return None
+        cells = pc.if_else(empty, pa.scalar(None, pa.string()), values)
+        try:
+            cast = pc.cast(cells, pa.timestamp("us", tz="UTC") if col.type == "datetime" else pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None  # a date that is not a real one: validate.py says so
+        typed = typed.set_column(typed.schema.get_field_index(rc), rc, cast)
+    table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, raw.table)
+    report.exact = False  # the rows come from text, not from a Parquet file an engine could read
+    return table, report
+
+
+def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
+            written: pa.Table | None = None) -> tuple[pa.Table, LoadReport]:
+    """written: the raw cells as the file holds them, when raw.table holds them converted."""
     table = raw.table
     n = table.num_rows
     contract = cmap.contract
@@ -174,7 +228,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits) -> tuple[
     rejections, listed_more, rejected = [], 0, 0
     if any_suspect:
         sus = np.flatnonzero(suspect)
-        sub = table.take(pa.array(sus))
+        sub = (table if written is None else written).take(pa.array(sus))
         sub_raw = RawTable(raw.labels, sub, len(sus), raw.file_format)
         checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True)
         rejections, listed_more, rejected = sub_report.rejections, sub_report.unlisted_rejections, sub_report.rejected

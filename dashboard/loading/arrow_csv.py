@@ -1,0 +1,103 @@
+"""Arrow's C++ CSV reader for quoted delimited text, with a proof that it read what Python's
+csv module (the reference parser in delimited.py) reads.
+
+Arrow and Python's csv module (strict, doubled quotes) split fields the same way but for one
+case: after a quoted field's closing quote, Python accepts only a delimiter or the end of the
+line, while Arrow reads any further characters into the field (`"ab"cd` is `abcd`). A file
+whose records each take exactly one line is proven to parse the same when, for every row:
+
+- field 0 starts at the line's start; a field is quoted when its first byte is a quote, and
+  then takes 2 + its value's bytes + the value's quote count (each written doubled), or else
+  exactly its value's bytes; each field ends at a delimiter, the last at the line's end;
+- a quoted field's last byte is a quote.
+
+For a field whose value holds no quote character this is exact: if Arrow had read characters
+after a closing quote, the field's last byte would be one of them (not a quote) or the lengths
+would not add up. Rows with a quote inside some value (rare) are read again with Python's csv
+module, line by line, and must give the same cells. Anything else: None, and the caller takes
+the reference parser.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_QUOTE = ord('"')
+_CHUNK = 1 << 26  # bytes scanned for line ends at a time (bounded temporary memory)
+
+
+def line_starts(buf: np.ndarray, start: int) -> np.ndarray:
+    """The offset of every line after `start` (the byte after each LF), and len(buf) last."""
+    parts = [np.array([start], dtype=np.int64)]
+    for lo in range(start, len(buf), _CHUNK):
+        hits = np.flatnonzero(buf[lo:lo + _CHUNK] == 10)
+        if len(hits):
+            parts.append(hits.astype(np.int64) + (lo + 1))
+    starts = np.concatenate(parts)
+    if starts[-1] != len(buf):
+        starts = np.append(starts, np.int64(len(buf)))
+    return starts
+
+
+def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: str, dialect: dict) -> bool:
+    """Whether Python's csv module, reading `data` line by line after its header, gives the
+    rows of `table` (Arrow's reading, one row per line, every column a string)."""
+    n = table.num_rows
+    if n == 0:
+        return True
+    buf = np.frombuffer(data, dtype=np.uint8)
+    starts = line_starts(buf, header_bytes)
+    if len(starts) != n + 1:
+        return False
+    line_end = starts[1:] - 1  # the LF, or the end of the data for a last line without one
+    last = len(buf)
+    has_lf = buf[np.minimum(line_end, last - 1)] == 10
+    line_end = np.where(has_lf & (line_end < last), line_end, last)
+    cr = np.zeros(n, dtype=bool)
+    inner = line_end > starts[:-1]
+    cr[inner] = buf[line_end[inner] - 1] == 13
+    line_end = line_end - cr
+    sep = ord(delimiter)
+    top = last - 1
+    pos = starts[:-1]
+    ok = np.ones(n, dtype=bool)
+    recheck = np.zeros(n, dtype=bool)
+    width = table.num_columns
+    for i in range(width):
+        col = table.column(i)
+        end = pos + np.asarray(pc.binary_length(col).to_numpy(zero_copy_only=False), dtype=np.int64)
+        quotes = np.asarray(pc.count_substring(col, '"').to_numpy(zero_copy_only=False), dtype=np.int64)
+        quoted = buf[np.minimum(pos, top)] == _QUOTE
+        quoted &= pos <= top
+        if quotes.any():
+            recheck |= quotes > 0
+            end += quoted * (2 + quotes)
+        else:
+            end += quoted * 2
+        # An end past its line makes the last field's end miss the line's end (ends only grow).
+        ok &= ~quoted | (buf[np.minimum(end - 1, top)] == _QUOTE)
+        if i < width - 1:
+            ok &= buf[np.minimum(end, top)] == sep
+            ok &= end < line_end
+            pos = end + 1
+        else:
+            ok &= end == line_end
+    if not ok[~recheck].all():
+        return False
+    rows = np.flatnonzero(recheck)
+    if len(rows):
+        cells = table.take(pa.array(rows)).to_pylist()
+        names = table.column_names
+        for row, want in zip(rows.tolist(), cells):
+            line = data[starts[row]:starts[row + 1]].decode("utf-8")
+            try:
+                got = list(csv.reader([line], **dialect))
+            except csv.Error:
+                return False
+            if len(got) != 1 or got[0] != [want[name] for name in names]:
+                return False
+    return True
