@@ -141,6 +141,7 @@ class ProtocolSession:
         self.query = query
         self.timeout = timeout
         self.errors: list[str] = []
+        self.self_reruns = 0  # runs the script cut short itself with st.rerun (read on, not errors)
         self.actor_widget: tuple[str, list[str]] | None = None
 
     async def rerun(self, ws, widgets=None) -> dict:
@@ -182,7 +183,13 @@ class ProtocolSession:
                 elif what == "multiselect" and element.multiselect.label == "Actors":
                     self.actor_widget = (element.multiselect.id, list(element.multiselect.options))
             elif kind == "script_finished":
-                if msg.script_finished != 0:  # FINISHED_SUCCESSFULLY
+                if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    # The script asked for a rerun itself (st.rerun: the upload step, once an
+                    # upload is kept, so the dataset menu lists it): a browser shows the next
+                    # run, so read on to its end, within the same deadline.
+                    self.self_reruns += 1
+                    continue
+                if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                     self.errors.append(f"script finished with status {msg.script_finished}")
                 total = time.perf_counter() - start
                 return {"last_chart_s": last_chart if charts else total, "finished_s": total, "charts": charts,

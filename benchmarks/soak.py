@@ -110,7 +110,7 @@ class SoakClient(ProtocolSession):
                     await asyncio.sleep(self.rng.uniform(0.5, 3.0))
         except Exception as exc:  # noqa: BLE001 - every failure is an error of the soak
             self.errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
-        return {"steps": self.steps, "errors": self.errors}
+        return {"steps": self.steps, "errors": self.errors, "self_reruns": self.self_reruns}
 
     async def read_until_finished(self, ws, start: float) -> dict:
         # Remember what an upload needs: the session id and the mentions uploader's widget id.
@@ -200,6 +200,7 @@ def main() -> int:
     first, last = sum(rss[:third]) / third, sum(rss[-third:]) / third
     summary = {
         "minutes": args.minutes, "clients": args.clients, "errors": len(errors), "first_errors": errors[:5],
+        "self_reruns": sum(r.get("self_reruns", 0) for r in results),
         "filter_changes": sum(r["steps"]["filter"] for r in results), "uploads": sum(r["steps"]["upload"] for r in results),
         "rss_mib": [(t, round(m)) for t, m in samples], "rss_first_third_mib": round(first), "rss_last_third_mib": round(last),
         "flat": last <= first * 1.15,
@@ -223,6 +224,7 @@ def write_doc(doc: Path, s: dict) -> None:
         f"| run | {s['minutes']:g} minutes, {s['clients']} clients |",
         f"| steps | {s['filter_changes']:,} filter changes, {s['uploads']:,} uploads |",
         f"| errors | **{s['errors']}** |",
+        f"| runs the page cut short itself (st.rerun), read on to the next run's end | {s.get('self_reruns', 0)} |",
         f"| server RSS (minute: MiB) | {', '.join(f'{t:g}: {m}' for t, m in s['rss_mib'])} |",
         f"| memory flat (last third within 15% of the first) | {'yes' if s['flat'] else 'NO'} "
         f"({s['rss_first_third_mib']} → {s['rss_last_third_mib']} MiB) |",
