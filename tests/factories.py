@@ -1,12 +1,18 @@
-"""Tiny series and analyses built by hand, shared by the model, chart and export tests."""
+"""Tiny series and analyses built by hand, shared by the model, chart and export tests; and the
+real headlines the text tests read in place."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
 
 from dashboard.contract import Selection
+from dashboard.loading import load_path
 from dashboard.model.analysis import Analysis
 from dashboard.model.escalation import DEFAULT_PARAMS
 
@@ -48,3 +54,22 @@ def make_analysis(stages: list[str], index: list[float], volume: list[int] | Non
     if events is None:
         events = pd.DataFrame({"date": pd.to_datetime(["2024-01-02"])})
     return Analysis(Selection(bucket=bucket), DEFAULT_PARAMS, table, events, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+
+
+PUBLISHERS = {"cnbc_headlines.csv": "CNBC", "guardian_headlines.csv": "The Guardian", "reuters_headlines.csv": "Reuters"}
+
+
+def load_headlines(external: Path, actors: Path) -> pa.Table:
+    """financial-headlines-jul2020's three files, each loaded as its own mentions file (exact load
+    report checked) with its publisher as source, in date order; skips when the folder is absent."""
+    folder = external / "financial-headlines-jul2020"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    parts = []
+    for name, publisher in PUBLISHERS.items():
+        r = load_path(folder / name, "mentions", mapping={"date": "Time", "text": "Headlines"}, actors=actors)
+        assert r.report.rows_read == r.report.loaded + r.report.rejected
+        t = r.table.select(["date", "actor", "tone", "count", "text"])
+        parts.append(t.append_column("source", pa.array([publisher] * t.num_rows, pa.string())))
+    table = pa.concat_tables(parts)
+    return table.take(pc.sort_indices(table, [("date", "ascending")]))

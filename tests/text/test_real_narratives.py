@@ -10,35 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
+from factories import load_headlines
 
 from dashboard.contract import NarrativeFilter, Selection
-from dashboard.loading import load_path
 from dashboard.query.duckdb_engine import Engine
 from dashboard.text.narratives import find_for_dataset, matches
 from dashboard.text.said import compute_said
 
 pytestmark = pytest.mark.external
 
-PUBLISHERS = {"cnbc_headlines.csv": "CNBC", "guardian_headlines.csv": "The Guardian", "reuters_headlines.csv": "Reuters"}
-
-
 @pytest.fixture(scope="module")
 def headlines(external, tmp_path_factory):
-    folder = external / "financial-headlines-jul2020"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent")
     actors = tmp_path_factory.mktemp("actors") / "actors.csv"
     actors.write_text("canonical,alias\nNews,the\nNews,a\nNews,to\nNews,of\nNews,in\nNews,on\nNews,for\n")
-    parts = []
-    for name, publisher in PUBLISHERS.items():
-        r = load_path(folder / name, "mentions", mapping={"date": "Time", "text": "Headlines"}, actors=actors)
-        t = r.table.select(["date", "actor", "tone", "count", "text"])
-        parts.append(t.append_column("source", pa.array([publisher] * t.num_rows, pa.string())))
-    table = pa.concat_tables(parts)
-    table = table.take(pc.sort_indices(table, [("date", "ascending")]))
+    table = load_headlines(external, actors)
     engine = Engine(mentions=table)
     yield engine, table.select(["date", "text", "count"]).to_pandas()
     engine.close()

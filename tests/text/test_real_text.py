@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
+from factories import PUBLISHERS, load_headlines
 
 from dashboard.contract import Selection
 from dashboard.loading import load_path
@@ -42,29 +41,16 @@ Amazon,Amazon
 TikTok,TikTok
 European Union,EU
 """
-PUBLISHERS = {"cnbc_headlines.csv": "CNBC", "guardian_headlines.csv": "The Guardian", "reuters_headlines.csv": "Reuters"}
 
 
 @pytest.fixture(scope="module")
 def headlines(external, tmp_path_factory):
     """The three publishers' headlines, each loaded as its own file, with its publisher as source."""
-    folder = external / "financial-headlines-jul2020"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent")
     actors = tmp_path_factory.mktemp("actors") / "actors.csv"
     actors.write_text(ACTORS)
-    parts, texts = [], set()
-    for name, publisher in PUBLISHERS.items():
-        r = load_path(folder / name, "mentions", mapping={"date": "Time", "text": "Headlines"}, actors=actors)
-        assert r.report.rows_read == r.report.loaded + r.report.rejected
-        t = r.table.select(["date", "actor", "tone", "count", "text"])
-        t = t.append_column("source", pa.array([publisher] * t.num_rows, pa.string()))
-        parts.append(t)
-        texts |= set(t.column("text").to_pylist())
-    table = pa.concat_tables(parts)
-    table = table.take(pc.sort_indices(table, [("date", "ascending")]))
+    table = load_headlines(external, actors)
     engine = Engine(mentions=table)
-    yield engine, texts
+    yield engine, set(table.column("text").to_pylist())
     engine.close()
 
 
