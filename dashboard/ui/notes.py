@@ -61,11 +61,12 @@ def _delete(note_id: int) -> None:
         st.session_state["_note_msg"] = ("success", "Note deleted.")
 
 
-def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None) -> None:
-    """The notes of this window, a form to pin one (at `when`, a clicked event's date, by
-    default), and CSV out and in."""
+def render_notes(dataset: Dataset, analysis: Analysis, when: pd.Timestamp | None, shown: pd.DataFrame | None = None) -> None:
+    """The notes of this window (`shown`, when the caller has read them already for its charts),
+    a form to pin one (at `when`, a clicked event's date, by default), and CSV out and in."""
     sel = analysis.selection
-    shown = notes_for(dataset, sel.start, sel.end)
+    if shown is None:
+        shown = notes_for(dataset, sel.start, sel.end)
     kind, message = st.session_state.pop("_note_msg", (None, None))
     # Open after pinning or deleting, so that the person sees what happened. Its content is
     # made only while it is open (on_change="rerun"): closed, as most sessions keep it, it

@@ -226,7 +226,7 @@ def render_timeline(dataset: Dataset, analysis: Analysis, strip: pd.DataFrame, s
             if isinstance(event.get("source"), str):
                 st.caption(f"Reported by {escape_markdown(event['source'])}")
             st.markdown(escape_markdown(analysis.explain_date(event["date"])))
-    render_notes(dataset, analysis, highlight)
+    render_notes(dataset, analysis, highlight, notes)
 
 
 # --- actors -----------------------------------------------------------------------------------

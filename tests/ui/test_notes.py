@@ -88,3 +88,20 @@ def test_notes_form_is_made_only_while_open_and_keeps_its_text_when_closed(make_
     assert not [w for w in at.text_area if w.key == "note_text"]
     _open_notes(at)
     assert at.text_area(key="note_text").value == "half written"
+
+
+def test_the_timeline_reads_its_notes_once_per_run(pinned, make_app, monkeypatch):
+    """The escalation chart's notes and the Notes panel's list are one read of the store (issue 14's
+    load work: every rerun's store reads are paid by every session)."""
+    import dashboard.ui.notes as notes
+
+    reads = []
+    real = notes.list_notes
+
+    def counting(store, key, *args, **kwargs):
+        reads.append((key, args))
+        return real(store, key, *args, **kwargs)
+
+    monkeypatch.setattr(notes, "list_notes", counting)
+    _run(make_app())
+    assert len(reads) == 1, reads
