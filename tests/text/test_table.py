@@ -143,3 +143,24 @@ def test_hostile_text_is_data_not_sql(engine):
         assert set(g["text"]) == {"'); DROP TABLE texts; --", "<script>alert(1)</script>"}
     finally:
         e.close()
+
+
+def test_the_side_table_is_stored_compressed_and_read_through_its_view():
+    """The texts sit in a compressed in-memory database (dictionary/FSST), `texts` a view of them:
+    what a text costs in memory is its compressed size (BENCHMARKS.md, the text side table)."""
+    n = 4_000
+    table = pa.table({
+        "date": pa.array([D1 + dt.timedelta(minutes=i) for i in range(n)], pa.timestamp("us")),
+        "actor": pa.array(["TikTok", "Amazon"] * (n // 2)),
+        "count": pa.array([1] * n, pa.int64()),
+        "tone": pa.array([0.0] * n),
+        "text": pa.array([f"TikTok weighs a London office, report {i % 89}" for i in range(n)]),
+    })
+    engine = Engine(mentions=table)
+    try:
+        kinds = dict(engine._con.execute(
+            "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('textdb.texts') GROUP BY ALL").fetchall())
+        assert "Uncompressed" not in kinds["text"], kinds
+        assert engine._con.execute("SELECT count(*), count(DISTINCT key) FROM texts").fetchall() == [(n, 89)]
+    finally:
+        engine.close()
