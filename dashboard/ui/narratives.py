@@ -70,16 +70,19 @@ def kept_narratives(dataset: Dataset, seed: bool = True) -> list[NarrativeFilter
     return list_narratives(store, key)
 
 
-def chosen_narratives(dataset: Dataset, names) -> tuple[NarrativeFilter, ...]:
-    """The kept narratives of these names (meeting mode reads the names from the session or the link)."""
+def chosen_narratives(dataset: Dataset, names, kept: list[NarrativeFilter] | None = None) -> tuple[NarrativeFilter, ...]:
+    """The kept narratives of these names (meeting mode reads the names from the session or the
+    link); `kept`, when the caller has read them already."""
     if not names or not getattr(dataset.engine, "has_text", False):
         return ()
-    by_name = {n.name: n for n in kept_narratives(dataset, seed=False)}
+    by_name = {n.name: n for n in (kept if kept is not None else kept_narratives(dataset, seed=False))}
     return tuple(by_name[n] for n in names if n in by_name)
 
 
-def narrative_filter(dataset: Dataset) -> tuple[NarrativeFilter, ...]:
-    """The Narratives multiselect and its editor; the narratives chosen."""
+def narrative_filter(dataset: Dataset, kept: list[NarrativeFilter] | None = None) -> tuple[NarrativeFilter, ...]:
+    """The Narratives multiselect and its editor; the narratives chosen. `kept`: the dataset's
+    kept narratives when the page has read them already this run (none kept yet: None, and
+    the found ones are kept now)."""
     linked = st.session_state.pop("_url_narratives", None)
     if not getattr(dataset.engine, "has_text", False):
         reason = getattr(dataset.engine, "text_unsupported", None) or "these mentions have no text to match"
@@ -89,7 +92,7 @@ def narrative_filter(dataset: Dataset) -> tuple[NarrativeFilter, ...]:
             st.warning(f"From the link: narratives ignored ({escape_markdown(reason)})")
         st.session_state.pop(KEY, None)
         return ()
-    kept = kept_narratives(dataset)
+    kept = kept or kept_narratives(dataset)
     names = [n.name for n in kept]
     if linked:
         unknown = [n for n in linked if n not in names]

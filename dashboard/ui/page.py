@@ -19,7 +19,7 @@ from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import alerts, downloads, labelling, present, said, sidebar, theme, upload, vega, views
 from dashboard.ui.cache import dataset_from_paths, kept_dataset
-from dashboard.ui.narratives import chosen_narratives
+from dashboard.ui.narratives import chosen_narratives, kept_narratives
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, compare_choice, model_params, read_url_once, share_link, sync_url
 from dashboard.viewstate import TABS, ViewState
@@ -137,11 +137,13 @@ def main() -> None:
         # than the whole source's); the whole range is a click away.
         linked = st.session_state["_url_view"].actors if st.session_state.get("_url_pending") else ()
         named = st.session_state["narrative"] if "narrative" in st.session_state else st.session_state.get("_url_narratives", ())
+        # Read once for the opening episode and the sidebar's filter (a narrative named: else none to read).
+        kept = kept_narratives(dataset, seed=False) if named and getattr(dataset.engine, "has_text", False) else None
         watched = Selection(actors=tuple(st.session_state["actor"] if "actor" in st.session_state else linked),
-                            narratives=chosen_narratives(dataset, named))
+                            narratives=chosen_narratives(dataset, named, kept))
         episode = views.opening_episode(dataset, watched, params) if not dataset.empty else None
         opening = episode.dates if episode else None
-        selection = sidebar.render_filters(dataset, opening)
+        selection = sidebar.render_filters(dataset, opening, kept)
         sidebar.render_advanced(error)
         view = ViewState(link_dataset(choice), selection.actors, selection.start, selection.end, selection.bucket,
                          selection.targets, selection.event_types, changed_params(params),

@@ -92,10 +92,12 @@ def actor_filter(counts: pd.DataFrame) -> list[str]:
     return picked
 
 
-def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = None) -> Selection:
+def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = None,
+                   kept_narratives: list | None = None) -> Selection:
     """Actors, targets, dates, event types and bucket; returns the selection they make.
 
-    The dates start at `opening` (the story's episode) when given, else the whole range."""
+    The dates start at `opening` (the story's episode) when given, else the whole range;
+    `kept_narratives`, the dataset's narratives when the page has read them already."""
     engine = dataset.engine
     known = catalogue(dataset)  # queried once per dataset, not on every rerun
     counts, targets, types = known.counts, list(known.targets), list(known.types)
@@ -104,7 +106,7 @@ def render_filters(dataset: Dataset, opening: tuple[dt.date, dt.date] | None = N
     for problem in st.session_state.pop("_url_problems", []):
         st.warning(f"From the link: {escape_markdown(problem)}")
     actors = actor_filter(counts)
-    narratives = narrative_filter(dataset)
+    narratives = narrative_filter(dataset, kept_narratives)
     start = end = None
     if bounds is not None:
         lo, hi = bounds

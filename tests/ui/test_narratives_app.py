@@ -109,3 +109,21 @@ def test_meeting_mode_carries_the_linked_narrative(make_app, text_mentions, char
     quoted = [m.value for m in at.markdown if m.value.startswith("“")]
     assert quoted and all("Huawei" in q for q in quoted)  # what was said: the narrative's mentions only
     assert at.query_params["nar"] in ("Huawei", ["Huawei"])
+
+
+def test_a_chosen_narrative_reads_the_kept_narratives_once_per_run(make_app, text_mentions, monkeypatch):
+    """The opening episode and the sidebar's filter share one read of the store."""
+    import dashboard.ui.narratives as ui_narratives
+
+    at = make_app().run()
+    at.text_input(key="nar_new_name").set_value("Huawei")
+    at.text_area(key="nar_new_keywords").set_value("huawei").run()
+    at.button(key="nar_define").click().run()
+    at.multiselect(key="narrative").set_value(["Huawei"]).run()
+    reads = []
+    real = ui_narratives.list_narratives
+    monkeypatch.setattr(ui_narratives, "list_narratives", lambda *a, **k: reads.append(a[1:]) or real(*a, **k))
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="narrative").value == ["Huawei"]
+    assert len(reads) == 1, reads
