@@ -176,3 +176,30 @@ def test_backtest_replays_the_narrative_only(tmp_path, home, capsys, surge):
     assert counts[surge] >= 1 and counts[quiet] == 0
     assert main(["backtest", str(tmp_path / f"bt-{surge}.yaml")]) == 0
     assert f"within the narrative '{surge}'" in capsys.readouterr().out
+
+
+# --- the Alerts page's editor ----------------------------------------------------------------
+
+
+def test_editor_checks_names_and_backtests_a_monitor_on_a_narrative(make_app, tmp_path, home, store):
+    import re
+
+    def plain(text: str) -> str:
+        return re.sub(r"\\(.)", r"\1", text)
+
+    inbox = headlines(tmp_path / "inbox" / "m.csv", "hw").parent
+    at = make_app({"page": "alerts"})
+    at.run()
+    at.text_area(key="monitor_yaml").set_value(f'name: ed\nmentions: {inbox}/*.csv\nmin_stage: boiling\nnarratives: ["hw="]\n')
+    at.run()
+    assert any("narratives: 'hw=': a narrative needs at least one keyword" in plain(e.value) for e in at.error)
+    assert at.button(key="monitor_save").disabled
+    at.text_area(key="monitor_yaml").set_value(f'name: ed\nmentions: {inbox}/*.csv\nmin_stage: boiling\nnarratives: ["hw=huawei,5g"]\n')
+    at.run()
+    assert not at.exception and not at.error
+    assert any("ed: alerts on stage:boiling within the narrative 'hw'" in plain(s.value) for s in at.success)
+    at.button(key="monitor_backtest").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert any("within 'hw' (huawei, 5g)" in plain(c.value) for c in at.caption)
+    assert int(next(m for m in at.metric if m.label == "Alerts").value) >= 1
