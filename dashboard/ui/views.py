@@ -424,9 +424,12 @@ def _narrative_frames(dataset: Dataset, sel: Selection, params: ModelParams, nar
         frame, note = align_on_boiling(an.table, name)
         frames.append(frame)
         notes.append(note)
-    st.caption("Each line is one narrative's mentions (its keywords: " + "; ".join(
-        f"{escape_markdown(name)}: {escape_markdown(', '.join(by_name[name].keywords[:6]))}" for name in dict.fromkeys([a, b]))
-        + ") within the sidebar's other filters, in place of its narrative choice; a mention in both counts in each.")
+    def words(name: str) -> str:  # a found narrative's name is its keywords already: not said twice
+        shown = by_name[name].keywords[:6]
+        return escape_markdown(name if name == " / ".join(shown) else f"{name}: {', '.join(shown)}")
+
+    st.caption("Each line is one narrative's mentions (its keywords: " + "; ".join(words(n) for n in dict.fromkeys([a, b]))
+               + ") within the sidebar's other filters, in place of its narrative choice; a mention in both counts in each.")
     return frames, notes
 
 
