@@ -103,3 +103,46 @@ def test_two_narratives_are_not_offered_without_text(make_app, tmp_path, monkeyp
     assert at.radio(key="cmp_mode").options == ["two actors", "two datasets"]
     assert at.radio(key="cmp_mode").value == "two actors"
     assert any("no text to find narratives in" in w.value for w in at.warning)
+
+
+@pytest.mark.external
+def test_two_real_narratives_are_the_narratives_own_series(make_app, external, tmp_path, monkeypatch, chart_frames):
+    """On the Guardian's real headlines (read in place, never copied): the narratives found and
+    kept on opening are offered, and each line of the comparison is that narrative's own
+    escalation index — the model run directly on the file with that narrative as the filter."""
+    import pandas as pd
+
+    from dashboard.contract import Selection
+    from dashboard.loading import load_path
+    from dashboard.model.analysis import analyse
+    from dashboard.model.escalation import DEFAULT_PARAMS
+    from dashboard.query.duckdb_engine import Engine
+    from dashboard.store.narratives import list_narratives
+
+    path = external / "financial-headlines-jul2020" / "guardian_headlines.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    actors = tmp_path / "actors.csv"
+    actors.write_text("canonical,alias\nNews,the\nNews,a\nNews,to\nNews,of\nNews,in\nNews,on\nNews,for\n")
+    monkeypatch.setenv("BOILINGPOINT_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(sys, "argv", ["app.py", "--mentions", str(path), "--map", "mentions:date=Time,text=Headlines",
+                                      "--actors", str(actors)])
+    at = _compare(_run(make_app()))
+    kept = list_narratives(open_store(tmp_path / "home", create=False), file_digest(path))
+    assert len(kept) >= 2  # found over the whole range and kept when the file was opened
+    at.radio(key="cmp_mode").set_value("two narratives")
+    _run(at)
+    first, second = at.selectbox(key="cmp_nar_a").value, at.selectbox(key="cmp_nar_b").value
+    assert [first, second] == [n.name for n in kept[:2]]
+    aligned = _aligned(chart_frames, at)
+    assert set(aligned["series"]) == {first, second}
+    start, end = at.sidebar.date_input(key="dates").value
+    engine = Engine(mentions=load_path(path, "mentions", mapping={"date": "Time", "text": "Headlines"}, actors=actors).table)
+    try:
+        for n in kept[:2]:
+            direct = analyse(engine, Selection(start=start, end=end, narratives=(n,)), DEFAULT_PARAMS).table
+            mine = aligned[aligned["series"] == n.name].set_index(pd.to_datetime(aligned.loc[aligned["series"] == n.name, "date"]))
+            want = direct.set_index("date")["index"].reindex(mine.index)
+            assert len(mine) and (mine["index"].round(6).fillna(-1) == want.round(6).fillna(-1)).all(), n.name
+    finally:
+        engine.close()
