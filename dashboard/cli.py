@@ -94,7 +94,8 @@ def _add_monitor_commands(sub) -> None:
     """`watch` and `backtest` (dashboard/monitor, docs/monitors.md)."""
     watch = sub.add_parser("watch", help="watch monitors' files; alert once per episode by webhook, e-mail and the log")
     watch.add_argument("monitors", type=Path, nargs="+", metavar="MONITOR", help="monitor files (YAML, docs/monitors.md)")
-    watch.add_argument("--once", action="store_true", help="one cycle, then exit (for cron); exit 3 when it raised an alert")
+    watch.add_argument("--once", action="store_true",
+                       help="one cycle, then exit (for cron); exit 3 when it raised an alert, 2 when a monitor could not run")
     watch.add_argument("--interval", type=float, default=300.0, metavar="SECONDS", help="seconds between cycles (default 300)")
     backtest = sub.add_parser("backtest", help="replay a dataset bucket by bucket as if live and score the monitor's rules")
     backtest.add_argument("monitor", type=Path, metavar="MONITOR")
@@ -491,6 +492,8 @@ def cmd_watch(args) -> int:
         print(f"error: the store cannot be opened: {problem}", file=sys.stderr)
         return EXIT_UNUSABLE
     results = watch(specs, store, once=args.once, interval=args.interval)
+    if args.once and any(r.error for r in results):
+        return EXIT_UNUSABLE  # a monitor could not be run as written (said in the log): cron hears of it
     return EXIT_ALERT if args.once and any(r.new_alerts for r in results) else EXIT_OK
 
 

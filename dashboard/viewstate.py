@@ -75,7 +75,7 @@ class ViewState:
         return q
 
 
-COMPARE_KINDS = ("actors", "datasets")
+COMPARE_KINDS = ("actors", "datasets", "narratives")
 # Every key a view's link may hold (besides p.NAME model parameters); Streamlit's own
 # `embed` options are left to Streamlit. Any other key is named, not silently ignored.
 QUERY_KEYS = ("ds", "actor", "nar", "target", "type", "from", "to", "bucket", "map", "tab", "mode", "step", "theme", "cmp")
@@ -160,7 +160,7 @@ def from_query(
         theme = "light"
     compare = tuple(v for v in (query.get("cmp") or []) if v.strip())
     if compare and (compare[0] not in COMPARE_KINDS or len(compare) != 3):
-        problems.append("a comparison is 'cmp=actors' or 'cmp=datasets' and the two to compare")
+        problems.append("a comparison is 'cmp=actors', 'cmp=datasets' or 'cmp=narratives' and the two to compare")
         compare = ()
     narratives = tuple(dict.fromkeys(n for n in (query.get("nar") or []) if n.strip()))
     return ViewState(ds, actors, start, end, bucket, targets, types, tuple(sorted(params)), mode, step, tab, maps,

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.monitor.episodes import Episode, find_episodes, rule_hits
-from dashboard.monitor.spec import MonitorSpec
+from dashboard.monitor.spec import MonitorSpec, monitor_narratives
 
 MAX_LABEL_ROWS = 10_000
 
@@ -51,6 +51,7 @@ class BacktestResult:
     reference_kind: str  # "labelled episodes (FILE)" or "stage onsets of the full-history model"
     max_lead: int
     matched: dict[int, int] = field(default_factory=dict)  # alert position -> reference position
+    narratives: tuple = ()  # the selection's narratives (NarrativeFilter), when the monitor has some
 
     @property
     def step(self) -> pd.Timedelta:
@@ -159,7 +160,7 @@ def load_engine(spec: MonitorSpec, log: Callable[[str], None]):
 
     from dashboard.loading import load_path
     from dashboard.loading.load_report import LoadLimits
-    from dashboard.monitor.watch import engine_table, expand
+    from dashboard.monitor.watch import engine_table, expand, without_text
     from dashboard.query import open_engine
 
     options = spec.options()
@@ -176,18 +177,34 @@ def load_engine(spec: MonitorSpec, log: Callable[[str], None]):
         parts[kind] = pa.concat_tables(tables) if tables else None
     if parts["events"] is None and parts["mentions"] is None:
         raise ValueError(f"monitor {spec.name}: no file of its events / mentions could be loaded")
-    return open_engine("duckdb", events=parts["events"], mentions=parts["mentions"])
+    mentions = parts["mentions"] if spec.narratives else without_text(parts["mentions"])
+    return open_engine("duckdb", events=parts["events"], mentions=mentions)
+
+
+def mentions_digests(spec: MonitorSpec) -> tuple[str, ...]:
+    """The content digests of the monitor's mentions files (where its named narratives are kept)."""
+    from dashboard.loading.on_disk import file_digest
+    from dashboard.monitor.watch import expand
+
+    out = []
+    for path in expand(spec.mentions):
+        try:
+            out.append(file_digest(path))
+        except OSError:
+            continue
+    return tuple(out)
 
 
 def backtest_engine(engine, spec: MonitorSpec, references: list[Reference] | None = None, reference_kind: str = "",
-                    max_lead: int = 14) -> BacktestResult:
-    """The backtest of a monitor on the data of an engine."""
+                    max_lead: int = 14, dataset_keys: tuple[str, ...] = ()) -> BacktestResult:
+    """The backtest of a monitor on the data of an engine; its named narratives are looked up
+    among those kept for `dataset_keys` (its mentions files' digests: mentions_digests)."""
     from dashboard.model.analysis import EVENT_LIMIT, analyse, with_total
 
     if not 0 <= max_lead <= 1000:
         raise ValueError("--max-lead must be between 0 and 1000 buckets")
     params = spec.model_params()
-    sel = spec.selection()
+    sel = spec.selection(narratives=monitor_narratives(spec, engine, dataset_keys))
     series = with_total(engine, sel, engine.series(sel)).sort_values("date").reset_index(drop=True)
     events = engine.events_in(sel, limit=EVENT_LIMIT)
     rules = spec.rule_names
@@ -201,7 +218,8 @@ def backtest_engine(engine, spec: MonitorSpec, references: list[Reference] | Non
         full = find_episodes(table["date"], rule_hits(table, f"stage:{stage}"), f"stage:{stage}", cooldown) if len(table) else []
         references = [Reference(e.start, e.end, f"{stage} onset of {e.start:%d %b %Y}") for e in full]
         reference_kind = f"stage onsets ({stage}) of the full-history model"
-    result = BacktestResult(spec.name, spec.bucket, series["date"], fired, alerts, references, reference_kind, max_lead)
+    result = BacktestResult(spec.name, spec.bucket, series["date"], fired, alerts, references, reference_kind, max_lead,
+                            narratives=sel.narratives)
     result.match()
     return result
 
@@ -211,7 +229,8 @@ def run_backtest(spec: MonitorSpec, episodes_csv: Path | None = None, max_lead: 
     references = read_episodes(episodes_csv) if episodes_csv is not None else None
     engine = load_engine(spec, log)
     kind = f"labelled episodes ({Path(episodes_csv).name})" if episodes_csv is not None else ""
-    return backtest_engine(engine, spec, references, kind, max_lead)
+    keys = mentions_digests(spec) if any("=" not in n for n in spec.narratives) else ()
+    return backtest_engine(engine, spec, references, kind, max_lead, keys)
 
 
 def _days(delta: pd.Timedelta) -> float:
@@ -227,6 +246,7 @@ def backtest_report(result: BacktestResult) -> dict:
         "from": str(pd.Timestamp(result.dates.iloc[0]).date()) if len(result.dates) else None,
         "to": str(pd.Timestamp(result.dates.iloc[-1]).date()) if len(result.dates) else None,
         "reference": result.reference_kind, "max_lead_buckets": result.max_lead,
+        "narratives": [{"name": n.name, "keywords": list(n.keywords)} for n in result.narratives],
         "alerts": [{"rule": a.rule, "episode": a.key, "raised": str(a.start), "last": str(a.end),
                     "catches": (result.references[result.matched[i]].label or str(result.references[result.matched[i]].start.date()))
                     if i in result.matched else None} for i, a in enumerate(result.alerts)],
@@ -247,7 +267,9 @@ def format_backtest(result: BacktestResult) -> str:
 
     lines = [
         f"Backtest of {rep['monitor']}: {rep['buckets']} {rep['bucket']} buckets from {rep['from']} to {rep['to']}, "
-        "replayed as if live (each bucket scored from the buckets up to it)",
+        "replayed as if live (each bucket scored from the buckets up to it)"
+        + (f"; within the {'narrative' if len(result.narratives) == 1 else 'narratives'} "
+           + " or ".join(repr(n.name) for n in result.narratives) if result.narratives else ""),
         f"rules: {', '.join(result.fired) or 'none'}; against {rep['reference']} ({rep['episodes']} episodes); "
         f"an alert up to {rep['max_lead_buckets']} buckets early counts",
         f"alerts: {len(result.alerts)} ({', '.join(f'{k} {v}' for k, v in rep['alerts_by_rule'].items()) or 'none'})",

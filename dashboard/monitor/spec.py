@@ -5,7 +5,8 @@ A monitor file is YAML (docs/monitors.md):
     name: tiktok-watch
     events: data/tiktok-2020/events.csv      # a file or a glob (or a list of them)
     mentions: /srv/inbox/*.csv
-    actors: [TikTok]                         # selection: actors, targets, event_types, bucket
+    actors: [TikTok]                         # selection: actors, narratives, targets, event_types, bucket
+    narratives: [Huawei, "tax=apple,tax ruling"]  # kept names or NAME=KW,KW, as --narrative
     min_stage: boiling                       # and/or rules: [spike, drift, change_point]
     webhook: https://hooks.example/…         # or {url: …, format: json|slack|teams}
     email: {to: [a@example.org], from: bp@example.org, smtp: "mail.example.org:587"}
@@ -37,7 +38,7 @@ EMAIL_RE = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+$")
 MAX_SPEC_BYTES = 64 * 1024
 DEFAULT_SETTLE_SECONDS = 10.0
 KEYS = (
-    "name", "events", "mentions", "actors", "targets", "event_types", "bucket", "params", "attention",
+    "name", "events", "mentions", "actors", "narratives", "targets", "event_types", "bucket", "params", "attention",
     "min_stage", "rules", "cooldown", "webhook", "email", "import", "quiet_hours", "rate_limit", "link",
     "settle_seconds",
 )
@@ -108,6 +109,7 @@ class MonitorSpec:
     events: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    narratives: tuple[str, ...] = ()  # as --narrative: a kept narrative's name, or NAME=KW,KW (monitor_narratives)
     targets: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     bucket: str = "day"
@@ -154,11 +156,17 @@ class MonitorSpec:
         except (ValueError, TypeError) as exc:
             raise MonitorError(f"params: {exc}") from None
 
-    def selection(self, start=None, end=None):
+    @property
+    def narrative_names(self) -> tuple[str, ...]:
+        """The names of the monitor's narratives (an ad-hoc one's name before its `=`)."""
+        return tuple(dict.fromkeys(" ".join(n.partition("=")[0].split()) for n in self.narratives))
+
+    def selection(self, start=None, end=None, narratives=()):
+        """The monitor's selection; `narratives`: its narratives as definitions (monitor_narratives)."""
         from dashboard.contract import Selection
 
         return Selection(actors=self.actors, targets=self.targets, start=start, end=end,
-                         event_types=self.event_types, bucket=self.bucket)
+                         event_types=self.event_types, bucket=self.bucket, narratives=tuple(narratives))
 
     def to_json(self) -> str:
         """The checked definition as JSON (what the store keeps beside the YAML)."""
@@ -373,6 +381,66 @@ def _import(value, base: Path) -> tuple[tuple[str, object], ...]:
     return tuple(out)
 
 
+def _narratives(data: dict) -> tuple[str, ...]:
+    """`narratives:` — each entry as the CLI's --narrative: a kept narrative's name, or
+    NAME=KEYWORD,KEYWORD defined here (checked now; a name is looked up when the data are read)."""
+    from dashboard.text.narratives import MAX_NARRATIVES, NarrativeError, clean_name, parse_definition
+
+    out: list[str] = []
+    for entry in _names(data, "narratives"):
+        try:
+            if "=" in entry:
+                parse_definition(entry)
+            else:
+                entry = clean_name(entry)
+        except NarrativeError as exc:
+            raise MonitorError(f"narratives: {entry[:60]!r}: {exc}") from None
+        out.append(entry)
+    names = [" ".join(e.partition("=")[0].split()) for e in out]
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice is not None:
+        raise MonitorError(f"narratives: {twice[:60]!r} is named twice")
+    if len(out) > MAX_NARRATIVES:
+        raise MonitorError(f"narratives: at most {MAX_NARRATIVES}, not {len(out)}")
+    return tuple(out)
+
+
+def monitor_narratives(spec: MonitorSpec, engine, dataset_keys=()) -> tuple:
+    """The monitor's narratives as definitions (dashboard.contract.NarrativeFilter), for the data
+    of `engine`. A name is looked up among the narratives kept in the store for any of
+    `dataset_keys` (the content digests of the monitor's mentions files: what the dashboard
+    keeps a file's narratives under); NAME=KW,KW is defined by its keywords. MonitorError when
+    the data have no text, or a name is not kept for any of these files."""
+    if not spec.narratives:
+        return ()
+    from dashboard.store.narratives import narratives_from_specs
+    from dashboard.text.narratives import NarrativeError, check_engine
+
+    try:
+        check_engine(engine)
+    except ValueError as exc:
+        raise MonitorError(f"narratives: {exc}") from None
+    names = [n for n in spec.narratives if "=" not in n]
+    keys = [k for k in dict.fromkeys(dataset_keys) if k] or [""]
+    store = None
+    if names:
+        from dashboard.store import open_store
+
+        try:
+            store = open_store(create=False)  # reading never creates a store
+        except (OSError, ValueError) as exc:
+            raise MonitorError(f"narratives: the store of kept narratives cannot be opened: {exc}") from None
+    problem = ""
+    for key in keys:  # the first mentions file that keeps every name
+        try:
+            return narratives_from_specs(spec.narratives, store, key)
+        except NarrativeError as exc:
+            problem = problem or str(exc)
+    if len(keys) > 1:
+        problem += f" (looked up among the narratives kept for each of the {len(keys)} mentions files)"
+    raise MonitorError(f"narratives: {problem}")
+
+
 def _params(value) -> tuple[tuple[str, float], ...]:
     if value is None or value == "":
         return ()
@@ -427,7 +495,8 @@ def parse_monitor(text: str, base: Path | str = ".") -> MonitorSpec:
     cooldown = data.get("cooldown")
     link = _scalar(data, "link")
     spec = MonitorSpec(
-        name=name, events=events, mentions=mentions, actors=_names(data, "actors"), targets=_names(data, "targets"),
+        name=name, events=events, mentions=mentions, actors=_names(data, "actors"), narratives=_narratives(data),
+        targets=_names(data, "targets"),
         event_types=_names(data, "event_types"), bucket=bucket, params=_params(data.get("params")), attention=attention,
         min_stage=min_stage, rules=rules,
         cooldown=None if cooldown in (None, "") else int(_number(cooldown, "cooldown", 1, 1000, whole=True)),

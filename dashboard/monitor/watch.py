@@ -12,7 +12,9 @@ One cycle (`run_cycle`):
    the import options. The state of every file is in the store, so a restart resumes.
 3. When any file was new, changed or gone — or the monitor was never scored — the data are
    put together from the cached tables (never by parsing the unchanged files again) and the
-   selection is scored (model.analysis.analyse).
+   selection is scored (model.analysis.analyse). The monitor's narratives (`narratives:`)
+   are resolved then: a name among those kept for its mentions files, NAME=KW,KW as defined;
+   mentions without text make the cycle fail, said in the log.
 4. Each rule's episodes (monitor/episodes.py) are compared with the alerts already kept:
    an episode with a key the monitor has already alerted on, or starting within `cooldown`
    buckets of the end of one already kept, extends that alert; a new one that has held since
@@ -40,7 +42,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard.monitor.episodes import Episode, find_episodes, is_open, rule_hits
-from dashboard.monitor.spec import MonitorSpec
+from dashboard.monitor.spec import MonitorError, MonitorSpec, monitor_narratives
 from dashboard.store.db import data_home
 from dashboard.store.monitors import (
     FileState,
@@ -63,6 +65,18 @@ Log = Callable[[str], None]
 CACHE_FOLDER = "monitor-cache"
 ALERT_LOG = "monitor-alerts.log"
 LINK_DAYS_BEFORE = 30  # the link opens the view this many days before the episode began
+TEXT_COLUMNS = ("text", "url")  # kept in the cached mentions tables (narratives match on text)
+CACHE_VERSION = "2"  # 2: the cached mentions keep their text and url
+
+
+def narratives_said(narratives) -> str:
+    """The narratives an alert is about, in words: `In the narrative 'hw' (huawei, 5g):`."""
+    def one(n) -> str:
+        words = ", ".join(n.keywords[:5]) + (", …" if len(n.keywords) > 5 else "")
+        return f"'{n.name}' ({words})"
+
+    label = "narrative" if len(narratives) == 1 else "narratives"
+    return f"In the {label} {' or '.join(one(n) for n in narratives)}:"
 
 
 def log_line(message: str, stream=None) -> None:
@@ -83,6 +97,7 @@ class CycleResult:
     delivered: int = 0
     failed: int = 0
     held: int = 0
+    error: str = ""  # why the cycle failed (a bad option, a narrative on mentions without text), or ""
 
 
 def expand(patterns: tuple[str, ...]) -> list[Path]:
@@ -104,7 +119,7 @@ def options_key(spec: MonitorSpec) -> str:
     """What the cached tables of a file depend on besides its bytes: the import options
     (and the contents of the files they name)."""
     opts = dict(spec.import_options)
-    parts = [json.dumps(spec.import_options, default=str)]
+    parts = [CACHE_VERSION, json.dumps(spec.import_options, default=str)]
     for key in ("actors", "tone_model"):
         if key in opts:
             try:
@@ -125,13 +140,34 @@ def engine_table(table, kind: str):
 
     if kind == "events":
         return conform(table, EVENT_SCHEMA)
+    words = {name: _text_column(table, name) for name in TEXT_COLUMNS}
     table = conform(table, MENTION_SCHEMA, keep_dictionary=("actor", "source"))
     for name in ("actor", "source"):
         column = table.column(name)
         if not pa.types.is_dictionary(column.type):
             encoded = pc.dictionary_encode(column).cast(pa.dictionary(pa.int32(), pa.string()))
             table = table.set_column(table.schema.get_field_index(name), name, encoded)
+    for name, column in words.items():  # the mentions' own words, for narratives (null without them)
+        table = table.append_column(name, column)
     return table
+
+
+def _text_column(table, name: str):
+    import pyarrow as pa
+
+    if name not in table.column_names:
+        return pa.nulls(table.num_rows, pa.string())
+    column = table.column(name)
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return column.cast(pa.string())
+
+
+def without_text(table):
+    """A cached mentions table without its words: the engine then keeps no side table of texts."""
+    if table is None:
+        return None
+    return table.drop_columns([c for c in TEXT_COLUMNS if c in table.column_names])
 
 
 class Watcher:
@@ -149,6 +185,7 @@ class Watcher:
         self._options: ImportOptions | None = None
         self._dictionary = None
         self._options_key = options_key(spec)
+        self._narratives: tuple = ()  # the narratives of the last scoring, as definitions
         save_monitor(store, spec)
 
     # --- files ---------------------------------------------------------------------------
@@ -281,7 +318,13 @@ class Watcher:
         for kind, paths in tables.items():
             read = [pq.read_table(p) for p in paths]
             parts[kind] = pa.concat_tables(read) if read else None
-        return open_engine("duckdb", events=parts["events"], mentions=parts["mentions"])
+        mentions = parts["mentions"] if self.spec.narratives else without_text(parts["mentions"])
+        return open_engine("duckdb", events=parts["events"], mentions=mentions)
+
+    def mentions_digests(self) -> list[str]:
+        """The content digests of the monitor's mentions files (what their kept narratives are under)."""
+        states = file_states(self.store, self.spec.name).values()
+        return sorted({str(s.digest) for s in states if s.kind == "mentions" and s.digest and s.state != "unusable"})
 
     def cooldown(self) -> int:
         return self.spec.cooldown or self.spec.model_params().episode_end_buckets
@@ -292,7 +335,7 @@ class Watcher:
 
         view = ViewState(actors=self.spec.actors, targets=self.spec.targets, event_types=self.spec.event_types,
                          start=(start - pd.Timedelta(days=LINK_DAYS_BEFORE)).date(), end=end.date(), bucket=self.spec.bucket,
-                         params=self.spec.params, tab="Why")
+                         params=self.spec.params, tab="Why", narratives=tuple(n.name for n in self._narratives))
         return f"{self.spec.link}/?{urlencode(view.to_query(), doseq=True)}"
 
     def channels(self) -> list[tuple[str, str]]:
@@ -333,6 +376,8 @@ class Watcher:
         if ep.rule in ("spike", "drift") and reasons:
             wanted = [r for r in reasons if r.lower().startswith(ep.rule)]
             explanation = " ".join(wanted or reasons) + " " + explanation
+        if self._narratives:
+            explanation = narratives_said(self._narratives) + " " + explanation
         alert = add_alert(self.store, self.spec.name, ep.key, ep.rule, str(row["stage"]), explanation,
                           ep.start.to_pydatetime(), ep.end.to_pydatetime(), self.link(ep.start, ep.end), self.channels(),
                           now=self.clock())
@@ -357,7 +402,12 @@ class Watcher:
                 self.log(f"[{self.spec.name}] no data yet: no file is loaded")
             else:
                 engine = self.combined(tables)
-                analysis = analyse(engine, self.spec.selection(), self.spec.model_params())
+                try:
+                    self._narratives = monitor_narratives(self.spec, engine, self.mentions_digests())
+                except MonitorError:
+                    engine.close()
+                    raise
+                analysis = analyse(engine, self.spec.selection(narratives=self._narratives), self.spec.model_params())
                 result.scored = True
                 result.buckets = len(analysis.table)
                 if not analysis.empty:
@@ -394,6 +444,7 @@ def watch(specs: list[MonitorSpec], store: Store, home: Path | None = None, *, o
                     results.append(w.run_cycle())
                 except (ValueError, OSError) as exc:  # a bad option or an unreadable folder: said, and the next cycle tries again
                     log(f"[{w.spec.name}] cycle failed: {exc}")
+                    results.append(CycleResult(w.spec.name, error=str(exc)))
             if once or stop.wait(interval):
                 break
     finally:

@@ -24,6 +24,7 @@ TEMPLATE = """name: my-monitor
 mentions: /path/to/inbox/*.csv      # a file or a glob; new files are picked up
 # events: /path/to/events.csv
 actors: [TikTok]
+# narratives: [Huawei, "tax=tax ruling,tax bill"]   # kept names, or NAME=KEYWORD,KEYWORD (mentions with text)
 min_stage: boiling                  # and/or rules: [spike, drift, change_point]
 # webhook: {url: "https://hooks.example/…", format: slack}
 # email: {to: [comms@example.org], from: bp@example.org, smtp: "smtp.example.org:587"}
@@ -192,7 +193,9 @@ def render_editor() -> None:
         if problem:
             st.error(escape_markdown(problem))
         elif spec is not None:
-            st.success(f"{escape_markdown(spec.name)}: alerts on {escape_markdown(', '.join(spec.rule_names))}; "
+            within = (f" within the narrative{'s' if len(spec.narratives) > 1 else ''} "
+                      + " or ".join(f"'{escape_markdown(n)}'" for n in spec.narrative_names)) if spec.narratives else ""
+            st.success(f"{escape_markdown(spec.name)}: alerts on {escape_markdown(', '.join(spec.rule_names))}{within}; "
                        f"delivered to the log" + (", a webhook" if spec.webhook else "") + (", e-mail" if spec.email else "") + ".")
         st.button("Save the monitor", key="monitor_save", on_click=_save, disabled=spec is None, icon=":material/save:")
         message = st.session_state.pop("_monitor_msg", None)
@@ -232,8 +235,10 @@ def render_backtest(spec, text: str) -> None:
     b.metric("Precision", "n/a" if rep["precision"] is None else f"{rep['precision']:.0%}")
     c.metric("Recall", "n/a" if rep["recall"] is None else f"{rep['recall']:.0%}")
     d.metric("Median lead", "n/a" if rep["median_lead_days"] is None else f"{rep['median_lead_days']:+g} d")
-    st.caption(f"{rep['buckets']} {rep['bucket']} buckets, {rep['from']} to {rep['to']}; against {escape_markdown(rep['reference'])} "
-               f"({rep['episodes']} episodes).")
+    within = ("; within " + " or ".join(f"'{escape_markdown(n['name'])}' ({escape_markdown(', '.join(n['keywords'][:5]))})"
+                                        for n in rep.get("narratives", []))) if rep.get("narratives") else ""
+    st.caption(f"{rep['buckets']} {rep['bucket']} buckets, {rep['from']} to {rep['to']}{within}; against "
+               f"{escape_markdown(rep['reference'])} ({rep['episodes']} episodes).")
     months = pd.DataFrame({"month": list(rep["alerts_per_month"]), "alerts": list(rep["alerts_per_month"].values())})
     st.bar_chart(months, x="month", y="alerts", height=180)
     if rep["alerts"]:

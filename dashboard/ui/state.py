@@ -20,6 +20,9 @@ TUNABLE = (
 # p.attention_share=1, like every other parameter.
 ATTENTION_SHARE = "attention_share"
 PARAM_DEFAULTS = {name: getattr(DEFAULT_PARAMS, name) for name in TUNABLE} | {ATTENTION_SHARE: 0.0}
+# A link's comparison kind (ViewState.compare): the Compare tab's mode and its two menus' keys.
+COMPARE_MODES = {"actors": ("two actors", ("cmp_a", "cmp_b")), "datasets": ("two datasets", ("cmp_ds_a", "cmp_ds_b")),
+                 "narratives": ("two narratives", ("cmp_nar_a", "cmp_nar_b"))}
 
 
 def current_query() -> dict[str, list[str]]:
@@ -38,7 +41,7 @@ def read_url_once(datasets: list[str]) -> ViewState:
         st.session_state["_theme"] = view.theme
         if view.compare:
             kind, a, b = view.compare
-            st.session_state["cmp_mode"] = "two actors" if kind == "actors" else "two datasets"
+            st.session_state["cmp_mode"] = COMPARE_MODES[kind][0]
             st.session_state["_cmp_linked"] = (kind, a, b)  # checked against the menus when Compare draws
         st.session_state["_url_maps"] = _maps_by_kind(view.maps)
         st.session_state["_url_narratives"] = view.narratives  # resolved by ui/narratives.py
@@ -91,8 +94,8 @@ def compare_choice() -> tuple[str, ...]:
         return ()
     if "_cmp_linked" in st.session_state:  # the link's, not yet in the menus (they draw after the URL)
         return tuple(st.session_state["_cmp_linked"])
-    kind, keys = ("actors", ("cmp_a", "cmp_b")) if st.session_state["cmp_mode"] == "two actors" else ("datasets", ("cmp_ds_a", "cmp_ds_b"))
-    pair = [st.session_state.get(k) for k in keys]
+    kind = next((k for k, (mode, _) in COMPARE_MODES.items() if mode == st.session_state["cmp_mode"]), "actors")
+    pair = [st.session_state.get(k) for k in COMPARE_MODES[kind][1]]
     return (kind, *[str(x) for x in pair]) if all(isinstance(x, str) for x in pair) else ()
 
 

@@ -388,14 +388,63 @@ def _adopt_linked_pair(kind: str, options: list[str], keys: tuple[str, str]) -> 
         st.warning(f"The link compares {missing}, which this view does not have; showing the first two instead.")
 
 
+def _compare_narratives(dataset: Dataset) -> list:
+    """The dataset's kept narratives (NarrativeFilter) when it has text; [] otherwise."""
+    if not getattr(dataset.engine, "has_text", False):
+        return []
+    from dashboard.ui.narratives import kept_narratives
+
+    return kept_narratives(dataset)
+
+
+def _compare_modes(narratives: list) -> list[str]:
+    """The Compare tab's modes: two narratives too when the dataset has two or more. A mode the
+    session (or a link) holds that this dataset does not offer falls back to the first, said."""
+    modes = ["two actors", "two datasets"] + (["two narratives"] if len(narratives) >= 2 else [])
+    if st.session_state.get("cmp_mode") not in (None, *modes):
+        st.session_state["cmp_mode"] = modes[0]
+        linked = st.session_state.pop("_cmp_linked", None)
+        if linked:
+            st.warning("The link compares two narratives; these data have " + (
+                "fewer than two narratives" if narratives else "no text to find narratives in") + ": showing two actors instead.")
+    return modes
+
+
+def _narrative_frames(dataset: Dataset, sel: Selection, params: ModelParams, narratives: list) -> tuple[list, list]:
+    """Two narratives of this dataset, each within the sidebar's other filters, aligned as two actors are."""
+    names = [n.name for n in narratives]
+    by_name = {n.name: n for n in narratives}
+    _adopt_linked_pair("narratives", names, ("cmp_nar_a", "cmp_nar_b"))
+    cols = st.columns(2)
+    a = cols[0].selectbox("First narrative", names, index=0, key="cmp_nar_a")
+    b = cols[1].selectbox("Second narrative", names, index=1, key="cmp_nar_b")
+    frames, notes = [], []
+    for name in dict.fromkeys([a, b]):
+        an = analysis_for(dataset, replace(sel, narratives=(by_name[name],)), params)
+        frame, note = align_on_boiling(an.table, name)
+        frames.append(frame)
+        notes.append(note)
+    def words(name: str) -> str:  # a found narrative's name is its keywords already: not said twice
+        shown = by_name[name].keywords[:6]
+        return escape_markdown(name if name == " / ".join(shown) else f"{name}: {', '.join(shown)}")
+
+    st.caption("Each line is one narrative's mentions (its keywords: " + "; ".join(words(n) for n in dict.fromkeys([a, b]))
+               + ") within the sidebar's other filters, in place of its narrative choice; a mention in both counts in each.")
+    return frames, notes
+
+
 def render_compare(dataset: Dataset, sel: Selection, params: ModelParams,
                    datasets: dict[str, tuple[str, Callable[[], Dataset], str]], simulated: str = "",
                    current: str | None = None) -> None:
-    """Two actors of this dataset, or two datasets (`datasets`: {key: (label, opener, simulated)},
-    only the two chosen are opened), aligned on the day each turned boiling."""
-    mode = st.radio("Compare", ["two actors", "two datasets"], horizontal=True, key="cmp_mode")
+    """Two actors of this dataset, two datasets (`datasets`: {key: (label, opener, simulated)},
+    only the two chosen are opened), or two of this dataset's narratives (when it has text and
+    two or more), aligned on the day each turned boiling."""
+    narratives = _compare_narratives(dataset)
+    mode = st.radio("Compare", _compare_modes(narratives), horizontal=True, key="cmp_mode")
     frames, notes, notes_labels = [], [], []  # type: list[pd.DataFrame], list[str], list[str]
-    if mode == "two actors":
+    if mode == "two narratives":
+        frames, notes = _narrative_frames(dataset, sel, params, narratives)
+    elif mode == "two actors":
         actors = cached_top_actors(dataset.key, replace(sel, actors=()), 30, dataset)
         if len(actors) < 2:
             st.info("This dataset has fewer than two actors.")
