@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -102,9 +105,34 @@ def with_total(engine: QueryEngine, sel: Selection, series: pd.DataFrame, every:
     return series.assign(total=np.maximum(total, series["volume"].to_numpy()))
 
 
+# The source's total per bucket does not depend on the actors, targets, types or narratives
+# chosen, so a filter change asks for the same one again: kept per engine (an engine's data
+# never change; the entry goes with the engine), the last SOURCE_MEMO spans and buckets.
+SOURCE_MEMO = 32
+_source_memo: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_source_lock = threading.Lock()
+
+
 def source_volume(engine: QueryEngine, sel: Selection) -> pd.Series:
-    """The source's mentions per bucket over every actor, by bucket date (one engine query)."""
-    return engine.series(replace(sel, actors=(), targets=(), event_types=(), narratives=())).set_index("date")["volume"]
+    """The source's mentions per bucket over every actor, by bucket date (one engine query,
+    or none when this engine answered it for the same span and bucket already)."""
+    whole = replace(sel, actors=(), targets=(), event_types=(), narratives=())
+    key = repr(whole)
+    with _source_lock:
+        try:
+            memo = _source_memo.setdefault(engine, OrderedDict())
+        except TypeError:  # an engine that cannot be referenced weakly: asked every time
+            memo = None
+        if memo is not None and key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+    volume = engine.series(whole).set_index("date")["volume"]
+    if memo is not None:
+        with _source_lock:
+            memo[key] = volume
+            while len(memo) > SOURCE_MEMO:
+                memo.popitem(last=False)
+    return volume
 
 
 def scored_series(engine: QueryEngine, sel: Selection, params: ModelParams) -> pd.DataFrame:
