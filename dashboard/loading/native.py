@@ -125,7 +125,7 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     """CSV mentions read by Arrow (every cell text, nothing rejected yet) through the typed
     screen, or None when it does not apply.
 
-    When every date cell is empty or `2024-03-01T12:00:00[.ffffff]Z` and every tone and count
+    When every date cell is empty, `2024-03-01` or `2024-03-01T12:00:00[.ffffff]Z` and every tone and count
     cell empty or a plain decimal, those columns are cast in Arrow (an empty cell is missing,
     as validate.py reads it; a date Arrow cannot cast: None) and screened as typed columns
     are; the suspects go to validate.py as the text they were, so their rejections name the
