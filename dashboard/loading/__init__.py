@@ -101,6 +101,14 @@ def load_bytes(
     scores the tone of mentions with text and no tone, instead of VADER. Arguments that make
     no sense raise ValueError; problems with the file come back in the report.
     """
+    return _load_bytes([data], kind, limits, encoding, mapping=mapping, date_format=date_format, timezone=timezone,
+                       actors=actors, wide=wide, tone_model=tone_model)
+
+
+def _load_bytes(box: list[bytes], kind: str, limits: LoadLimits, encoding: str, *, mapping=None, date_format=None,
+                timezone=None, actors=None, wide: bool = False, tone_model=None) -> LoadResult:
+    """load_bytes of the bytes in `box`, which _load takes out: when no caller holds them too
+    (load_path), they are freed as soon as they are parsed."""
     kind = check_kind(kind)
     options = _check_options(kind, mapping, date_format, timezone)
     if actors is not None and not hasattr(actors, "lookup"):
@@ -112,7 +120,7 @@ def load_bytes(
 
         tone_model = load_tone_model(tone_model)  # a path; ValueError when it is no tone model
     try:
-        return _load(data, kind, limits, encoding, options, actors, wide, tone_model)
+        return _load(box, kind, limits, encoding, options, actors, wide, tone_model)
     except LoadError as exc:
         return LoadResult(None, LoadReport(kind=kind, error=exc))
 
@@ -128,10 +136,10 @@ def load_path(
     kind = check_kind(kind)
     p = Path(path)
     try:
-        data = read_regular_file(p, limits.max_bytes)
+        box = [read_regular_file(p, limits.max_bytes)]
     except LoadError as exc:
         return LoadResult(None, LoadReport(kind=kind, error=exc))
-    result = load_bytes(data, kind, limits, encoding, **options)
+    result = _load_bytes(box, kind, limits, encoding, **options)  # the bytes handed over: freed once parsed
     if getattr(result.report, "exact", False) and result.report.error is None:
         result.source = ParquetSource(p.resolve(), rejected=0)
     return result
@@ -189,9 +197,9 @@ def _check_options(kind: Kind, mapping, date_format, timezone) -> _Options:
     return _Options(check_mapping(kind, mapping), fmt, timezone or None)
 
 
-def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _Options, actors, wide: bool,
+def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, options: _Options, actors, wide: bool,
           tone_model=None) -> LoadResult:
-    decoded = unwrap(data, limits)
+    decoded = unwrap(box.pop(), limits)
     if is_parquet(decoded.data) and kind == "mentions" and actors is None and not wide and options == _Options({}, None, None):
         from dashboard.loading.native import read_mentions
 
@@ -205,18 +213,12 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
         notes = list(decoded.notes)
         gdelt_table = None
     else:
-        from dashboard.loading.formats import gdelt
-
-        text, enc, enc_notes = decode_text(decoded.data, encoding)
-        notes = decoded.notes + enc_notes
-        gdelt_table = gdelt.detect(text)
-        if gdelt_table is not None:
-            raw = parse_headerless(text, limits, gdelt_table.columns, f"a {gdelt_table.name.split(' (')[0]} record")
-        else:
-            raw = parse_text(text, limits, expected=column_names(kind))
+        raw, enc, notes, gdelt_table = _parse_text_file(decoded, kind, limits, encoding)
+    parquet = is_parquet(decoded.data)
+    decoded.data = b""  # parsed: the file's bytes are no longer needed (freed unless the caller holds them)
     converted = _known_format(raw, kind, gdelt_table, options, wide)
     if converted is None and kind == "mentions" and actors is None and not wide and options == _Options({}, None, None) \
-            and not is_parquet(decoded.data):
+            and not parquet:
         from dashboard.loading import native
 
         screened = native.screen_text(raw, limits)  # plain-shaped text cells checked in Arrow: big CSV in seconds
@@ -231,7 +233,7 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
             return result
         converted = _read_with_options(raw, kind, options, actors)
     try:
-        table, report = validate(converted.raw, kind, limits)
+        table, report = validate(converted.raw, kind, limits, consume=True)  # its cells are not read after this
     except LoadError as exc:
         raise LoadError(exc.code, exc.message + _hint(converted.raw, kind, actors, exc)) from None
     rename_rejection_columns(report, converted.sources)
@@ -253,6 +255,28 @@ def _load(data: bytes, kind: Kind, limits: LoadLimits, encoding: str, options: _
     if report.loaded == 0:
         report.notes.append("no row could be loaded")
     return LoadResult(table, report)
+
+
+def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str):
+    """A text file's raw table, encoding, notes and GDELT table (or None). A plain UTF-8
+    delimited file is read by Arrow from its bytes; any other is decoded to text first (and
+    the text is freed once parsed)."""
+    from dashboard.loading.formats import gdelt
+
+    if encoding == "auto":
+        from dashboard.loading.delimited import parse_utf8
+
+        raw = parse_utf8(decoded.data, limits, column_names(kind))
+        if raw is not None:
+            return raw, "utf-8", list(decoded.notes), None
+    text, enc, enc_notes = decode_text(decoded.data, encoding)
+    notes = decoded.notes + enc_notes
+    gdelt_table = gdelt.detect(text)
+    if gdelt_table is not None:
+        raw = parse_headerless(text, limits, gdelt_table.columns, f"a {gdelt_table.name.split(' (')[0]} record")
+    else:
+        raw = parse_text(text, limits, expected=column_names(kind))
+    return raw, enc, notes, gdelt_table
 
 
 def _screened(fast: tuple[pa.Table, LoadReport], enc: str, notes: list[str], container: str, tone_model) -> LoadResult:

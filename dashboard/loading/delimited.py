@@ -65,7 +65,29 @@ def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) ->
     return fast if fast is not None else _parse_delimited_lines(text, limits, expected)
 
 
-def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
+def parse_utf8(data: bytes, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
+    """What decode_text then parse_text make of `data`, read by Arrow from the bytes
+    themselves (no text copy of the file in Python), for a plain delimited UTF-8 file; None
+    for any other file (the caller decodes and parses as usual).
+
+    Taken only where the two steps would do nothing but decode UTF-8 and call _delimited_arrow:
+    no byte-order mark, no JSON (the first character is none a JSON value starts with), no tab
+    in the first line (GDELT exports are told from their tabs), every cell valid UTF-8 (Arrow
+    checks it, as Python's decoder would; else None and decode_text decides line by line).
+    """
+    start = data[:4096].lstrip()[:1]
+    if not start or start in b'[{"-0123456789tfnNI' or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    nl = data.find(b"\n")
+    if b"\t" in (data if nl < 0 else data[:nl]):
+        return None
+    try:
+        return _delimited_arrow(data, limits, expected)
+    except Exception:  # noqa: BLE001 - a cap or any surprise: the usual path decides, with its own message
+        return None
+
+
+def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
     """_parse_delimited_lines' answer from Arrow's C++ CSV reader, for the files it provably
     reads the same; None for every other file.
 
@@ -76,13 +98,21 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
     arrow_csv.same_as_python proves Arrow read each line as Python's csv module does (a
     stray quote, a quoted line break, text after a closing quote: the reference parser).
     tests/loading/test_fast_loading.py compares the two on every corpus file and on generated text.
+
+    text may be the file's UTF-8 bytes (parse_utf8): every check below reads bytes (the
+    delimiters and line ends are ASCII, never part of a multi-byte character), and Arrow
+    checks that every cell is valid UTF-8 (else None: the caller decodes the text itself).
     """
-    cr = text.count("\r")
-    if cr and cr != text.count("\r\n"):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    cr = data.count(b"\r")
+    if cr and cr != data.count(b"\r\n"):
         return None
-    quoted = '"' in text
-    nl = text.find("\n")
-    head = text if nl < 0 else text[:nl + 1]
+    quoted = b'"' in data
+    nl = data.find(b"\n")
+    try:
+        head = (data if nl < 0 else data[:nl + 1]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     if not head.strip():
         return None
     delimiter = _choose_delimiter(head.rstrip("\r\n") + "\n", limits, expected)
@@ -99,7 +129,7 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
         return None
     labels = [lab.strip() for lab in header[0]]
     names = [raw_column(i) for i in range(len(labels))]
-    data_lines = _line_count(text) - 1
+    data_lines = _line_count(data) - 1
     if not quoted:
         # Plain means every line holds the header's cells: counted in C before Arrow parses
         # anything, so a file of short, long or blank lines never reaches Arrow's reader (which
@@ -107,9 +137,8 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
         # row cap is decided here.
         if data_lines > limits.max_rows:
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
-        if "\n\n" in text or "\n\r\n" in text or text.count(delimiter) != (len(labels) - 1) * (data_lines + 1):
+        if b"\n\n" in data or b"\n\r\n" in data or data.count(delimiter.encode()) != (len(labels) - 1) * (data_lines + 1):
             return None
-    data = text.encode("utf-8")
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
@@ -120,14 +149,14 @@ def _delimited_arrow(text: str, limits: LoadLimits, expected: tuple[str, ...]) -
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
-        return None  # a short or long row, a blank line, a broken quote: the reference parser says which
+        return None  # a short or long row, a blank line, a broken quote, bytes not UTF-8: the reference parser says which
     n = table.num_rows
     if n != data_lines:
         return None  # a record across lines (or a count Arrow and the reference disagree on)
     if quoted:
         from dashboard.loading.arrow_csv import same_as_python
 
-        if not same_as_python(table, data, len(head.encode("utf-8")), delimiter, _dialect(delimiter)):
+        if not same_as_python(table, data, nl + 1 if nl >= 0 else len(data), delimiter, _dialect(delimiter)):
             return None
         if n > limits.max_rows:
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
@@ -165,8 +194,12 @@ def _blank_row(table: pa.Table) -> bool:
     return True
 
 
-def _line_count(text: str) -> int:
+def _line_count(text: str | bytes) -> int:
     """Physical lines (CR, LF or CRLF end one; a last line without an end counts)."""
+    if isinstance(text, bytes):
+        cr = text.count(b"\r")
+        ends = text.count(b"\n") + (cr - text.count(b"\r\n") if cr else 0)
+        return ends + (0 if text.endswith((b"\n", b"\r")) else 1)
     cr = text.count("\r")
     ends = text.count("\n") + (cr - text.count("\r\n") if cr else 0)
     return ends + (0 if text.endswith(("\n", "\r")) else 1)

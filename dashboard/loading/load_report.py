@@ -36,7 +36,8 @@ class LoadLimits:
     Defaults: 200 MB on disk (Streamlit's upload cap), 256 MB uncompressed, 10 million rows.
     Each is checked while the file is read, decompressed and parsed, so a hostile file is
     refused at a bounded cost (tests/loading/test_memory_bound.py: under 1 GiB in a fresh
-    process); the largest valid text file they allow peaks near 2.4 GB (BENCHMARKS.md). A
+    process); the largest valid text files they allow peak near 1.4 GB (mentions) and 1.7 GB
+    (events) (BENCHMARKS.md). A
     deployment changes them with BOILINGPOINT_MAX_* (from_env). max_cell_chars defaults to 32,767, the longest
     cell a spreadsheet can hold.
     """

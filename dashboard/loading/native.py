@@ -112,8 +112,11 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
 
 
 # Text cells of one plain shape that Arrow's casts read exactly as validate.py's SQL does
-# (column_sql.shaped_sql): a UTC time with a real hour, minute and second, a plain decimal.
+# (column_sql.shaped_sql): a UTC time with a real hour, minute and second, a plain decimal;
+# and a date alone, which validate.py reads as midnight UTC without a note (a date has no
+# time of day, so no zone is assumed).
 _UTC_TEXT = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$"
+_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
 _DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
 
@@ -122,7 +125,7 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     """CSV mentions read by Arrow (every cell text, nothing rejected yet) through the typed
     screen, or None when it does not apply.
 
-    When every date cell is empty or `2024-03-01T12:00:00[.ffffff]Z` and every tone and count
+    When every date cell is empty, `2024-03-01` or `2024-03-01T12:00:00[.ffffff]Z` and every tone and count
     cell empty or a plain decimal, those columns are cast in Arrow (an empty cell is missing,
     as validate.py reads it; a date Arrow cannot cast: None) and screened as typed columns
     are; the suspects go to validate.py as the text they were, so their rejections name the
@@ -149,18 +152,47 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         if not pa.types.is_string(values.type):
             return None
         empty = pc.equal(values, "")
-        shape = _UTC_TEXT if col.type == "datetime" else _DECIMAL_TEXT
-        if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, shape))).as_py():
-            return None
-        cells = pc.if_else(empty, pa.scalar(None, pa.string()), values)
-        try:
-            cast = pc.cast(cells, pa.timestamp("us", tz="UTC") if col.type == "datetime" else pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None  # a date that is not a real one: validate.py says so
+        if col.type == "datetime":
+            cast = _utc_or_dates(values, empty)
+        else:
+            if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DECIMAL_TEXT))).as_py():
+                return None
+            try:
+                cast = pc.cast(_missing_as_null(values, empty), pa.float64())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                cast = None
+        if cast is None:
+            return None  # another shape, or a date that is not a real one: validate.py says so
         typed = typed.set_column(typed.schema.get_field_index(rc), rc, cast)
     table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, raw.table)
     report.exact = False  # the rows come from text, not from a Parquet file an engine could read
     return table, report
+
+
+def _missing_as_null(values, empty):
+    """Empty cells as null (a copy of the column only when some cell is empty)."""
+    return pc.if_else(empty, pa.scalar(None, pa.string()), values) if pc.any(empty).as_py() else values
+
+
+def _utc_or_dates(values, empty):
+    """Date cells that are all empty, `2024-03-01` or `2024-03-01T12:00:00[.ffffff]Z` as UTC
+    timestamps (a date alone is its midnight, UTC, as validate.py reads it); None when some
+    cell has another shape or is no real date."""
+    if not len(values):
+        return pc.cast(values, pa.timestamp("us", tz="UTC"))
+    cells = _missing_as_null(values, empty)
+    try:
+        if pc.all(pc.or_(empty, pc.match_substring_regex(values, _DATE_TEXT))).as_py():
+            # naive midnights, then marked UTC (the values stay: Arrow keeps instants in UTC)
+            return pc.cast(cells, pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC"))
+        date_only = pc.match_substring_regex(values, _DATE_TEXT)
+        if not pc.all(pc.or_(pc.or_(empty, date_only), pc.match_substring_regex(values, _UTC_TEXT))).as_py():
+            return None
+        if pc.any(date_only).as_py():
+            cells = pc.if_else(date_only, pc.binary_join_element_wise(values, "T00:00:00Z", ""), cells)
+        return pc.cast(cells, pa.timestamp("us", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,

@@ -148,10 +148,14 @@ def _nested_flag(table: pa.Table, rc: str) -> str | None:
     return flag if flag in table.column_names else None
 
 
-def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False) -> tuple[pa.Table, LoadReport]:
+def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False,
+             consume: bool = False) -> tuple[pa.Table, LoadReport]:
     """Convert a raw table to the canonical table of `kind`; report every rejection.
 
     keep_record: keep the `_record` column (each row's record number in the file).
+    consume: the caller needs raw's cells no more: once DuckDB holds its copy of them,
+    raw.table is emptied (its columns kept), so the cells and the loaded table are never in
+    memory at once (a 9-million-row file: 300 MB less at the peak).
     """
     report = LoadReport(kind=kind, file_format=raw.file_format)
     report.notes.extend(raw.notes)
@@ -197,6 +201,9 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         else:
             bad = "false"
         con.execute(f"CREATE TEMP TABLE flagged AS SELECT *, ({bad}) AS _bad FROM prep")
+        if consume:
+            con.unregister("raw_input")
+            raw.table = raw.table.schema.empty_table()  # (a slice would keep the buffers)
 
         problems_sql = " UNION ALL ".join(
             f"SELECT {RECORD} AS record, {LINE} AS line, {sql_string(c.column)} AS col, "

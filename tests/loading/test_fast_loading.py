@@ -110,3 +110,38 @@ def test_generated_tables_load_the_same_with_and_without_the_fast_paths(rows, de
     header = ["date", "actor", "tone", "count", "source"] if kind == "mentions" else ["date", "actor", "severity", "headline", "source"]
     lines = [delimiter.join(header)] + [delimiter.join(r) for r in rows]
     assert_same(("\n".join(lines) + "\n").encode(), kind)
+
+
+def test_date_only_mentions_and_utf8_bytes_take_the_fast_paths_and_load_the_same():
+    # A date alone is midnight UTC for validate.py (no note): the typed screen reads it so too,
+    # alone or beside full UTC times; a date that is no real one leaves the screen to validate.py.
+    rows = "".join(f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},Actor {i % 7},{(i % 19 - 9) / 10},{1 + i % 4}\n" for i in range(300))
+    text = "date,actor,tone,count\n" + rows
+    data = text.encode()
+    raw = delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",))
+    assert raw is not None and raw.table.equals(parse.parse_text(text, DEFAULT_LIMITS, ("date",)).table)
+    assert native_module.screen_text(raw, DEFAULT_LIMITS) is not None
+    assert_same(data, "mentions")
+    assert_same((text + "2024-05-06T07:08:09Z,Actor 1,0.5,2\n").encode(), "mentions")
+    assert_same((text + "2023-02-30,Actor 1,0.5,2\n").encode(), "mentions")
+    assert_same(("date,actor,tone\n2024-01-01,Société,0.1\n2024-01-02,Zoë,\n").encode(), "mentions")
+
+
+def test_text_the_bytes_path_leaves_to_the_decoder():
+    # Not UTF-8, a byte-order mark, JSON, a tab in the header: decode_text and parse_text decide.
+    for data in (b"date,actor,tone\n2024-01-01,Soci\xe9t\xe9,0.1\n", b"\xef\xbb\xbfdate,actor,tone\n2024-01-01,A,0.1\n",
+                 b'{"date": "2024-01-01", "actor": "A", "tone": 0.1}\n', b"date\tactor\ttone\n2024-01-01\tA\t0.1\n"):
+        assert delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",)) is None
+        assert_same(data, "mentions")
+
+
+def test_gzip_members_and_zero_padding_read_as_gzip_reads_them():
+    import gzip
+
+    text = b"date,actor,tone\n2024-01-01,A,0.1\n2024-01-02,B,0.2\n"
+    for data in (gzip.compress(text[:20]) + gzip.compress(text[20:]), gzip.compress(text) + b"\x00" * 8):
+        result = load_bytes(data, "mentions")
+        assert result.report.error is None and result.report.loaded == 2
+        assert result.report.notes[0] == "the file was gzip-compressed; read its uncompressed content"
+    damaged = load_bytes(gzip.compress(text)[:-12], "mentions").report.error
+    assert damaged is not None and damaged.code == "format-error" and "gzip data is damaged" in damaged.message
