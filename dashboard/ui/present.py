@@ -20,15 +20,18 @@ from dashboard.model.story import effect_text, moment_events, moment_retraction,
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import theme, vega
 
-# (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last")
+# (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last"). A button
+# carries one shortcut and shows it beside its label, so the arrow keys get buttons of their
+# own that are not shown (NAV_CSS): each visible button then reads once ("← Previous  PageUp").
 NAVIGATION = (
     ("first", "First", ":material/first_page:", "Home", "first"),
-    ("prev", "Previous", ":material/chevron_left:", "PageUp", "prev"),
-    ("left", "←", None, "Left", "prev"),
-    ("right", "→", None, "Right", "next"),
-    ("next", "Next", ":material/chevron_right:", "PageDown", "next"),
+    ("prev", "← Previous", None, "PageUp", "prev"),
+    ("next", "Next →", None, "PageDown", "next"),
     ("last", "Last", ":material/last_page:", "End", "last"),
 )
+ARROW_KEYS = (("left", "Left", "prev"), ("right", "Right", "next"))
+# Kept in the page (their key listeners live as long as the button does), never seen.
+NAV_CSS = "<style>.st-key-left, .st-key-right { display: none !important; }</style>"
 
 
 def _go(where: str, count: int) -> None:
@@ -54,13 +57,19 @@ def _event_lines(analysis: Analysis, moment: pd.Series, skip: str | None = None)
 
 
 def render_navigation(step: int, count: int) -> None:
-    cols = st.columns([1, 1.25, 0.8, 0.8, 1.25, 1, 1.35], vertical_alignment="center")
-    for col, (key, text, icon, shortcut, where) in zip(cols[:6], NAVIGATION):
-        disabled = (where in ("first", "prev") and step == 0) or (where in ("next", "last") and step >= count - 1)
-        col.button(text, key=key, icon=icon, shortcut=shortcut, disabled=disabled, width="stretch",
-                   on_click=_go, args=(where, count), help=f"{text} moment ({shortcut})")
-    cols[6].button("Leave", key="leave", icon=":material/close:", width="stretch", on_click=_leave,
+    def disabled(where: str) -> bool:
+        return (where in ("first", "prev") and step == 0) or (where in ("next", "last") and step >= count - 1)
+
+    cols = st.columns([1, 1.3, 1.3, 1, 1], vertical_alignment="center")
+    for col, (key, text, icon, shortcut, where) in zip(cols[:4], NAVIGATION):
+        col.button(text, key=key, icon=icon, shortcut=shortcut, disabled=disabled(where), width="stretch",
+                   on_click=_go, args=(where, count), help=f"{text.strip('← →')} moment ({shortcut}; the arrow keys too)"
+                   if where in ("prev", "next") else f"{text} moment ({shortcut})")
+    cols[4].button("Leave", key="leave", icon=":material/close:", width="stretch", on_click=_leave,
                    help="Leave meeting mode")
+    st.html(NAV_CSS)
+    for key, shortcut, where in ARROW_KEYS:
+        st.button(shortcut, key=key, shortcut=shortcut, disabled=disabled(where), on_click=_go, args=(where, count))
 
 
 def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,

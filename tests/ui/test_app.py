@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.demo import DATASETS
+from dashboard.ui import present
 
 
 def _chart(chart_frames, at, title: str) -> dict:
@@ -318,6 +319,23 @@ def test_app_meeting_mode_tells_every_beat_of_the_demo(make_app, chart_frames):
             _run(at)
             assert at.query_params["step"] in (str(step + 1), [str(step + 1)])
     assert at.button(key="next").disabled and at.button(key="last").disabled
+
+
+def test_app_meeting_mode_buttons_read_once_and_every_key_is_bound(make_app):
+    """Each step button says what it does in words; the arrow keys have their own (hidden)
+    buttons, so no button is just an arrow beside the same arrow as its shortcut hint."""
+    at = _run(make_app({"mode": "present", "step": "2"}))
+    shortcuts = {b.key: (b.label, b.proto.shortcut) for b in at.button if b.proto.shortcut}
+    assert {s for _, s in shortcuts.values()} == {"home", "pageup", "left", "right", "pagedown", "end"}
+    visible = {key: label for key, (label, _) in shortcuts.items() if key not in {k for k, _, _ in present.ARROW_KEYS}}
+    assert visible == {"first": "First", "prev": "← Previous", "next": "Next →", "last": "Last"}
+    for key, _, where in present.ARROW_KEYS:
+        before = _moment_heading(at)
+        at.button(key=key).click()
+        _run(at)
+        assert _moment_heading(at).startswith("### 2 / " if where == "prev" else "### 4 / "), before
+        at.button(key="right" if where == "prev" else "left").click()
+        _run(at)
 
 
 def test_app_meeting_mode_keys_jump_and_the_url_step_is_read(make_app):

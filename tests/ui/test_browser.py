@@ -102,6 +102,10 @@ def test_browser_meeting_mode_steps_by_keys_and_back_steps_back(page: Page, app_
     heading = page.get_by_text(re.compile(r"^\d+ / \d+ · "))
     expect(heading).to_contain_text("1 / 16 · 29 June 2020", timeout=60_000)
     expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=60_000)
+    # The step buttons read once ("← Previous  PageUp"), not an arrow beside the same arrow.
+    shown = [re.sub(r"\s+", " ", t).strip() for t in page.locator("button:visible").all_inner_texts()]
+    assert any(t.startswith("← Previous") for t in shown) and any(t.startswith("Next →") for t in shown), shown
+    assert not [t for t in shown if re.fullmatch(r"[←→ ]+", t)], shown
     # Every moment, as a presentation clicker steps through it (PageDown), fits the screen.
     for step in range(16):
         expect(heading).to_contain_text(f"{step + 1} / 16 · ", timeout=30_000)
