@@ -201,6 +201,33 @@ def test_app_shows_rejections_of_files_given_at_launch(make_app, tmp_path, monke
     assert rejections.iloc[0]["reason code"] == "type-error"
 
 
+EVENTS_WITH_TARGETS = (
+    "date,actor,target,headline,severity\n"
+    + "".join(f"2024-03-{d:02d},Acme,Beta,Move {d},{-(d % 5)}\n" for d in range(1, 21))
+    + "".join(f"2024-03-{d:02d},Beta,Acme,Reply {d},{d % 3}\n" for d in range(1, 21))
+)
+
+
+@pytest.mark.parametrize("mentions", [None, "count"])
+def test_app_actors_tone_note_says_the_right_thing(make_app, tmp_path, monkeypatch, mentions):
+    """An events file alone has no mentions: no "mentions carry no tone" about mentions that
+    do not exist. Mentions that only carry counts: that is said."""
+    events = tmp_path / "events.csv"
+    events.write_text(EVENTS_WITH_TARGETS)
+    argv = ["app.py", "--events", str(events)]
+    if mentions:
+        file = tmp_path / "mentions.csv"
+        file.write_text("date,actor,count\n" + "".join(f"2024-03-{d:02d},{a},{d + 3}\n" for d in range(1, 21) for a in ("Acme", "Beta")))
+        argv += ["--mentions", str(file)]
+    monkeypatch.setattr(sys, "argv", argv)
+    at = _run(make_app({"tab": "Actors"}))
+    notes = [i.value for i in at.info]
+    assert ("These mentions carry no tone, so there is no tone by actor to show." in notes) == bool(mentions), notes
+    assert not any("carry no tone" in n for n in notes) or mentions, notes
+    if not mentions:
+        assert "No mentions in this selection, so there is no share of voice to show." in notes
+
+
 @pytest.mark.parametrize("bucket, buckets", [("day", 3), ("hour", 72)])
 def test_app_bucket_choice_reaches_the_chart(make_app, chart_frames, bucket, buckets):
     at = _run(make_app({"from": "2020-07-09", "to": "2020-07-11", "bucket": bucket}))
