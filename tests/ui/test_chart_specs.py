@@ -66,7 +66,7 @@ def cut_texts_without_their_full_text(chart: dict) -> list[str]:
                         and v.startswith(value[:-1]) and c != column and c in tips]
                 if not full:
                     problems.append(f"{_title(chart['spec'])}: {column}={value!r} has no full text in a tooltip")
-    for unit, encoding in _units(chart["spec"]):
+    for _unit, encoding in _units(chart["spec"]):
         for channel in ("x", "y", "color"):
             enc = encoding.get(channel)
             if not isinstance(enc, dict) or enc.get("type") not in ("nominal", "ordinal") or "field" not in enc:
