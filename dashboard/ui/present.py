@@ -72,6 +72,36 @@ def render_navigation(step: int, count: int) -> None:
         st.button(shortcut, key=key, shortcut=shortcut, disabled=disabled(where), on_click=_go, args=(where, count))
 
 
+# The moment chart's plot width, in px, in each of meeting mode's layouts (theme.MEETING_CSS),
+# so that its event labels are laid out for the room they really get: beside the text (below
+# 1600×960: a 1280×720 projector gives the plot about 480 px) or across the whole width (from
+# 1600×960: at least 1340 px, about 1660 at 1920×1080). Each value is the smallest plot of
+# its layout, so no label overlaps another anywhere in it. Both charts are drawn; MOMENT_CSS
+# shows the one for the screen, with the same media query as the layout itself.
+LABEL_ROOM = {"narrow": 450, "wide": 1340}
+MOMENT_CSS = """
+<style>
+.st-key-moment_wide { display: none !important; }
+@media (min-width: 1600px) and (min-height: 960px) {
+  .st-key-moment_wide { display: block !important; }
+  .st-key-moment_narrow { display: none !important; }
+}
+</style>
+"""
+
+
+def render_moment_charts(analysis: Analysis, moment: pd.Series, simulated: bool, notes: pd.DataFrame | None) -> tuple:
+    """The moment's chart once per layout (LABEL_ROOM), the one for the screen shown; returns
+    the moment's neighbourhood (first, last bucket)."""
+    st.html(MOMENT_CSS)
+    window: tuple = ()
+    for layout, room in LABEL_ROOM.items():
+        chart, window = moment_chart(analysis, moment, simulated, notes, label_room=room)
+        with st.container(key=f"moment_{layout}"):
+            vega.altair_chart(chart, width="stretch", height=380, key="moment" if layout == "narrow" else "moment_wide")
+    return window
+
+
 def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,
                    simulated: str, notes: pd.DataFrame | None = None) -> None:
     """One moment of the story: its chart on the left, what happened and why on the right."""
@@ -88,8 +118,7 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
     theme.apply_meeting_layout()  # on a large screen the chart takes the whole width, the text goes under it
     left, right = st.container(key="moment").columns([1.15, 1], gap="medium")
     with left:
-        chart, window = moment_chart(analysis, moment, bool(simulated), notes, label_room=450)
-        vega.altair_chart(chart, width="stretch", height=380, key="moment")
+        window = render_moment_charts(analysis, moment, bool(simulated), notes)
         strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
         vega.altair_chart(strip, width="stretch", height=110, key="context")
     with right:

@@ -365,6 +365,24 @@ def test_app_meeting_mode_buttons_read_once_and_every_key_is_bound(make_app):
         _run(at)
 
 
+def test_app_meeting_mode_lays_labels_out_for_each_layouts_width(make_app, chart_frames):
+    """One moment chart per layout (beside the text at 1280, across the screen from 1600×960),
+    its labels laid out for that width: the wide one labels more, never fewer, at 18 px."""
+    more = 0
+    for step in (2, 5, 8):
+        at = _run(make_app({"mode": "present", "step": str(step)}))
+        moments = [c for c in chart_frames(at) if c["spec"]["title"]["text"].startswith("Escalation around")]
+        assert len(moments) == len(present.LABEL_ROOM)
+        shown = [c["spec"]["usermeta"]["labels"]["shown"] for c in moments]
+        narrow, wide = shown
+        assert wide >= narrow
+        more += wide > narrow
+        sizes = [layer["mark"].get("fontSize") for c in moments for layer in c["spec"]["layer"]
+                 if isinstance(layer.get("mark"), dict) and layer["mark"]["type"] == "text"]
+        assert sizes and min(sizes) >= 18, sizes
+    assert more  # at 1920 the chart has room for more labels than at 1280
+
+
 def test_app_meeting_mode_keys_jump_and_the_url_step_is_read(make_app):
     at = _run(make_app({"mode": "present", "step": "4"}))
     assert "Amazon's claim and its retraction" in _moment_heading(at)
