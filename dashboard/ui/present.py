@@ -22,7 +22,7 @@ from dashboard.ui import theme, vega
 
 # (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last"). A button
 # carries one shortcut and shows it beside its label, so the arrow keys get buttons of their
-# own that are not shown (NAV_CSS): each visible button then reads once ("← Previous  PageUp").
+# own that are not shown (theme.MEETING_CSS): each visible button then reads once ("← Previous  PageUp").
 NAVIGATION = (
     ("first", "First", ":material/first_page:", "Home", "first"),
     ("prev", "← Previous", None, "PageUp", "prev"),
@@ -30,8 +30,6 @@ NAVIGATION = (
     ("last", "Last", ":material/last_page:", "End", "last"),
 )
 ARROW_KEYS = (("left", "Left", "prev"), ("right", "Right", "next"))
-# Kept in the page (their key listeners live as long as the button does), never seen.
-NAV_CSS = "<style>.st-key-left, .st-key-right { display: none !important; }</style>"
 
 
 def _go(where: str, count: int) -> None:
@@ -67,7 +65,6 @@ def render_navigation(step: int, count: int) -> None:
                    if where in ("prev", "next") else f"{text} moment ({shortcut})")
     cols[4].button("Leave", key="leave", icon=":material/close:", width="stretch", on_click=_leave,
                    help="Leave meeting mode")
-    st.html(NAV_CSS)
     for key, shortcut, where in ARROW_KEYS:
         st.button(shortcut, key=key, shortcut=shortcut, disabled=disabled(where), on_click=_go, args=(where, count))
 
@@ -76,24 +73,14 @@ def render_navigation(step: int, count: int) -> None:
 # so that its event labels are laid out for the room they really get: beside the text (below
 # 1600×960: a 1280×720 projector gives the plot about 480 px) or across the whole width (from
 # 1600×960: at least 1340 px, about 1660 at 1920×1080). Each value is the smallest plot of
-# its layout, so no label overlaps another anywhere in it. Both charts are drawn; MOMENT_CSS
-# shows the one for the screen, with the same media query as the layout itself.
+# its layout, so no label overlaps another anywhere in it. Both charts are drawn;
+# theme.MEETING_CSS shows the one for the screen, on the same media query as the layout itself.
 LABEL_ROOM = {"narrow": 450, "wide": 1340}
-MOMENT_CSS = """
-<style>
-.st-key-moment_wide { display: none !important; }
-@media (min-width: 1600px) and (min-height: 960px) {
-  .st-key-moment_wide { display: block !important; }
-  .st-key-moment_narrow { display: none !important; }
-}
-</style>
-"""
 
 
 def render_moment_charts(analysis: Analysis, moment: pd.Series, simulated: bool, notes: pd.DataFrame | None) -> tuple:
     """The moment's chart once per layout (LABEL_ROOM), the one for the screen shown; returns
     the moment's neighbourhood (first, last bucket)."""
-    st.html(MOMENT_CSS)
     window: tuple = ()
     for layout, room in LABEL_ROOM.items():
         chart, window = moment_chart(analysis, moment, simulated, notes, label_room=room)
@@ -105,6 +92,7 @@ def render_moment_charts(analysis: Analysis, moment: pd.Series, simulated: bool,
 def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,
                    simulated: str, notes: pd.DataFrame | None = None) -> None:
     """One moment of the story: its chart on the left, what happened and why on the right."""
+    theme.apply_meeting_layout()  # the hidden arrow-key buttons; on a large screen the chart takes the whole width
     if not len(moments):
         render_navigation(0, 0)
         st.info("No key moments in this selection.")
@@ -115,7 +103,6 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
     # One line at 1280 px: a long label is cut, its full text in the tooltip.
     st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(short(label_text, 62))}",
                 help=escape_markdown(label_text) if len(label_text) > 62 else None)
-    theme.apply_meeting_layout()  # on a large screen the chart takes the whole width, the text goes under it
     left, right = st.container(key="moment").columns([1.15, 1], gap="medium")
     with left:
         window = render_moment_charts(analysis, moment, bool(simulated), notes)
