@@ -70,10 +70,11 @@ MEETING_CSS = """
 .st-key-left, .st-key-right { display: none !important; }
 /* The moment chart is drawn once per layout, its labels laid out for that layout's width
    (present.LABEL_ROOM); the one for the screen is shown, on the same media query as below. */
-.st-key-moment_wide { display: none !important; }
+/* (the container's wrapper goes too: an empty wrapper would still take a gap of the column) */
+[data-testid="stLayoutWrapper"]:has(> .st-key-moment_wide) { display: none !important; }
 @media (min-width: 1600px) and (min-height: 960px) {
-  .st-key-moment_wide { display: block !important; }
-  .st-key-moment_narrow { display: none !important; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-moment_wide) { display: flex !important; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-moment_narrow) { display: none !important; }
 }
 @media (min-width: 1600px) and (min-height: 960px) {
   .st-key-moment > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] { flex-direction: column; gap: 0.5rem; }
