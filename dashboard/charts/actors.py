@@ -35,7 +35,8 @@ def share_of_voice_chart(by_actor: pd.DataFrame, normalise: bool, top: int = 8) 
     subtitle = f"each point sums {k} consecutive buckets, to keep the chart light" if k > 1 else alt.Undefined
     return (
         alt.Chart(data, title=alt.Title(title, subtitle=subtitle, anchor="start"))
-        .mark_area(interpolate="monotone", opacity=0.9)
+        # Straight: a curve on each stacked boundary lets one band cross the next between points.
+        .mark_area(interpolate="linear", opacity=0.9)
         .encode(
             x=alt.X(field="date", type="temporal", title=None, axis=alt.Axis(format="%d %b", labelColor=MUTED)),
             y=alt.Y(field="volume", type="quantitative", stack="normalize" if normalise else "zero",

@@ -105,7 +105,8 @@ def event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | No
     if not len(top):
         return [], 0, None
     top = top[["date", "actor", "headline", "severity"]].copy()
-    top["label"] = [short(actor_said(a, h)) for a, h in zip(top["actor"], top["headline"])]
+    top["said"] = [actor_said(a, h) for a, h in zip(top["actor"], top["headline"])]
+    top["label"] = [short(said) for said in top["said"]]  # cut; its full text is "said", in the tooltip
     span_days = (pd.Timestamp(domain[1]) - pd.Timestamp(domain[0])).total_seconds() / 86400.0 if domain else 1.0
     # The most conflictual events claim their line first.
     top = top.sort_values(["severity", "date"], kind="stable").reset_index(drop=True)
@@ -149,7 +150,7 @@ def event_labels(events: pd.DataFrame, domain: list[str] | None, width: int | No
                 tooltip=[
                     alt.Tooltip(field="date", type="temporal", title="date", format="%d %b %Y"),
                     alt.Tooltip(field="actor", type="nominal", title="actor"),
-                    alt.Tooltip(field="headline", type="nominal", title="what happened"),
+                    alt.Tooltip(field="said", type="nominal", title="what happened"),  # the label in full
                     alt.Tooltip(field="severity", type="quantitative", title="severity", format="+.0f"),
                 ],
             )

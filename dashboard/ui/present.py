@@ -20,15 +20,16 @@ from dashboard.model.story import effect_text, moment_events, moment_retraction,
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import theme, vega
 
-# (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last")
+# (key, label, icon, shortcut, where it goes: "first", "prev", "next" or "last"). A button
+# carries one shortcut and shows it beside its label, so the arrow keys get buttons of their
+# own that are not shown (theme.MEETING_CSS): each visible button then reads once ("← Previous  PageUp").
 NAVIGATION = (
     ("first", "First", ":material/first_page:", "Home", "first"),
-    ("prev", "Previous", ":material/chevron_left:", "PageUp", "prev"),
-    ("left", "←", None, "Left", "prev"),
-    ("right", "→", None, "Right", "next"),
-    ("next", "Next", ":material/chevron_right:", "PageDown", "next"),
+    ("prev", "← Previous", None, "PageUp", "prev"),
+    ("next", "Next →", None, "PageDown", "next"),
     ("last", "Last", ":material/last_page:", "End", "last"),
 )
+ARROW_KEYS = (("left", "Left", "prev"), ("right", "Right", "next"))
 
 
 def _go(where: str, count: int) -> None:
@@ -54,18 +55,44 @@ def _event_lines(analysis: Analysis, moment: pd.Series, skip: str | None = None)
 
 
 def render_navigation(step: int, count: int) -> None:
-    cols = st.columns([1, 1.25, 0.8, 0.8, 1.25, 1, 1.35], vertical_alignment="center")
-    for col, (key, text, icon, shortcut, where) in zip(cols[:6], NAVIGATION):
-        disabled = (where in ("first", "prev") and step == 0) or (where in ("next", "last") and step >= count - 1)
-        col.button(text, key=key, icon=icon, shortcut=shortcut, disabled=disabled, width="stretch",
-                   on_click=_go, args=(where, count), help=f"{text} moment ({shortcut})")
-    cols[6].button("Leave", key="leave", icon=":material/close:", width="stretch", on_click=_leave,
+    def disabled(where: str) -> bool:
+        return (where in ("first", "prev") and step == 0) or (where in ("next", "last") and step >= count - 1)
+
+    cols = st.columns([1, 1.3, 1.3, 1, 1], vertical_alignment="center")
+    for col, (key, text, icon, shortcut, where) in zip(cols[:4], NAVIGATION):
+        col.button(text, key=key, icon=icon, shortcut=shortcut, disabled=disabled(where), width="stretch",
+                   on_click=_go, args=(where, count), help=f"{text.strip('← →')} moment ({shortcut}; the arrow keys too)"
+                   if where in ("prev", "next") else f"{text} moment ({shortcut})")
+    cols[4].button("Leave", key="leave", icon=":material/close:", width="stretch", on_click=_leave,
                    help="Leave meeting mode")
+    for key, shortcut, where in ARROW_KEYS:
+        st.button(shortcut, key=key, shortcut=shortcut, disabled=disabled(where), on_click=_go, args=(where, count))
+
+
+# The moment chart's plot width, in px, in each of meeting mode's layouts (theme.MEETING_CSS),
+# so that its event labels are laid out for the room they really get: beside the text (below
+# 1600×960: a 1280×720 projector gives the plot about 480 px) or across the whole width (from
+# 1600×960: at least 1340 px, about 1660 at 1920×1080). Each value is the smallest plot of
+# its layout, so no label overlaps another anywhere in it. Both charts are drawn;
+# theme.MEETING_CSS shows the one for the screen, on the same media query as the layout itself.
+LABEL_ROOM = {"narrow": 450, "wide": 1340}
+
+
+def render_moment_charts(analysis: Analysis, moment: pd.Series, simulated: bool, notes: pd.DataFrame | None) -> tuple:
+    """The moment's chart once per layout (LABEL_ROOM), the one for the screen shown; returns
+    the moment's neighbourhood (first, last bucket)."""
+    window: tuple = ()
+    for layout, room in LABEL_ROOM.items():
+        chart, window = moment_chart(analysis, moment, simulated, notes, label_room=room)
+        with st.container(key=f"moment_{layout}"):
+            vega.altair_chart(chart, width="stretch", height=380, key="moment" if layout == "narrow" else "moment_wide")
+    return window
 
 
 def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: pd.DataFrame, label: str,
                    simulated: str, notes: pd.DataFrame | None = None) -> None:
     """One moment of the story: its chart on the left, what happened and why on the right."""
+    theme.apply_meeting_layout()  # the hidden arrow-key buttons; on a large screen the chart takes the whole width
     if not len(moments):
         render_navigation(0, 0)
         st.info("No key moments in this selection.")
@@ -76,11 +103,9 @@ def render_present(analysis: Analysis, moments: pd.DataFrame, step: int, whole: 
     # One line at 1280 px: a long label is cut, its full text in the tooltip.
     st.markdown(f"### {step + 1} / {len(moments)} · {moment['date']:%d %B %Y} · {escape_markdown(short(label_text, 62))}",
                 help=escape_markdown(label_text) if len(label_text) > 62 else None)
-    theme.apply_meeting_layout()  # on a large screen the chart takes the whole width, the text goes under it
     left, right = st.container(key="moment").columns([1.15, 1], gap="medium")
     with left:
-        chart, window = moment_chart(analysis, moment, bool(simulated), notes, label_room=450)
-        vega.altair_chart(chart, width="stretch", height=380, key="moment")
+        window = render_moment_charts(analysis, moment, bool(simulated), notes)
         strip = context_strip(whole if len(whole) else analysis.table, window, analysis.selection.bucket)
         vega.altair_chart(strip, width="stretch", height=110, key="context")
     with right:

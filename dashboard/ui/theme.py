@@ -65,6 +65,17 @@ hr {{ border-color: {_BORDER}; }}
 # moment fits without scrolling.
 MEETING_CSS = """
 <style>
+/* The arrow keys' step buttons: kept in the page (their key listeners live as long as the
+   button does), never seen; the visible buttons carry PageUp/PageDown (present.NAVIGATION). */
+.st-key-left, .st-key-right { display: none !important; }
+/* The moment chart is drawn once per layout, its labels laid out for that layout's width
+   (present.LABEL_ROOM); the one for the screen is shown, on the same media query as below. */
+/* (the container's wrapper goes too: an empty wrapper would still take a gap of the column) */
+[data-testid="stLayoutWrapper"]:has(> .st-key-moment_wide) { display: none !important; }
+@media (min-width: 1600px) and (min-height: 960px) {
+  [data-testid="stLayoutWrapper"]:has(> .st-key-moment_wide) { display: flex !important; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-moment_narrow) { display: none !important; }
+}
 @media (min-width: 1600px) and (min-height: 960px) {
   .st-key-moment > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] { flex-direction: column; gap: 0.5rem; }
   .st-key-moment > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {

@@ -248,8 +248,9 @@ def render_actors(dataset: Dataset, analysis: Analysis, sel: Selection, params: 
             vega.cached_chart(chart_key(dataset, analysis, "tone_by_actor", simulated),
                               lambda: with_simulated(charts.tone_by_actor_chart(by_actor), bool(simulated), brief=True),
                               extra_height=40, width="stretch", key="tone_by_actor")
-        else:
-            st.info("These mentions carry no tone.")
+        elif len(by_actor):
+            st.info("These mentions carry no tone, so there is no tone by actor to show.")
+        # No mentions at all (an events file alone): the share-of-voice note above says so already.
     with right:
         board = cached_leaderboard(dataset.key, sel, params, dataset)
         if len(board):

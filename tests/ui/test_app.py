@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.demo import DATASETS
+from dashboard.ui import present
 
 
 def _chart(chart_frames, at, title: str) -> dict:
@@ -200,6 +201,33 @@ def test_app_shows_rejections_of_files_given_at_launch(make_app, tmp_path, monke
     assert rejections.iloc[0]["reason code"] == "type-error"
 
 
+EVENTS_WITH_TARGETS = (
+    "date,actor,target,headline,severity\n"
+    + "".join(f"2024-03-{d:02d},Acme,Beta,Move {d},{-(d % 5)}\n" for d in range(1, 21))
+    + "".join(f"2024-03-{d:02d},Beta,Acme,Reply {d},{d % 3}\n" for d in range(1, 21))
+)
+
+
+@pytest.mark.parametrize("mentions", [None, "count"])
+def test_app_actors_tone_note_says_the_right_thing(make_app, tmp_path, monkeypatch, mentions):
+    """An events file alone has no mentions: no "mentions carry no tone" about mentions that
+    do not exist. Mentions that only carry counts: that is said."""
+    events = tmp_path / "events.csv"
+    events.write_text(EVENTS_WITH_TARGETS)
+    argv = ["app.py", "--events", str(events)]
+    if mentions:
+        file = tmp_path / "mentions.csv"
+        file.write_text("date,actor,count\n" + "".join(f"2024-03-{d:02d},{a},{d + 3}\n" for d in range(1, 21) for a in ("Acme", "Beta")))
+        argv += ["--mentions", str(file)]
+    monkeypatch.setattr(sys, "argv", argv)
+    at = _run(make_app({"tab": "Actors"}))
+    notes = [i.value for i in at.info]
+    assert ("These mentions carry no tone, so there is no tone by actor to show." in notes) == bool(mentions), notes
+    assert not any("carry no tone" in n for n in notes) or mentions, notes
+    if not mentions:
+        assert "No mentions in this selection, so there is no share of voice to show." in notes
+
+
 @pytest.mark.parametrize("bucket, buckets", [("day", 3), ("hour", 72)])
 def test_app_bucket_choice_reaches_the_chart(make_app, chart_frames, bucket, buckets):
     at = _run(make_app({"from": "2020-07-09", "to": "2020-07-11", "bucket": bucket}))
@@ -318,6 +346,41 @@ def test_app_meeting_mode_tells_every_beat_of_the_demo(make_app, chart_frames):
             _run(at)
             assert at.query_params["step"] in (str(step + 1), [str(step + 1)])
     assert at.button(key="next").disabled and at.button(key="last").disabled
+
+
+def test_app_meeting_mode_buttons_read_once_and_every_key_is_bound(make_app):
+    """Each step button says what it does in words; the arrow keys have their own (hidden)
+    buttons, so no button is just an arrow beside the same arrow as its shortcut hint."""
+    at = _run(make_app({"mode": "present", "step": "2"}))
+    shortcuts = {b.key: (b.label, b.proto.shortcut) for b in at.button if b.proto.shortcut}
+    assert {s for _, s in shortcuts.values()} == {"home", "pageup", "left", "right", "pagedown", "end"}
+    visible = {key: label for key, (label, _) in shortcuts.items() if key not in {k for k, _, _ in present.ARROW_KEYS}}
+    assert visible == {"first": "First", "prev": "← Previous", "next": "Next →", "last": "Last"}
+    for key, _, where in present.ARROW_KEYS:
+        before = _moment_heading(at)
+        at.button(key=key).click()
+        _run(at)
+        assert _moment_heading(at).startswith("### 2 / " if where == "prev" else "### 4 / "), before
+        at.button(key="right" if where == "prev" else "left").click()
+        _run(at)
+
+
+def test_app_meeting_mode_lays_labels_out_for_each_layouts_width(make_app, chart_frames):
+    """One moment chart per layout (beside the text at 1280, across the screen from 1600×960),
+    its labels laid out for that width: the wide one labels more, never fewer, at 18 px."""
+    more = 0
+    for step in (2, 5, 8):
+        at = _run(make_app({"mode": "present", "step": str(step)}))
+        moments = [c for c in chart_frames(at) if c["spec"]["title"]["text"].startswith("Escalation around")]
+        assert len(moments) == len(present.LABEL_ROOM)
+        shown = [c["spec"]["usermeta"]["labels"]["shown"] for c in moments]
+        narrow, wide = shown
+        assert wide >= narrow
+        more += wide > narrow
+        sizes = [layer["mark"].get("fontSize") for c in moments for layer in c["spec"]["layer"]
+                 if isinstance(layer.get("mark"), dict) and layer["mark"]["type"] == "text"]
+        assert sizes and min(sizes) >= 18, sizes
+    assert more  # at 1920 the chart has room for more labels than at 1280
 
 
 def test_app_meeting_mode_keys_jump_and_the_url_step_is_read(make_app):

@@ -11,6 +11,8 @@ pytestmark = pytest.mark.browser
 
 CHART = '[data-testid="stVegaLiteChart"]'
 DRAWN = f"{CHART} svg.marks, {CHART} canvas"
+# Meeting mode draws its moment chart once per layout and shows one: the charts on screen.
+SHOWN = f"{CHART}:visible svg.marks, {CHART}:visible canvas"
 
 
 def _open(page: Page, url: str, charts: int = 4) -> None:
@@ -101,11 +103,15 @@ def test_browser_meeting_mode_steps_by_keys_and_back_steps_back(page: Page, app_
     expect(page.locator('[data-testid="stSidebar"]')).to_have_count(0)
     heading = page.get_by_text(re.compile(r"^\d+ / \d+ · "))
     expect(heading).to_contain_text("1 / 16 · 29 June 2020", timeout=60_000)
-    expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=60_000)
+    expect(page.locator(SHOWN).nth(1)).to_be_visible(timeout=60_000)
+    # The step buttons read once ("← Previous  PageUp"), not an arrow beside the same arrow.
+    shown = [re.sub(r"\s+", " ", t).strip() for t in page.locator("button:visible").all_inner_texts()]
+    assert any(t.startswith("← Previous") for t in shown) and any(t.startswith("Next →") for t in shown), shown
+    assert not [t for t in shown if re.fullmatch(r"[←→ ]+", t)], shown
     # Every moment, as a presentation clicker steps through it (PageDown), fits the screen.
     for step in range(16):
         expect(heading).to_contain_text(f"{step + 1} / 16 · ", timeout=30_000)
-        expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=30_000)
+        expect(page.locator(SHOWN).nth(1)).to_be_visible(timeout=30_000)
         page.wait_for_timeout(300)
         page.screenshot(path=str(artifacts / f"meeting-{step + 1:02d}-1280x720.png"))
         # Nothing the moment shows runs past the bottom of the screen (Streamlit's own padding aside).
@@ -225,9 +231,9 @@ def test_browser_meeting_mode_fills_1920_and_fits_1280(page: Page, app_url, arti
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{app_url}/?mode=present&step=2&theme={theme}")
         expect(page.get_by_text(re.compile(r"^3 / 16 · 06 July 2020"))).to_be_visible(timeout=60_000)
-        expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=60_000)
+        expect(page.locator(SHOWN).nth(1)).to_be_visible(timeout=60_000)
         page.wait_for_timeout(500)
-        chart = page.locator(CHART).first.bounding_box()
+        chart = page.locator(f"{CHART}:visible").first.bounding_box()
         main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
         assert chart is not None and main is not None
         if width == 1920:  # the chart takes the content's width, the text goes under it
@@ -252,7 +258,7 @@ def test_browser_real_files_draw_legibly_in_both_themes(page: Page, real_file_ur
         assert (_page_background(page) == DARK_PAGE) == (theme == "dark")
         page.screenshot(path=str(artifacts / f"{name}-{theme}-{width}x{height}.png"), full_page=True)
         page.goto(f"{real_file_urls[name]}/?mode=present&theme={theme}")
-        expect(page.locator(DRAWN).nth(1)).to_be_visible(timeout=90_000)
+        expect(page.locator(SHOWN).nth(1)).to_be_visible(timeout=90_000)
         page.wait_for_timeout(500)
         assert _bottom(page) <= height
         page.screenshot(path=str(artifacts / f"{name}-meeting-{theme}-{width}x{height}.png"))
