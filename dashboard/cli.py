@@ -382,7 +382,6 @@ def narratives_of(args, mentions: Path | None, engine) -> tuple:
     holds no text to match them on)."""
     if not args.narratives:
         return ()
-    from dashboard.loading.on_disk import file_digest
     from dashboard.store import open_store
     from dashboard.store.narratives import narratives_from_specs
     from dashboard.text.narratives import check_engine
@@ -390,16 +389,23 @@ def narratives_of(args, mentions: Path | None, engine) -> tuple:
     check_engine(engine)
     names = [s for s in args.narratives if "=" not in s]
     store = open_store(create=False) if names else None  # reading never creates a store
-    return narratives_from_specs(args.narratives, store, file_digest(mentions) if mentions and names else "")
+    return narratives_from_specs(args.narratives, store, _digest(mentions) if mentions and names else "")
+
+
+def _digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes (content_digest's, read in chunks: a big file is not held
+    twice), or the one the on-disk store remembered for this very version of the file (path,
+    size, times and inode unchanged: dashboard/loading/on_disk.py), which skips reading it again."""
+    from dashboard.loading.on_disk import cache_folder, file_digest, known_digest
+
+    return known_digest(path, cache_folder()) or file_digest(path)
 
 
 def _notes_key(events: Path | None, mentions: Path | None) -> str:
     """The key the dashboard pins notes of these files under (their contents' digests)."""
-    from dashboard.loading.on_disk import file_digest
     from dashboard.store.notes import notes_key
 
-    # The same SHA-256 as content_digest(bytes), read in chunks: a big file is not held twice.
-    return notes_key(*(file_digest(p) if p else "" for p in (events, mentions)))
+    return notes_key(*(_digest(p) if p else "" for p in (events, mentions)))
 
 
 def _notes(analysis, key: str):

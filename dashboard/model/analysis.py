@@ -126,7 +126,7 @@ def source_volume(engine: QueryEngine, sel: Selection) -> pd.Series:
         if memo is not None and key in memo:
             memo.move_to_end(key)
             return memo[key]
-    volume = engine.series(whole).set_index("date")["volume"]
+    volume = engine.volume(whole)
     if memo is not None:
         with _source_lock:
             memo[key] = volume

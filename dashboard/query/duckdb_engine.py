@@ -28,46 +28,11 @@ import pyarrow.compute as pc
 
 from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.query.buckets import chosen_span, grid_size, on_grid, selection_span, span_buckets
+from dashboard.query.codes import date_sorted, name_codes, sorted_names
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 from dashboard.text.table import TextQueries, text_rows
 
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
-
-
-def _codes(column: pa.ChunkedArray, names: pa.Array) -> pa.ChunkedArray:
-    """Each row's position in the sorted `names` (int32; null stays null).
-
-    Hashing ten million strings once (dictionary_encode) and mapping the few distinct
-    values is several times faster than a per-row cast in SQL.
-    """
-    if not pa.types.is_dictionary(column.type):
-        column = column.dictionary_encode()
-    chunks = []
-    for chunk in column.chunks:
-        where = pc.index_in(chunk.dictionary, value_set=names)
-        chunks.append(pc.take(where, chunk.indices))
-    return pa.chunked_array(chunks, pa.int32())
-
-
-def _names(*columns: pa.ChunkedArray) -> pa.Array:
-    """The distinct non-null names in the columns, sorted as DuckDB's ORDER BY sorts them
-    (byte order)."""
-    parts = []
-    for col in columns:
-        if pa.types.is_dictionary(col.type):  # only the values some row uses
-            col = pa.chunked_array([c.dictionary.take(pc.unique(c.indices).drop_null()) for c in col.chunks], col.type.value_type)
-        parts.append(pc.unique(col.cast(pa.string())))
-    names = pc.unique(pa.chunked_array(parts, pa.string())).drop_null() if parts else pa.array([], pa.string())
-    return names.take(pc.sort_indices(names))
-
-
-def _date_sorted(table: pa.Table) -> bool:
-    """Whether the rows are in date order already."""
-    n = table.num_rows
-    if n < 2:
-        return True
-    date = table.column("date")
-    return bool(pc.all(pc.greater_equal(date.slice(1), date.slice(0, n - 1))).as_py() is not False)
 
 
 class Engine(TextQueries):
@@ -93,8 +58,8 @@ class Engine(TextQueries):
         mentions = conform(mentions, MENTION_SCHEMA, keep_dictionary=("actor", "source"))
         # Name tables: every actor (or target) and every source, each with a dense code (its
         # rank by name). The mentions' codes are computed in Arrow, from their distinct values.
-        actor_names = _names(mentions.column("actor"), events.column("actor"), events.column("target"))
-        source_names = _names(mentions.column("source"), events.column("source"))
+        actor_names = sorted_names(mentions.column("actor"), events.column("actor"), events.column("target"))
+        source_names = sorted_names(mentions.column("source"), events.column("source"))
         self._fill(events, mentions, actor_names, source_names)
 
     def _fill(self, events: pa.Table, mentions: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:
@@ -124,7 +89,7 @@ class Engine(TextQueries):
 
         def names(table: str, *columns) -> pa.Array:
             have = pa.array([r[0] for r in con.execute(f"SELECT name FROM store.{table} ORDER BY id").fetchall()], pa.string())
-            more = _names(*columns)
+            more = sorted_names(*columns)
             extra = pc.filter(more, pc.invert(pc.is_in(more, value_set=have))) if len(more) else more
             return pa.concat_arrays([have, extra.cast(pa.string())])
 
@@ -136,8 +101,8 @@ class Engine(TextQueries):
     def _fill_rows(self, events: pa.Table, mentions: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:
         coded = None if mentions is None else pa.table({
             "date": mentions.column("date"),
-            "actor": _codes(mentions.column("actor"), actor_names),
-            "source": _codes(mentions.column("source"), source_names),
+            "actor": name_codes(mentions.column("actor"), actor_names),
+            "source": name_codes(mentions.column("source"), source_names),
             "tone": mentions.column("tone"),
             "count": mentions.column("count"),
         })
@@ -153,7 +118,7 @@ class Engine(TextQueries):
             actor_code = "CAST(enum_code(CAST({} AS actor_name)) AS INTEGER)".format
             source_code = "CAST(enum_code(CAST({} AS source_name)) AS INTEGER)".format
             cols = ", ".join(f.name for f in EVENT_SCHEMA)
-            order = "" if _date_sorted(events) else " ORDER BY date"
+            order = "" if date_sorted(events) else " ORDER BY date"
             con.execute(
                 f"""CREATE TABLE events AS SELECT {cols}, {actor_code('actor')} AS actor_id,
                 {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{order}"""
@@ -167,8 +132,8 @@ class Engine(TextQueries):
 
     def _create_texts(self, texts: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:
         if texts is not None:
-            texts = texts.set_column(texts.schema.get_field_index("actor"), "actor", _codes(texts.column("actor"), actor_names))
-            texts = texts.set_column(texts.schema.get_field_index("source"), "source", _codes(texts.column("source"), source_names))
+            texts = texts.set_column(texts.schema.get_field_index("actor"), "actor", name_codes(texts.column("actor"), actor_names))
+            texts = texts.set_column(texts.schema.get_field_index("source"), "source", name_codes(texts.column("source"), source_names))
         self.text_rows: int = self.create_texts(texts)
         self.has_text: bool = self.text_rows > 0
 
@@ -390,6 +355,30 @@ class Engine(TextQueries):
             ORDER BY grid.date
         """
         return self._frame(sql, [lo, hi] + mp + mp + ep)[columns]
+
+    def volume(self, sel: Selection) -> pd.Series:
+        """`series(sel)["volume"]` indexed by bucket date, from one lean query: mentions summed
+        per bucket, without the distinct actors, sources and the events `series` also counts
+        (the source's total per bucket, model/analysis.source_volume, reads only this)."""
+        span = self._span(sel)
+        if span is None:  # nothing matches: series' own empty frame, without a query
+            return self.series(sel).set_index("date")["volume"]
+        lo, hi = span
+        grid_size(lo, hi, sel.bucket)  # refuses a selection over the bucket cap, as series does
+        step = _INTERVAL[sel.bucket]
+        mw, mp = self._where(sel, "mentions")
+        frame = self._frame(
+            f"""
+            WITH grid AS (
+                SELECT unnest(range(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP) + {step}, {step})) AS date
+            ),
+            m AS (SELECT date_trunc('{sel.bucket}', date) AS date, sum(count) AS volume FROM mentions{mw} GROUP BY 1)
+            SELECT grid.date, CAST(coalesce(m.volume, 0) AS BIGINT) AS volume
+            FROM grid LEFT JOIN m USING (date) ORDER BY grid.date
+            """,
+            [lo, hi] + mp,
+        )
+        return frame.set_index("date")["volume"]
 
     def series_each(self, sel: Selection, actors) -> dict[str, pd.DataFrame]:
         """`series(replace(sel, actors=(a,)))` for every actor a, in one pass over the data.

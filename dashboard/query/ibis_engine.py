@@ -343,6 +343,10 @@ class IbisEngine:
             return self._empty_series()
         return self._finish(rows, lo, n, sel.bucket)
 
+    def volume(self, sel: Selection) -> pd.Series:
+        """`series(sel)["volume"]` indexed by bucket date (as Engine.volume)."""
+        return self.series(sel).set_index("date")["volume"]
+
     def series_each(self, sel: Selection, actors) -> dict[str, pd.DataFrame]:
         """`series(replace(sel, actors=(a,)))` for every actor a, in one query.
 

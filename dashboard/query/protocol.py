@@ -41,6 +41,9 @@ class QueryEngine(Protocol):
     def series(self, sel: Selection) -> pd.DataFrame:
         """One row per bucket of the selection (columns: dashboard.query.schema.SERIES_COLUMNS)."""
 
+    def volume(self, sel: Selection) -> pd.Series:
+        """`series(sel)["volume"]` indexed by bucket date: the mentions per bucket alone."""
+
     def series_each(self, sel: Selection, actors: Iterable[str]) -> dict[str, pd.DataFrame]:
         """`series` of the selection narrowed to each of these actors."""
 

@@ -149,3 +149,25 @@ def test_cli_score_and_alert_do_not_import_streamlit():
             "main(['score', '--to', '2020-06-05', '--out', '/dev/null']); print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip().endswith("False"), out.stderr
+
+
+def test_cli_digest_is_the_contents_and_takes_the_stores_memo_only_for_that_version(tmp_path, monkeypatch):
+    """A report's notes key and a narrative's file key are the file's SHA-256; the one the
+    on-disk store remembered for this very version (path, size, times, inode) is taken
+    instead of reading a big file again, and a changed file is read again."""
+    import hashlib
+    import os
+
+    from dashboard import cli
+    from dashboard.loading.on_disk import cache_folder, remember_digest
+
+    monkeypatch.setenv("BOILINGPOINT_HOME", str(tmp_path / "home"))
+    path = tmp_path / "m.csv"
+    path.write_bytes(b"date,actor\n2024-01-01,A\n")
+    assert cli._digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    cache_folder().mkdir(parents=True)
+    remember_digest(path, cache_folder(), "f" * 64)
+    assert cli._digest(path) == "f" * 64  # remembered: the file is not read
+    path.write_bytes(b"date,actor\n2024-01-02,B\n")
+    os.utime(path, ns=(1, 1))  # another version, even with an old modification time
+    assert cli._digest(path) == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -46,12 +46,12 @@ def _engine() -> Engine:
 def test_the_source_total_is_asked_once_per_span_whatever_the_actors(monkeypatch):
     engine = _engine()
     asked = []
-    real = engine.series
-    monkeypatch.setattr(engine, "series", lambda sel: asked.append(sel) or real(sel))
+    real = engine.volume
+    monkeypatch.setattr(engine, "volume", lambda sel: asked.append(sel) or real(sel))
     first = source_volume(engine, Selection(actors=("A",)))
     again = source_volume(engine, Selection(actors=("B", "C")))
     assert len(asked) == 1 and asked[0].actors == ()
-    assert first.equals(again) and int(first.sum()) == int(real(Selection())["volume"].sum())
+    assert first.equals(again) and int(first.sum()) == int(engine.series(Selection())["volume"].sum())
     source_volume(engine, Selection(actors=("A",), bucket="week"))  # another bucket: asked again
     assert len(asked) == 2
     engine.close()

@@ -89,6 +89,27 @@ def test_engine_empty_selection_gives_empty_frames(engine):
     assert engine.bucket_count(sel) == 0
 
 
+@pytest.mark.parametrize("sel", [
+    Selection(), Selection(bucket="hour"), Selection(bucket="week"), Selection(actors=("Acme",)),
+    Selection(actors=("Regulator", "Beta"), bucket="hour"),
+    Selection(start=dt.date(2024, 4, 20), end=dt.date(2024, 5, 2)),  # a chosen span past the data's first day
+    Selection(start=dt.date(2024, 5, 2), end=dt.date(2024, 5, 2), bucket="hour"),
+    Selection(actors=("Nobody",)), Selection(start=dt.date(2023, 1, 1), end=dt.date(2023, 1, 9)),
+], ids=repr)
+def test_engine_volume_is_the_series_volume(engine, sel):
+    """The source's total per bucket (model/analysis.source_volume) comes from a leaner query
+    than `series`: the same buckets and the same sums, dtype and index included."""
+    pd.testing.assert_series_equal(engine.volume(sel), engine.series(sel).set_index("date")["volume"])
+
+
+def test_engine_volume_refuses_what_series_refuses():
+    me = load_bytes(b"date,actor,count\n2000-01-01,A,1\n2020-01-01,A,1\n", "mentions")
+    engine = Engine(mentions=me.table)
+    with pytest.raises(ValueError, match="coarser bucket"):
+        engine.volume(Selection(bucket="hour"))
+    assert engine.volume(Selection(bucket="week")).sum() == 2
+
+
 def test_engine_refuses_more_buckets_than_a_chart_can_hold():
     me = load_bytes(b"date,actor,count\n2000-01-01,A,1\n2020-01-01,A,1\n", "mentions")
     engine = Engine(mentions=me.table)
