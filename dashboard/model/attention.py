@@ -62,7 +62,7 @@ class Attention:
     steps: list[tuple[int, float]]  # (bucket, factor) of each coverage step found
 
 
-def _median(values) -> float:
+def short_median(values) -> float:
     """np.median of a short sequence, the same value (the middle one, or the mean of the two
     middle ones, (a + b) / 2 as numpy computes it; NaN when any is NaN), without numpy's
     per-call cost: the scoring loops take thousands of medians of a few dozen buckets each."""
@@ -91,9 +91,9 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
     while t < n - 2:
         pre = t_all[max(0, t - window):t]
         post = t_all[t:t + window]
-        before = float(_median(pre))
+        before = float(short_median(pre))
         if before >= MIN_STEP_LEVEL and len(post) >= 3:
-            after = float(_median(post))
+            after = float(short_median(post))
             now, prev = t_all[t] / before, t_all[t - 1] / before
             jump = math.sqrt(ratio)
             # At once (the bucket already at half the new level), from a level that had not
@@ -104,7 +104,7 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
                     and post.min() > 0)  # a fall to nothing is a gap, not a step
             # And flat afterwards: a collection change stays at its new level, a story that lifts
             # the whole source keeps moving (the demo's 31 July 2020 doubles again within the week).
-            early, late = float(_median(post[:3])), float(_median(post[3:])) if len(post) > 3 else float(_median(post))
+            early, late = float(short_median(post[:3])), float(short_median(post[3:])) if len(post) > 3 else float(short_median(post))
             flat = early > 0 and 1 / 1.5 <= late / early <= 1.5
             if (up or down) and flat:
                 out.append((t, after / before))
@@ -125,11 +125,11 @@ def pending_step(total: np.ndarray, window: int, ratio: float) -> tuple[int, flo
     t_all = np.asarray(total, dtype=float)
     n = len(t_all)
     for t in range(max(3, n - 2), n):
-        before = float(_median(t_all[max(0, t - window):t]))
+        before = float(short_median(t_all[max(0, t - window):t]))
         if before < MIN_STEP_LEVEL:
             continue
         post = t_all[t:]
-        after = float(_median(post))
+        after = float(short_median(post))
         now, prev = t_all[t] / before, t_all[t - 1] / before
         jump = math.sqrt(ratio)
         up = after >= ratio * before and now * before >= after / 2 and prev < jump
@@ -300,7 +300,7 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         if not known[i]:
             continue
         recent_totals = totals[-params.reference_buckets:]
-        if tot[i] == 0 and recent_totals and float(_median(recent_totals)) >= params.gap_min_total:
+        if tot[i] == 0 and recent_totals and float(short_median(recent_totals)) >= params.gap_min_total:
             known[i] = False
             why[i] = GAP
             continue
@@ -319,8 +319,8 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
             since_step += 1
             continue
         since_step += 1
-        level = float(_median(h))
-        spread = 1.4826 * float(_median(np.abs(h - level)))
+        level = float(short_median(h))
+        spread = 1.4826 * float(short_median(np.abs(h - level)))
         scale = tot[i] if share else weekday[i]
         e = level * scale
         sd_hist = spread * scale

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.contract import STAGES
-from dashboard.model.attention import NO_HISTORY, measure_attention
+from dashboard.model.attention import NO_HISTORY, measure_attention, short_median
 
 COMPONENTS = ("attention", "tone", "severity", "breadth")
 
@@ -226,8 +226,9 @@ def tone_component(tone, negative_share, toned, params: ModelParams) -> tuple[np
     for i in range(n):
         if math.isnan(tone[i]):
             continue
-        r = float(np.median(hist_t[-params.reference_buckets:])) if len(hist_t) >= params.min_history else 0.0
-        rn = float(np.median(hist_n[-params.reference_buckets:])) if len(hist_n) >= params.min_history else 0.5
+        # short_median: np.median's value bit for bit, without its per-call cost (thousands of calls)
+        r = short_median(hist_t[-params.reference_buckets:]) if len(hist_t) >= params.min_history else 0.0
+        rn = short_median(hist_n[-params.reference_buckets:]) if len(hist_n) >= params.min_history else 0.5
         ref[i], ref_neg[i] = r, rn
         have_ref[i] = len(hist_t) >= params.min_history
         w = n_toned[i] / (n_toned[i] + prior) if (n_toned[i] + prior) > 0 else 1.0
