@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.contract import Selection
+from dashboard.query.codes import date_sorted
 from dashboard.text.narratives import NO_TEXT, selection_pattern, table_clause
 
 __all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "text_rows"]
@@ -37,6 +38,7 @@ __all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "tex
 NARRATIVE_TABLES = 16
 
 # The columns the engine's `texts` table holds, in order.
+TEXT_BATCH = 1_000_000  # text rows put in the compressed table at a time (create_texts)
 TEXT_COLUMNS = ("row", "date", "actor", "source", "url", "text", "count", "key")
 
 # A text as it is compared for exact copies: lower case, runs of non-alphanumerics as one space.
@@ -81,7 +83,7 @@ def text_rows(mentions: pa.Table | None) -> pa.Table | None:
         "text": text,
         "count": pc.fill_null(count, 1) if count.null_count else count,
     })
-    return table.filter(keep)
+    return table if pc.all(keep).as_py() else table.filter(keep)  # every row kept: no copy of the texts
 
 
 def create_texts(con: duckdb.DuckDBPyConnection, coded: pa.Table | None) -> int:
@@ -91,27 +93,32 @@ def create_texts(con: duckdb.DuckDBPyConnection, coded: pa.Table | None) -> int:
     is created empty). Rows are stored in date order (zone maps skip the other dates), in an
     in-memory database of their own that DuckDB compresses (`ATTACH ':memory:' (COMPRESS)`, then a
     checkpoint: dictionary and FSST for the texts and urls, bit-packing for the numbers), which
-    `texts` names as a view. Returns the number of rows.
+    `texts` names as a view. They go in TEXT_BATCH rows at a time, each batch checkpointed (so
+    compressed) before the next: the uncompressed copy DuckDB holds is one batch, not every
+    text at once (10 million headlines: gigabytes). Returns the number of rows.
     """
     con.execute("ATTACH ':memory:' AS textdb (COMPRESS)")
-    if coded is None:
-        con.execute(
-            "CREATE TABLE textdb.texts (row BIGINT, date TIMESTAMP, actor INTEGER, source INTEGER, url VARCHAR, "
-            "text VARCHAR, count BIGINT, key UBIGINT)"
-        )
-        con.execute("CREATE VIEW texts AS SELECT * FROM textdb.texts")
-        return 0
-    con.register("texts_arrow", coded)
-    try:
-        con.execute(
-            f"""CREATE TABLE textdb.texts AS
-                SELECT row, date, actor, source, url, text, count, hash({NORMALISED_SQL}) AS key
-                FROM texts_arrow ORDER BY date, row"""
-        )
-    finally:
-        con.unregister("texts_arrow")
-    con.execute("CHECKPOINT textdb")  # an in-memory database is compressed when it is checkpointed
+    con.execute(
+        "CREATE TABLE textdb.texts (row BIGINT, date TIMESTAMP, actor INTEGER, source INTEGER, url VARCHAR, "
+        "text VARCHAR, count BIGINT, key UBIGINT)"
+    )
     con.execute("CREATE VIEW texts AS SELECT * FROM textdb.texts")
+    if coded is None or coded.num_rows == 0:
+        return 0
+    # By date, then by row (text_rows' rows are in row order): one sort of indices, no copy.
+    order = None if date_sorted(coded) else pc.sort_indices(coded, [("date", "ascending"), ("row", "ascending")])
+    for start in range(0, coded.num_rows, TEXT_BATCH):
+        part = coded.slice(start, TEXT_BATCH) if order is None else coded.take(order.slice(start, TEXT_BATCH))
+        con.register("texts_arrow", part)
+        try:
+            con.execute(
+                f"""INSERT INTO textdb.texts
+                    SELECT row, date, actor, source, url, text, count, hash({NORMALISED_SQL}) AS key FROM texts_arrow"""
+            )
+        finally:
+            con.unregister("texts_arrow")
+        del part
+        con.execute("CHECKPOINT textdb")  # an in-memory database is compressed when it is checkpointed
     return int(con.execute("SELECT count(*) FROM texts").fetchall()[0][0])
 
 

@@ -164,3 +164,43 @@ def test_the_side_table_is_stored_compressed_and_read_through_its_view():
         assert engine._con.execute("SELECT count(*), count(DISTINCT key) FROM texts").fetchall() == [(n, 89)]
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("shuffled", [False, True], ids=["in date order", "in no order"])
+def test_the_side_table_filled_in_batches_is_the_table_filled_at_once(monkeypatch, shuffled):
+    """create_texts puts the texts in TEXT_BATCH rows at a time, each batch compressed before the
+    next (the memory of 10 million texts): the same rows, keys and order (date, then row) as one
+    batch, whether the file was in date order or not, every batch compressed."""
+    import random
+
+    from dashboard.text import table as side
+
+    n = 2_500
+    minutes = list(range(n))
+    if shuffled:
+        random.Random(7).shuffle(minutes)
+    table = pa.table({
+        "date": pa.array([D1 + dt.timedelta(minutes=m // 3) for m in minutes], pa.timestamp("us")),  # ties: by row
+        "actor": pa.array(["TikTok", "Amazon", "Oracle"] * (n // 3) + ["TikTok"] * (n % 3)),
+        "count": pa.array([1 + i % 4 for i in range(n)], pa.int64()),
+        "tone": pa.array([0.0] * n),
+        "text": pa.array([f"TikTok weighs a London office, report {i % 97}" if i % 11 else "" for i in range(n)]),
+        "url": pa.array([f"https://example.org/{i}" for i in range(n)]),
+    })
+
+    def rows(batch: int):
+        monkeypatch.setattr(side, "TEXT_BATCH", batch)
+        engine = Engine(mentions=table)
+        try:
+            got = engine._con.execute("SELECT * FROM texts").fetchall()  # the stored order, no ORDER BY
+            kinds = {k for (k,) in engine._con.execute(
+                "SELECT DISTINCT compression FROM pragma_storage_info('textdb.texts') WHERE column_name = 'text'").fetchall()}
+            return got, kinds
+        finally:
+            engine.close()
+
+    once, _ = rows(10**9)
+    batched, kinds = rows(400)
+    assert batched == once and len(once) == sum(1 for i in range(n) if i % 11)
+    assert [(r[1], r[0]) for r in once] == sorted((r[1], r[0]) for r in once)  # date, then row
+    assert "Uncompressed" not in kinds, kinds
