@@ -83,7 +83,9 @@ def parse_utf8(data: bytes, limits: LoadLimits, expected: tuple[str, ...]) -> Ra
         return None
     try:
         return _delimited_arrow(data, limits, expected)
-    except Exception:  # noqa: BLE001 - a cap or any surprise: the usual path decides, with its own message
+    except LoadError:
+        raise  # a cap: the file is refused once, not parsed again by the usual path to find the same
+    except Exception:  # noqa: BLE001 - any surprise: the usual path decides, with its own message
         return None
 
 

@@ -145,3 +145,19 @@ def test_gzip_members_and_zero_padding_read_as_gzip_reads_them():
         assert result.report.notes[0] == "the file was gzip-compressed; read its uncompressed content"
     damaged = load_bytes(gzip.compress(text)[:-12], "mentions").report.error
     assert damaged is not None and damaged.code == "format-error" and "gzip data is damaged" in damaged.message
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted"])
+def test_a_file_over_the_row_cap_is_refused_by_one_parse(monkeypatch, quoted):
+    """A plain UTF-8 CSV over the row cap is refused where Arrow's reader finds it (parse_utf8),
+    with the message the usual path gives, and not parsed a second time by the usual path."""
+    from dashboard.loading.load_report import LoadLimits
+
+    calls = []
+    real = delimited._delimited_arrow
+    monkeypatch.setattr(delimited, "_delimited_arrow", lambda *a, **k: calls.append(1) or real(*a, **k))
+    cell = '"A"' if quoted else "A"
+    data = ("date,actor,count\n" + "".join(f"2024-01-0{1 + i % 9},{cell},1\n" for i in range(50))).encode()
+    result = load_bytes(data, "mentions", LoadLimits(max_rows=40))
+    assert result.table is None and "more than 40 rows" in str(result.report.error)
+    assert len(calls) == 1
