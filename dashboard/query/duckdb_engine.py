@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from dashboard.query.codes import date_sorted, name_codes, sorted_names
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 from dashboard.text.table import TextQueries, text_rows
 
+SPANS_KEPT = 256
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
 
@@ -47,6 +49,8 @@ class Engine(TextQueries):
         """`mentions_store`: a DuckDB database file written by dashboard/loading/on_disk.py,
         whose mentions stay on disk (opened read-only), instead of the `mentions` table."""
         self._con = duckdb.connect(":memory:")
+        self._spans: dict[str, tuple | None] = {}  # _span's answers: the data never change
+        self._spans_lock = threading.Lock()
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = conform(events, EVENT_SCHEMA)
@@ -250,7 +254,20 @@ class Engine(TextQueries):
         return span_buckets(self._span(sel), sel.bucket)
 
     def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
-        """The first and last bucket start of the selection."""
+        """The first and last bucket start of the selection (asked once per selection: a rerun
+        asks bucket_count, then series, of the same one; the last SPANS_KEPT are kept)."""
+        key = repr(sel)
+        with self._spans_lock:
+            if key in self._spans:
+                return self._spans[key]
+        span = self._read_span(sel)
+        with self._spans_lock:
+            if len(self._spans) >= SPANS_KEPT:
+                self._spans.pop(next(iter(self._spans)))
+            self._spans[key] = span
+        return span
+
+    def _read_span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
         chosen = chosen_span(sel)
         if chosen is not None:
             # A chosen date range is the span, even where it has no data at its edges.

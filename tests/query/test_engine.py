@@ -157,3 +157,20 @@ def test_selection_rejects_bad_values():
         Selection(bucket="month")
     with pytest.raises(ValueError, match="after"):
         Selection(start=dt.date(2024, 2, 1), end=dt.date(2024, 1, 1))
+
+
+def test_engine_asks_a_selections_span_once():
+    """A rerun asks bucket_count, then series and volume, of one selection: its span (a scan of
+    every matching row when no dates are chosen) is read once; another selection reads its own."""
+    ev = load_bytes(EVENTS, "events")
+    me = load_bytes(MENTIONS, "mentions")
+    engine = Engine(events=ev.table, mentions=me.table)
+    asked = []
+    real = engine._read_span
+    engine._read_span = lambda sel: asked.append(sel) or real(sel)
+    sel = Selection(actors=("Acme",))
+    assert engine.bucket_count(sel) == 2
+    first = engine.series(sel)
+    assert engine.volume(sel).sum() == first["volume"].sum() == 15 and len(asked) == 1
+    assert engine.bucket_count(Selection(actors=("Beta",))) == 2 and len(asked) == 2
+    engine.close()
