@@ -140,6 +140,7 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     except LoadError:
         return None  # the general path raises the same error with its hint
     typed = raw.table
+    values = empty = cast = None
     for col in COLUMNS["mentions"]:
         rc = cmap.contract.get(col.name)
         if rc is None:
@@ -164,7 +165,13 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         if cast is None:
             return None  # another shape, or a date that is not a real one: validate.py says so
         typed = typed.set_column(typed.schema.get_field_index(rc), rc, cast)
-    table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, raw.table)
+    # No way back to the general path from here: the raw cells are handed over (raw.table
+    # emptied, as validate's consume does), so _screen can free them once it has taken the
+    # suspects' cells, before the loaded table is built beside the typed columns.
+    written = [raw.table]
+    raw.table = raw.table.schema.empty_table()
+    del values, empty, cast
+    table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, written)
     report.exact = False  # the rows come from text, not from a Parquet file an engine could read
     return table, report
 
@@ -196,8 +203,9 @@ def _utc_or_dates(values, empty):
 
 
 def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
-            written: pa.Table | None = None) -> tuple[pa.Table, LoadReport]:
-    """written: the raw cells as the file holds them, when raw.table holds them converted."""
+            written: list[pa.Table] | None = None) -> tuple[pa.Table, LoadReport]:
+    """written: [the raw cells as the file holds them], when raw.table holds them converted;
+    taken from the list (and freed) once the suspects' cells are taken from it."""
     table = raw.table
     n = table.num_rows
     contract = cmap.contract
@@ -256,12 +264,16 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
     report = LoadReport(kind="mentions", file_format=raw.file_format)
     report.notes.extend(notes)
     any_suspect = bool(suspect.any())
+    # The suspects' cells as written, taken before the loaded table is built; the rest of the
+    # raw cells are freed here (the caller handed them over).
+    cells = table if written is None else written.pop()
+    sub = cells.take(pa.array(np.flatnonzero(suspect))) if any_suspect else None
+    del cells
     clean = _canonical(out, extras, table.column(RECORD), n, np.flatnonzero(~suspect) if any_suspect else None)
     rejections, listed_more, rejected = [], 0, 0
     if any_suspect:
-        sus = np.flatnonzero(suspect)
-        sub = (table if written is None else written).take(pa.array(sus))
-        sub_raw = RawTable(raw.labels, sub, len(sus), raw.file_format)
+        assert sub is not None
+        sub_raw = RawTable(raw.labels, sub, sub.num_rows, raw.file_format)
         checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True)
         rejections, listed_more, rejected = sub_report.rejections, sub_report.unlisted_rejections, sub_report.rejected
         report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)  # the text rules' note
