@@ -20,6 +20,10 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, when run as a script
+
+from measure import status_mib  # noqa: E402
+
 APP = REPO / "dashboard" / "ui" / "app.py"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -106,13 +110,7 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def rss_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+    return status_mib(pid, "VmRSS")
 
 
 def _open(browser, url: str, charts: int, timeout_ms: int) -> tuple[object, float, float]:

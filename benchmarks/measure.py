@@ -23,6 +23,18 @@ QUIET_SHARE = 0.25  # others using more than a quarter of the machine: measure a
 CPUS = len(os.sched_getaffinity(0))
 
 
+def status_mib(pid: int | str = "self", field: str = "VmRSS", missing: float = float("nan")) -> float:
+    """A memory figure of /proc/PID/status in MiB (VmRSS now, VmHWM the peak); `missing` when
+    the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return missing
+
+
 def loadavg() -> tuple[float, float, float]:
     a, b, c = Path("/proc/loadavg").read_text().split()[:3]
     return float(a), float(b), float(c)

@@ -26,17 +26,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))  # the sibling modules, when run as a script
+
+from measure import status_mib  # noqa: E402
+
 FROM, TO = "2024-03-01", "2024-05-29"
 
 
 def _vmhwm(pid: int | str = "self") -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return status_mib(pid, "VmHWM", missing=0.0)
 
 
 def _descendants(pid: int) -> list[int]:
