@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from dashboard.contract import KPI_CHANGE_BUCKETS, MAX_BUCKETS, STAGES, Selection
+from dashboard.model import memo
 from dashboard.model.escalation import DEFAULT_PARAMS, ModelParams, peak_position, score
 from dashboard.model.explain import explain, explain_evidence
 from dashboard.model.signals import annotate, find_alerts, find_change_points
@@ -105,40 +103,17 @@ def with_total(engine: QueryEngine, sel: Selection, series: pd.DataFrame, every:
     return series.assign(total=np.maximum(total, series["volume"].to_numpy()))
 
 
-# The source's total per bucket does not depend on the actors, targets, types or narratives
-# chosen, so a filter change asks for the same one again: kept per engine (an engine's data
-# never change; the entry goes with the engine), the last SOURCE_MEMO spans and buckets.
-SOURCE_MEMO = 32
-_source_memo: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_source_lock = threading.Lock()
-
-
 def source_volume(engine: QueryEngine, sel: Selection) -> pd.Series:
     """The source's mentions per bucket over every actor, by bucket date (one engine query,
-    or none when this engine answered it for the same span and bucket already)."""
+    or none when this engine answered it for the same span and bucket already: model/memo.py)."""
     whole = replace(sel, actors=(), targets=(), event_types=(), narratives=())
-    key = repr(whole)
-    with _source_lock:
-        try:
-            memo = _source_memo.setdefault(engine, OrderedDict())
-        except TypeError:  # an engine that cannot be referenced weakly: asked every time
-            memo = None
-        if memo is not None and key in memo:
-            memo.move_to_end(key)
-            return memo[key]
-    volume = engine.volume(whole)
-    if memo is not None:
-        with _source_lock:
-            memo[key] = volume
-            while len(memo) > SOURCE_MEMO:
-                memo.popitem(last=False)
-    return volume
+    return memo.SOURCE_TOTALS.get_or_make(engine, repr(whole), lambda: engine.volume(whole))
 
 
 def scored_series(engine: QueryEngine, sel: Selection, params: ModelParams) -> pd.DataFrame:
     """The selection's scored buckets, its look-back included (what analyse and overview share)."""
     wide = lookback(sel, params)
-    series = _trim_lookback(engine.series(wide), sel)
+    series = _trim_lookback(memo.series(engine, wide, sel.start), sel)
     return score(with_total(engine, wide, series), params, bucket=sel.bucket)
 
 
@@ -220,25 +195,38 @@ def claim_retraction_pairs(engine: QueryEngine, sel: Selection, params: ModelPar
 
 def actor_leaderboard(engine: QueryEngine, sel: Selection, params: ModelParams = DEFAULT_PARAMS,
                       top: int = 10, window: int = KPI_CHANGE_BUCKETS) -> pd.DataFrame:
-    """The busiest actors by how much their own index changed over the last `window` buckets."""
-    rows = []
+    """The busiest actors by how much their own index changed over the last `window` buckets.
+    An actor's row depends only on its own series and the source's total: the rows this engine
+    scored already for the same window and parameters are kept (model/memo.py), so adding an
+    actor to the filter scores that actor alone."""
     wide = lookback(sel, params)
-    series = engine.series_each(wide, engine.top_actors(sel, top))  # one pass for every actor
+    actors = engine.top_actors(sel, top)
+    base = repr((replace(sel, actors=()), params, window))
+    rows = {actor: memo.LEADERBOARD_ROWS.get(engine, f"{base}|{actor}") for actor in actors}
+    missing = [actor for actor, row in rows.items() if row is None]
+    series = engine.series_each(wide, missing) if missing else {}  # one pass for every actor not kept
     every = source_volume(engine, wide) if series else None  # each actor's attention against the same source
     for actor, frame in series.items():
-        one = replace(wide, actors=(actor,))
-        table = score(with_total(engine, one, _trim_lookback(frame, sel), every), params, bucket=sel.bucket)
-        if sel.start is not None:
-            table = table[table["date"] >= pd.Timestamp(sel.start)]
-        if len(table) <= window:
-            continue
-        if pd.isna(table["index"].iloc[-1]) or pd.isna(table["index"].iloc[-1 - window]):
-            continue  # no index to compare (nothing known there)
-        now, before = float(table["index"].iloc[-1]), float(table["index"].iloc[-1 - window])
-        rows.append({"actor": actor, "index_now": now, "index_before": before, "change": now - before,
-                     "stage": table["stage"].iloc[-1]})
-    board = pd.DataFrame(rows, columns=["actor", "index_now", "index_before", "change", "stage"])
+        rows[actor] = _leaderboard_row(engine, sel, wide, actor, frame, every, params, window)
+        memo.LEADERBOARD_ROWS.put(engine, f"{base}|{actor}", rows[actor])
+    kept = [row for row in rows.values() if row]  # {}: no index to compare for that actor
+    board = pd.DataFrame(kept, columns=["actor", "index_now", "index_before", "change", "stage"])
     return board.sort_values(["change", "index_now"], ascending=False).reset_index(drop=True)
+
+
+def _leaderboard_row(engine: QueryEngine, sel: Selection, wide: Selection, actor: str, frame: pd.DataFrame,
+                     every: pd.Series | None, params: ModelParams, window: int) -> dict:
+    one = replace(wide, actors=(actor,))
+    table = score(with_total(engine, one, _trim_lookback(frame, sel), every), params, bucket=sel.bucket)
+    if sel.start is not None:
+        table = table[table["date"] >= pd.Timestamp(sel.start)]
+    if len(table) <= window:
+        return {}
+    if pd.isna(table["index"].iloc[-1]) or pd.isna(table["index"].iloc[-1 - window]):
+        return {}  # no index to compare (nothing known there)
+    now, before = float(table["index"].iloc[-1]), float(table["index"].iloc[-1 - window])
+    return {"actor": actor, "index_now": now, "index_before": before, "change": now - before,
+            "stage": table["stage"].iloc[-1]}
 
 
 def align_on_boiling(table: pd.DataFrame, label: str) -> tuple[pd.DataFrame, str]:

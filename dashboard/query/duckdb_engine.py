@@ -28,16 +28,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.contract import NEGATIVE_TONE, Selection
-from dashboard.query.buckets import chosen_span, grid_size, on_grid, selection_span, span_buckets
+from dashboard.query.buckets import grid_size, on_grid, selection_span
 from dashboard.query.codes import date_sorted, name_codes, sorted_names
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
+from dashboard.query.spans import SpanQueries
 from dashboard.text.table import TextQueries, text_rows
 
-SPANS_KEPT = 256
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
 
-class Engine(TextQueries):
+class Engine(TextQueries, SpanQueries):
     """An in-process DuckDB database holding one dataset's events and mentions.
 
     The Arrow tables are copied into the engine once; after that only aggregates come out.
@@ -249,48 +249,6 @@ class Engine(TextQueries):
             clauses.append(clause)
             params += more
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-    def bucket_count(self, sel: Selection) -> int:
-        return span_buckets(self._span(sel), sel.bucket)
-
-    def _span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
-        """The first and last bucket start of the selection (asked once per selection: a rerun
-        asks bucket_count, then series, of the same one; the last SPANS_KEPT are kept)."""
-        key = repr(sel)
-        with self._spans_lock:
-            if key in self._spans:
-                return self._spans[key]
-        span = self._read_span(sel)
-        with self._spans_lock:
-            if len(self._spans) >= SPANS_KEPT:
-                self._spans.pop(next(iter(self._spans)))
-            self._spans[key] = span
-        return span
-
-    def _read_span(self, sel: Selection) -> tuple[dt.datetime, dt.datetime] | None:
-        chosen = chosen_span(sel)
-        if chosen is not None:
-            # A chosen date range is the span, even where it has no data at its edges.
-            return chosen if self._any(sel) else None
-        ew, ep = self._where(sel, "events")
-        mw, mp = self._where(sel, "mentions")
-        row = self._frame(
-            f"SELECT min(b) AS lo, max(b) AS hi FROM ("
-            f"SELECT min(date) AS b FROM events{ew} UNION ALL SELECT max(date) FROM events{ew} "
-            f"UNION ALL SELECT min(date) FROM mentions{mw} UNION ALL SELECT max(date) FROM mentions{mw})",
-            ep + ep + mp + mp,
-        ).iloc[0]
-        if pd.isna(row["lo"]):
-            return None
-        return selection_span(sel, row["lo"].to_pydatetime(), row["hi"].to_pydatetime())
-
-    def _any(self, sel: Selection) -> bool:
-        """Whether any event or mention matches the selection (stops at the first)."""
-        ew, ep = self._where(sel, "events")
-        mw, mp = self._where(sel, "mentions")
-        return bool(self._scalar(
-            f"SELECT EXISTS (SELECT 1 FROM mentions{mw}) OR EXISTS (SELECT 1 FROM events{ew})", mp + ep
-        ))
 
     def series(self, sel: Selection) -> pd.DataFrame:
         """One row per bucket of the selection, gaps filled with zero volume.
