@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.query.buckets import grid_size, on_grid, selection_span
 from dashboard.query.codes import date_sorted, name_codes, sorted_names
+from dashboard.query.daily import DailyMentions
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 from dashboard.query.spans import SpanQueries
 from dashboard.text.table import TextQueries, text_rows
@@ -37,7 +38,7 @@ from dashboard.text.table import TextQueries, text_rows
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
 
-class Engine(TextQueries, SpanQueries):
+class Engine(TextQueries, SpanQueries, DailyMentions):
     """An in-process DuckDB database holding one dataset's events and mentions.
 
     The Arrow tables are copied into the engine once; after that only aggregates come out.
@@ -51,6 +52,7 @@ class Engine(TextQueries, SpanQueries):
         self._con = duckdb.connect(":memory:")
         self._spans: dict[str, tuple | None] = {}  # _span's answers: the data never change
         self._spans_lock = threading.Lock()
+        self._daily_lock = threading.Lock()  # the daily sums, made once (query/daily.py)
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = conform(events, EVENT_SCHEMA)
@@ -271,6 +273,7 @@ class Engine(TextQueries, SpanQueries):
         step = _INTERVAL[sel.bucket]
         ew, ep = self._where(sel, "events")
         mw, mp = self._where(sel, "mentions")
+        rows, sums = self._daily_for(sel)  # over the whole range: the daily sums (query/daily.py)
         # Mentions: sums per (bucket, actor) — small — then per bucket; the distinct actors
         # and sources of a bucket are counted over mentions and events together.
         sql = f"""
@@ -278,12 +281,7 @@ class Engine(TextQueries, SpanQueries):
                 SELECT unnest(range(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP) + {step}, {step})) AS date
             ),
             ma AS MATERIALIZED (
-                SELECT date_trunc('{trunc}', date) AS date, actor,
-                       sum(count) AS volume,
-                       sum(count) FILTER (WHERE tone IS NOT NULL) AS toned,
-                       sum(tone * count) FILTER (WHERE tone IS NOT NULL) AS tone_sum,
-                       sum(count) FILTER (WHERE tone <= {NEGATIVE_TONE}) AS negative
-                FROM mentions{mw} GROUP BY ALL
+                SELECT date_trunc('{trunc}', date) AS date, actor, {sums} FROM {rows}{mw} GROUP BY ALL
             ),
             m AS (
                 SELECT date, sum(volume) AS volume, sum(toned) AS toned, sum(tone_sum) AS tone_sum,

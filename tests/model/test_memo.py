@@ -131,3 +131,22 @@ def test_an_analysis_after_the_overview_is_the_one_a_new_engine_gives(tables, se
     pd.testing.assert_frame_equal(a.table, b.table)
     pd.testing.assert_frame_equal(a.change_points, b.change_points)
     pd.testing.assert_frame_equal(a.alerts, b.alerts)
+
+
+@pytest.mark.parametrize("bucket", ["day", "week"])
+@pytest.mark.parametrize("actors", ACTORS)
+def test_the_whole_range_from_the_daily_sums_is_the_series_of_the_rows(tables, monkeypatch, actors, bucket):
+    from dashboard.query import daily
+
+    sel = Selection(actors=actors, bucket=bucket, targets=("TikTok",) if len(actors) == 2 else ())
+    summed = _engine(tables)
+    first = summed.series(sel)  # a first query of some actors: over the rows, the sums not made
+    assert summed._daily is (True if not actors else None)
+    got = summed.series(sel)
+    pd.testing.assert_frame_equal(got, first, rtol=1e-12)
+    assert summed._daily is (True if len(got) else None)  # no span: nothing summed, nor asked
+    monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 0)  # too big: the rows are read
+    rows = _engine(tables)
+    rows.series(sel)
+    pd.testing.assert_frame_equal(got, rows.series(sel), rtol=1e-12)
+    assert rows._daily is (False if len(got) else None)
