@@ -174,7 +174,7 @@ def claim_retraction_pairs(engine: QueryEngine, sel: Selection, params: ModelPar
     lengths = [max(min(cap, pd.Timedelta(r0 - c0)), pd.Timedelta(0)).to_pytimedelta() for _, c0, r0 in starts]
     # Three windows per pair, all measured in one query: after the claim (until the
     # retraction), after the retraction (as long), and before the claim.
-    covered = engine.coverages([
+    covered = memo.coverages(engine, [
         w for (actor, c0, r0), length in zip(starts, lengths)
         for w in ((actor, c0, c0 + length), (actor, r0, r0 + length), (actor, c0 - cap.to_pytimedelta(), c0))
     ])

@@ -10,7 +10,8 @@ each kind. Three kinds:
   same bucket, is a slice of it when its edges fall on bucket edges (every figure of a bucket is
   its own rows': sums, distinct counts and extremes of that bucket) — the overview strip and
   the episode finder ask for the whole range first, then the analysis for its window;
-- one actor's row of the leaderboard: adding an actor to the filter scores only that actor.
+- one actor's row of the leaderboard: adding an actor to the filter scores only that actor;
+- the coverage of one (actor, start, end) window, which the claim/retraction pairs measure.
 """
 
 from __future__ import annotations
@@ -104,3 +105,18 @@ def series(engine, sel: Selection, first_needed: dt.date | None = None) -> pd.Da
     if not ((part["actors"] > 0) | (part["events"] > 0)).any():
         return engine.series(sel)  # no row at all: the engine's answer is an empty frame
     return part.reset_index(drop=True)
+
+
+COVERAGES = EngineMemo(size=8192)
+
+
+def coverages(engine, windows: list[tuple[str, dt.datetime, dt.datetime]]) -> list[tuple[float, float | None]]:
+    """engine.coverages(windows), asking the engine only for the windows it has not measured yet
+    (a window's coverage is its actor's mentions in it: the same for every selection; a filter
+    change that adds an actor measures that actor's claims and retractions alone)."""
+    got: dict[tuple, Any] = {w: COVERAGES.get(engine, repr(w)) for w in windows}
+    missing = list(dict.fromkeys(w for w, value in got.items() if value is None))
+    for w, value in zip(missing, engine.coverages(missing) if missing else []):
+        COVERAGES.put(engine, repr(w), value)
+        got[w] = value
+    return [got[w] for w in windows]

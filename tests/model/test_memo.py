@@ -150,3 +150,20 @@ def test_the_whole_range_from_the_daily_sums_is_the_series_of_the_rows(tables, m
     rows.series(sel)
     pd.testing.assert_frame_equal(got, rows.series(sel), rtol=1e-12)
     assert rows._daily is (False if len(got) else None)
+
+
+def test_claim_retraction_pairs_after_a_filter_change_measure_only_new_windows(tables):
+    from dashboard.model.analysis import claim_retraction_pairs
+    from dashboard.model.escalation import DEFAULT_PARAMS
+
+    kept = _engine(tables)
+    asked: list[int] = []
+    measure = kept.coverages
+    kept.coverages = lambda windows: asked.append(len(windows)) or measure(windows)  # type: ignore[method-assign]
+    names = kept.top_actors(Selection(), 8)
+    for n in (3, 5, 4):
+        sel = Selection(actors=tuple(names[:n]))
+        got = claim_retraction_pairs(kept, sel, DEFAULT_PARAMS)
+        pd.testing.assert_frame_equal(got, claim_retraction_pairs(_engine(tables), sel, DEFAULT_PARAMS))
+    assert asked and asked[0] > 0, "no pair in the demo's busiest actors: the test proves nothing"
+    assert len(asked) <= 2  # the third selection's windows were all measured before
