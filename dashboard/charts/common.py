@@ -86,10 +86,20 @@ def panel_size(panel: str, width: int | None) -> dict:
     return {"height": PANEL_HEIGHT[panel]} | ({"width": width} if width else {})
 
 
+def props(chart, **kwargs):
+    """chart.properties(**kwargs) without Altair checking each value against the Vega-Lite schema
+    on the way (jsonschema: a third of building the timeline's panels on a filter change); the
+    tests validate every chart the page sends (tests/ui), as the page itself skips the check."""
+    out = chart.copy(deep=False)
+    for key, value in kwargs.items():
+        setattr(out, key, value)
+    return out
+
+
 def tagged(chart, panel: str):
     """Name a top-level panel (in usermeta, which Vega ignores) so the page can size it."""
     meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
-    return chart.properties(usermeta={**meta, "panel": panel})
+    return props(chart, usermeta={**meta, "panel": panel})
 
 
 def x_axis(title: str | None = None, domain: list[str] | None = None, field: str = "date") -> alt.X:
@@ -166,10 +176,10 @@ def with_simulated(chart, simulated: bool, brief: bool = False):
     if isinstance(title, alt.Title):
         old = title.subtitle
         lines = [] if old is alt.Undefined else ([old] if isinstance(old, str) else list(old))
-        return chart.properties(title=alt.Title(title.text, subtitle=[note, *lines], anchor=title.anchor,
-                                                subtitleColor="#b45309"))
+        return props(chart, title=alt.Title(title.text, subtitle=[note, *lines], anchor=title.anchor,
+                                            subtitleColor="#b45309"))
     text = title if isinstance(title, str) else ""
-    return chart.properties(title=alt.Title(text, subtitle=note, anchor="start", subtitleColor="#b45309"))
+    return props(chart, title=alt.Title(text, subtitle=note, anchor="start", subtitleColor="#b45309"))
 
 
 def text_alternative(spec: dict) -> str:

@@ -45,7 +45,8 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
     data = series[["date", "volume"]].copy()
     data["end"] = data["date"] + bucket_length(series, bucket)
     return (
-        alt.Chart(data, title=alt.Title("Attention: mentions per bucket", subtitle=subtitle or alt.Undefined, anchor="start"))
+        alt.Chart(data, title=alt.Title("Attention: mentions per bucket", subtitle=subtitle or alt.Undefined, anchor="start"),
+                  **panel_size("volume", width))
         .mark_bar(color=VOLUME_COLOR, opacity=0.85, stroke="white", strokeWidth=0.3)
         .encode(
             x=x_axis(domain=domain),
@@ -57,7 +58,6 @@ def volume_chart(series: pd.DataFrame, subtitle: str = "", domain: list[str] | N
                 alt.Tooltip(field="volume", type="quantitative", title="mentions", format=","),
             ],
         )
-        .properties(**panel_size("volume", width))
     )
 
 
@@ -84,7 +84,7 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
     band = neutral_band("y")
     title = alt.Title("Tone: mean of mentions (−1 to +1; axis fitted to the data, grey band neutral)", anchor="start",
                       subtitle=subtitle or alt.Undefined, subtitleColor="#b45309")
-    return alt.LayerChart(layer=[band, zero, line], title=title).properties(**panel_size("tone", width))
+    return alt.LayerChart(layer=[band, zero, line], title=title, **panel_size("tone", width))
 
 
 def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,
@@ -101,7 +101,8 @@ def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: i
     data["target"] = data["target"].fillna("—")
     data["magnitude"] = data["y"].abs()
     chart = (
-        alt.Chart(data, title=alt.Title("Events: severity, −10 conflict to +10 cooperation", anchor="start"))
+        alt.Chart(data, title=alt.Title("Events: severity, −10 conflict to +10 cooperation", anchor="start"),
+                  **panel_size("events", width))
         .mark_point(filled=True, stroke=INK, strokeWidth=0.6, opacity=0.95)
         .encode(
             x=x_axis("date (UTC)", domain),
@@ -123,7 +124,6 @@ def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: i
                 alt.Tooltip(field="headline", type="nominal", title="what happened"),
             ],
         )
-        .properties(**panel_size("events", width))
     )
     if selectable:
         pick = alt.selection_point(name="event", fields=["id"], on="click", clear="dblclick")
@@ -193,7 +193,8 @@ def escalation_chart(
     if len(events):
         key.append(label_key(shown, len(events)))
     title = alt.Title("Escalation: index 0–100 and stage", anchor="start", subtitle=" · ".join(key), subtitleColor=MUTED)
-    return alt.LayerChart(layer=layers, title=title, description=escalation_description(table)).properties(
+    return alt.LayerChart(
+        layer=layers, title=title, description=escalation_description(table),
         usermeta={"labels": {"shown": shown, "events": len(events)}, "label_lane": lane_of(span)}, **panel_size("escalation", width)
     )
 
@@ -391,7 +392,7 @@ def overview_chart(table: pd.DataFrame, selected: tuple | None = None, bucket: s
         window = pd.DataFrame({"start": [pd.Timestamp(marked[0])], "end": [pd.Timestamp(marked[1]) + bucket_length(table, bucket)]})
         layers.append(alt.Chart(window).mark_rect(fill="#1d4ed8", fillOpacity=0.12, stroke="#1d4ed8", strokeWidth=3).encode(
             x=alt.X(field="start", type="temporal"), x2=alt.X2(field="end")))
-    return tagged(alt.layer(*layers, title=title).properties(height=PANEL_HEIGHT["overview"]), "overview")
+    return tagged(alt.LayerChart(layer=list(layers), title=title, height=PANEL_HEIGHT["overview"]), "overview")
 
 
 def timeline_layers(analysis, subtitle: str = "", width: int | None = None, domain: list[str] | None = None,
@@ -450,4 +451,4 @@ def stage_gauge_chart(stage: str) -> alt.LayerChart:
         text=alt.Text(field="stage", type="nominal"),
         color=alt.condition(alt.datum.current, alt.value(INK if stage != "crisis" else "#ffffff"), alt.value(MUTED)),
     )
-    return alt.layer(cells, labels).properties(height=40).configure_view(stroke=None)
+    return alt.LayerChart(layer=[cells, labels], height=40).configure_view(stroke=None)
