@@ -1,23 +1,32 @@
 """The mentions summed per day and actor, for the DuckDB engine's whole-range series.
 
 The overview strip and the episode finder ask, on every filter change, for the chosen actors'
-series over the whole range by day (or week): a pass over every mention row. Their sums per
-day and actor are the same whatever actors are chosen, so they are summed once per engine, on
-the first such query, into a small table (`daily_mentions`: at most days × actors rows), and
-the whole-range series sums those instead of the rows. The distinct sources of a bucket are
-still counted over the rows (they do not add up over actors).
+series over the whole range by day (or week): a pass over every mention row. What a series
+takes of a day and an actor's mentions is the same whatever actors are chosen, so it is taken
+once per engine, on the second such query (a command that scores one actor once never pays for
+it) or the first of every actor, into a small table (`daily_mentions`, at most days × actors
+rows); the whole-range series then reads that table instead of the rows:
 
-Only when the table stays small (MAX_DAILY_ROWS, bounded before it is made by the days spanned
-× the actors): a dataset of a hundred thousand actors over years keeps the per-row query.
+- the sums (volume, toned, tone × count, negative), added up again per bucket;
+- the day's sources as a bitset of their codes (`w0`, `w1`, … : 64 codes a word), when the
+  dataset has at most MAX_SOURCES of them: the distinct sources of a bucket over several actors
+  (and the events' sources) are the bits of the OR of their words — the same count as the
+  distinct codes of the rows. With more sources, they are counted over the rows.
+
+Only when the table stays small (MAX_DAILY_ROWS days × actors, MAX_WORDS words in all, both
+bounded before it is made): a dataset of a hundred thousand actors keeps the per-row query.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from dashboard.contract import NEGATIVE_TONE, Selection
 
 MAX_DAILY_ROWS = 2_000_000
+MAX_SOURCES = 1_024
+MAX_WORDS = 16_000_000  # 128 MB of bitsets at most
 DAILY = "daily_mentions"
 
 # The sums the series takes per bucket and actor: over the rows, or over their daily sums.
@@ -27,12 +36,56 @@ ROW_SUMS = (f"sum(count) AS volume, sum(count) FILTER (WHERE tone IS NOT NULL) A
 DAILY_SUMS = "sum(volume) AS volume, sum(toned) AS toned, sum(tone_sum) AS tone_sum, sum(negative) AS negative"
 
 
+def _word(k: int, code: str) -> str:
+    """The bit of a source code in word k (0 for a code in another word or none)."""
+    return f"CASE WHEN {code} // 64 = {k} THEN (CAST(1 AS UBIGINT) << CAST({code} % 64 AS INTEGER)) ELSE CAST(0 AS UBIGINT) END"
+
+
+@dataclass(frozen=True)
+class SeriesParts:
+    """The parts of the series query that read the mentions: `ma` (per bucket and actor), `ms`
+    (the mentions' sources per bucket) and `src` (distinct sources per bucket, with the events'
+    `ev`). Each reads the mentions once with the series' own filter (same parameters)."""
+
+    ma_from: str
+    sums: str
+    ms: str
+    src: str
+
+
+def row_parts(trunc: str, mw: str) -> SeriesParts:
+    return SeriesParts(
+        "mentions", ROW_SUMS,
+        f"SELECT DISTINCT date_trunc('{trunc}', date) AS date, source FROM mentions{mw}",
+        "SELECT date, count(DISTINCT source) AS sources FROM ("
+        " SELECT date, source FROM ms UNION ALL SELECT date, source_id FROM ev"
+        ") WHERE source IS NOT NULL GROUP BY date",
+    )
+
+
+def daily_parts(trunc: str, mw: str, words: int) -> SeriesParts:
+    if not words:
+        return SeriesParts(DAILY, DAILY_SUMS, row_parts(trunc, mw).ms, row_parts(trunc, mw).src)
+    ors = ", ".join(f"bit_or(w{k}) AS w{k}" for k in range(words))
+    ev_bits = ", ".join(f"bit_or({_word(k, 'source_id')}) AS w{k}" for k in range(words))
+    count = " + ".join(f"bit_count(coalesce(b.w{k}, CAST(0 AS UBIGINT)) | coalesce(x.w{k}, CAST(0 AS UBIGINT)))"
+                       for k in range(words))
+    return SeriesParts(
+        DAILY, DAILY_SUMS,
+        f"SELECT date_trunc('{trunc}', date) AS date, {ors} FROM {DAILY}{mw} GROUP BY 1",
+        f"SELECT date, {count} AS sources FROM ms b FULL OUTER JOIN ("
+        f" SELECT date, {ev_bits} FROM ev WHERE source_id IS NOT NULL GROUP BY date"
+        f") x USING (date)",
+    )
+
+
 class DailyMentions:
-    """`_daily_for(sel)`: the table the series' per-actor sums read, and the sums to take."""
+    """`_series_parts(sel, trunc, mw)`: what the series query reads of the mentions."""
 
     _daily_lock: threading.Lock
     _daily: bool | None = None  # made, refused (too big), or not made yet
     _daily_asked = False  # a whole-range query was asked before
+    _daily_words = 0  # words of the sources' bitsets (0: none, sources counted over the rows)
 
     def _scalar(self, sql: str, params: list | None = None):  # the engine's
         raise NotImplementedError
@@ -40,11 +93,11 @@ class DailyMentions:
     def _cursor(self):  # the engine's
         raise NotImplementedError
 
-    def _daily_for(self, sel: Selection) -> tuple[str, str]:
+    def _series_parts(self, sel: Selection, trunc: str, mw: str) -> SeriesParts:
         whole = sel.start is None and sel.end is None and not sel.narratives and sel.bucket in ("day", "week")
         if whole and self._has_daily(every=not sel.actors):
-            return DAILY, DAILY_SUMS
-        return "mentions", ROW_SUMS
+            return daily_parts(trunc, mw, self._daily_words)
+        return row_parts(trunc, mw)
 
     def _has_daily(self, every: bool) -> bool:
         """Made on a query of every actor (it sums every row anyway) or on the second whole-range
@@ -63,10 +116,16 @@ class DailyMentions:
         actors = self._scalar("SELECT count(*) FROM actors")
         if days * actors > MAX_DAILY_ROWS:
             return False
+        sources = self._scalar("SELECT count(*) FROM sources")
+        words = max(1, -(-sources // 64))
+        if sources > MAX_SOURCES or days * actors * words > MAX_WORDS:
+            words = 0
+        bits = "".join(f", bit_or({_word(k, 'source')}) AS w{k}" for k in range(words))
         cur = self._cursor()
         try:
-            cur.execute(f"CREATE TABLE {DAILY} AS SELECT date_trunc('day', date) AS date, actor, {ROW_SUMS} "
+            cur.execute(f"CREATE TABLE {DAILY} AS SELECT date_trunc('day', date) AS date, actor, {ROW_SUMS}{bits} "
                         "FROM mentions GROUP BY ALL ORDER BY actor, date")
         finally:
             cur.close()
+        self._daily_words = words
         return True

@@ -273,7 +273,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
         step = _INTERVAL[sel.bucket]
         ew, ep = self._where(sel, "events")
         mw, mp = self._where(sel, "mentions")
-        rows, sums = self._daily_for(sel)  # over the whole range: the daily sums (query/daily.py)
+        parts = self._series_parts(sel, trunc, mw)  # over the whole range: the daily sums (query/daily.py)
         # Mentions: sums per (bucket, actor) — small — then per bucket; the distinct actors
         # and sources of a bucket are counted over mentions and events together.
         sql = f"""
@@ -281,16 +281,14 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
                 SELECT unnest(range(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP) + {step}, {step})) AS date
             ),
             ma AS MATERIALIZED (
-                SELECT date_trunc('{trunc}', date) AS date, actor, {sums} FROM {rows}{mw} GROUP BY ALL
+                SELECT date_trunc('{trunc}', date) AS date, actor, {parts.sums} FROM {parts.ma_from}{mw} GROUP BY ALL
             ),
             m AS (
                 SELECT date, sum(volume) AS volume, sum(toned) AS toned, sum(tone_sum) AS tone_sum,
                        sum(negative) AS negative
                 FROM ma GROUP BY date
             ),
-            ms AS (
-                SELECT DISTINCT date_trunc('{trunc}', date) AS date, source FROM mentions{mw}
-            ),
+            ms AS ({parts.ms}),
             ev AS MATERIALIZED (
                 SELECT date_trunc('{trunc}', date) AS date, severity, fatalities, actor_id, source_id FROM events{ew}
             ),
@@ -307,11 +305,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
                     SELECT date, actor FROM ma UNION ALL SELECT date, actor_id FROM ev
                 ) WHERE actor IS NOT NULL GROUP BY date
             ),
-            src AS (
-                SELECT date, count(DISTINCT source) AS sources FROM (
-                    SELECT date, source FROM ms UNION ALL SELECT date, source_id FROM ev
-                ) WHERE source IS NOT NULL GROUP BY date
-            )
+            src AS ({parts.src})
             SELECT grid.date,
                    CAST(coalesce(m.volume, 0) AS BIGINT) AS volume,
                    CAST(coalesce(m.toned, 0) AS BIGINT) AS toned,

@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.contract import Selection, truncate
 from dashboard.demo import DATASETS
-from dashboard.loading import load_path
+from dashboard.loading import load_bytes, load_path
 from dashboard.model import memo
 from dashboard.model.analysis import _trim_lookback, actor_leaderboard, analyse, overview
 from dashboard.query.duckdb_engine import Engine
@@ -167,3 +167,54 @@ def test_claim_retraction_pairs_after_a_filter_change_measure_only_new_windows(t
         pd.testing.assert_frame_equal(got, claim_retraction_pairs(_engine(tables), sel, DEFAULT_PARAMS))
     assert asked and asked[0] > 0, "no pair in the demo's busiest actors: the test proves nothing"
     assert len(asked) <= 2  # the third selection's windows were all measured before
+
+
+def _many_sources(seed: int):
+    """Mentions and events with 150 sources (three words of bits), some of them events' only."""
+    import numpy as np
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    n = 4000
+    dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 70 * 86400, n), unit="s")
+    sources = [f"S{i:03d}" for i in range(130)]
+    mentions = pa.table({
+        "date": pa.array(dates.astype("datetime64[us]"), pa.timestamp("us", tz="UTC")),
+        "actor": [f"A{i}" for i in rng.integers(0, 9, n)],
+        "source": [None if x < 3 else sources[x] for x in rng.integers(0, 130, n)],
+        "tone": rng.uniform(-1, 1, n), "count": rng.integers(1, 5, n),
+    })
+    m = 300
+    ev_dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 70 * 86400, m), unit="s")
+    events = load_bytes(b"id,date,actor,target,source,headline\n" + "".join(
+        f"e{i},{d:%Y-%m-%dT%H:%M:%SZ},A{a},A{t},E{s:03d},h{i}\n" for i, (d, a, t, s) in enumerate(zip(
+            ev_dates, rng.integers(0, 9, m), rng.integers(0, 9, m), rng.integers(100, 150, m)))).encode(), "events").table
+    return events, load_bytes(mentions_csv(mentions), "mentions").table
+
+
+def mentions_csv(table) -> bytes:
+    frame = table.to_pandas()
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return frame.to_csv(index=False).encode()
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("limit", ["bits", "no bits"])
+def test_the_distinct_sources_from_the_daily_bits_are_those_of_the_rows(monkeypatch, seed, limit):
+    from dashboard.query import daily
+
+    tables = _many_sources(seed)
+    if limit == "no bits":
+        monkeypatch.setattr(daily, "MAX_SOURCES", 10)
+    summed = Engine(*tables)
+    summed.series(Selection())  # every actor: the daily table made
+    assert summed._daily_words == (3 if limit == "bits" else 0)
+    monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 0)
+    rows = Engine(*tables)
+    for actors in [(), ("A1",), ("A0", "A3", "A7"), ("A2", "A8", "nobody")]:
+        for bucket in ("day", "week"):
+            sel = Selection(actors=actors, bucket=bucket)
+            got, want = summed.series(sel), rows.series(sel)
+            pd.testing.assert_frame_equal(got, want, rtol=1e-12)
+            if bucket == "week" and not actors:
+                assert want["sources"].max() > 64  # a bucket's sources in more than one word
