@@ -5,7 +5,8 @@ series over the whole range by day (or week): a pass over every mention row. Wha
 takes of a day and an actor's mentions is the same whatever actors are chosen, so it is taken
 once per engine, on the second such query (a command that scores one actor once never pays for
 it) or the first of every actor, into a small table (`daily_mentions`, at most days × actors
-rows); the whole-range series then reads that table instead of the rows:
+rows); from then on every series and source total by day or week (a window too: its edges are
+midnights) reads that table instead of the rows:
 
 - the sums (volume, toned, tone × count, negative), added up again per bucket;
 - the day's sources as a bitset of their codes (`w0`, `w1`, … : 64 codes a word), when the
@@ -94,10 +95,19 @@ class DailyMentions:
         raise NotImplementedError
 
     def _series_parts(self, sel: Selection, trunc: str, mw: str) -> SeriesParts:
-        whole = sel.start is None and sel.end is None and not sel.narratives and sel.bucket in ("day", "week")
-        if whole and self._has_daily(every=not sel.actors):
-            return daily_parts(trunc, mw, self._daily_words)
-        return row_parts(trunc, mw)
+        return daily_parts(trunc, mw, self._daily_words) if self._reads_daily(sel) else row_parts(trunc, mw)
+
+    def _reads_daily(self, sel: Selection) -> bool:
+        """Whether a query of this selection reads the daily table: buckets of a day or more,
+        no narrative (a text filter is per row). A chosen date range is whole days (the filter's
+        edges are midnights), so the days inside it hold exactly its rows. A whole-range query
+        may make the table; a window reads it once made."""
+        if sel.bucket not in ("day", "week") or sel.narratives:
+            return False
+        if sel.start is None and sel.end is None:
+            return self._has_daily(every=not sel.actors)
+        with self._daily_lock:
+            return bool(self._daily)
 
     def _has_daily(self, every: bool) -> bool:
         """Made on a query of every actor (it sums every row anyway) or on the second whole-range

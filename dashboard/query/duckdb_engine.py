@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.query.buckets import grid_size, on_grid, selection_span
 from dashboard.query.codes import date_sorted, name_codes, sorted_names
-from dashboard.query.daily import DailyMentions
+from dashboard.query.daily import DAILY, DailyMentions
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 from dashboard.query.spans import SpanQueries
 from dashboard.text.table import TextQueries, text_rows
@@ -334,12 +334,13 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
         grid_size(lo, hi, sel.bucket)  # refuses a selection over the bucket cap, as series does
         step = _INTERVAL[sel.bucket]
         mw, mp = self._where(sel, "mentions")
+        table, column = (DAILY, "volume") if self._reads_daily(sel) else ("mentions", "count")
         frame = self._frame(
             f"""
             WITH grid AS (
                 SELECT unnest(range(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP) + {step}, {step})) AS date
             ),
-            m AS (SELECT date_trunc('{sel.bucket}', date) AS date, sum(count) AS volume FROM mentions{mw} GROUP BY 1)
+            m AS (SELECT date_trunc('{sel.bucket}', date) AS date, sum({column}) AS volume FROM {table}{mw} GROUP BY 1)
             SELECT grid.date, CAST(coalesce(m.volume, 0) AS BIGINT) AS volume
             FROM grid LEFT JOIN m USING (date) ORDER BY grid.date
             """,

@@ -150,6 +150,11 @@ def test_the_whole_range_from_the_daily_sums_is_the_series_of_the_rows(tables, m
     rows.series(sel)
     pd.testing.assert_frame_equal(got, rows.series(sel), rtol=1e-12)
     assert rows._daily is (False if len(got) else None)
+    pd.testing.assert_series_equal(summed.volume(sel), rows.volume(sel))
+    for start, end in WINDOWS:  # windows read the daily table once it is made
+        window = replace(sel, start=start, end=end)
+        pd.testing.assert_frame_equal(summed.series(window), rows.series(window), rtol=1e-12)
+        pd.testing.assert_series_equal(summed.volume(window), rows.volume(window))
 
 
 def test_claim_retraction_pairs_after_a_filter_change_measure_only_new_windows(tables):
@@ -216,5 +221,8 @@ def test_the_distinct_sources_from_the_daily_bits_are_those_of_the_rows(monkeypa
             sel = Selection(actors=actors, bucket=bucket)
             got, want = summed.series(sel), rows.series(sel)
             pd.testing.assert_frame_equal(got, want, rtol=1e-12)
+            window = replace(sel, start=dt.date(2024, 1, 10), end=dt.date(2024, 2, 20))  # weeks cut at both edges
+            pd.testing.assert_frame_equal(summed.series(window), rows.series(window), rtol=1e-12)
+            pd.testing.assert_series_equal(summed.volume(window), rows.volume(window))
             if bucket == "week" and not actors:
                 assert want["sources"].max() > 64  # a bucket's sources in more than one word
