@@ -106,8 +106,13 @@ class DailyMentions:
             return False
         if sel.start is None and sel.end is None:
             return self._has_daily(every=not sel.actors)
+        return self._daily_made(sel)
+
+    def _daily_made(self, sel: Selection) -> bool:
+        """Whether the daily table is made and holds what a per-day query of sel reads (any
+        bucket: what is summed over whole days, not the buckets — the busiest actors)."""
         with self._daily_lock:
-            return bool(self._daily)
+            return bool(self._daily) and not sel.narratives
 
     def _has_daily(self, every: bool) -> bool:
         """Made on a query of every actor (it sums every row anyway) or on the second whole-range

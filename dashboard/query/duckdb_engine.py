@@ -556,10 +556,11 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
         """The selection's busiest actors: by mentions, then by events."""
         mw, mp = self._where(sel, "mentions")
         ew, ep = self._where(sel, "events")
+        table, column = (DAILY, "volume") if self._daily_made(sel) else ("mentions", "count")
         df = self._frame(
             f"""SELECT actor, sum(m) AS m, sum(e) AS e FROM (
                     SELECT a.name AS actor, x.m, 0 AS e FROM (
-                        SELECT actor, sum(count) AS m FROM mentions{mw} GROUP BY actor
+                        SELECT actor, sum({column}) AS m FROM {table}{mw} GROUP BY actor
                     ) x JOIN actors a ON a.id = x.actor
                     UNION ALL SELECT actor, 0, count(*) FROM events{ew} GROUP BY actor
                 ) GROUP BY actor ORDER BY m DESC, e DESC, actor LIMIT {int(n)}""",

@@ -226,3 +226,19 @@ def test_the_distinct_sources_from_the_daily_bits_are_those_of_the_rows(monkeypa
             pd.testing.assert_series_equal(summed.volume(window), rows.volume(window))
             if bucket == "week" and not actors:
                 assert want["sources"].max() > 64  # a bucket's sources in more than one word
+
+
+def test_the_busiest_actors_from_the_daily_sums_are_those_of_the_rows(tables, monkeypatch):
+    from dashboard.query import daily
+
+    summed = _engine(tables)
+    summed.series(Selection())
+    assert summed._daily is True
+    monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 0)
+    rows = _engine(tables)
+    for start, end in [(None, None), *WINDOWS]:
+        for bucket in ("hour", "day"):
+            sel = Selection(start=start, end=end, bucket=bucket)
+            assert summed.top_actors(sel, 15) == rows.top_actors(sel, 15)
+            pick = replace(sel, actors=("TikTok", "Oracle", "Nobody at all"))
+            assert summed.top_actors(pick) == rows.top_actors(pick)
