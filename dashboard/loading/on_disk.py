@@ -20,9 +20,8 @@ A file with a `text` column keeps its texts in the same file, as the engine's te
 (on_disk_text.py: its cells checked per row, the suspects through the validator as above).
 
 The engine opens the file read-only (Engine(mentions_store=...)). Anything this path does not
-cover — events, options, extra columns, unusual types, a file of many suspects, texts without
-a tone (VADER would score them, in Python) — returns None, and the caller takes the in-memory
-path.
+cover — events, options, extra columns, unusual types, a file of many suspects — returns None,
+and the caller takes the in-memory path.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ from dashboard.contract import COLUMNS
 from dashboard.loading.column_sql import MAX_WHOLE, sql_string
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.native import eligible, text_type
-from dashboard.loading.on_disk_text import TEXT_ONLY, keep_text, needs_vader_sql, row_sql, text_suspect_sql, write_texts
+from dashboard.loading.on_disk_text import TEXT_ONLY, keep_text, row_sql, score_missing_tones, text_suspect_sql, vader_note, write_texts
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.validation import map_columns, validate
 
@@ -341,9 +340,6 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
             f"CREATE TEMP VIEW src AS SELECT file_row_number + 1 AS {RECORD}, {cols} "
             f"FROM read_parquet({sql_string(str(path))}, file_row_number = true)"
         )
-        vader = needs_vader_sql(plan.contract)
-        if vader and con.execute(vader).fetchall()[0][0]:
-            return None  # a text without a tone: VADER scores it, in memory
         texts = {c.name: plan.contract[c.name] for c in COLUMNS["mentions"]
                  if c.type == "text" and c.name in plan.contract and c.name not in TEXT_ONLY}
         bad_texts = _distinct_texts(con, list(texts.values()))
@@ -357,7 +353,7 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
         checked = _check_suspects(con, plan, limits, report) if n_suspects else None
         if n_suspects and checked is None:
             return None
-        first = _write_rows(con, plan, texts, values, suspect, checked)
+        first, scored = _write_rows(con, plan, texts, values, suspect, checked)
         loaded = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
         stamp = plan.schema.field(int(plan.contract["date"][1:])).type
         if pa.types.is_timestamp(stamp) and stamp.tz is None and loaded:
@@ -365,6 +361,8 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
                 f"{loaded:,} {'date has' if loaded == 1 else 'dates have'} a time of day but no time zone; "
                 f"they were read as UTC (first at row {first})"
             )
+        if scored:
+            report.notes.append(vader_note(scored))
         report.rows_read = plan.rows
         report.loaded = int(loaded)
         report.columns = ["date", "actor", "tone", "count", "text", "source", "url"]
@@ -417,9 +415,11 @@ def _check_suspects(con, plan: _Plan, limits: LoadLimits, report: LoadReport) ->
 
 
 def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str], suspect: str,
-                checked: pa.Table | None) -> int | None:
+                checked: pa.Table | None) -> tuple[int | None, int]:
     """The name tables and the mentions, coded and ordered by date (and the texts, when the
-    file has them: on_disk_text.py); returns the first loaded record (for the notes)."""
+    file has them: on_disk_text.py); returns the first loaded record (for the notes) and how
+    many tones VADER gave."""
+    scored = 0
     if checked is None:
         con.execute("CREATE TEMP VIEW checked AS SELECT NULL::TIMESTAMP AS date, NULL::VARCHAR AS actor, NULL::DOUBLE AS tone, "
                     "NULL::BIGINT AS count, NULL::VARCHAR AS source, NULL::VARCHAR AS text, NULL::VARCHAR AS url, "
@@ -446,7 +446,7 @@ def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str],
     passed = "true" if checked is None and not _count(con, "suspects") else (
         f"{RECORD} NOT IN (SELECT {RECORD} FROM suspects)" if with_text else f"NOT ({suspect})")
     con.execute(
-        f"""CREATE TEMP VIEW loaded AS
+        f"""CREATE TEMP VIEW screened AS
                 SELECT {RECORD}, {values['date']} AS date, {values['actor']} AS actor, {source} AS source, {tone} AS tone,
                        {count} AS count{more}
                 FROM src WHERE {passed}
@@ -454,13 +454,14 @@ def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str],
                 SELECT {RECORD}, date, actor, source, tone, count{more_checked} FROM checked"""
     )
     if with_text:
+        scored = score_missing_tones(con)  # the view `loaded`
         con.execute(row_sql(con))
         write_texts(con, code)
     # Once, by date: the zone maps of the stored row groups let a query skip other dates.
     con.execute(
         f"""CREATE TABLE mentions AS SELECT date, {code('actor', 'actor')} AS actor, {code('source', 'source')} AS source,
                    tone, count{', row' if with_text else ''}
-            FROM {'numbered' if with_text else 'loaded'} ORDER BY date{', row' if with_text else ''}"""
+            FROM {'numbered' if with_text else 'screened'} ORDER BY date{', row' if with_text else ''}"""
     )
     # The first row loaded: the first record that was no suspect, or a suspect the validator loaded.
     firsts = []
@@ -470,7 +471,7 @@ def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str],
         ).fetchall()[0][0])
     if checked is not None and checked.num_rows:
         firsts.append(int(pc.min(checked.column(RECORD)).as_py()))
-    return min(firsts) if firsts else None
+    return (min(firsts) if firsts else None), scored
 
 
 def _count(con, table: str) -> int:

@@ -15,15 +15,18 @@ Arrow. What it takes:
   rows left out), kept in the store's mentions (the engine's `rowid`) and in its texts: the
   narrative filter joins the two by it.
 
-A text with no tone is scored by VADER, in Python, one text at a time (score_missing_tone):
-not done out of core here. A file with such a row (or no tone column) takes the in-memory path.
+- a text with no tone scored by VADER (score_missing_tone's rule), its texts read from DuckDB a
+  batch at a time: only those rows' texts reach Python, never all of them.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
+from dashboard.loading.raw import RECORD
+
 TEXT_ONLY = ("text", "url")  # contract columns checked per row here (not per distinct value)
+VADER_BATCH = 100_000  # texts without a tone read into Python and scored at a time
 
 # Characters pyarrow's utf8_trim_whitespace removes that the text rules do not trim or flag
 # (checked over every code point in tests/loading/test_on_disk_text.py).
@@ -41,14 +44,43 @@ def text_suspect_sql(rc: str) -> str:
     )
 
 
-def needs_vader_sql(contract: dict[str, str]) -> str | None:
-    """A query counting the rows VADER would score (a text and no tone), or None without text."""
-    text = contract.get("text")
-    if text is None:
-        return None
-    tone = contract.get("tone")
-    missing = "true" if tone is None else f"({tone} IS NULL OR isnan(CAST({tone} AS DOUBLE)))"
-    return f"SELECT count(*) FROM (SELECT 1 FROM src WHERE {text} IS NOT NULL AND {text} <> '' AND {missing} LIMIT 1)"
+def score_missing_tones(con) -> int:
+    """The view `loaded` from `screened`: the rows with a text and no tone get VADER's compound
+    score, as score_missing_tone gives them in memory (the same rows, values and note). Their
+    texts are read from DuckDB VADER_BATCH at a time, scored, and kept as (record, tone) in the
+    table `vader`: only a batch of texts is ever in Python. Returns how many were scored."""
+    from dashboard.tone.vader import vader_tone
+
+    con.execute("CREATE TEMP TABLE vader (rec BIGINT, tone DOUBLE)")
+    con.execute(f"CREATE TEMP TABLE unscored AS SELECT {RECORD} AS rec, text FROM screened "
+                "WHERE tone IS NULL AND text IS NOT NULL AND strlen(text) > 0")
+    after = 0
+    while True:  # a batch at a time, by record
+        batch = con.sql(f"SELECT rec, text FROM unscored WHERE rec > $after ORDER BY rec LIMIT {int(VADER_BATCH)}",
+                        params={"after": after}).to_arrow_table()
+        if not batch.num_rows:
+            break
+        after = batch.column("rec")[-1].as_py()
+        scored = pa.table({"rec": batch.column("rec"), "tone": pa.array(vader_tone(batch.column("text").to_pylist()), pa.float64())})
+        del batch
+        con.register("scored", scored)
+        try:
+            con.execute("INSERT INTO vader SELECT rec, tone FROM scored")
+        finally:
+            con.unregister("scored")
+    con.execute("DROP TABLE unscored")
+    n = int(con.execute("SELECT count(*) FROM vader").fetchall()[0][0])
+    if not n:
+        con.execute("CREATE TEMP VIEW loaded AS SELECT * FROM screened")
+        return 0
+    con.execute(f"CREATE TEMP VIEW loaded AS SELECT s.* REPLACE (coalesce(s.tone, v.tone) AS tone) "
+                f"FROM screened s LEFT JOIN vader v ON v.rec = s.{RECORD}")
+    return n
+
+
+def vader_note(n: int) -> str:
+    """The load report's note on the tones VADER gave (score_missing_tone's words)."""
+    return f"{n:,} mentions had text but no tone; tone was scored from the text with VADER (compound score, −1…+1)"
 
 
 def keep_text(checked: pa.Table) -> pa.Table:
@@ -61,8 +93,6 @@ def keep_text(checked: pa.Table) -> pa.Table:
 def row_sql(con) -> str:
     """The view `numbered`: the loaded rows of the view `loaded` with `row`, their position in
     record order (the in-memory table's), from the few rejected records before each."""
-    from dashboard.loading.raw import RECORD
-
     con.execute(f"CREATE TEMP TABLE rejected AS SELECT {RECORD} AS r, row_number() OVER (ORDER BY {RECORD}) AS k "
                 f"FROM suspects WHERE {RECORD} NOT IN (SELECT {RECORD} FROM checked)")
     if not con.execute("SELECT count(*) FROM rejected").fetchall()[0][0]:

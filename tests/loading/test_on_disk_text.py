@@ -169,18 +169,24 @@ def test_text_that_is_not_utf8_rejects_its_row_on_both_paths(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("tone", ["missing column", "some missing"])
-def test_texts_without_a_tone_stay_in_memory_for_vader(tmp_path, monkeypatch, tone):
-    table = _table(1)
+def test_texts_without_a_tone_are_scored_by_vader_on_disk_as_in_memory(tmp_path, monkeypatch, tone):
+    table = _table(2)
     if tone == "missing column":
         table = table.drop_columns(["tone"])
     else:
-        table = table.set_column(2, "tone", pa.array([None] + table.column("tone").to_pylist()[1:], pa.float64()))
+        tones = table.column("tone").to_pylist()
+        tones[:12] = [None, float("nan")] * 6
+        table = table.set_column(2, "tone", pa.array(tones, pa.float64()))
     path = tmp_path / "untoned.parquet"
     pq.write_table(table, path)
+    monkeypatch.setattr("dashboard.loading.on_disk_text.VADER_BATCH", 5)  # several batches
     disk, memory = _open_both(path, monkeypatch, tmp_path)
-    assert not _on_disk(disk)
+    assert _on_disk(disk)
     assert _report(disk) == _report(memory)
-    assert any("scored from the text" in n for n in memory.reports["mentions"].notes)
+    assert any("scored from the text with VADER" in n for n in disk.reports["mentions"].notes)
+    for sel in (Selection(bucket="hour"), Selection(actors=("Gamma",), bucket="day")):
+        _frames_equal(disk.engine.series(sel), memory.engine.series(sel))
+    assert list(_texts(disk.engine)) == list(_texts(memory.engine))
 
 
 def _code_points() -> list[str]:
