@@ -38,8 +38,10 @@ _ODD = r"[\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{A0}\x{1680}\x{2000}-\x{200A}\x{202
 def text_suspect_sql(rc: str) -> str:
     """SQL, true when the text rules could reject or change the text cell rc (not null), or
     when it is blank: its row goes to the full validator."""
+    # Spaces around it (what the rules trim): its first or last character, not a trim of every cell.
+    spaced = " OR ".join(f"{end}({rc}, {c})" for end in ("starts_with", "ends_with") for c in ("' '", "chr(9)", "chr(10)", "chr(13)"))
     return (
-        f"contains({rc}, chr(0)) OR trim({rc}, ' \t\r\n') <> {rc} OR regexp_full_match({rc}, '{_ARROW_BLANK}') "
+        f"contains({rc}, chr(0)) OR {spaced} OR regexp_full_match({rc}, '{_ARROW_BLANK}') "
         f"OR (strlen({rc}) <> length({rc}) AND (regexp_matches({rc}, '{_ODD}') OR nfc_normalize({rc}) <> {rc}))"
     )
 
