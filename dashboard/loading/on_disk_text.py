@@ -13,8 +13,7 @@ Arrow. What it takes:
   side table keeps exactly the rows text_rows keeps;
 - `row`: each loaded row's position in the in-memory path's table (the file's order, rejected
   rows left out), kept in the store's mentions (the engine's `rowid`) and in its texts: the
-  narrative filter joins the two by it.
-
+  narrative filter joins the two by it;
 - a text with no tone scored by VADER (score_missing_tone's rule), its texts read from DuckDB a
   batch at a time: only those rows' texts reach Python, never all of them.
 """

@@ -98,8 +98,8 @@ def invalid_utf8(table: pa.Table) -> dict[int, tuple[str, bytes]]:
     writer can store any bytes in a string column): row -> (the first such column, its bytes).
     Checked by Arrow in one pass per column; the rows are looked for only when one is bad."""
     bad: dict[int, tuple[str, bytes]] = {}
-    for name in table.column_names:
-        column = table.column(name)
+    for i, name in enumerate(table.column_names):  # by position: a name may repeat
+        column = table.column(i)
         kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             continue
@@ -110,11 +110,11 @@ def invalid_utf8(table: pa.Table) -> dict[int, tuple[str, bytes]]:
                 values.validate(full=True)
             except pa.ArrowInvalid:
                 raw = values.view(pa.binary() if pa.types.is_string(kind) else pa.large_binary()).to_pylist()
-                wrong = {i for i, v in enumerate(raw) if v is not None and not _is_utf8(v)}
+                wrong = {j for j, v in enumerate(raw) if v is not None and not _is_utf8(v)}
                 codes = chunk.indices.to_pylist() if values is not chunk else range(len(chunk))
-                for i, code in enumerate(codes):
+                for row, code in enumerate(codes):
                     if code in wrong:
-                        bad.setdefault(offset + i, (name, raw[code]))
+                        bad.setdefault(offset + row, (name, raw[code]))
             offset += len(chunk)
     return bad
 
