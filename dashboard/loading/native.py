@@ -35,6 +35,7 @@ from dashboard.contract import COLUMNS
 from dashboard.loading.arrow_types import portable
 from dashboard.loading.column_sql import MAX_WHOLE, typed_kind
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
+from dashboard.loading.parse import invalid_utf8
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.text_rules import text_rules_suspects
 from dashboard.loading.validation import map_columns, validate
@@ -97,6 +98,8 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         return None
     if table.num_rows != meta.num_rows:
         return None
+    if invalid_utf8(table):
+        return None  # the general path rejects the rows whose text is not UTF-8
     n = table.num_rows
     table = table.rename_columns([raw_column(i) for i in range(len(labels))])
     table = table.append_column(RECORD, pa.array(np.arange(1, n + 1, dtype=np.int64)))

@@ -16,9 +16,12 @@ here, without materialising its rows in Python or Arrow:
    file's bytes and lives under BOILINGPOINT_HOME/cache: opening the same content again reads
    the report and opens the table, in seconds.
 
+A file with a `text` column keeps its texts in the same file, as the engine's text side table
+(on_disk_text.py: its cells checked per row, the suspects through the validator as above).
+
 The engine opens the file read-only (Engine(mentions_store=...)). Anything this path does not
-cover — events, options, text or extra columns, unusual types, a file of many suspects —
-returns None, and the caller takes the in-memory path.
+cover — events, options, extra columns, unusual types, a file of many suspects — returns None,
+and the caller takes the in-memory path.
 """
 
 from __future__ import annotations
@@ -39,10 +42,11 @@ from dashboard.contract import COLUMNS
 from dashboard.loading.column_sql import MAX_WHOLE, sql_string
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.native import eligible, text_type
+from dashboard.loading.on_disk_text import TEXT_ONLY, keep_text, row_sql, score_missing_tones, text_suspect_sql, vader_note, write_texts
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.validation import map_columns, validate
 
-SCHEMA_VERSION = 1  # bump when the layout of the store changes: old files are rebuilt
+SCHEMA_VERSION = 2  # bump when the layout of the store changes: old files are rebuilt
 MAX_SUSPECTS = 1_000_000  # more suspects than this: the in-memory path (they are validated in memory)
 ON_DISK_ROWS = 5_000_000  # the default threshold (fewer on a machine with less than 5 GiB)
 
@@ -139,7 +143,10 @@ def store_mentions(path: Path, limits: LoadLimits, folder: Path | None = None) -
     folder.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     try:
-        report = _build(path, tmp, plan, limits)
+        try:
+            report = _build(path, tmp, plan, limits)
+        except duckdb.InvalidInputException:
+            report = None  # a cell DuckDB cannot read (text that is not UTF-8): the general path says which
         if report is None:
             return None
         tmp.replace(target)
@@ -197,8 +204,8 @@ def _plan(path: Path, limits: LoadLimits) -> _Plan | None:
     for i, label in enumerate(labels):
         col = contract_cols.get(label.strip().lower())
         t = schema.field(i).type
-        # Extra or text columns, and types the validator converts: the in-memory path.
-        if col is None or col.name in ("text", "url") or not eligible(col, t) or pa.types.is_dictionary(t):
+        # Extra columns, and types the validator converts: the in-memory path.
+        if col is None or not eligible(col, t) or pa.types.is_dictionary(t):
             return None
         if col.type == "datetime" and pa.types.is_timestamp(t) and t.unit == "ns":
             return None
@@ -275,6 +282,9 @@ def _suspect_sql(plan: _Plan, bad_texts: set[str]) -> tuple[str, dict[str, str]]
             values[col.name] = stamp
             if not skip:
                 conds.append(f"{rc} IS NULL OR {stamp} < TIMESTAMP '1000-01-01' OR {stamp} > TIMESTAMP '9999-12-31 23:59:59'")
+        elif col.name in TEXT_ONLY:  # mostly distinct values: decided per row (on_disk_text.py)
+            conds.append(f"{rc} IS NOT NULL AND ({text_suspect_sql(rc)})")
+            values[col.name] = rc
         elif col.type == "text":
             # Decided once per distinct value (names_<rc>, made by _build): see _bad_text.
             # bad_texts: the columns with a value to check (usually none: only nulls are looked for).
@@ -330,7 +340,8 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
             f"CREATE TEMP VIEW src AS SELECT file_row_number + 1 AS {RECORD}, {cols} "
             f"FROM read_parquet({sql_string(str(path))}, file_row_number = true)"
         )
-        texts = {c.name: plan.contract[c.name] for c in COLUMNS["mentions"] if c.type == "text" and c.name in plan.contract}
+        texts = {c.name: plan.contract[c.name] for c in COLUMNS["mentions"]
+                 if c.type == "text" and c.name in plan.contract and c.name not in TEXT_ONLY}
         bad_texts = _distinct_texts(con, list(texts.values()))
         suspect, values = _suspect_sql(plan, bad_texts)
         con.execute(f"CREATE TEMP TABLE suspects AS SELECT * FROM src WHERE {suspect}")
@@ -342,7 +353,7 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
         checked = _check_suspects(con, plan, limits, report) if n_suspects else None
         if n_suspects and checked is None:
             return None
-        first = _write_rows(con, plan, texts, values, suspect, checked)
+        first, scored = _write_rows(con, plan, texts, values, suspect, checked)
         loaded = con.execute("SELECT count(*) FROM mentions").fetchall()[0][0]
         stamp = plan.schema.field(int(plan.contract["date"][1:])).type
         if pa.types.is_timestamp(stamp) and stamp.tz is None and loaded:
@@ -350,12 +361,14 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
                 f"{loaded:,} {'date has' if loaded == 1 else 'dates have'} a time of day but no time zone; "
                 f"they were read as UTC (first at row {first})"
             )
+        if scored:
+            report.notes.append(vader_note(scored))
         report.rows_read = plan.rows
         report.loaded = int(loaded)
         report.columns = ["date", "actor", "tone", "count", "text", "source", "url"]
         if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
             raise RuntimeError(f"internal error: {plan.rows} rows read but {report.loaded} loaded + {report.rejected} rejected")
-        report.exact = n_suspects == 0
+        report.exact = n_suspects == 0 and "text" not in plan.contract  # as native.py says of a file with texts
         if report.loaded == 0:
             report.notes.append("no row could be loaded")
         blob = dataclasses.asdict(report)
@@ -396,18 +409,21 @@ def _check_suspects(con, plan: _Plan, limits: LoadLimits, report: LoadReport) ->
     report.unlisted_rejections = sub_report.unlisted_rejections
     report.rejected = sub_report.rejected
     report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)
-    checked = checked.select(["date", "actor", "tone", "count", "source", RECORD])
+    checked = keep_text(checked.select(["date", "actor", "tone", "count", "source", "text", "url", RECORD]))
     con.register("checked", checked)
     return checked
 
 
 def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str], suspect: str,
-                checked: pa.Table | None) -> int | None:
-    """The name tables and the mentions, coded and ordered by date; returns the first loaded
-    record (for the notes)."""
+                checked: pa.Table | None) -> tuple[int | None, int]:
+    """The name tables and the mentions, coded and ordered by date (and the texts, when the
+    file has them: on_disk_text.py); returns the first loaded record (for the notes) and how
+    many tones VADER gave."""
+    scored = 0
     if checked is None:
         con.execute("CREATE TEMP VIEW checked AS SELECT NULL::TIMESTAMP AS date, NULL::VARCHAR AS actor, NULL::DOUBLE AS tone, "
-                    f"NULL::BIGINT AS count, NULL::VARCHAR AS source, NULL::BIGINT AS {RECORD} WHERE false")
+                    "NULL::BIGINT AS count, NULL::VARCHAR AS source, NULL::VARCHAR AS text, NULL::VARCHAR AS url, "
+                    f"NULL::BOOLEAN AS keep_text, NULL::BIGINT AS {RECORD} WHERE false")
     for name, table in (("actor", "actors"), ("source", "sources")):
         rc = texts.get(name)
         have = (f"SELECT {rc} AS name FROM names WHERE {rc} IS NOT NULL AND {rc} NOT IN (SELECT v FROM bad_{rc}) UNION "
@@ -419,15 +435,33 @@ def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str],
     tone = values.get("tone", "NULL::DOUBLE")
     count = values.get("count", "CAST(1 AS BIGINT)")
     source = values.get("source", "NULL::VARCHAR")
+    with_text = "text" in plan.contract
+    text, url = values.get("text", "NULL::VARCHAR"), values.get("url", "NULL::VARCHAR")
+    more, more_checked = ("", "")
+    if with_text:  # a row that passed the screen has a text that is no blank, or none
+        more = f", {text} AS text, {url} AS url, {text} IS NOT NULL AS keep_text"
+        more_checked = ", text, url, keep_text"
+    # The rows that passed the screen: all, or all but the few suspects (found again by record:
+    # the texts' predicate is not evaluated a second time).
+    passed = "true" if checked is None and not _count(con, "suspects") else (
+        f"{RECORD} NOT IN (SELECT {RECORD} FROM suspects)" if with_text else f"NOT ({suspect})")
+    con.execute(
+        f"""CREATE TEMP VIEW screened AS
+                SELECT {RECORD}, {values['date']} AS date, {values['actor']} AS actor, {source} AS source, {tone} AS tone,
+                       {count} AS count{more}
+                FROM src WHERE {passed}
+                UNION ALL
+                SELECT {RECORD}, date, actor, source, tone, count{more_checked} FROM checked"""
+    )
+    if with_text:
+        scored = score_missing_tones(con)  # the view `loaded`
+        con.execute(row_sql(con))
+        write_texts(con, code)
     # Once, by date: the zone maps of the stored row groups let a query skip other dates.
     con.execute(
-        f"""CREATE TABLE mentions AS SELECT * FROM (
-                SELECT {values['date']} AS date, {code(values['actor'], 'actor')} AS actor,
-                       {code(source, 'source')} AS source, {tone} AS tone, {count} AS count
-                FROM src WHERE NOT ({suspect})
-                UNION ALL
-                SELECT date, {code('actor', 'actor')}, {code('source', 'source')}, tone, count FROM checked
-            ) ORDER BY date"""
+        f"""CREATE TABLE mentions AS SELECT date, {code('actor', 'actor')} AS actor, {code('source', 'source')} AS source,
+                   tone, count{', row' if with_text else ''}
+            FROM {'numbered' if with_text else 'screened'} ORDER BY date{', row' if with_text else ''}"""
     )
     # The first row loaded: the first record that was no suspect, or a suspect the validator loaded.
     firsts = []
@@ -437,7 +471,11 @@ def _write_rows(con, plan: _Plan, texts: dict[str, str], values: dict[str, str],
         ).fetchall()[0][0])
     if checked is not None and checked.num_rows:
         firsts.append(int(pc.min(checked.column(RECORD)).as_py()))
-    return min(firsts) if firsts else None
+    return (min(firsts) if firsts else None), scored
+
+
+def _count(con, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
 
 def _as_file_types(sub: pa.Table, plan: _Plan) -> pa.Table | None:

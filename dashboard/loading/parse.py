@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from dashboard.loading.delimited import parse_delimited
 from dashboard.loading.json_records import parse_json_array, parse_json_lines
-from dashboard.loading.load_report import LoadError, LoadLimits
+from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
 
@@ -79,9 +79,52 @@ def parse_parquet(data: bytes | str, limits: LoadLimits) -> RawTable:
     renamed = table.rename_columns([raw_column(i) for i in range(len(labels))])
     renamed = renamed.append_column(RECORD, pa.array(range(1, n + 1), type=pa.int64()))
     renamed = renamed.append_column(LINE, pa.nulls(n, type=pa.int64()))
+    rejections = []
+    bad = invalid_utf8(table)
+    if bad:  # those rows are rejected, each naming its cell; the others load
+        import pyarrow.compute as pc
+
+        rejections = [Rejection(i + 1, None, column, value.decode("utf-8", "backslashreplace"), "encoding-error",
+                                "the text is not valid UTF-8; write the file with UTF-8 text")
+                      for i, (column, value) in sorted(bad.items())]
+        renamed = renamed.filter(pc.invert(pc.is_in(renamed.column(RECORD), pa.array([i + 1 for i in bad], pa.int64()))))
     from dashboard.loading.arrow_types import portable
 
-    return portable(RawTable(labels, renamed, n, "Parquet"))[0]
+    return portable(RawTable(labels, renamed, n, "Parquet", rejections))[0]
+
+
+def invalid_utf8(table: pa.Table) -> dict[int, tuple[str, bytes]]:
+    """The rows (0-based) of a Parquet table holding a text cell that is not valid UTF-8 (a
+    writer can store any bytes in a string column): row -> (the first such column, its bytes).
+    Checked by Arrow in one pass per column; the rows are looked for only when one is bad."""
+    bad: dict[int, tuple[str, bytes]] = {}
+    for i, name in enumerate(table.column_names):  # by position: a name may repeat
+        column = table.column(i)
+        kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            continue
+        offset = 0
+        for chunk in column.chunks:
+            values = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            try:
+                values.validate(full=True)
+            except pa.ArrowInvalid:
+                raw = values.view(pa.binary() if pa.types.is_string(kind) else pa.large_binary()).to_pylist()
+                wrong = {j for j, v in enumerate(raw) if v is not None and not _is_utf8(v)}
+                codes = chunk.indices.to_pylist() if values is not chunk else range(len(chunk))
+                for row, code in enumerate(codes):
+                    if code in wrong:
+                        bad.setdefault(offset + row, (name, raw[code]))
+            offset += len(chunk)
+    return bad
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _first_line(exc: Exception) -> str:

@@ -33,7 +33,7 @@ from dashboard.query.codes import date_sorted, name_codes, sorted_names
 from dashboard.query.daily import DAILY, DailyMentions
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 from dashboard.query.spans import SpanQueries
-from dashboard.text.table import TextQueries, text_rows
+from dashboard.text.table import TextQueries, store_mentions_view, text_rows
 
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
@@ -56,7 +56,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = conform(events, EVENT_SCHEMA)
-        # the mentions' own words, in a side table (dashboard/text/table.py); none in a store
+        # the mentions' own words, in a side table (dashboard/text/table.py); a store file keeps its own
         self._texts = text_rows(mentions) if mentions_store is None else None
         if mentions_store is not None:
             self._open_store(events, Path(mentions_store))
@@ -101,7 +101,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
 
         actor_names = names("actors", events.column("actor"), events.column("target"))
         source_names = names("sources", events.column("source"))
-        con.execute("CREATE VIEW mentions AS SELECT date, actor, source, tone, count FROM store.mentions")
+        con.execute(store_mentions_view(con))  # with the rows' positions when the file holds texts
         self._fill(events, None, actor_names, source_names)
 
     def _fill_rows(self, events: pa.Table, mentions: pa.Table | None, actor_names: pa.Array, source_names: pa.Array) -> None:

@@ -31,7 +31,7 @@ from dashboard.contract import Selection
 from dashboard.query.codes import date_sorted
 from dashboard.text.narratives import NO_TEXT, selection_pattern, table_clause
 
-__all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "text_rows"]
+__all__ = ["NORMALISED_SQL", "TEXT_COLUMNS", "TextQueries", "create_texts", "has_text", "store_mentions_view", "text_rows"]
 
 # How many sets of narratives keep their matched rows in the engine (each a table of row
 # numbers: 8 bytes per matching text row).
@@ -57,7 +57,7 @@ def text_rows(mentions: pa.Table | None) -> pa.Table | None:
     if pa.types.is_dictionary(text.type):
         text = text.cast(text.type.value_type)
     text = text.cast(pa.string())
-    keep = pc.greater(pc.fill_null(pc.utf8_length(pc.utf8_trim_whitespace(text)), 0), 0)
+    keep = has_text(text)
     if not pc.any(keep).as_py():
         return None
     n = mentions.num_rows
@@ -86,6 +86,11 @@ def text_rows(mentions: pa.Table | None) -> pa.Table | None:
     return table if pc.all(keep).as_py() else table.filter(keep)  # every row kept: no copy of the texts
 
 
+def has_text(text: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Per text cell: whether the side table holds its row (something besides white space)."""
+    return pc.greater(pc.fill_null(pc.utf8_length(pc.utf8_trim_whitespace(text)), 0), 0)
+
+
 def create_texts(con: duckdb.DuckDBPyConnection, coded: pa.Table | None) -> int:
     """Create the engine's `texts` table from rows whose actor and source are the engine's codes.
 
@@ -96,7 +101,13 @@ def create_texts(con: duckdb.DuckDBPyConnection, coded: pa.Table | None) -> int:
     `texts` names as a view. They go in TEXT_BATCH rows at a time, each batch checkpointed (so
     compressed) before the next: the uncompressed copy DuckDB holds is one batch, not every
     text at once (10 million headlines: gigabytes). Returns the number of rows.
+
+    An engine on a store file (dashboard/loading/on_disk.py, attached as `store`) that holds
+    texts reads them there: `texts` is a view of the file's table, nothing is copied.
     """
+    if store_has_texts(con):
+        con.execute("CREATE VIEW texts AS SELECT * FROM store.texts")
+        return int(con.execute("SELECT count(*) FROM texts").fetchall()[0][0])
     con.execute("ATTACH ':memory:' AS textdb (COMPRESS)")
     con.execute(
         "CREATE TABLE textdb.texts (row BIGINT, date TIMESTAMP, actor INTEGER, source INTEGER, url VARCHAR, "
@@ -120,6 +131,19 @@ def create_texts(con: duckdb.DuckDBPyConnection, coded: pa.Table | None) -> int:
         del part
         con.execute("CHECKPOINT textdb")  # an in-memory database is compressed when it is checkpointed
     return int(con.execute("SELECT count(*) FROM texts").fetchall()[0][0])
+
+
+def store_has_texts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection has a store file attached (as `store`) with a `texts` table."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = 'texts'")
+                .fetchall()[0][0])
+
+
+def store_mentions_view(con: duckdb.DuckDBPyConnection) -> str:
+    """The SQL of the engine's `mentions` view of a store file (attached as `store`): with the
+    rows' positions as `rowid` when the file holds texts (the narrative filter joins by them)."""
+    row = ", row AS rowid" if store_has_texts(con) else ""
+    return f"CREATE VIEW mentions AS SELECT date, actor, source, tone, count{row} FROM store.mentions"
 
 
 def text_groups(cur: duckdb.DuckDBPyConnection, where: str, params: list, lo: dt.datetime, hi: dt.datetime,

@@ -153,7 +153,7 @@ def test_columns_named_in_other_cases_are_matched_and_said_so(tmp_path):
 
 
 @pytest.mark.parametrize("table", [
-    pa.table({"date": pa.array([T0], pa.timestamp("us", tz="UTC")), "actor": ["a"], "tone": [0.5], "text": ["good"]}),
+    # (texts are kept on disk too: tests/loading/test_on_disk_text.py)
     pa.table({"date": pa.array([T0], pa.timestamp("us", tz="UTC")), "actor": ["a"], "tone": [0.5], "extra": ["x"]}),
     pa.table({"date": pa.array([T0], pa.timestamp("ns", tz="UTC")), "actor": ["a"], "tone": [0.5]}),
     pa.table({"date": ["2024-03-01"], "actor": ["a"], "tone": [0.5]}),
