@@ -115,8 +115,7 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
 # (column_sql.shaped_sql): a UTC time with a real hour, minute and second, a plain decimal;
 # and a date alone, which validate.py reads as midnight UTC without a note (a date has no
 # time of day, so no zone is assumed).
-_UTC_TEXT = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$"
-_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+_DATE_OR_UTC_TEXT = r"^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z)?$"
 _DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
 
@@ -189,12 +188,14 @@ def _utc_or_dates(values, empty):
         return pc.cast(values, pa.timestamp("us", tz="UTC"))
     cells = _missing_as_null(values, empty)
     try:
-        if pc.all(pc.or_(empty, pc.match_substring_regex(values, _DATE_TEXT))).as_py():
+        # One pass of one expression (either shape) over every cell; then a cell of 10 bytes
+        # is a date alone, any other non-empty one a UTC time.
+        if not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DATE_OR_UTC_TEXT))).as_py():
+            return None
+        date_only = pc.equal(pc.binary_length(values), 10)
+        if pc.all(pc.or_(empty, date_only)).as_py():
             # naive midnights, then marked UTC (the values stay: Arrow keeps instants in UTC)
             return pc.cast(cells, pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC"))
-        date_only = pc.match_substring_regex(values, _DATE_TEXT)
-        if not pc.all(pc.or_(pc.or_(empty, date_only), pc.match_substring_regex(values, _UTC_TEXT))).as_py():
-            return None
         if pc.any(date_only).as_py():
             cells = pc.if_else(date_only, pc.binary_join_element_wise(values, "T00:00:00Z", ""), cells)
         return pc.cast(cells, pa.timestamp("us", tz="UTC"))
