@@ -17,6 +17,7 @@ from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
 from dashboard.loading.raw import LINE, RECORD, ChunkedRows, Lines, RawTable, RejectionLog, first_long_cell, raw_column
 
 DELIMITERS = (",", "\t", ";", "|")
+BLOCK_BYTES = 1 << 24  # what Arrow's reader parses at a time: a chunk of the table, each checked on its own core
 _DELIMITER_NAMES = {",": "CSV", "\t": "TSV", ";": "semicolon-separated", "|": "pipe-separated"}
 
 # Cell sizes are checked per cell below; the csv module's own (process-wide) limit only has
@@ -165,7 +166,7 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24, column_names=names, skip_rows=1),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES, column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
