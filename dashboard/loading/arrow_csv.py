@@ -101,16 +101,17 @@ def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray,
     inner = line_end > starts[:-1]
     cr[inner] = buf[line_end[inner] - 1] == 13
     line_end = line_end - cr
-    top = last - 1
     pos = starts[:-1]
     ok = np.ones(n, dtype=bool)
     recheck = np.zeros(n, dtype=bool)
     width = batch.num_columns
     for i in range(width):
         col = batch.column(i)
-        end = pos + np.asarray(pc.binary_length(col).to_numpy(zero_copy_only=False), dtype=np.int64)
-        quoted = buf[np.minimum(pos, top)] == _QUOTE
-        quoted &= pos <= top
+        # Reads past the data are clipped to its last byte: they only happen on a row already
+        # failed (an end past its line), or for an empty last field after a delimiter that
+        # ends the data (the byte read is that delimiter, not a quote).
+        quoted = np.take(buf, pos, mode="clip") == _QUOTE
+        end = pos + _lengths(col)
         if _holds_quote(col):
             quotes = np.asarray(pc.count_substring(col, '"').to_numpy(zero_copy_only=False), dtype=np.int64)
             recheck |= quotes > 0
@@ -118,12 +119,18 @@ def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray,
         else:
             end += quoted * 2
         # An end past its line makes the last field's end miss the line's end (ends only grow).
-        ok &= ~quoted | (buf[np.minimum(end - 1, top)] == _QUOTE)
+        ok &= ~quoted | (np.take(buf, end - 1, mode="clip") == _QUOTE)
         if i < width - 1:
-            ok &= buf[np.minimum(end, top)] == sep
+            ok &= np.take(buf, end, mode="clip") == sep
             ok &= end < line_end
             pos = end + 1
         else:
             ok &= end == line_end
     rows = np.flatnonzero(recheck)
     return bool(ok[~recheck].all()), rows, (batch.take(pa.array(rows)) if len(rows) else None)
+
+
+def _lengths(values: pa.Array) -> np.ndarray:
+    """Each value's length in bytes, from the string array's offsets."""
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset:values.offset + len(values) + 1]
+    return np.diff(offsets).astype(np.int64)
