@@ -26,21 +26,30 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.loading.chunks import map_parallel
+
 _QUOTE = ord('"')
 _CHUNK = 1 << 26  # bytes scanned for line ends at a time (bounded temporary memory)
 
 
 def line_starts(buf: np.ndarray, start: int) -> np.ndarray:
     """The offset of every line after `start` (the byte after each LF), and len(buf) last."""
-    parts = [np.array([start], dtype=np.int64)]
-    for lo in range(start, len(buf), _CHUNK):
-        hits = np.flatnonzero(buf[lo:lo + _CHUNK] == 10)
-        if len(hits):
-            parts.append(hits.astype(np.int64) + (lo + 1))
+    def ends(lo: int) -> np.ndarray:
+        return np.flatnonzero(buf[lo:lo + _CHUNK] == 10).astype(np.int64) + (lo + 1)
+
+    parts = [np.array([start], dtype=np.int64)] + map_parallel(ends, range(start, len(buf), _CHUNK))
     starts = np.concatenate(parts)
     if starts[-1] != len(buf):
         starts = np.append(starts, np.int64(len(buf)))
     return starts
+
+
+def _holds_quote(values: pa.Array) -> bool:
+    """Whether some value of a string array may hold a quote: a look at its bytes (all of its
+    data buffer: a slice's neighbours may answer yes, never a wrong no), far cheaper than
+    counting the quotes of every value."""
+    data = values.buffers()[2]
+    return data is not None and len(data) > 0 and bool((np.frombuffer(data, dtype=np.uint8) == _QUOTE).any())
 
 
 def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: str, dialect: dict) -> bool:
@@ -53,6 +62,37 @@ def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: s
     starts = line_starts(buf, header_bytes)
     if len(starts) != n + 1:
         return False
+    batches = table.to_batches()
+    firsts = np.cumsum([0] + [b.num_rows for b in batches])
+    # Each batch of rows on its own core (numpy releases the GIL): whether its rows without
+    # a quote in a value are proven, and which rows hold one.
+    parts = map_parallel(lambda k: _proven(batches[k], buf, starts[firsts[k]:firsts[k + 1] + 1], ord(delimiter)),
+                         range(len(batches)))
+    if not all(proven for proven, _, _ in parts):
+        return False
+    rows = np.concatenate([firsts[k] + recheck for k, (_, recheck, _) in enumerate(parts)])
+    if not len(rows):
+        return True
+    # The rows with a quote in some value, read again by Python's csv module: one reader over
+    # all their lines gives one record per line exactly when each line alone would (a line
+    # ending inside a quoted field would take the next one in, and no cell Arrow read holds
+    # a line break; the file's last line, which may lack its LF, comes last).
+    names = table.column_names
+    want = [[cells[name] for name in names] for _, _, taken in parts if taken is not None for cells in taken.to_pylist()]
+    lines = [data[starts[row]:starts[row + 1]].decode("utf-8") for row in rows.tolist()]
+    try:
+        got = list(csv.reader(lines, **dialect))
+    except csv.Error:
+        return False
+    return got == want
+
+
+def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray,
+            sep: int) -> tuple[bool, np.ndarray, pa.RecordBatch | None]:
+    """For the rows of batch, whose lines start at starts (and the next line's start last):
+    whether every row with no quote in a value is proven read alike (the module's rules), the
+    rows (numbered within the batch) with a quote in some value, to read again, and their cells."""
+    n = batch.num_rows
     line_end = starts[1:] - 1  # the LF, or the end of the data for a last line without one
     last = len(buf)
     has_lf = buf[np.minimum(line_end, last - 1)] == 10
@@ -61,43 +101,36 @@ def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: s
     inner = line_end > starts[:-1]
     cr[inner] = buf[line_end[inner] - 1] == 13
     line_end = line_end - cr
-    sep = ord(delimiter)
-    top = last - 1
     pos = starts[:-1]
     ok = np.ones(n, dtype=bool)
     recheck = np.zeros(n, dtype=bool)
-    width = table.num_columns
+    width = batch.num_columns
     for i in range(width):
-        col = table.column(i)
-        end = pos + np.asarray(pc.binary_length(col).to_numpy(zero_copy_only=False), dtype=np.int64)
-        quotes = np.asarray(pc.count_substring(col, '"').to_numpy(zero_copy_only=False), dtype=np.int64)
-        quoted = buf[np.minimum(pos, top)] == _QUOTE
-        quoted &= pos <= top
-        if quotes.any():
+        col = batch.column(i)
+        # Reads past the data are clipped to its last byte: they only happen on a row already
+        # failed (an end past its line), or for an empty last field after a delimiter that
+        # ends the data (the byte read is that delimiter, not a quote).
+        quoted = np.take(buf, pos, mode="clip") == _QUOTE
+        end = pos + _lengths(col)
+        if _holds_quote(col):
+            quotes = np.asarray(pc.count_substring(col, '"').to_numpy(zero_copy_only=False), dtype=np.int64)
             recheck |= quotes > 0
             end += quoted * (2 + quotes)
         else:
             end += quoted * 2
         # An end past its line makes the last field's end miss the line's end (ends only grow).
-        ok &= ~quoted | (buf[np.minimum(end - 1, top)] == _QUOTE)
+        ok &= ~quoted | (np.take(buf, end - 1, mode="clip") == _QUOTE)
         if i < width - 1:
-            ok &= buf[np.minimum(end, top)] == sep
+            ok &= np.take(buf, end, mode="clip") == sep
             ok &= end < line_end
             pos = end + 1
         else:
             ok &= end == line_end
-    if not ok[~recheck].all():
-        return False
     rows = np.flatnonzero(recheck)
-    if len(rows):
-        cells = table.take(pa.array(rows)).to_pylist()
-        names = table.column_names
-        for row, want in zip(rows.tolist(), cells):
-            line = data[starts[row]:starts[row + 1]].decode("utf-8")
-            try:
-                got = list(csv.reader([line], **dialect))
-            except csv.Error:
-                return False
-            if len(got) != 1 or got[0] != [want[name] for name in names]:
-                return False
-    return True
+    return bool(ok[~recheck].all()), rows, (batch.take(pa.array(rows)) if len(rows) else None)
+
+
+def _lengths(values: pa.Array) -> np.ndarray:
+    """Each value's length in bytes, from the string array's offsets."""
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset:values.offset + len(values) + 1]
+    return np.diff(offsets).astype(np.int64)

@@ -17,6 +17,7 @@ from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
 from dashboard.loading.raw import LINE, RECORD, ChunkedRows, Lines, RawTable, RejectionLog, first_long_cell, raw_column
 
 DELIMITERS = (",", "\t", ";", "|")
+BLOCK_BYTES = 1 << 24  # what Arrow's reader parses at a time: a chunk of the table, each checked on its own core
 _DELIMITER_NAMES = {",": "CSV", "\t": "TSV", ";": "semicolon-separated", "|": "pipe-separated"}
 
 # Cell sizes are checked per cell below; the csv module's own (process-wide) limit only has
@@ -71,14 +72,17 @@ def parse_utf8(data: bytes, limits: LoadLimits, expected: tuple[str, ...]) -> Ra
     for any other file (the caller decodes and parses as usual).
 
     Taken only where the two steps would do nothing but decode UTF-8 and call _delimited_arrow:
-    no byte-order mark, no JSON (the first character is none a JSON value starts with), no tab
+    no byte-order mark, no JSON (the first character is none a JSON value starts with, or a
+    quote opening a first line that cannot be one JSON string: _quoted_header), no tab
     in the first line (GDELT exports are told from their tabs), every cell valid UTF-8 (Arrow
     checks it, as Python's decoder would; else None and decode_text decides line by line).
     """
     start = data[:4096].lstrip()[:1]
-    if not start or start in b'[{"-0123456789tfnNI' or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+    if not start or start in b'[{-0123456789tfnNI' or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return None
     nl = data.find(b"\n")
+    if start == b'"' and not _quoted_header(data if nl < 0 else data[:nl]):
+        return None
     if b"\t" in (data if nl < 0 else data[:nl]):
         return None
     try:
@@ -87,6 +91,21 @@ def parse_utf8(data: bytes, limits: LoadLimits, expected: tuple[str, ...]) -> Ra
         raise  # a cap: the file is refused once, not parsed again by the usual path to find the same
     except Exception:  # noqa: BLE001 - any surprise: the usual path decides, with its own message
         return None
+
+
+def _quoted_header(first_line: bytes) -> bool:
+    """Whether a file whose first line this is, starting with a quote, cannot be one JSON
+    string (which parse_text reports as such): the line is UTF-8 and its first JSON string
+    is followed by more text on the line. A JSON string never holds a raw line break, so a
+    file that is one JSON string has nothing but white space after it on its first line."""
+    import json
+
+    try:
+        head = first_line.decode("utf-8").strip()
+        end = json.JSONDecoder().raw_decode(head)[1]
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False  # the usual path decides
+    return bool(head[end:].strip())
 
 
 def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
@@ -131,20 +150,23 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
         return None
     labels = [lab.strip() for lab in header[0]]
     names = [raw_column(i) for i in range(len(labels))]
-    data_lines = _line_count(data) - 1
+    # No lone CR (checked above): the line ends are the LFs, plus a last line without one.
+    data_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
     if not quoted:
         # Plain means every line holds the header's cells: counted in C before Arrow parses
-        # anything, so a file of short, long or blank lines never reaches Arrow's reader (which
+        # anything, so a file of short or long lines never reaches Arrow's reader (which
         # would build every row before saying no). Without quotes a record is a line: the
-        # row cap is decided here.
+        # row cap is decided here. A blank line beside lines of the header's cells leaves
+        # the delimiters' count short; one beside a long line is refused by Arrow's reader
+        # (one cell, not the header's); in a file of one column it is a blank row (below).
         if data_lines > limits.max_rows:
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
-        if b"\n\n" in data or b"\n\r\n" in data or data.count(delimiter.encode()) != (len(labels) - 1) * (data_lines + 1):
+        if data.count(delimiter.encode()) != (len(labels) - 1) * (data_lines + 1):
             return None
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24, column_names=names, skip_rows=1),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES, column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from dashboard.contract import COLUMNS
 from dashboard.loading.arrow_types import portable
+from dashboard.loading.chunks import chunked_or_none, map_chunks
 from dashboard.loading.column_sql import MAX_WHOLE, typed_kind
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
 from dashboard.loading.parse import invalid_utf8
@@ -118,10 +119,10 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
 # (column_sql.shaped_sql): a UTC time with a real hour, minute and second, a plain decimal;
 # and a date alone, which validate.py reads as midnight UTC without a note (a date has no
 # time of day, so no zone is assumed).
-_UTC_TEXT = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$"
-_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+_DATE_OR_UTC_TEXT = r"^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z)?$"
 _DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
+_UTC = pa.timestamp("us", tz="UTC")
 
 
 def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport] | None:
@@ -143,7 +144,8 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     except LoadError:
         return None  # the general path raises the same error with its hint
     typed = raw.table
-    values = empty = cast = None
+    values = cast = None
+    encode = []
     for col in COLUMNS["mentions"]:
         rc = cmap.contract.get(col.name)
         if rc is None:
@@ -151,29 +153,26 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         values = typed.column(rc)
         if col.type == "text":
             if col.name in ("actor", "source"):  # as read_mentions reads them: few distinct values, checked once each
-                typed = typed.set_column(typed.schema.get_field_index(rc), rc, pc.dictionary_encode(values))
+                encode.append(rc)
             continue
         if not pa.types.is_string(values.type):
             return None
-        empty = pc.equal(values, "")
+        # Each chunk on its own core (chunks.py); any chunk that says no sends the file on.
         if col.type == "datetime":
-            cast = _utc_or_dates(values, empty)
+            cast = chunked_or_none(_utc_or_dates, values, _UTC)
         else:
-            if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DECIMAL_TEXT))).as_py():
-                return None
-            try:
-                cast = pc.cast(_missing_as_null(values, empty), pa.float64())
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                cast = None
+            cast = chunked_or_none(_decimals, values, pa.float64())
         if cast is None:
             return None  # another shape, or a date that is not a real one: validate.py says so
         typed = typed.set_column(typed.schema.get_field_index(rc), rc, cast)
+    for rc in encode:
+        typed = typed.set_column(typed.schema.get_field_index(rc), rc, _dictionary(typed.column(rc)))
     # No way back to the general path from here: the raw cells are handed over (raw.table
     # emptied, as validate's consume does), so _screen can free them once it has taken the
     # suspects' cells, before the loaded table is built beside the typed columns.
     written = [raw.table]
     raw.table = raw.table.schema.empty_table()
-    del values, empty, cast
+    del values, cast
     table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, written)
     report.exact = False  # the rows come from text, not from a Parquet file an engine could read
     return table, report
@@ -184,23 +183,46 @@ def _missing_as_null(values, empty):
     return pc.if_else(empty, pa.scalar(None, pa.string()), values) if pc.any(empty).as_py() else values
 
 
-def _utc_or_dates(values, empty):
+def _dictionary(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """pc.dictionary_encode(values), a chunk per core: each chunk's dictionary, then one for
+    all (unify_dictionaries keeps the order of first appearance, so the dictionary and the
+    codes are those pc.dictionary_encode gives)."""
+    parts = map_chunks(pc.dictionary_encode, values)
+    encoded = pa.chunked_array(parts, type=pa.dictionary(pa.int32(), values.type))
+    return pa.table({"v": encoded}).unify_dictionaries().column(0)
+
+
+def _decimals(values: pa.Array) -> pa.Array | None:
+    """Cells that are all empty or a plain decimal as float64 (empty: missing); else None."""
+    empty = pc.equal(values, "")
+    if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DECIMAL_TEXT))).as_py():
+        return None
+    try:
+        return pc.cast(_missing_as_null(values, empty), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _utc_or_dates(values: pa.Array) -> pa.Array | None:
     """Date cells that are all empty, `2024-03-01` or `2024-03-01T12:00:00[.ffffff]Z` as UTC
     timestamps (a date alone is its midnight, UTC, as validate.py reads it); None when some
     cell has another shape or is no real date."""
     if not len(values):
-        return pc.cast(values, pa.timestamp("us", tz="UTC"))
+        return pc.cast(values, _UTC)
+    empty = pc.equal(values, "")
     cells = _missing_as_null(values, empty)
     try:
-        if pc.all(pc.or_(empty, pc.match_substring_regex(values, _DATE_TEXT))).as_py():
-            # naive midnights, then marked UTC (the values stay: Arrow keeps instants in UTC)
-            return pc.cast(cells, pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC"))
-        date_only = pc.match_substring_regex(values, _DATE_TEXT)
-        if not pc.all(pc.or_(pc.or_(empty, date_only), pc.match_substring_regex(values, _UTC_TEXT))).as_py():
+        # One pass of one expression (either shape) over every cell; then a cell of 10 bytes
+        # is a date alone, any other non-empty one a UTC time.
+        if not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DATE_OR_UTC_TEXT))).as_py():
             return None
+        date_only = pc.equal(pc.binary_length(values), 10)
+        if pc.all(pc.or_(empty, date_only)).as_py():
+            # naive midnights, then marked UTC (the values stay: Arrow keeps instants in UTC)
+            return pc.cast(cells, pa.timestamp("us")).cast(_UTC)
         if pc.any(date_only).as_py():
             cells = pc.if_else(date_only, pc.binary_join_element_wise(values, "T00:00:00Z", ""), cells)
-        return pc.cast(cells, pa.timestamp("us", tz="UTC"))
+        return pc.cast(cells, _UTC)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 

@@ -161,3 +161,61 @@ def test_a_file_over_the_row_cap_is_refused_by_one_parse(monkeypatch, quoted):
     result = load_bytes(data, "mentions", LoadLimits(max_rows=40))
     assert result.table is None and "more than 40 rows" in str(result.report.error)
     assert len(calls) == 1
+
+
+def _mentions_csv(rows: int, quoted: bool, odd: str = "") -> bytes:
+    """Mentions as benchmarks/generate.py writes them: UTC times with and without
+    milliseconds, dates alone, empty tones, actors with quotes and commas, duplicates."""
+    def cell(v: str) -> str:
+        return '"' + v.replace('"', '""') + '"' if quoted else v
+
+    out = [",".join(cell(h) for h in ("date", "actor", "tone", "count", "source"))]
+    for i in range(rows):
+        date = (f"2024-03-{1 + i % 28:02d}" if i % 11 == 0 else
+                f"2024-03-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:{i % 59:02d}{'.123' if i % 3 else ''}Z")
+        actor = f'Actor {i % 7}, "Ltd"' if quoted and i % 5 == 0 else f"Actor {i % 7}"
+        tone = "" if i % 9 == 0 else f"{(i % 19 - 9) / 10}"
+        out.append(",".join([cell(date), cell(actor), cell(tone) if tone else "", cell(str(1 + i % 4)), cell(f"s{i % 3}")]))
+    if odd:
+        out.insert(rows // 2, odd)
+    return ("\n".join(out) + "\n").encode()
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted"])
+@pytest.mark.parametrize("odd", ["", "2024-02-30T00:00:00Z,A,0.1,1,s", "2024-03-01 10:00:00,A,0.1,1,s", "2024-03-01,A,1e3,1,s",
+                                 '2024-03-01,A,0.1,1,"s"x', '"2024-03-01,A,0.1,1,s'],
+                         ids=["clean", "no real date", "naive time", "exponent", "text after a quote", "open quote"])
+def test_files_of_many_chunks_load_as_the_general_rules_load_them(monkeypatch, quoted, odd):
+    """Arrow's reader cut into many small blocks and the line scan into small pieces: each
+    chunk checked on its own thread (chunks.py) answers as one pass over the whole file, and as
+    the general rules, whichever chunk holds the odd line."""
+    from dashboard.loading import arrow_csv
+
+    monkeypatch.setattr(delimited, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(arrow_csv, "_CHUNK", 1000)
+    data = _mentions_csv(2_000, quoted, odd)
+    raw = delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",))
+    if not odd:
+        assert raw is not None and raw.table.column(0).num_chunks > 10
+        assert native_module.screen_text(raw, DEFAULT_LIMITS) is not None
+    assert_same(data, "mentions")
+
+
+def test_dictionaries_built_a_chunk_at_a_time_are_those_of_one_pass():
+    values = pa.chunked_array([[f"a{(i * 7 + j) % 13}" for i in range(50)] for j in range(9)] + [[]])
+    built = native_module._dictionary(values)
+    assert built.equals(pc.dictionary_encode(values))
+    assert all(c.dictionary.equals(pc.dictionary_encode(values).chunk(0).dictionary) for c in built.chunks)
+
+
+@pytest.mark.parametrize(("data", "taken"), [
+    (b'"date","actor","tone"\n"2024-01-01","A","0.1"\n', True),
+    (b'"date",actor,tone\n2024-01-01,A,0.1\n', True),
+    (b'"date"\n"2024-01-01"\n', False),  # one quoted label: could start a JSON string; the usual path decides
+    (b'"a file that is one JSON string"\n', False),
+    (b'  "date, with a comma"\n', False),
+])
+def test_a_file_opening_with_a_quote_is_read_from_its_bytes_unless_it_may_be_json(data, taken):
+    assert (delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",)) is not None) == taken
+    assert_same(data, "mentions")
+    assert_same(data, "events")
