@@ -258,6 +258,13 @@ def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, optio
         screened = native.screen_text(raw, limits)  # plain-shaped text cells checked in Arrow: big CSV in seconds
         if screened is not None:
             return _screened(screened, enc, notes, decoded.container, tone_model)
+    if converted is None and kind == "events" and actors is None and not wide and options == _Options({}, None, None) \
+            and not parquet:
+        from dashboard.loading import native_events
+
+        screened = native_events.screen_events(raw, limits)  # the same for events, without DuckDB's working tables
+        if screened is not None:
+            return _screened(screened, enc, notes, decoded.container, tone_model)
     if converted is None:
         if wide:
             result = _load_wide(raw, kind, limits, options)

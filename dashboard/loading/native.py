@@ -41,8 +41,8 @@ from dashboard.loading.validation import map_columns, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
 _TEXT_OUT = ("text", "source", "url")
-_FIRST = pa.scalar(dt.datetime(1000, 1, 1), pa.timestamp("us"))
-_LAST = pa.scalar(dt.datetime(9999, 12, 31, 23, 59, 59), pa.timestamp("us"))
+PLAIN_FIRST = pa.scalar(dt.datetime(1000, 1, 1), pa.timestamp("us"))
+PLAIN_LAST = pa.scalar(dt.datetime(9999, 12, 31, 23, 59, 59), pa.timestamp("us"))
 
 
 
@@ -117,7 +117,7 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
 # time of day, so no zone is assumed).
 _UTC_TEXT = r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$"
 _DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
-_DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
+DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
 
 
@@ -154,9 +154,9 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
             return None
         empty = pc.equal(values, "")
         if col.type == "datetime":
-            cast = _utc_or_dates(values, empty)
+            cast = utc_or_dates(values, empty)
         else:
-            if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DECIMAL_TEXT))).as_py():
+            if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, DECIMAL_TEXT))).as_py():
                 return None
             try:
                 cast = pc.cast(_missing_as_null(values, empty), pa.float64())
@@ -181,7 +181,7 @@ def _missing_as_null(values, empty):
     return pc.if_else(empty, pa.scalar(None, pa.string()), values) if pc.any(empty).as_py() else values
 
 
-def _utc_or_dates(values, empty):
+def utc_or_dates(values, empty):
     """Date cells that are all empty, `2024-03-01` or `2024-03-01T12:00:00[.ffffff]Z` as UTC
     timestamps (a date alone is its midnight, UTC, as validate.py reads it); None when some
     cell has another shape or is no real date."""
@@ -226,8 +226,8 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
                 suspect |= _nulls(values)
             # Years outside 1000-9999 print differently as text: let the validator decide.
             span = pc.min_max(stamps).as_py()
-            if span["min"] is not None and (span["min"] < _FIRST.as_py() or span["max"] > _LAST.as_py()):
-                suspect |= _mask(pc.or_kleene(pc.less(stamps, _FIRST), pc.greater(stamps, _LAST)))
+            if span["min"] is not None and (span["min"] < PLAIN_FIRST.as_py() or span["max"] > PLAIN_LAST.as_py()):
+                suspect |= _mask(pc.or_kleene(pc.less(stamps, PLAIN_FIRST), pc.greater(stamps, PLAIN_LAST)))
             out[col.name] = stamps
         elif col.type == "text":
             suspect |= _text_suspects(values, required=col.required)
@@ -319,7 +319,7 @@ def _text_suspects(values, required: bool) -> np.ndarray:
         chunks = [c for c in values.chunks]
         flags = []
         for chunk in chunks:
-            bad_value = _bad_text(chunk.dictionary)
+            bad_value = bad_text(chunk.dictionary)
             idx = chunk.indices
             if not (required and idx.null_count) and not pc.any(bad_value).as_py():
                 flags.append(np.zeros(len(idx), dtype=bool))  # no bad value, no missing one
@@ -327,11 +327,11 @@ def _text_suspects(values, required: bool) -> np.ndarray:
             hit = pc.take(bad_value, idx) if len(bad_value) else pa.nulls(len(idx), pa.bool_())
             flags.append(pc.fill_null(hit, required).to_numpy(zero_copy_only=False))
         return np.concatenate(flags).astype(bool) if flags else np.zeros(0, dtype=bool)
-    bad = _bad_text(values)
+    bad = bad_text(values)
     return _mask(pc.fill_null(bad, required))
 
 
-def _bad_text(values):
+def bad_text(values):
     nul = pc.match_substring(values, "\x00")
     trimmed = pc.utf8_trim(values, _SPACE)
     changed = pc.not_equal(pc.binary_length(trimmed), pc.binary_length(values))
