@@ -40,9 +40,7 @@ _RESULT_BATCH = 122_880  # rows a DuckDB result batch holds (60 of its vectors)
 def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport] | None:
     """Arrow-read CSV events (every cell text, nothing rejected yet) through the screen, or None
     when it does not apply. The same table and report as validate(raw)."""
-    if raw.rejections or raw.unlisted or raw.notes or raw.table.num_rows != raw.rows_read or not raw.rows_read:
-        return None
-    if raw.file_format not in _DELIMITED or raw.table.column_names != [raw_column(i) for i in range(len(raw.labels))] + [RECORD, LINE]:
+    if not _plain(raw):
         return None
     try:
         cmap, notes = map_columns(raw, "events")
@@ -107,7 +105,20 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
     ids = _duckdb_column(pa.table(cols),
                          f"coalesce(known, {id_sql})" if "known" in cols else id_sql)
     table_out = _canonical(cols, ids, cmap, has)
+    return table_out, _report(raw, n, table_out, notes, sub_report,
+                              event_notes(defaulted + counts["defaulted"], derived + counts["derived"]))
 
+
+def _plain(raw: RawTable) -> bool:
+    """Whether raw is a delimited file read by Arrow with nothing rejected or noted yet."""
+    if raw.rejections or raw.unlisted or raw.notes or raw.table.num_rows != raw.rows_read or not raw.rows_read:
+        return False
+    return raw.file_format in _DELIMITED and raw.table.column_names == [raw_column(i) for i in range(len(raw.labels))] + [RECORD, LINE]
+
+
+def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_report: LoadReport | None,
+            events: list[str]) -> LoadReport:
+    """validate.py's report: its notes in its order, the suspects' rejections (all there are)."""
     report = LoadReport(kind="events", file_format=raw.file_format)
     report.notes.extend(notes)
     if sub_report is not None:
@@ -115,13 +126,13 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
         report.rejections = sub_report.rejections
         report.unlisted_rejections = sub_report.unlisted_rejections
         report.rejected = sub_report.rejected
-    report.notes.extend(event_notes(defaulted + counts["defaulted"], derived + counts["derived"]))
+    report.notes.extend(events)
     report.rows_read = n
     report.loaded = table_out.num_rows
     report.columns = table_out.column_names
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
         raise RuntimeError(f"internal error: {n} rows read but {report.loaded} loaded + {report.rejected} rejected")
-    return table_out, report
+    return report
 
 
 def _screen_column(col: Column, cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray] | None:

@@ -18,9 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_loading_corpus import BYTES_AND_ENCODING, HYPOTHESIS, JSON, PARQUET, STRUCTURE, VALUES
 
-from dashboard.loading import DEFAULT_LIMITS, delimited, load_bytes, parse
+from dashboard.loading import DEFAULT_LIMITS, delimited, load_bytes, native_events, parse
 from dashboard.loading import native as native_module
-from dashboard.loading import native_events
 from dashboard.loading import validation as validate
 
 OFF = [
