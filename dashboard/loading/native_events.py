@@ -49,6 +49,18 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
     if "retracts" in cmap.contract or any(not pa.types.is_string(raw.table.schema.field(rc).type)
                                           for rc in list(cmap.contract.values()) + list(cmap.extras.values())):
         return None
+    # Records 1..n on lines 2..n+1 (a file of one line a record, as Arrow reads it) are not kept
+    # while the screen runs (144 MB at 9 million rows): they are made again where they are needed.
+    numbered = _numbered(raw.table)
+    if numbered:
+        raw.table = raw.table.drop_columns([RECORD, LINE])
+    out = _screen(raw, cmap, notes, limits, numbered)
+    if out is None and numbered:
+        raw.table = _with_numbers(raw.table, np.arange(raw.table.num_rows))
+    return out
+
+
+def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered: bool) -> tuple[pa.Table, LoadReport] | None:
     table = raw.table
     n = table.num_rows
     suspect = np.zeros(n, dtype=bool)
@@ -62,6 +74,7 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
             return None  # a date of another shape, or no real one: validate.py says which
         cols[f"v_{col.name}"], bad = screened
         suspect |= bad
+    del screened  # (it held the last column's cells: freed when the columns are taken below)
     for i, rc in enumerate(cmap.extras.values()):
         cols[f"x{i}"] = table.column(rc)  # kept as the text they are, as validate.py keeps them
     has = cmap.contract.__contains__
@@ -74,7 +87,10 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
     counts = {"defaulted": 0, "derived": 0}
     checked, sub_report = None, None
     if suspect.any():
-        sub = table.take(pa.array(np.flatnonzero(suspect)))
+        rows = np.flatnonzero(suspect)
+        sub = table.take(pa.array(rows))
+        sub = _with_numbers(sub, rows) if numbered else sub
+        del rows
         checked, sub_report = validate(RawTable(raw.labels, sub, sub.num_rows, raw.file_format), "events", limits,
                                        keep_record=True, counts=counts)
         del sub
@@ -85,7 +101,7 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
     del hashes
     # No way back from here: the raw cells are freed (raw.table emptied, as validate's consume
     # does); the screened rows' text columns are the raw ones, kept as they are.
-    cols[RECORD] = table.column(RECORD)
+    cols[RECORD] = pa.chunked_array([pa.array(np.arange(1, n + 1))]) if numbered else table.column(RECORD)
     raw.table = raw.table.schema.empty_table()
     del table
     keep = np.flatnonzero(~suspect) if suspect.any() else None
@@ -98,10 +114,11 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
         cols["known"] = pa.chunked_array([pa.nulls(len(cols[RECORD]), pa.string())])
         _append(cols, _as_inputs(checked, cmap))
     del checked
-    order = pc.sort_indices(pa.table({"d": cols["v_date"], "r": cols[RECORD]}), [("d", "ascending"), ("r", "ascending")])
+    order = pc.sort_indices(pa.table({"d": cols["v_date"], "r": cols.pop(RECORD)}), [("d", "ascending"), ("r", "ascending")])
     if not np.array_equal(order.to_numpy(), np.arange(len(order))):
-        _take(cols, order)  # validate.py's order: by date, then record
-    del order, cols[RECORD]
+        # validate.py's order: by date, then record (the records freed first; 4-byte indices when they fit)
+        _take(cols, order.cast(pa.int32()) if len(order) < 2**31 else order)
+    del order
     ids = _duckdb_column(pa.table(cols),
                          f"coalesce(known, {id_sql})" if "known" in cols else id_sql)
     table_out = _canonical(cols, ids, cmap, has)
@@ -133,6 +150,31 @@ def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_re
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
         raise RuntimeError(f"internal error: {n} rows read but {report.loaded} loaded + {report.rejected} rejected")
     return report
+
+
+def _numbered(table: pa.Table) -> bool:
+    """Whether the records are 1..n and their lines 2..n+1 (checked a million rows at a time)."""
+    n = table.num_rows
+    for name, first in ((RECORD, 1), (LINE, 2)):
+        column = table.column(name)
+        if column.null_count or column.type != pa.int64():
+            return False
+        start = 0
+        for chunk in column.chunks:
+            values = chunk.to_numpy()
+            for at in range(0, len(values), _BATCH):
+                block = values[at:at + _BATCH]
+                if not np.array_equal(block, np.arange(start + at + first, start + at + first + len(block))):
+                    return False
+            start += len(values)
+        if start != n:
+            return False
+    return True
+
+
+def _with_numbers(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    """The table with the records (rows + 1) and lines (rows + 2) of its rows (as positions in the file)."""
+    return table.append_column(RECORD, pa.array(rows + 1, pa.int64())).append_column(LINE, pa.array(rows + 2, pa.int64()))
 
 
 def _screen_column(col: Column, cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray] | None:
@@ -194,6 +236,7 @@ def _duckdb_column(table: pa.Table, expr: str) -> pa.ChunkedArray:
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")  # the rows come out in the table's order
         con.execute("SET allocator_flush_threshold = '16MB'")  # its allocator keeps less of what it freed
         bound_memory(con)
@@ -210,9 +253,14 @@ def _duckdb_column(table: pa.Table, expr: str) -> pa.ChunkedArray:
 
 
 def _take(cols: dict[str, pa.ChunkedArray], indices) -> None:
-    """Each column taken at `indices`, one at a time (the old one freed before the next is taken)."""
+    """Each column taken at `indices`, one at a time. The chunks are joined first, the old ones
+    freed: Arrow's take of a chunked text column joins them itself, beside the old chunks and its
+    output (three copies of the column at once, not two)."""
     for name in list(cols):
-        cols[name] = cols[name].take(indices)
+        whole = cols[name].combine_chunks()
+        cols[name] = pa.chunked_array([], whole.type)  # (frees the chunks)
+        cols[name] = pa.chunked_array([whole.take(indices)])
+        del whole
 
 
 def _counts(cols: dict[str, pa.ChunkedArray], has) -> tuple[int, int]:
