@@ -81,7 +81,11 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
     id_sql = event_id_sql(has, len(cmap.extras))
     if has("id"):
         id_sql = f"coalesce(v_id, {id_sql})"
-    hashes = _duckdb_column(pa.table(cols), f"hash({id_sql})").to_numpy()
+    # A 64-bit hash of what each id is made of: with an id column, of the id itself; without one,
+    # of the fields the id is derived from (equal fields, equal ids; two rows of unequal fields
+    # have equal ids only if SHA-256 collides in 96 bits), which skips the id's text and its SHA-256.
+    key = f"hash({id_sql})" if has("id") else f"hash({', '.join(cols)})"
+    hashes = _duckdb_column(pa.table(cols), key).to_numpy()
     suspect |= _repeated(hashes, ~suspect)  # every row of an id that repeats: validate.py ranks them
 
     counts = {"defaulted": 0, "derived": 0}
@@ -94,10 +98,8 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
         checked, sub_report = validate(RawTable(raw.labels, sub, sub.num_rows, raw.file_format), "events", limits,
                                        keep_record=True, counts=counts)
         del sub
-        if checked.num_rows:
-            theirs = _duckdb_column(checked.select(["id"]), "hash(id)").to_numpy()
-            if np.isin(hashes[~suspect], theirs).any():
-                return None  # a loaded suspect may repeat a screened row: validate.py decides over all rows
+        if checked.num_rows and np.isin(hashes[~suspect], _keys(checked, cmap, list(cols), has)).any():
+            return None  # a loaded suspect may repeat a screened row: validate.py decides over all rows
     del hashes
     # No way back from here: the raw cells are freed (raw.table emptied, as validate's consume
     # does); the screened rows' text columns are the raw ones, kept as they are.
@@ -150,6 +152,22 @@ def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_re
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
         raise RuntimeError(f"internal error: {n} rows read but {report.loaded} loaded + {report.rejected} rejected")
     return report
+
+
+def _keys(checked: pa.Table, cmap, names: list[str], has) -> np.ndarray:
+    """The hashes the screen's rows are keyed by, of the suspects validate.py loaded: of their ids;
+    or of their fields, twice when they may have had no severity (theirs was set from their
+    event_type, the screen's rows hash a missing one)."""
+    if has("id"):
+        return _duckdb_column(checked.select(["id"]), "hash(id)").to_numpy()
+    fields = {f"v_{name}": checked.column(name) for name in cmap.contract}
+    fields.update({f"x{i}": checked.column(name) for i, name in enumerate(cmap.extras)})
+    keys = [_duckdb_column(pa.table(fields).select(names), f"hash({', '.join(names)})").to_numpy()]
+    if has("event_type"):
+        fields["v_severity"] = pc.if_else(pc.is_valid(checked.column("event_type")), pa.scalar(None, pa.float64()),
+                                          checked.column("severity"))
+        keys.append(_duckdb_column(pa.table(fields).select(names), f"hash({', '.join(names)})").to_numpy())
+    return np.concatenate(keys)
 
 
 def _numbered(table: pa.Table) -> bool:
