@@ -156,16 +156,17 @@ def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_re
 
 def _keys(checked: pa.Table, cmap, names: list[str], has) -> np.ndarray:
     """The hashes the screen's rows are keyed by, of the suspects validate.py loaded: of their ids;
-    or of their fields, twice when they may have had no severity (theirs was set from their
-    event_type, the screen's rows hash a missing one)."""
+    or of their fields — twice when their severity is their event_type's default: it may have
+    been set from it, and the screen's rows hash a missing one as missing."""
     if has("id"):
         return _duckdb_column(checked.select(["id"]), "hash(id)").to_numpy()
     fields = {f"v_{name}": checked.column(name) for name in cmap.contract}
     fields.update({f"x{i}": checked.column(name) for i, name in enumerate(cmap.extras)})
     keys = [_duckdb_column(pa.table(fields).select(names), f"hash({', '.join(names)})").to_numpy()]
-    if has("event_type"):
-        fields["v_severity"] = pc.if_else(pc.is_valid(checked.column("event_type")), pa.scalar(None, pa.float64()),
-                                          checked.column("severity"))
+    if has("event_type"):  # a severity that is its event_type's default may have been set from it
+        severity = checked.column("severity")
+        maybe_set = pc.fill_null(pc.equal(severity, _default_severity(checked.column("event_type"))), False)
+        fields["v_severity"] = pc.if_else(maybe_set, pa.scalar(None, pa.float64()), severity)
         keys.append(_duckdb_column(pa.table(fields).select(names), f"hash({', '.join(names)})").to_numpy())
     return np.concatenate(keys)
 
@@ -317,12 +318,17 @@ def _canonical(cols: dict[str, pa.ChunkedArray], ids: pa.ChunkedArray, cmap, has
         typ = pa.float64() if name == "severity" else pa.string()
         out[name] = cols[f"v_{name}"] if has(name) else none(typ)
     if has("event_type"):
-        table = pa.array(list(DEFAULT_SEVERITY.values()), pa.float64())
-        default = pc.take(table, pc.index_in(out["event_type"], value_set=pa.array(list(DEFAULT_SEVERITY))))
+        default = _default_severity(out["event_type"])
         out["severity"] = pc.coalesce(out["severity"], default) if has("severity") else default
     for i, name in enumerate(cmap.extras):
         out[name] = cols[f"x{i}"]
     return pa.table(out)
+
+
+def _default_severity(event_type):
+    """The severity validate.py sets from each event_type (null where it has none)."""
+    values = pa.array(list(DEFAULT_SEVERITY.values()), pa.float64())
+    return pc.take(values, pc.index_in(event_type, value_set=pa.array(list(DEFAULT_SEVERITY))))
 
 
 def _shared_nulls(rows: int):
