@@ -7,8 +7,9 @@ byte or a character the text rules change; an event_type of the allowed ones; a 
 or a plain decimal within its range. The suspects — a row with any other cell, and every row
 whose id repeats another's — go to validate.py as the text they were, so their fate and every
 rejection (column, value, reason) are the validator's. The ids are the validator's own SQL
-(validation.event_id_sql), run by DuckDB over the typed Arrow columns: first as a 64-bit hash of
-each id (for the repeats), then, once the rows are sorted, as the ids themselves. When a loaded
+(validation.event_id_sql), run by DuckDB over the typed Arrow columns once the rows are sorted;
+the repeats are found before, by a 64-bit hash of each row's id (of the id's fields when the file
+has no id column: equal fields, equal ids). When a loaded
 suspect's id may equal a screened row's, the screen gives up (None) and validate runs on the
 whole file. Files with a `retracts` column go to validate.py (the retraction graph is checked
 over all rows).
