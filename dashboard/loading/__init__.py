@@ -251,11 +251,8 @@ def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, optio
     parquet = is_parquet(decoded.data)
     decoded.data = b""  # parsed: the file's bytes are no longer needed (freed unless the caller holds them)
     converted = _known_format(raw, kind, gdelt_table, options, wide)
-    if converted is None and kind == "mentions" and actors is None and not wide and options == _Options({}, None, None) \
-            and not parquet:
-        from dashboard.loading import native
-
-        screened = native.screen_text(raw, limits)  # plain-shaped text cells checked in Arrow: big CSV in seconds
+    if converted is None and actors is None and not wide and options == _Options({}, None, None) and not parquet:
+        screened = _screen_text(raw, kind, limits)
         if screened is not None:
             return _screened(screened, enc, notes, decoded.container, tone_model)
     if converted is None:
@@ -311,6 +308,18 @@ def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str):
     else:
         raw = parse_text(text, limits, expected=column_names(kind))
     return raw, enc, notes, gdelt_table
+
+
+def _screen_text(raw: RawTable, kind: Kind, limits: LoadLimits) -> tuple[pa.Table, LoadReport] | None:
+    """Plain-shaped text cells checked in Arrow (big CSV in seconds, without DuckDB's working
+    tables), or None when the screen does not apply."""
+    if kind == "mentions":
+        from dashboard.loading import native
+
+        return native.screen_text(raw, limits)
+    from dashboard.loading import native_events
+
+    return native_events.screen_events(raw, limits)
 
 
 def _screened(fast: tuple[pa.Table, LoadReport], enc: str, notes: list[str], container: str, tone_model) -> LoadResult:

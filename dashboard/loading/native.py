@@ -43,8 +43,8 @@ from dashboard.loading.validation import map_columns, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
 _TEXT_OUT = ("text", "source", "url")
-_FIRST = pa.scalar(dt.datetime(1000, 1, 1), pa.timestamp("us"))
-_LAST = pa.scalar(dt.datetime(9999, 12, 31, 23, 59, 59), pa.timestamp("us"))
+PLAIN_FIRST = pa.scalar(dt.datetime(1000, 1, 1), pa.timestamp("us"))
+PLAIN_LAST = pa.scalar(dt.datetime(9999, 12, 31, 23, 59, 59), pa.timestamp("us"))
 
 
 
@@ -120,7 +120,7 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
 # and a date alone, which validate.py reads as midnight UTC without a note (a date has no
 # time of day, so no zone is assumed).
 _DATE_OR_UTC_TEXT = r"^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z)?$"
-_DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
+DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
 _UTC = pa.timestamp("us", tz="UTC")
 
@@ -195,12 +195,19 @@ def _dictionary(values: pa.ChunkedArray) -> pa.ChunkedArray:
 def _decimals(values: pa.Array) -> pa.Array | None:
     """Cells that are all empty or a plain decimal as float64 (empty: missing); else None."""
     empty = pc.equal(values, "")
-    if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DECIMAL_TEXT))).as_py():
+    if len(values) and not pc.all(pc.or_(empty, pc.match_substring_regex(values, DECIMAL_TEXT))).as_py():
         return None
     try:
         return pc.cast(_missing_as_null(values, empty), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+
+
+def utc_or_dates(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray | None:
+    """_utc_or_dates of a column; a chunked one a chunk per core (chunks.py)."""
+    if isinstance(values, pa.ChunkedArray):
+        return chunked_or_none(_utc_or_dates, values, _UTC)
+    return _utc_or_dates(values)
 
 
 def _utc_or_dates(values: pa.Array) -> pa.Array | None:
@@ -251,8 +258,8 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
                 suspect |= _nulls(values)
             # Years outside 1000-9999 print differently as text: let the validator decide.
             span = pc.min_max(stamps).as_py()
-            if span["min"] is not None and (span["min"] < _FIRST.as_py() or span["max"] > _LAST.as_py()):
-                suspect |= _mask(pc.or_kleene(pc.less(stamps, _FIRST), pc.greater(stamps, _LAST)))
+            if span["min"] is not None and (span["min"] < PLAIN_FIRST.as_py() or span["max"] > PLAIN_LAST.as_py()):
+                suspect |= _mask(pc.or_kleene(pc.less(stamps, PLAIN_FIRST), pc.greater(stamps, PLAIN_LAST)))
             out[col.name] = stamps
         elif col.type == "text":
             suspect |= _text_suspects(values, required=col.required)
@@ -344,7 +351,7 @@ def _text_suspects(values, required: bool) -> np.ndarray:
         chunks = [c for c in values.chunks]
         flags = []
         for chunk in chunks:
-            bad_value = _bad_text(chunk.dictionary)
+            bad_value = bad_text(chunk.dictionary)
             idx = chunk.indices
             if not (required and idx.null_count) and not pc.any(bad_value).as_py():
                 flags.append(np.zeros(len(idx), dtype=bool))  # no bad value, no missing one
@@ -352,11 +359,11 @@ def _text_suspects(values, required: bool) -> np.ndarray:
             hit = pc.take(bad_value, idx) if len(bad_value) else pa.nulls(len(idx), pa.bool_())
             flags.append(pc.fill_null(hit, required).to_numpy(zero_copy_only=False))
         return np.concatenate(flags).astype(bool) if flags else np.zeros(0, dtype=bool)
-    bad = _bad_text(values)
+    bad = bad_text(values)
     return _mask(pc.fill_null(bad, required))
 
 
-def _bad_text(values):
+def bad_text(values):
     nul = pc.match_substring(values, "\x00")
     trimmed = pc.utf8_trim(values, _SPACE)
     changed = pc.not_equal(pc.binary_length(trimmed), pc.binary_length(values))

@@ -149,13 +149,15 @@ def _nested_flag(table: pa.Table, rc: str) -> str | None:
 
 
 def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False,
-             consume: bool = False) -> tuple[pa.Table, LoadReport]:
+             consume: bool = False, counts: dict[str, int] | None = None) -> tuple[pa.Table, LoadReport]:
     """Convert a raw table to the canonical table of `kind`; report every rejection.
 
     keep_record: keep the `_record` column (each row's record number in the file).
     consume: the caller needs raw's cells no more: once DuckDB holds its copy of them,
     raw.table is emptied (its columns kept), so the cells and the loaded table are never in
     memory at once (a 9-million-row file: 300 MB less at the peak).
+    counts: filled, for events, with the loaded rows whose severity was defaulted and whose id
+    was derived (what the notes count; native_events.py adds them up over its screened rows).
     """
     report = LoadReport(kind=kind, file_format=raw.file_format)
     report.notes.extend(raw.notes)
@@ -165,7 +167,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads TO 2")
-        _bound_memory(con)
+        bound_memory(con)
         con.register("raw_input", raw.table)
         selects: list[str] = [RECORD, LINE]
         checks: list[Check] = []
@@ -214,7 +216,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         con.execute(f"CREATE TEMP TABLE problems AS {problems_sql}")
 
         _note_normalised(con, changed, report)
-        out_cols, dup_problems = _finish(con, kind, cmap, report)
+        out_cols, dup_problems = _finish(con, kind, cmap, report, counts)
         if dup_problems:
             con.execute(f"INSERT INTO problems {dup_problems}")
 
@@ -256,12 +258,12 @@ def _note_normalised(con, columns: list[str], report: LoadReport) -> None:
         if n:
             first = int(con.execute(f"SELECT min(_record) FROM flagged WHERE NOT _bad AND changed_{name}").fetchall()[0][0])
             report.notes.append(
-                f"{_plural(n, 'value', 'values')} in {name} {'was' if n == 1 else 'were'} normalised: Unicode NFC, zero-width characters removed, "
+                f"{plural(n, 'value', 'values')} in {name} {'was' if n == 1 else 'were'} normalised: Unicode NFC, zero-width characters removed, "
                 f"no-break and other Unicode spaces trimmed (first at row {first})"
             )
 
 
-def _bound_memory(con) -> None:
+def bound_memory(con) -> None:
     """DuckDB's share of a load's memory: capped, spilling to a private temporary folder past
     the cap (by default DuckDB may take 80% of the machine for the checks of one file)."""
     import tempfile
@@ -270,7 +272,7 @@ def _bound_memory(con) -> None:
     con.execute(f"SET temp_directory = {sql_string(tempfile.gettempdir() + '/boilingpoint-duckdb')}")
 
 
-def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[str], str]:
+def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict[str, int] | None = None) -> tuple[list[str], str]:
     """Create the `final` table of valid rows; return its columns and duplicate problems."""
     has = cmap.contract.__contains__
 
@@ -281,12 +283,12 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
     if naive:
         first = count("SELECT min(_record) FROM flagged WHERE NOT _bad AND naive_date")
         report.notes.append(
-            f"{_plural(naive, 'date has', 'dates have')} a time of day but no time zone; they were read as UTC (first at row {first})"
+            f"{plural(naive, 'date has', 'dates have')} a time of day but no time zone; they were read as UTC (first at row {first})"
         )
     epochs = count("SELECT count(*) FROM flagged WHERE NOT _bad AND epoch_date")
     if epochs:
         report.notes.append(
-            f"{_plural(epochs, 'date', 'dates')} given as epoch numbers: 9–10 digits were read as seconds, "
+            f"{plural(epochs, 'date', 'dates')} given as epoch numbers: 9–10 digits were read as seconds, "
             "12–13 digits as milliseconds since 1970-01-01 UTC"
         )
     extras = [f'x{i} AS "{_ident(name)}"' for i, name in enumerate(cmap.extras)]
@@ -298,9 +300,7 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
         severity = "v_severity" if has("severity") else "NULL::DOUBLE"
         event_type = "v_event_type" if has("event_type") else "NULL::VARCHAR"
         text = lambda n: f"v_{n}" if has(n) else "NULL::VARCHAR"  # noqa: E731
-        derived_id = _derived_id_sql([text(n) for n in ("actor", "target")] + [event_type, severity] +
-                                     [text(n) for n in ("headline", "source", "url", "retracts")] +
-                                     [f"x{i}" for i in range(len(extras))])
+        derived_id = event_id_sql(has, len(extras))
         con.execute(
             f"""CREATE TEMP TABLE valid AS SELECT _record, _line,
                 coalesce({text('id')}, {derived_id}) AS id,
@@ -333,17 +333,13 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
         refused = check_retractions(con)
         if refused:
             con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", [list(p) for p in refused])
-            report.notes.append(f"{_plural(len(refused), 'retraction was', 'retractions were')} refused "
+            report.notes.append(f"{plural(len(refused), 'retraction was', 'retractions were')} refused "
                                 "(self-retraction, dated before its claim, or a cycle): listed below")
         defaulted = count("SELECT count(*) FROM final WHERE severity_defaulted")
-        if defaulted:
-            report.notes.append(
-                f"{_plural(defaulted, 'event', 'events')} had no severity; it was set from their event_type "
-                "(see docs/formats.md for the defaults)"
-            )
         derived = count("SELECT count(*) FROM final WHERE id_derived")
-        if derived:
-            report.notes.append(f"{_plural(derived, 'event', 'events')} had no id; one was derived from all of its fields")
+        report.notes.extend(event_notes(defaulted, derived))
+        if counts is not None:
+            counts.update(defaulted=defaulted, derived=derived)
         dangling = con.execute(
             "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) LIMIT 5"
         ).fetchall()
@@ -368,7 +364,27 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport) -> tuple[list[
     return cols, dup_sql
 
 
-def _derived_id_sql(fields: list[str]) -> str:
+def event_notes(defaulted: int, derived: int) -> list[str]:
+    """The notes on events whose severity was set from their event_type, or whose id was derived."""
+    notes = []
+    if defaulted:
+        notes.append(f"{plural(defaulted, 'event', 'events')} had no severity; it was set from their event_type "
+                     "(see docs/formats.md for the defaults)")
+    if derived:
+        notes.append(f"{plural(derived, 'event', 'events')} had no id; one was derived from all of its fields")
+    return notes
+
+
+def event_id_sql(has, extras: int) -> str:
+    """The SQL of an event's derived id over the v_ columns of the contract columns it has
+    (`has(name)`) and the extra columns x0, x1, ...: one definition for validate and the screen."""
+    text = lambda n: f"v_{n}" if has(n) else "NULL::VARCHAR"  # noqa: E731
+    return derived_id_sql([text(n) for n in ("actor", "target", "event_type")]
+                          + ["v_severity" if has("severity") else "NULL::DOUBLE"]
+                          + [text(n) for n in ("headline", "source", "url", "retracts")] + [f"x{i}" for i in range(extras)])
+
+
+def derived_id_sql(fields: list[str]) -> str:
     """An event id derived from every field, injectively: each field is written as its length,
     a colon and its text (a missing one as `~`), so no separator inside a field can make two
     rows alike; the date keeps its microseconds. 'e' and 24 hex digits of its SHA-256 (96 bits:
@@ -378,7 +394,7 @@ def _derived_id_sql(fields: list[str]) -> str:
     return f"'e' || substr(sha256({encoded}), 1, 24)"
 
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 

@@ -4,7 +4,7 @@ Every file of the bad-input corpus (tests/test_loading_corpus.py), and generated
 loaded twice: as it is, and with every fast path switched off — Arrow's CSV reader
 (delimited._delimited_arrow), the typed screen of Arrow-read CSV (native.screen_text), typed
 Parquet columns, clean text columns and plain-shaped dates and numbers (validate._typed_column_sql, _clean_text_sql, _shaped_sql), the typed Parquet
-screen (native.read_mentions). Table and report must be the same.
+screen (native.read_mentions), the screen of Arrow-read CSV events (native_events.screen_events). Table and report must be the same.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_loading_corpus import BYTES_AND_ENCODING, HYPOTHESIS, JSON, PARQUET, STRUCTURE, VALUES
 
-from dashboard.loading import DEFAULT_LIMITS, delimited, load_bytes, parse
+from dashboard.loading import DEFAULT_LIMITS, delimited, load_bytes, native_events, parse
 from dashboard.loading import native as native_module
 from dashboard.loading import validation as validate
 
@@ -29,6 +29,7 @@ OFF = [
     (validate, "shaped_sql", lambda *a, **k: None),
     (native_module, "read_mentions", lambda *a, **k: None),
     (native_module, "screen_text", lambda *a, **k: None),
+    (native_events, "screen_events", lambda *a, **k: None),
 ]
 
 
