@@ -39,12 +39,15 @@ _REGISTERED = False
 SPECS_KEPT = 256  # finished specs kept (each holds aggregated series only: ≤ 5,000 points a chart)
 _SPECS: OrderedDict[tuple, list[tuple[dict, int | None]]] = OrderedDict()
 _SPECS_LOCK = threading.Lock()
+CANVAS_ROWS = 1_000  # a chart with a dataset of more rows is drawn on a canvas (with_renderer)
 
 
-def _to_arrow(data, datasets: dict):
+def _to_arrow(data, datasets: dict, rows: list | None = None):
     payload = dataframe_util.convert_anything_to_arrow_bytes(data)
     name = calc_hash(payload)
     datasets[name] = payload
+    if rows is not None:
+        rows.append(len(data))
     return {"name": name}
 
 
@@ -74,14 +77,29 @@ def chart_spec(chart, theme: str = "light") -> dict:
     """The chart's Vega-Lite spec, its datasets as Arrow bytes (schema not re-validated),
     drawn for the page's theme ("dark": charts/theme.py)."""
     datasets: dict[str, bytes] = {}
+    rows: list[int] = []
     _register()
     with _LOCK:
         plain = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
-        with plain, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+        with plain, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets, rows=rows):
             spec = chart.to_dict(validate=False)
     spec["datasets"] = {**(spec.get("datasets") or {}), **datasets}
     spec["description"] = text_alternative(spec)  # one line for a screen reader, on every chart
-    return themed_spec(spec, theme)
+    return themed_spec(with_renderer(spec, max(rows, default=0)), theme)
+
+
+def with_renderer(spec: dict, rows: int) -> dict:
+    """A chart of more than CANVAS_ROWS rows of data (the events of a window at 10 million
+    mentions) drawn on a canvas: Vega builds no SVG element per mark, and a filter change at 10M
+    redraws faster (BENCHMARKS.md). Smaller charts stay SVG, Streamlit's default below 2,000
+    points: Vega gives an SVG drawing the chart's description as its aria-label, a canvas none."""
+    if rows <= CANVAS_ROWS:
+        return spec
+    given = spec.get("usermeta")
+    meta: dict = given if isinstance(given, dict) else {}
+    options: dict = meta["embedOptions"] if isinstance(meta.get("embedOptions"), dict) else {}
+    spec["usermeta"] = {**meta, "embedOptions": {"renderer": "canvas", **options}}
+    return spec
 
 
 def altair_chart(chart, **kwargs):

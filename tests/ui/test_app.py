@@ -412,6 +412,7 @@ def test_every_chart_the_page_sends_is_valid_vega_lite(make_app, tab):
     for el in charts_sent:
         spec = json.loads(el.proto.spec)
         jsonschema.validate(spec, schema, cls=jsonschema.Draft7Validator)
+        assert spec["description"]  # its text alternative, the chart's aria-label
         names = {d.name for d in el.proto.datasets}
         used = {v["name"] for v in _find(spec, "data") if isinstance(v, dict) and "name" in v}
         assert used and used <= names  # every dataset the spec names is sent along

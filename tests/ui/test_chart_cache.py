@@ -116,3 +116,15 @@ def test_a_second_session_on_the_same_view_queries_and_analyses_nothing_again(ma
     assert set(first) == {"actor_counts", "analyse", "explanation", "find_episode"}, first
     _run(make_app())  # another session, the same view
     assert dict(calls) == first
+
+
+@pytest.mark.parametrize("rows, drawn", [(10, None), (vega.CANVAS_ROWS, None), (vega.CANVAS_ROWS + 1, "canvas")])
+def test_a_chart_of_many_rows_is_drawn_on_a_canvas_and_keeps_its_own_usermeta(rows, drawn):
+    frame = pd.DataFrame({"x": range(rows), "y": range(rows)})
+    small = pd.DataFrame({"x": [0, 1], "y": [1, 0]})
+    chart = alt.layer(alt.Chart(small).mark_line().encode(x="x:Q", y="y:Q"),
+                      alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q"), usermeta={"panel": "events"})
+    spec = vega.chart_spec(chart)
+    assert spec["usermeta"]["panel"] == "events"
+    assert spec["usermeta"].get("embedOptions", {}).get("renderer") == drawn
+    assert spec["description"]
