@@ -3,8 +3,8 @@
 The overview strip and the episode finder ask, on every filter change, for the chosen actors'
 series over the whole range by day (or week): a pass over every mention row. What a series
 takes of a day and an actor's mentions is the same whatever actors are chosen, so it is taken
-once per engine, on the second such query (a command that scores one actor once never pays for
-it) or the first of every actor, into a small table (`daily_mentions`, at most days × actors
+once per engine, on the second such query (a command that scores once never pays for it),
+into a small table (`daily_mentions`, at most days × actors
 rows); from then on every series and source total by day or week (a window too: its edges are
 midnights) reads that table instead of the rows:
 
@@ -105,7 +105,7 @@ class DailyMentions:
         if sel.bucket not in ("day", "week") or sel.narratives:
             return False
         if sel.start is None and sel.end is None:
-            return self._has_daily(every=not sel.actors)
+            return self._has_daily()
         return self._daily_made(sel)
 
     def _daily_made(self, sel: Selection) -> bool:
@@ -114,11 +114,11 @@ class DailyMentions:
         with self._daily_lock:
             return bool(self._daily) and not sel.narratives
 
-    def _has_daily(self, every: bool) -> bool:
-        """Made on a query of every actor (it sums every row anyway) or on the second whole-range
-        query (a command that scores one actor once never pays for the others' sums)."""
+    def _has_daily(self) -> bool:
+        """Made on the second whole-range series (a command that scores once never pays for it;
+        the page makes it on its first filter change)."""
         with self._daily_lock:
-            if self._daily is None and (every or self._daily_asked):
+            if self._daily is None and self._daily_asked:
                 self._daily = self._make_daily()
             self._daily_asked = True
             return bool(self._daily)

@@ -334,7 +334,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
         grid_size(lo, hi, sel.bucket)  # refuses a selection over the bucket cap, as series does
         step = _INTERVAL[sel.bucket]
         mw, mp = self._where(sel, "mentions")
-        table, column = (DAILY, "volume") if self._reads_daily(sel) else ("mentions", "count")
+        table, column = (DAILY, "volume") if self._daily_made(sel) and sel.bucket != "hour" else ("mentions", "count")
         frame = self._frame(
             f"""
             WITH grid AS (

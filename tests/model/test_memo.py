@@ -140,8 +140,8 @@ def test_the_whole_range_from_the_daily_sums_is_the_series_of_the_rows(tables, m
 
     sel = Selection(actors=actors, bucket=bucket, targets=("TikTok",) if len(actors) == 2 else ())
     summed = _engine(tables)
-    first = summed.series(sel)  # a first query of some actors: over the rows, the sums not made
-    assert summed._daily is (True if not actors else None)
+    first = summed.series(sel)  # a first whole-range query: over the rows, the sums not made
+    assert summed._daily is None
     got = summed.series(sel)
     pd.testing.assert_frame_equal(got, first, rtol=1e-12)
     assert summed._daily is (True if len(got) else None)  # no span: nothing summed, nor asked
@@ -212,7 +212,8 @@ def test_the_distinct_sources_from_the_daily_bits_are_those_of_the_rows(monkeypa
     if limit == "no bits":
         monkeypatch.setattr(daily, "MAX_SOURCES", 10)
     summed = Engine(*tables)
-    summed.series(Selection())  # every actor: the daily table made
+    summed.series(Selection())
+    summed.series(Selection())  # the second whole-range query: the daily table made
     assert summed._daily_words == (3 if limit == "bits" else 0)
     monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 0)
     rows = Engine(*tables)
@@ -233,6 +234,7 @@ def test_the_busiest_actors_from_the_daily_sums_are_those_of_the_rows(tables, mo
 
     summed = _engine(tables)
     summed.series(Selection())
+    summed.series(Selection(actors=("TikTok",)))
     assert summed._daily is True
     monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 0)
     rows = _engine(tables)
