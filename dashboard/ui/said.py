@@ -96,7 +96,8 @@ def render_said_result(said: Said, analysis: Analysis | None, lo: dt.datetime, k
     if analysis is not None:
         evidence = analysis.evidence_at(lo)
         if evidence is not None and int(evidence["sources"]):
-            line += f"; {int(evidence['sources']):,} sources"
+            n = int(evidence["sources"])
+            line += f"; {n:,} source{'' if n == 1 else 's'}"
             if isinstance(evidence["top_source"], str) and pd.notna(evidence["top_share"]):
                 line += f", the top one ({evidence['top_source']}) {evidence['top_share']:.0%} of the mentions"
             if evidence["flag"]:
