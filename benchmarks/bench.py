@@ -79,8 +79,18 @@ def bench_size(label: str, runs: int, skip: set[str], budget: float, shape: str 
                data: Path = generate.DATA) -> dict:
     import baselines
 
-    from dashboard.loading import load_path
+    from dashboard.loading import load_path as _load_path
+    from dashboard.loading.load_report import LoadLimits
     from dashboard.model.analysis import analyse
+
+    limits = LoadLimits.for_local_files()  # a file on the command line, as `boilingpoint` reads it
+
+    def load_path(path, kind):
+        """The import timed, refused loudly when it failed: a refused file is fast, not a figure."""
+        result = _load_path(path, kind, limits)
+        if result.report.error is not None or result.table is None:
+            raise SystemExit(f"bench: {path} was not imported: {result.report.error}")
+        return result
     from dashboard.query.duckdb_engine import Engine
 
     n = generate.parse_size(label)
