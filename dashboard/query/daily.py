@@ -84,8 +84,9 @@ class DailyMentions:
     """`_series_parts(sel, trunc, mw)`: what the series query reads of the mentions."""
 
     _daily_lock: threading.Lock
-    _daily: bool | None = None  # made, refused (too big), or not made yet
-    _daily_asked = False  # a whole-range query was asked before
+    # The daily table's state: "unasked" (no whole-range series yet), "asked" (one was: the
+    # next makes it), "made", or "refused" (too big for MAX_DAILY_ROWS, or no span).
+    _daily = "unasked"
     _daily_words = 0  # words of the sources' bitsets (0: none, sources counted over the rows)
 
     def _scalar(self, sql: str, params: list | None = None):  # the engine's
@@ -112,16 +113,17 @@ class DailyMentions:
         """Whether the daily table is made and holds what a per-day query of sel reads (any
         bucket: what is summed over whole days, not the buckets — the busiest actors)."""
         with self._daily_lock:
-            return bool(self._daily) and not sel.narratives
+            return self._daily == "made" and not sel.narratives
 
     def _has_daily(self) -> bool:
         """Made on the second whole-range series (a command that scores once never pays for it;
         the page makes it on its first filter change)."""
         with self._daily_lock:
-            if self._daily is None and self._daily_asked:
-                self._daily = self._make_daily()
-            self._daily_asked = True
-            return bool(self._daily)
+            if self._daily == "unasked":
+                self._daily = "asked"
+            elif self._daily == "asked":
+                self._daily = "made" if self._make_daily() else "refused"
+            return self._daily == "made"
 
     def _make_daily(self) -> bool:
         bounds = getattr(self, "_bounds", None)

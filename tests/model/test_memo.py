@@ -141,15 +141,15 @@ def test_the_whole_range_from_the_daily_sums_is_the_series_of_the_rows(tables, m
     sel = Selection(actors=actors, bucket=bucket, targets=("TikTok",) if len(actors) == 2 else ())
     summed = _engine(tables)
     first = summed.series(sel)  # a first whole-range query: over the rows, the sums not made
-    assert summed._daily is None
+    assert summed._daily == ("asked" if len(first) else "unasked")
     got = summed.series(sel)
     pd.testing.assert_frame_equal(got, first, rtol=1e-12)
-    assert summed._daily is (True if len(got) else None)  # no span: nothing summed, nor asked
+    assert summed._daily == ("made" if len(got) else "unasked")  # no span: nothing summed, nor asked
     monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 0)  # too big: the rows are read
     rows = _engine(tables)
     rows.series(sel)
     pd.testing.assert_frame_equal(got, rows.series(sel), rtol=1e-12)
-    assert rows._daily is (False if len(got) else None)
+    assert rows._daily == ("refused" if len(got) else "unasked")
     pd.testing.assert_series_equal(summed.volume(sel), rows.volume(sel))
     for start, end in WINDOWS:  # windows read the daily table once it is made
         window = replace(sel, start=start, end=end)
@@ -235,7 +235,7 @@ def test_the_busiest_actors_from_the_daily_sums_are_those_of_the_rows(tables, mo
     summed = _engine(tables)
     summed.series(Selection())
     summed.series(Selection(actors=("TikTok",)))
-    assert summed._daily is True
+    assert summed._daily == "made"
     monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 0)
     rows = _engine(tables)
     for start, end in [(None, None), *WINDOWS]:
