@@ -159,7 +159,7 @@ class LoadReport:
         if self.error is not None:
             return f"{self.error.code}: {self.error.message}"
         return (
-            f"{self.rows_read:,} rows read: {self.loaded:,} loaded, {self.rejected:,} rejected"
+            f"{self.rows_read:,} {'row' if self.rows_read == 1 else 'rows'} read: {self.loaded:,} loaded, {self.rejected:,} rejected"
         )
 
     def lines(self) -> list[str]:

@@ -512,7 +512,7 @@ def render_data_quality(dataset: Dataset, words: Callable[[str], str] = str) -> 
                 continue
             st.markdown(
                 f"{escape_markdown(report.file_format)}{', ' + report.encoding if report.encoding else ''} — "
-                f"**{report.rows_read:,}** rows read: **{report.loaded:,}** loaded, "
+                f"**{report.rows_read:,}** {'row' if report.rows_read == 1 else 'rows'} read: **{report.loaded:,}** loaded, "
                 f"**{report.rejected:,}** rejected."
             )
             for note in report.notes:

@@ -766,3 +766,11 @@ def test_parse_headerless_arrow_and_line_readers_agree(lines, ends, last):
     assert fast.rows_read == slow.rows_read
     assert fast.rejections == slow.rejections
     assert fast.table.equals(slow.table)
+
+
+@pytest.mark.parametrize("body, summary", [
+    (b"date,actor,count\n2024-01-01,A,1\n", "1 row read: 1 loaded, 0 rejected"),
+    (b"date,actor,count\n2024-01-01,A,1\n2024-01-02,A,x\n", "2 rows read: 1 loaded, 1 rejected"),
+])
+def test_load_report_summary_counts_one_row_in_the_singular(body, summary):
+    assert load_bytes(body, "mentions").report.summary() == summary
