@@ -114,7 +114,8 @@ class ModelParams:
             if name in INTEGER_PARAMS and int(value) != value:
                 raise ValueError(f"{name} must be a whole number, not {value!r}")
             if not (lo <= value <= hi):
-                raise ValueError(f"{name} must be between {lo:g} and {hi:g}, not {value:g}")
+                shown = f"{int(value):,}" if float(value).is_integer() and abs(value) < 1e18 else f"{value:g}"
+                raise ValueError(f"{name} must be between {lo:g} and {hi:g}, not {shown}")
         if self.attention not in ATTENTION_MODES:
             raise ValueError(f"attention must be one of {', '.join(ATTENTION_MODES)}, not {self.attention!r}")
         if sum(self.weights().values()) <= 0:

@@ -234,6 +234,8 @@ def test_analyse_empty_selection_says_so():
         ({"weight_attention": 0, "weight_tone": 0, "weight_severity": 0, "weight_breadth": 0}, "at least one weight"),
         ({"boiling": 20}, "thresholds must rise"),
         ({"pelt_penalty": 0}, "pelt_penalty"),
+        ({"baseline_buckets": 10_000_000}, r"between 2 and 400, not 10,000,000$"),
+        ({"smoothing": -0.5}, r"not -0\.5$"),
     ],
 )
 def test_model_params_are_checked(change, message):
