@@ -121,14 +121,17 @@ def doc_block(r: dict) -> str:
     s300, s4000 = r["sizes"].get("300"), r["sizes"].get("4000")
     c = r["cost"]
     lines = [DOC_BEGIN, "",
-             f"Measured {r['date']} on {r['machine']['cpu']}, {r['machine']['nproc']} cores (`nproc`); "
+             f"Measured {r['date']}" + (f", {r['started']}–{r['ended']} UTC" if "started" in r else "")
+             + f" on {r['machine']['cpu']}, {r['machine']['nproc']} cores (`nproc`)"
+             + (f", {r['machine']['memory_gib']} GiB" if r["machine"].get("memory_gib") else "") + "; "
              f"Python {r['machine']['python']}, scikit-learn {r['machine']['sklearn']}, numpy {r['machine']['numpy']}"
              + (f"; load average {r['machine']['load_average'][0]} at the start, {r['machine']['load_average'][1]} at the end "
                 "(the cores were shared with other jobs: the seconds are upper bounds)" if "load_average" in r["machine"] else "")
              + ". "
              f"{r['rows']:,} tweets; held out: every tweet not drawn. The model is `tone fit`'s: word 1–2-grams and "
-             "character 2–5-grams (TF-IDF) with VADER's four scores, logistic regression with C chosen by 5-fold "
-             "cross-validation on the drawn labels alone.", "",
+             "character 2–5-grams (TF-IDF) with a dense block of VADER's four scores and eight counts of VADER's lexicon "
+             "words (format version 3), logistic regression with C chosen by 5-fold cross-validation on the drawn labels "
+             "alone.", "",
              "| labels drawn | seeds | model macro-F1 (mean; min–max) | VADER macro-F1 on the same held-out tweets (mean; min–max) "
              "| model's own cross-validated estimate (mean) | model file | target |",
              "|---|---|---|---|---|---|---|"]
@@ -148,7 +151,7 @@ def doc_block(r: dict) -> str:
               f"The model fitted on 4,000 labels is a {c['model_file_bytes_4000_labels'] / 1e6:.1f} MB JSON file, read and checked "
               f"in {c['model_load_s']:.2f} s; `tone fit` on 300 labels, with its 5-fold cross-validation (C among five values, "
               f"and VADER), takes {c['tone_fit_300_labels_with_cv_s']:.1f} s. The scoring includes VADER's own, whose four "
-              "scores the model reads.", "", DOC_END]
+              "scores the model reads, and the lexicon counts.", "", DOC_END]
     return "\n".join(lines)
 
 
@@ -160,6 +163,14 @@ def write_doc(doc: Path, block: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     doc.write_text(text, encoding="utf-8")
+
+
+def memory_gib() -> int | None:
+    """The machine's memory in GiB (Linux), or None."""
+    try:
+        return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,10 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     import sklearn
 
     load_before = os.getloadavg()[0]
+    started = dt.datetime.now(dt.UTC).strftime("%H:%M")
     result = measure(args.data, args.sizes, args.seeds, args.big_seeds)
-    result.update(date=dt.date.today().isoformat(), seeds=args.seeds, big_seeds=args.big_seeds, data=str(args.data.name),
+    result.update(date=dt.date.today().isoformat(), started=started, ended=dt.datetime.now(dt.UTC).strftime("%H:%M"),
+                  seeds=args.seeds, big_seeds=args.big_seeds, data=str(args.data.name),
                   machine={"nproc": len(os.sched_getaffinity(0)), "cpu": cpu_model(), "python": platform.python_version(),
-                           "sklearn": sklearn.__version__, "numpy": np.__version__,
+                           "sklearn": sklearn.__version__, "numpy": np.__version__, "memory_gib": memory_gib(),
                            "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]})
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2))

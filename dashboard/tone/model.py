@@ -3,17 +3,25 @@
 A text is prepared for social media (links become "URL", @handles "@USER", `&amp;` "&",
 lower case), then described three ways, side by side: a TF-IDF of its word 1- and 2-grams,
 a TF-IDF of its character 2- to 5-grams inside word boundaries (which reads "delaaayed",
-"#fail" and emoji that no word list holds), each with sublinear tf and l2-normalised, and
-VADER's four scores (compound, positive, negative, neutral), which bring a lexicon's prior
-knowledge to the words that a few hundred labels never show. A multinomial logistic
-regression with balanced class weights reads them; its regularisation C is chosen among
-C_GRID by cross-validation on the labels themselves. The tone of a text is
-P(positive) − P(negative), −1…+1, so a model joins VADER's scale.
+"#fail" and emoji that no word list holds), each with sublinear tf and l2-normalised, and a
+dense block of twelve numbers that bring a lexicon's prior knowledge to the words a few
+hundred labels never show: VADER's four scores (compound, positive, negative, neutral) and
+eight counts of VADER's own lexicon words in the text (positive, negative, strong, negated,
+"but", "!" and "?"; `dashboard.tone.lexicon`). A multinomial logistic regression with
+balanced class weights reads them; its regularisation C is chosen among C_GRID by
+cross-validation on the labels themselves. While fitting, the dense block is multiplied by
+DENSE_SCALE (3): beside two l2-normalised blocks of thousands of terms, its few columns
+would otherwise be regularised as hard as any one term. The scale is folded into the
+stored coefficients, so the file's model reads the dense features as they are and needs no
+extra field. The tone of a text is P(positive) − P(negative), −1…+1, so a model joins
+VADER's scale.
 
-The file holds only numbers and strings (each block's vocabulary and idf, coefficients,
-intercepts, classes, the cross-validated figures, the scikit-learn version): reading it runs
-no code, and `load` checks every field and the file's size before it is used. Version 1
-files (word 1–2-grams only, written before the character and VADER features) still load.
+The file holds only numbers and strings (each block's vocabulary and idf, the dense
+features' names, coefficients, intercepts, classes, the cross-validated figures, the
+scikit-learn version): reading it runs no code, and `load` checks every field and the file's
+size before it is used; the dense names must be known ones (DENSE). Version 1 files (word
+1–2-grams only) and version 2 files (no lexicon counts, VADER's four scores unscaled) still
+load and score as they did.
 """
 
 from __future__ import annotations
@@ -30,10 +38,11 @@ from pathlib import Path
 import numpy as np
 
 from dashboard.tone.labels import LABELS, MIN_LABELS, normalise_labels
+from dashboard.tone.lexicon import LEXICON_FEATURES, lexicon_features
 
 FORMAT = "boilingpoint-tone-model"
-FORMAT_VERSION = 2
-READS_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+READS_VERSIONS = (1, 2, 3)
 MAX_MODEL_BYTES = 64 * 1024 * 1024
 MAX_VOCABULARY = 2_000_000
 MAX_BLOCK_TERMS = 150_000  # the most frequent terms each block keeps: bounds the file (BENCHMARKS.md)
@@ -42,7 +51,9 @@ TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default: words of two or more
 NGRAMS = (1, 2)  # word n-grams
 CHAR_NGRAMS = (2, 5)  # character n-grams inside word boundaries (scikit-learn's char_wb)
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)  # inverse regularisation, chosen by cross-validation on the labels
-DENSE = ("vader_compound", "vader_positive", "vader_negative", "vader_neutral")
+DENSE_VADER = ("vader_compound", "vader_positive", "vader_negative", "vader_neutral")  # version 2's dense block
+DENSE = DENSE_VADER + LEXICON_FEATURES  # version 3's: VADER's scores and the counts of its lexicon's words
+DENSE_SCALE = 3.0  # the dense block's weight beside the l2-normalised TF-IDF blocks while fitting (folded into coef)
 PREPARE = ("lower", "social")  # v1: lower case only; v2: links, handles and &amp; first (prepare())
 _TOKEN = re.compile(TOKEN_PATTERN)
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -74,7 +85,7 @@ class ToneModel:
     blocks: tuple[Block, ...]
     coef: np.ndarray = field(repr=False)  # (1 or n_classes) × (terms of every block + dense features)
     intercept: np.ndarray = field(repr=False)
-    dense: tuple[str, ...] = ()  # the VADER features after the blocks' terms, in DENSE's order
+    dense: tuple[str, ...] = ()  # the dense features after the blocks' terms (names of DENSE)
     prepare: str = "social"
     cv: dict = field(default_factory=dict)  # folds, labels, class counts, C, model_macro_f1, vader_macro_f1
     sklearn_version: str = ""
@@ -121,7 +132,8 @@ class ToneModel:
         if cv.get("model_macro_f1") is not None:
             figures = (f"; {cv.get('folds', FOLDS)}-fold cross-validated macro-F1 {cv['model_macro_f1']:.3f} on "
                        f"{cv.get('labels', 0):,} labels, VADER {cv.get('vader_macro_f1', float('nan')):.3f} on the same labels")
-        kind = "TF-IDF of words and characters with VADER's scores" if self.dense else "TF-IDF"
+        kind = ("TF-IDF of words and characters with VADER's scores"
+                + (" and lexicon counts" if any(n in LEXICON_FEATURES for n in self.dense) else "")) if self.dense else "TF-IDF"
         return f"the tone model {self.name or '(unnamed)'} ({kind}, logistic regression{figures})"
 
 
@@ -204,11 +216,20 @@ def _tfidf(block: Block, prepared: list[str]) -> tuple[np.ndarray, np.ndarray, n
 
 
 def dense_features(texts: list[str], names: tuple[str, ...] = DENSE) -> np.ndarray:
-    """VADER's compound, positive, negative and neutral scores of each text (n × 4)."""
-    from dashboard.tone.vader import vader_scores
+    """The named dense features of each text (n × len(names)): VADER's four scores (of the text as
+    written, as VADER expects it) and the lexicon counts (of the prepared text: no handles, links)."""
+    columns = {}
+    vader = [n for n in names if n in DENSE_VADER]
+    if vader:
+        from dashboard.tone.vader import vader_scores
 
-    scores = vader_scores(texts)
-    return scores[:, [DENSE.index(n) for n in names]]
+        scores = vader_scores(texts)
+        columns.update({n: scores[:, DENSE_VADER.index(n)] for n in vader})
+    counted = tuple(n for n in names if n in LEXICON_FEATURES)
+    if counted:
+        counts = lexicon_features([prepare(t) for t in texts], counted)
+        columns.update({n: counts[:, i] for i, n in enumerate(counted)})
+    return np.stack([columns[n] for n in names], axis=1) if names else np.zeros((len(texts), 0))
 
 
 def _vectorizers():
@@ -254,7 +275,8 @@ def cross_validate(texts: list[str], labels: list[str], seed: int = 0, grid: tup
     folds = min(FOLDS, min(counts.values()))
     prepared = [prepare(t) for t in texts]
     dense = dense_features(texts)
-    compound = dense[:, 0]
+    compound = dense[:, DENSE.index("vader_compound")]
+    dense = dense * DENSE_SCALE
     vader = np.where(compound >= VADER_THRESHOLD, "positive", np.where(compound <= -VADER_THRESHOLD, "negative", "neutral"))
     scores: dict[float, list[float]] = {c: [] for c in grid}
     vader_f1 = []
@@ -298,8 +320,10 @@ def fit(texts, labels, seed: int = 0, validate: bool = True, c: float | None = N
         cv = cross_validate(texts, labels, seed) if validate else {}
         chosen = float(cv.get("C", c if c is not None else 1.0))
         vectorizers = _vectorizers()
-        x = _design(vectorizers, [prepare(t) for t in texts], dense_features(texts), fit=True)
+        x = _design(vectorizers, [prepare(t) for t in texts], dense_features(texts) * DENSE_SCALE, fit=True)
         regression = _regression(chosen).fit(x, np.asarray(labels))
+    coef = np.asarray(regression.coef_, dtype=float).copy()
+    coef[:, coef.shape[1] - len(DENSE):] *= DENSE_SCALE  # the scale folded in: the file's model reads the raw features
     blocks = []
     for v, (analyzer, ngram_range) in zip(vectorizers, (("word", NGRAMS), ("char_wb", CHAR_NGRAMS))):
         vocabulary = [""] * len(v.vocabulary_)
@@ -307,7 +331,7 @@ def fit(texts, labels, seed: int = 0, validate: bool = True, c: float | None = N
             vocabulary[i] = term
         blocks.append(Block(analyzer, ngram_range, tuple(vocabulary), np.asarray(v.idf_, dtype=float)))
     cv = {**cv, "C": chosen} if cv else {"C": chosen}
-    return ToneModel(tuple(str(k) for k in regression.classes_), tuple(blocks), np.asarray(regression.coef_, dtype=float),
+    return ToneModel(tuple(str(k) for k in regression.classes_), tuple(blocks), coef,
                      np.asarray(regression.intercept_, dtype=float), DENSE, "social", cv, sklearn.__version__)
 
 
@@ -317,7 +341,7 @@ def _rounded(array: np.ndarray) -> list:
 
 
 def to_json(model: ToneModel) -> dict:
-    """The model as plain JSON data (version 2)."""
+    """The model as plain JSON data (version 3)."""
     return {
         "format": FORMAT, "version": FORMAT_VERSION,
         "features": {"prepare": model.prepare, "tf": "sublinear", "norm": "l2 per block", "token_pattern": TOKEN_PATTERN,
@@ -372,7 +396,7 @@ def _block(data, where: str) -> Block:
 
 
 def _features(data: dict) -> tuple[str, tuple[Block, ...], tuple[str, ...]]:
-    """(prepare, blocks, dense) of a file of either version."""
+    """(prepare, blocks, dense) of a file of any version read."""
     features = data.get("features")
     if data.get("version") == 1:
         expected = {"kind": "tfidf", "ngram_range": [1, 2], "sublinear_tf": True, "lowercase": True,
@@ -388,8 +412,12 @@ def _features(data: dict) -> tuple[str, tuple[Block, ...], tuple[str, ...]]:
     if not isinstance(blocks, list) or not 1 <= len(blocks) <= 2:
         raise ValueError("features.blocks must be a list of one or two TF-IDF blocks")
     dense = features.get("dense", [])
-    if not isinstance(dense, list) or dense not in ([], list(DENSE)):
-        raise ValueError(f"features.dense must be [] or {list(DENSE)}")
+    if data.get("version") == 2:
+        if not isinstance(dense, list) or dense not in ([], list(DENSE_VADER)):
+            raise ValueError(f"features.dense must be [] or {list(DENSE_VADER)} in a version 2 file")
+    elif (not isinstance(dense, list) or any(not isinstance(n, str) or n not in DENSE for n in dense)
+            or len(set(dense)) != len(dense)):
+        raise ValueError(f"features.dense must list distinct names of {', '.join(DENSE)}")
     return str(features["prepare"]), tuple(_block(b, f"features.blocks[{i}]") for i, b in enumerate(blocks)), tuple(dense)
 
 

@@ -236,7 +236,7 @@ def _fit(key: str) -> None:
 def _render_fit(dataset: Dataset, key: str, store) -> None:
     labels = list_labels(store, key)
     st.markdown("**A tone model from your labels**")
-    st.caption(f"A TF-IDF of words and characters with VADER's scores, by logistic regression; at least {MIN_LABELS} "
+    st.caption(f"A TF-IDF of words and characters with VADER's scores and lexicon counts, by logistic regression; at least {MIN_LABELS} "
                "labels and two of each class. Its macro-F1 is measured by 5-fold cross-validation on your labels, "
                "beside VADER's on the same labels.")
     left, right = st.columns(2)

@@ -10,7 +10,20 @@ import numpy as np
 import pytest
 
 from dashboard.tone import MIN_LABELS, fit, load, normalise_labels, save
-from dashboard.tone.model import C_GRID, DENSE, MAX_MODEL_BYTES, char_terms, dumps, from_json, loads, ngrams, prepare, to_json
+from dashboard.tone.model import (
+    C_GRID,
+    DENSE,
+    DENSE_SCALE,
+    DENSE_VADER,
+    MAX_MODEL_BYTES,
+    char_terms,
+    dumps,
+    from_json,
+    loads,
+    ngrams,
+    prepare,
+    to_json,
+)
 
 # Words VADER's lexicon does not know, or reads the other way, in an airline's voice: the
 # model learns them from the labels, VADER cannot. Generated, no real text.
@@ -58,16 +71,18 @@ def test_score_is_p_positive_minus_p_negative_within_bounds(model):
 
 
 def test_score_matches_scikit_learn(model):
-    """numpy's scoring from the stored numbers equals scikit-learn's on the same features."""
+    """numpy's scoring from the stored numbers (the dense block's scale folded into its coefficients)
+    equals scikit-learn's on the features it was fitted on (the dense block scaled)."""
     from dashboard.tone.model import _design, _regression, _vectorizers, dense_features
 
     texts, labels = labelled_set()
     vectorizers = _vectorizers()
-    x = _design(vectorizers, [prepare(t) for t in texts], dense_features(texts), fit=True)
+    x = _design(vectorizers, [prepare(t) for t in texts], dense_features(texts) * DENSE_SCALE, fit=True)
     regression = _regression(model.cv["C"]).fit(x, labels)
     probe = ["Delayed AGAIN, stranded in Denver!!", "on time and upgraded @united http://t.co/x", "what terminal?",
-             "nothing known here", "", "légroom 😀 delaaayed"]
-    expected = regression.predict_proba(_design(vectorizers, [prepare(t) for t in probe], dense_features(probe), fit=False))
+             "nothing known here", "", "légroom 😀 delaaayed", "not great, but ok?"]
+    dense = dense_features(probe) * DENSE_SCALE
+    expected = regression.predict_proba(_design(vectorizers, [prepare(t) for t in probe], dense, fit=False))
     assert np.allclose(expected, model.probabilities(probe), atol=1e-9)
 
 
@@ -106,7 +121,7 @@ def test_saved_file_is_plain_data(model, tmp_path):
     assert plain(data)
     assert set(data) >= {"format", "version", "features", "classes", "coefficients", "intercepts", "cross_validation",
                          "sklearn_version"}
-    assert data["version"] == 2 and data["classes"] == ["negative", "neutral", "positive"]
+    assert data["version"] == 3 and data["classes"] == ["negative", "neutral", "positive"]
     blocks = data["features"]["blocks"]
     assert [(b["analyzer"], b["ngram_range"]) for b in blocks] == [("word", [1, 2]), ("char_wb", [2, 5])]
     assert all(len(b["vocabulary"]) == len(b["idf"]) for b in blocks)
@@ -146,6 +161,10 @@ def _broken(model, **changes):
         ({"token_pattern": "(a+)+$"}, "features"),
         ({"prepare": "eval"}, "features"),
         ({"dense": ["os.system"]}, "features.dense"),
+        ({"dense": list(DENSE) + ["vader_compound"]}, "features.dense"),
+        ({"dense": [["lex_but"]]}, "features.dense"),
+        ({"dense": "lex_but"}, "features.dense"),
+        ({"version": 2}, "features.dense"),  # a version 2 file holds VADER's four scores at most
         ({"blocks": []}, "features.blocks"),
         ({"coefficients": [[1.0, 2.0], [3.0]]}, "coefficients"),
         ({"coefficients": [["1.5"]]}, "coefficients"),
@@ -297,3 +316,48 @@ def test_the_file_round_trips_through_bytes(model):
     back = loads(data, "x.json")
     assert back.digest == hashlib.sha256(data).hexdigest() and back.name == "x.json"
     assert back.cv == model.cv
+
+
+def test_a_fit_is_the_same_with_the_same_seed():
+    texts, labels = labelled_set()
+    first, second = fit(texts, labels, seed=3), fit(texts, labels, seed=3)
+    assert dumps(first) == dumps(second)
+
+
+def test_a_version_3_model_reads_vaders_scores_and_the_lexicon_counts(model):
+    assert model.dense == DENSE and DENSE[:4] == DENSE_VADER and len(DENSE) == 12
+    assert model.coef.shape[1] == model.terms + len(DENSE)
+    back = loads(dumps(model))
+    assert back.dense == DENSE and np.allclose(back.coef, model.coef, rtol=1e-6)
+
+
+def _v2_file(dense: bool = True) -> dict:
+    """A small version 2 file as the previous release wrote it: one word block, one character
+    block, VADER's four scores (no scale: its coefficients read the scores as they are)."""
+    return {"format": "boilingpoint-tone-model", "version": 2,
+            "features": {"prepare": "social", "tf": "sublinear", "norm": "l2 per block", "token_pattern": r"(?u)\b\w\w+\b",
+                         "blocks": [{"analyzer": "word", "ngram_range": [1, 2], "vocabulary": ["late", "great"], "idf": [1.0, 2.0]},
+                                    {"analyzer": "char_wb", "ngram_range": [2, 5], "vocabulary": [" la"], "idf": [1.5]}],
+                         "dense": list(DENSE_VADER) if dense else []},
+            "classes": ["negative", "positive"],
+            "coefficients": [[-1.0, 2.0, -0.5] + ([1.5, 0.5, -0.5, 0.25] if dense else [])], "intercepts": [0.1],
+            "cross_validation": {"C": 1.0}, "sklearn_version": "1.9.1"}
+
+
+@pytest.mark.parametrize("dense", [True, False], ids=["with-vader", "tf-idf-only"])
+def test_a_version_2_file_still_loads_and_scores_with_its_own_formula(dense):
+    from dashboard.tone.vader import vader_scores
+
+    model = loads(json.dumps(_v2_file(dense)).encode())
+    assert model.dense == (DENSE_VADER if dense else ()) and model.prepare == "social" and model.terms == 3
+    text = "Late again @united"
+    # "late" (word, idf 1) alone in its block; " la" (char, idf 1.5) alone in its block: each l2-normalises to 1.
+    logit = 0.1 - 1.0 * 1.0 - 0.5 * 1.0
+    if dense:
+        logit += float(vader_scores([text])[0] @ np.array([1.5, 0.5, -0.5, 0.25]))
+    p = 1 / (1 + np.exp(-logit))
+    assert model.score([text])[0] == pytest.approx(p - (1 - p))
+    # written again, it is a version 3 file that scores the same
+    again = loads(dumps(model))
+    assert json.loads(dumps(model))["version"] == 3 and again.dense == model.dense
+    assert again.score([text])[0] == pytest.approx(model.score([text])[0])
