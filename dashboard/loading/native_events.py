@@ -259,10 +259,7 @@ def _screen_column(col: Column, cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray
 def _dates(cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
     """A date column's UTC timestamps where Arrow casts them, and the cells it does not (of
     another shape, or no real date): those rows are suspects, and only the chunks that hold
-    one are read again cell by cell."""
-    stamps = utc_or_dates(cells)
-    if stamps is not None:
-        return stamps, np.zeros(len(cells), dtype=bool)
+    one are read again cell by cell (a chunk per core, as utc_or_dates)."""
     parts = map_chunks(_chunk_dates, cells)
     typ = pa.timestamp("us", tz="UTC")
     others = np.concatenate([bad for _, bad in parts]) if parts else np.zeros(0, dtype=bool)
