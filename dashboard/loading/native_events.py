@@ -1,22 +1,28 @@
 """CSV events read by Arrow, screened in Arrow: the fast path for big events files (issue 14).
 
-What native.screen_text does for mentions, for events. When every date cell is `2024-03-01` or
-`2024-03-01T12:00:00[.ffffff]Z` (cast in Arrow), a row whose cells the general rules
-(validate.py) would take as they are is loaded as it is: text without spaces around it, a NUL
-byte or a character the text rules change; an event_type of the allowed ones; a severity empty
-or a plain decimal within its range. The suspects — a row with any other cell, and every row
-whose id repeats another's — go to validate.py as the text they were, so their fate and every
-rejection (column, value, reason) are the validator's. The ids are the validator's own SQL
+What native.screen_text does for mentions, for events. A date cell `2024-03-01` or
+`2024-03-01T12:00:00[.ffffff]Z` is cast in Arrow (a chunk of rows at a time; in a chunk that
+holds a cell of another shape, or no real date, the other cells are cast and that row is a
+suspect). A row whose cells the general rules (validate.py) would take as they are is loaded as
+it is: text without spaces around it, a NUL byte or a character the text rules change; an
+event_type of the allowed ones; a severity empty or a plain decimal within its range. The
+suspects — a row with any other cell, and every row whose id repeats another's — go to
+validate.py as the text they were, so their fate and every rejection (column, value, reason) are
+the validator's; validate.py is given the file's columns (an unnamed column empty in the
+suspects alone is still the file's). The ids are the validator's own SQL
 (validation.event_id_sql), run by DuckDB over the typed Arrow columns once the rows are sorted;
 the repeats are found before, by a 64-bit hash of each row's id (of the id's fields when the file
-has no id column: equal fields, equal ids). When a loaded
-suspect's id may equal a screened row's, the screen gives up (None) and validate runs on the
-whole file. Files with a `retracts` column go to validate.py (the retraction graph is checked
-over all rows).
+has no id column: equal fields, equal ids). When a loaded suspect's id may equal a screened
+row's (its hash is the screened row's), that screened row is validated with the suspects, so
+validate.py ranks every row of the id (again until no loaded suspect may repeat a screened row).
+The screen gives the file to validate.py whole only when more than half of a big file (over a
+million rows) is suspect, and for files with a `retracts` column (the retraction graph is
+checked over all rows; not screened yet).
 
 The same rows, values, order (by date, then record) and report as validate(raw), without
 DuckDB's working tables: a 9-million-row upload peaked at 1.6 GiB through validate, ~0.9 GiB
-here (BENCHMARKS.md, the memory-bound section).
+here, and a 9-million-row upload with 1 % dirty rows (dates without a zone, duplicates of a
+screened row) no longer goes whole to validate (BENCHMARKS.md, the memory-bound section).
 """
 
 from __future__ import annotations
