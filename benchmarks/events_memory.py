@@ -48,7 +48,7 @@ def dirty_file(rows: int) -> Path:
     """The gzip file of `rows` dirty rows (made once)."""
     path = Path(tempfile.gettempdir()) / f"boilingpoint-events-dirty-{rows}.csv.gz"
     if not path.exists():
-        part = path.with_suffix(".part")
+        part = path.with_suffix(f".{os.getpid()}.part")  # (two runs at once never share one)
         with gzip.open(part, "wt", compresslevel=6, encoding="utf-8") as out:
             out.write("date,actor,headline\n")
             for start in range(0, rows, 100_000):

@@ -120,7 +120,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
         # The screened rows a loaded suspect's id may equal (their hash is one of its keys): they
         # are validated with the suspects, so validate.py ranks every row of such an id (and
         # again, until no loaded row's key is a screened row's: the set only grows).
-        repeats = ~suspect & np.isin(hashes, _keys(checked, cmap, list(cols), has))
+        repeats = ~suspect & _member(hashes, _keys(checked, cmap, list(cols), has))
         if not repeats.any():
             break
         suspect |= repeats
@@ -290,7 +290,22 @@ def _repeated(hashes: np.ndarray, among: np.ndarray) -> np.ndarray:
     h = hashes[among] if not among.all() else hashes.copy()
     h.sort()  # in place: one copy of the hashes, not two
     twice = h[1:][h[1:] == h[:-1]]
-    return among & np.isin(hashes, twice) if len(twice) else np.zeros(len(hashes), dtype=bool)
+    del h
+    return among & _member(hashes, twice) if len(twice) else np.zeros(len(hashes), dtype=bool)
+
+
+def _member(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """np.isin(values, keys) for a few keys, a million values at a time: numpy's isin sorts the
+    values with the keys (three copies of 72 MB of hashes at 9 million rows, beside the table)."""
+    keys = np.unique(keys)
+    out = np.zeros(len(values), dtype=bool)
+    if not len(keys):
+        return out
+    for at in range(0, len(values), _BATCH):
+        block = values[at:at + _BATCH]
+        found = np.minimum(np.searchsorted(keys, block), len(keys) - 1)
+        out[at:at + _BATCH] = keys[found] == block
+    return out
 
 
 def _duckdb_column(table: pa.Table, expr: str) -> pa.ChunkedArray:
