@@ -234,6 +234,24 @@ def _utc_or_dates(values: pa.Array) -> pa.Array | None:
         return None
 
 
+def utc_dates_and_others(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Date cells of mixed shapes: the UTC timestamps of the cells utc_or_dates reads (empty
+    ones null), null at every other cell; and where those others are (True: another shape, or
+    no real date such as 2024-02-30 — the general rules decide them)."""
+    empty = pc.fill_null(pc.equal(values, ""), True)
+    plain = pc.fill_null(pc.match_substring_regex(values, _DATE_OR_UTC_TEXT), False)
+    # A real date, as Arrow's strptime does not say (it reads 2024-02-30 as 2024-03-01): its
+    # day printed back as it was written. The time of day the expression above already checked.
+    day = pc.utf8_slice_codeunits(pc.if_else(plain, values, pa.scalar("1970-01-01")), 0, 10)
+    parsed = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
+    real = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), day), False)
+    others = pc.and_(pc.invert(empty), pc.invert(pc.and_(plain, real)))
+    stamps = utc_or_dates(pc.if_else(others, pa.scalar(""), values))
+    if stamps is None:  # (not expected: every cell left is empty or of the plain shapes, and real)
+        return pa.nulls(len(values), _UTC), pc.invert(empty)
+    return stamps, others
+
+
 def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
             written: list[pa.Table] | None = None) -> tuple[pa.Table, LoadReport]:
     """written: [the raw cells as the file holds them], when raw.table holds them converted;

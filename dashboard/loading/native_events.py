@@ -1,22 +1,28 @@
 """CSV events read by Arrow, screened in Arrow: the fast path for big events files (issue 14).
 
-What native.screen_text does for mentions, for events. When every date cell is `2024-03-01` or
-`2024-03-01T12:00:00[.ffffff]Z` (cast in Arrow), a row whose cells the general rules
-(validate.py) would take as they are is loaded as it is: text without spaces around it, a NUL
-byte or a character the text rules change; an event_type of the allowed ones; a severity empty
-or a plain decimal within its range. The suspects — a row with any other cell, and every row
-whose id repeats another's — go to validate.py as the text they were, so their fate and every
-rejection (column, value, reason) are the validator's. The ids are the validator's own SQL
+What native.screen_text does for mentions, for events. A date cell `2024-03-01` or
+`2024-03-01T12:00:00[.ffffff]Z` is cast in Arrow (a chunk of rows at a time; in a chunk that
+holds a cell of another shape, or no real date, the other cells are cast and that row is a
+suspect). A row whose cells the general rules (validate.py) would take as they are is loaded as
+it is: text without spaces around it, a NUL byte or a character the text rules change; an
+event_type of the allowed ones; a severity empty or a plain decimal within its range. The
+suspects — a row with any other cell, and every row whose id repeats another's — go to
+validate.py as the text they were, so their fate and every rejection (column, value, reason) are
+the validator's; validate.py is given the file's columns (an unnamed column empty in the
+suspects alone is still the file's). The ids are the validator's own SQL
 (validation.event_id_sql), run by DuckDB over the typed Arrow columns once the rows are sorted;
 the repeats are found before, by a 64-bit hash of each row's id (of the id's fields when the file
-has no id column: equal fields, equal ids). When a loaded
-suspect's id may equal a screened row's, the screen gives up (None) and validate runs on the
-whole file. Files with a `retracts` column go to validate.py (the retraction graph is checked
-over all rows).
+has no id column: equal fields, equal ids). When a loaded suspect's id may equal a screened
+row's (its hash is the screened row's), that screened row is validated with the suspects, so
+validate.py ranks every row of the id (again until no loaded suspect may repeat a screened row).
+The screen gives the file to validate.py whole only when more than half of a big file (over a
+million rows) is suspect, and for files with a `retracts` column (the retraction graph is
+checked over all rows; not screened yet).
 
 The same rows, values, order (by date, then record) and report as validate(raw), without
 DuckDB's working tables: a 9-million-row upload peaked at 1.6 GiB through validate, ~0.9 GiB
-here (BENCHMARKS.md, the memory-bound section).
+here, and a 9-million-row upload with 1 % dirty rows (dates without a zone, duplicates of a
+screened row) no longer goes whole to validate: 1.6 GiB, 414 s → 0.94 GiB, 66 s (BENCHMARKS.md, the memory-bound section).
 """
 
 from __future__ import annotations
@@ -27,8 +33,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.contract import COLUMNS, DEFAULT_SEVERITY, Column
+from dashboard.loading.chunks import map_chunks
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
-from dashboard.loading.native import DECIMAL_TEXT, PLAIN_FIRST, PLAIN_LAST, bad_text, utc_or_dates
+from dashboard.loading.native import (
+    DECIMAL_TEXT,
+    PLAIN_FIRST,
+    PLAIN_LAST,
+    bad_text,
+    utc_dates_and_others,
+    utc_or_dates,
+)
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.validation import bound_memory, event_id_sql, event_notes, map_columns, validate
 
@@ -72,7 +86,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
             continue
         screened = _screen_column(col, table.column(rc))
         if screened is None:
-            return None  # a date of another shape, or no real one: validate.py says which
+            return None  # a number Arrow cannot cast (not expected): validate.py says why
         cols[f"v_{col.name}"], bad = screened
         suspect |= bad
     del screened  # (it held the last column's cells: freed when the columns are taken below)
@@ -91,16 +105,26 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
 
     counts = {"defaulted": 0, "derived": 0}
     checked, sub_report = None, None
-    if suspect.any():
+    while suspect.any():
+        if suspect.sum() > max(n // 2, _BATCH):
+            return None  # most of a big file: validate.py over it costs less than over a copy of most of it
         rows = np.flatnonzero(suspect)
         sub = table.take(pa.array(rows))
         sub = _with_numbers(sub, rows) if numbered else sub
         del rows
         checked, sub_report = validate(RawTable(raw.labels, sub, sub.num_rows, raw.file_format), "events", limits,
-                                       keep_record=True, counts=counts)
+                                       keep_record=True, counts=counts, columns=cmap)
         del sub
-        if checked.num_rows and np.isin(hashes[~suspect], _keys(checked, cmap, list(cols), has)).any():
-            return None  # a loaded suspect may repeat a screened row: validate.py decides over all rows
+        if not checked.num_rows:
+            break
+        # The screened rows a loaded suspect's id may equal (their hash is one of its keys): they
+        # are validated with the suspects, so validate.py ranks every row of such an id (and
+        # again, until no loaded row's key is a screened row's: the set only grows).
+        repeats = ~suspect & _member(hashes, _keys(checked, cmap, list(cols), has))
+        if not repeats.any():
+            break
+        suspect |= repeats
+        del repeats
     del hashes
     # No way back from here: the raw cells are freed (raw.table emptied, as validate's consume
     # does); the screened rows' text columns are the raw ones, kept as they are.
@@ -125,7 +149,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
     ids = _duckdb_column(pa.table(cols),
                          f"coalesce(known, {id_sql})" if "known" in cols else id_sql)
     table_out = _canonical(cols, ids, cmap, has)
-    return table_out, _report(raw, n, table_out, notes, sub_report,
+    return table_out, _report(raw, n, table_out, notes, sub_report, counts,
                               event_notes(defaulted + counts["defaulted"], derived + counts["derived"]))
 
 
@@ -137,12 +161,16 @@ def _plain(raw: RawTable) -> bool:
 
 
 def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_report: LoadReport | None,
-            events: list[str]) -> LoadReport:
-    """validate.py's report: its notes in its order, the suspects' rejections (all there are)."""
+            sub_counts: dict[str, int], events: list[str]) -> LoadReport:
+    """validate.py's report: its notes in its order, the suspects' rejections (all there are).
+    The suspects' notes on what the text rules changed, and on dates without a zone or given as
+    epoch numbers, are the file's (no screened row has such a cell); their notes on events are
+    replaced by the file's (`events`), made after them as validate.py makes them."""
     report = LoadReport(kind="events", file_format=raw.file_format)
     report.notes.extend(notes)
     if sub_report is not None:
-        report.notes.extend(x for x in sub_report.notes if " normalised: Unicode NFC" in x)  # the text rules' note
+        own = set(event_notes(sub_counts["defaulted"], sub_counts["derived"]))
+        report.notes.extend(x for x in sub_report.notes if x not in own)
         report.rejections = sub_report.rejections
         report.unlisted_rejections = sub_report.unlisted_rejections
         report.rejected = sub_report.rejected
@@ -202,14 +230,11 @@ def _screen_column(col: Column, cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray
     and the suspects (any other cell); None when the column cannot be screened."""
     missing = pc.fill_null(pc.equal(cells, ""), True)  # what validate.py reads as no value
     if col.type == "datetime":
-        stamps = utc_or_dates(cells)
-        if stamps is None:
-            return None
+        stamps, others = _dates(cells)
         stamps = stamps.cast(pa.timestamp("us"))  # the same instants, as naive UTC (DuckDB's TIMESTAMP)
-        bad = _mask(missing)  # a required value is empty
-        span = pc.min_max(stamps).as_py()
-        if span["min"] is not None and (span["min"] < PLAIN_FIRST.as_py() or span["max"] > PLAIN_LAST.as_py()):
-            bad |= _mask(pc.or_kleene(pc.less(stamps, PLAIN_FIRST), pc.greater(stamps, PLAIN_LAST)))  # years print otherwise
+        bad = _mask(missing) | others  # a required value is empty, or a date of another shape
+        # (compared in Arrow: a year 0 has no Python datetime)
+        bad |= _mask(pc.or_kleene(pc.less(stamps, PLAIN_FIRST), pc.greater(stamps, PLAIN_LAST)))  # years print otherwise
         return stamps, bad
     if col.type == "number":
         plain = pc.fill_null(pc.match_substring_regex(cells, DECIMAL_TEXT), False)
@@ -237,6 +262,24 @@ def _screen_column(col: Column, cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray
     return values, bad
 
 
+def _dates(cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
+    """A date column's UTC timestamps where Arrow casts them, and the cells it does not (of
+    another shape, or no real date): those rows are suspects, and only the chunks that hold
+    one are read again cell by cell (a chunk per core, as utc_or_dates)."""
+    parts = map_chunks(_chunk_dates, cells)
+    typ = pa.timestamp("us", tz="UTC")
+    others = np.concatenate([bad for _, bad in parts]) if parts else np.zeros(0, dtype=bool)
+    return pa.chunked_array([part for part, _ in parts], type=typ), others
+
+
+def _chunk_dates(chunk: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    stamps = utc_or_dates(chunk)
+    if stamps is not None:
+        return stamps, np.zeros(len(chunk), dtype=bool)
+    stamps, others = utc_dates_and_others(chunk)
+    return stamps, _mask(others)
+
+
 def _mask(bools) -> np.ndarray:
     """A boolean (chunked) array as numpy, null read as False."""
     return np.asarray(pc.fill_null(bools, False).to_numpy(zero_copy_only=False), dtype=bool)
@@ -247,7 +290,22 @@ def _repeated(hashes: np.ndarray, among: np.ndarray) -> np.ndarray:
     h = hashes[among] if not among.all() else hashes.copy()
     h.sort()  # in place: one copy of the hashes, not two
     twice = h[1:][h[1:] == h[:-1]]
-    return among & np.isin(hashes, twice) if len(twice) else np.zeros(len(hashes), dtype=bool)
+    del h
+    return among & _member(hashes, twice) if len(twice) else np.zeros(len(hashes), dtype=bool)
+
+
+def _member(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """np.isin(values, keys) for a few keys, a million values at a time: numpy's isin sorts the
+    values with the keys (three copies of 72 MB of hashes at 9 million rows, beside the table)."""
+    keys = np.unique(keys)
+    out = np.zeros(len(values), dtype=bool)
+    if not len(keys):
+        return out
+    for at in range(0, len(values), _BATCH):
+        block = values[at:at + _BATCH]
+        found = np.minimum(np.searchsorted(keys, block), len(keys) - 1)
+        out[at:at + _BATCH] = keys[found] == block
+    return out
 
 
 def _duckdb_column(table: pa.Table, expr: str) -> pa.ChunkedArray:

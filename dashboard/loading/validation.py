@@ -149,7 +149,8 @@ def _nested_flag(table: pa.Table, rc: str) -> str | None:
 
 
 def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False,
-             consume: bool = False, counts: dict[str, int] | None = None) -> tuple[pa.Table, LoadReport]:
+             consume: bool = False, counts: dict[str, int] | None = None,
+             columns: ColumnMap | None = None) -> tuple[pa.Table, LoadReport]:
     """Convert a raw table to the canonical table of `kind`; report every rejection.
 
     keep_record: keep the `_record` column (each row's record number in the file).
@@ -158,11 +159,17 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     memory at once (a 9-million-row file: 300 MB less at the peak).
     counts: filled, for events, with the loaded rows whose severity was defaulted and whose id
     was derived (what the notes count; native_events.py adds them up over its screened rows).
+    columns: the whole file's column map (map_columns), when raw holds only some of its rows:
+    the columns are the file's, not those of these rows (an unnamed column empty in them alone
+    is kept, as it is over the whole file); the columns' notes are then the caller's.
     """
     report = LoadReport(kind=kind, file_format=raw.file_format)
     report.notes.extend(raw.notes)
-    cmap, notes = map_columns(raw, kind)
-    report.notes.extend(notes)
+    if columns is None:
+        cmap, notes = map_columns(raw, kind)
+        report.notes.extend(notes)
+    else:
+        cmap = columns
 
     con = duckdb.connect(":memory:")
     try:

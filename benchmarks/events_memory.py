@@ -1,0 +1,74 @@
+"""Peak memory and time of a dirty events upload (issue 14): one gzip CSV through load_bytes,
+the upload's entry point, in a fresh process (its VmHWM is its own) after use_system_allocator.
+
+The file: `date,actor,headline` rows shaped like the memory-bound measurements' (dates
+`2021-MM-DD`, `Actor{i % 50}`, `h{i}`), 1 % dirty: every 100th row a date with a time but no
+zone (read as UTC, with a note), every 1000th a copy of the row before with a space before its
+actor (a duplicate). Before the events screen answered such files, they went whole to validate.
+
+    python benchmarks/events_memory.py --rows 9000000 --src /path/to/a/checkout [--src ...]
+
+Each --src is a source tree (its `dashboard` package is the one measured); the gzip file is
+made once and kept beside the system's temporary files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CHILD = """
+import sys, time
+from dashboard.loading import load_bytes, use_system_allocator
+use_system_allocator()
+data = open(sys.argv[1], "rb").read()
+start = time.perf_counter()
+result = load_bytes(data, "events")
+elapsed = time.perf_counter() - start
+r = result.report
+peak = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
+print(f"{elapsed:.1f} s, peak {int(peak) / 1024:,.0f} MiB; read {r.rows_read:,}, loaded {r.loaded:,}, rejected {r.rejected:,}")
+"""
+
+
+def dirty_row(i: int) -> str:
+    if i % 1000 == 999:
+        j = i - 1
+        return f"2021-{j % 12 + 1:02d}-{j % 28 + 1:02d}, Actor{j % 50},h{j}\n"
+    time = " 10:00" if i % 100 == 50 else ""
+    return f"2021-{i % 12 + 1:02d}-{i % 28 + 1:02d}{time},Actor{i % 50},h{i}\n"
+
+
+def dirty_file(rows: int) -> Path:
+    """The gzip file of `rows` dirty rows (made once)."""
+    path = Path(tempfile.gettempdir()) / f"boilingpoint-events-dirty-{rows}.csv.gz"
+    if not path.exists():
+        part = path.with_suffix(f".{os.getpid()}.part")  # (two runs at once never share one)
+        with gzip.open(part, "wt", compresslevel=6, encoding="utf-8") as out:
+            out.write("date,actor,headline\n")
+            for start in range(0, rows, 100_000):
+                out.write("".join(map(dirty_row, range(start, min(rows, start + 100_000)))))
+        part.rename(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=9_000_000)
+    parser.add_argument("--src", action="append", required=True, help="a source tree to measure (repeatable)")
+    args = parser.parse_args(argv)
+    path = dirty_file(args.rows)
+    print(f"{path} ({path.stat().st_size / 1e6:.0f} MB gzip, {args.rows:,} rows); load average {os.getloadavg()[0]:.1f}")
+    for src in args.src:
+        out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": src, "PYTHONDONTWRITEBYTECODE": "1"})
+        print(f"{src}: {out.stdout.strip() or out.stderr[-2000:]} (load average after {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    main()
