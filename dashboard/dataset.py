@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.loading import LoadReport, LoadResult, load_bytes, load_path
+from dashboard.loading import LoadReport, LoadResult, ParquetSource, load_bytes, load_path
 from dashboard.loading.load_report import LoadLimits
 from dashboard.loading.options import ImportOptions
 from dashboard.query.protocol import QueryEngine
@@ -52,10 +52,11 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
     `options` (column mappings, date layouts, actor dictionary, wide tables) go to each file
     as they concern its kind; `dictionary` (an ActorDictionary) overrides the options' file.
     `engine` names the query engine (dashboard.query: "duckdb", the default, or "spark").
-    A Parquet mentions file given by path with at least on_disk_rows() rows (by default one
-    per KiB of memory: 25 million on 24 GiB; BOILINGPOINT_ON_DISK_ROWS) is validated in DuckDB
-    and kept on disk, by date, cached by content (dashboard/loading/on_disk.py), when the
-    DuckDB engine is used and no option applies to it.
+    A Parquet mentions file given by path with at least on_disk_rows() rows (by default 5
+    million, one per KiB of memory on a smaller machine; BOILINGPOINT_ON_DISK_ROWS) is
+    validated in DuckDB and kept on disk, by date, cached by content
+    (dashboard/loading/on_disk.py), when no option applies to it — on either engine: Spark
+    then reads the loaded rows from disk (_loaded_rows_file), never from this process.
     `only_actors`: the engine keeps only the mention rows of these actors (and of the actors
     whose claims were retracted, whose coverage the claim/retraction pairs measure) — for a
     command that scores a few actors of a big file. Every row is still read and validated,
@@ -69,15 +70,19 @@ def build_dataset(events: Source, mentions: Source, limits: LoadLimits | None = 
         kwargs = {kind: options.load_kwargs(kind, dictionary) for kind in kwargs}
     from dashboard.query import check_engine, open_engine
 
-    store = None
-    if isinstance(mentions, Path) and check_engine(engine) == "duckdb" and not only_actors and not kwargs["mentions"]:
-        store = _mentions_on_disk(mentions, limits)
-    if store is not None:  # a big Parquet file: validated in DuckDB, its rows stay on disk
-        from dashboard.query.duckdb_engine import Engine
-
+    name = check_engine(engine)
+    big = mentions if isinstance(mentions, Path) and not only_actors and not kwargs["mentions"] else None
+    store = None if big is None else _mentions_on_disk(big, limits)
+    if big is not None and store is not None:  # a big Parquet file: validated in DuckDB, its rows stay on disk
         ev = load_one(events, "events", limits, **kwargs["events"])
         reports = {k: r.report for k, r in (("events", ev), ("mentions", store[1])) if r is not None}
-        return Dataset(Engine(events=None if ev is None else ev.table, mentions_store=store[0]), reports)
+        if name == "duckdb":
+            from dashboard.query.duckdb_engine import Engine
+
+            return Dataset(Engine(events=None if ev is None else ev.table, mentions_store=store[0]), reports)
+        # Spark reads the loaded rows from disk, never from this process.
+        rows = _loaded_rows_file(big, store[0], store[1].report)
+        return Dataset(open_engine(name, events=ev, mentions=rows), reports)
     loaded = {kind: load_one(src, kind, limits, **kwargs[kind]) for kind, src in (("events", events), ("mentions", mentions))}
     if only_actors and loaded["mentions"] is not None and loaded["mentions"].table is not None:
         _keep_actors(loaded["mentions"], set(only_actors) | _claim_actors(loaded["events"]))
@@ -100,6 +105,19 @@ def _mentions_on_disk(path: Path, limits: LoadLimits | None):
     if kept is None:
         return None
     return kept[0], LoadResult(None, kept[1])
+
+
+def _loaded_rows_file(path: Path, store: Path, report: LoadReport) -> Path:
+    """A Parquet file holding exactly the rows a store's report loaded, for an engine that
+    reads Parquet itself: the user's file when every row passed the checks unchanged (no
+    suspect, no text whose tone was scored: report.exact), else the store's own rows exported
+    by date (on_disk.store_parquet) — a rejected row never reaches the engine."""
+    from dashboard.loading.on_disk import store_parquet
+    from dashboard.query import parquet_in_place
+
+    if report.exact and report.rejected == 0 and parquet_in_place(ParquetSource(path, 0)) is not None:
+        return path
+    return store_parquet(store)
 
 
 def _claim_actors(events: LoadResult | None) -> set[str]:

@@ -178,6 +178,38 @@ def read_report(store: Path) -> LoadReport | None:
     return LoadReport(**data)
 
 
+def store_parquet(store: Path) -> Path:
+    """A Parquet file of a store's loaded mentions — date (UTC), actor, tone, count, source, the
+    names rather than their codes — in the store's order (by date), for an engine that reads
+    Parquet itself (Spark: dashboard/query/ibis_engine.py). DuckDB streams the rows from the
+    store into the file; none pass through Python. Written once beside the store (its name,
+    .parquet; atomically), then reused: it holds exactly the rows the store's report loaded."""
+    target = store.with_suffix(".parquet")
+    if target.exists():
+        return target
+    tmp = store.with_suffix(f".parquet.tmp{os.getpid()}")
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        con.execute("SET threads TO 2")
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET memory_limit = '1GB'")
+        # The codes decoded by a list lookup, a projection: the rows keep the store's order
+        # (a join with the name tables would not keep it).
+        for table in ("actors", "sources"):
+            con.execute(f"SET VARIABLE {table} = (SELECT coalesce(list(name ORDER BY id), []) FROM {table})")
+        con.execute(
+            "COPY (SELECT CAST(date AS TIMESTAMPTZ) AS date, getvariable('actors')[actor + 1] AS actor, tone, count, "
+            "getvariable('sources')[source + 1] AS source FROM mentions) "
+            f"TO {sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+        )
+        tmp.replace(target)
+    finally:
+        con.close()
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
 @dataclasses.dataclass(frozen=True)
 class _Plan:
     labels: list[str]

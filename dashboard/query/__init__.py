@@ -73,7 +73,11 @@ def check_spark_installed() -> None:
 
 
 def open_engine(name: str | None = None, events=None, mentions=None):
-    """A new engine holding these events and mentions (Arrow tables, LoadResults or None)."""
+    """A new engine holding these events and mentions (Arrow tables, LoadResults or None).
+
+    On Spark, `mentions` may also be the path of a Parquet file that holds exactly the
+    loaded rows (a big file's store exported, or the file itself: dashboard/dataset.py):
+    Spark reads it, the rows never pass through this process."""
     name = check_engine(name)
     if name == "duckdb":
         from dashboard.query.duckdb_engine import Engine
@@ -83,7 +87,7 @@ def open_engine(name: str | None = None, events=None, mentions=None):
     from dashboard.query.ibis_engine import IbisEngine
     from dashboard.query.spark import connect_spark
 
-    in_place = parquet_in_place(mentions)
+    in_place = mentions if isinstance(mentions, Path) else parquet_in_place(mentions)
     return IbisEngine(
         connect_spark(),
         events=arrow_table(events),

@@ -21,7 +21,7 @@ import pytest
 from dashboard.contract import Selection
 from dashboard.dataset import build_dataset
 from dashboard.loading import DEFAULT_LIMITS, LoadLimits, load_bytes, native
-from dashboard.loading.on_disk import _stat_key, file_digest, on_disk_rows, read_report, store_mentions
+from dashboard.loading.on_disk import _stat_key, file_digest, on_disk_rows, read_report, store_mentions, store_parquet
 from dashboard.query.duckdb_engine import Engine
 
 T0 = dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -230,6 +230,29 @@ def test_build_dataset_keeps_a_big_file_on_disk(tmp_path, monkeypatch):
     assert build_dataset(None, path).engine.series(Selection())["volume"].sum() == dataset.engine.series(Selection())["volume"].sum()
     assert on_disk_rows({}, memory_bytes=24 * 2**30) == 5_000_000
     assert on_disk_rows({}, memory_bytes=2**30) == 2**20  # a small machine: one row per KiB
+
+
+def test_the_store_exported_to_parquet_holds_its_rows_by_date(tmp_path):
+    """What Spark reads of a big file (dashboard/dataset.py): the store's loaded rows with their
+    names, by date, the rejected ones not among them; written once, then found."""
+    cols = _clean(40)
+    cols["actor"] = pa.array([f"Actor {i % 4}" if i != 7 else "Only Rejected" for i in range(40)])
+    cols["tone"] = pa.array([5.0 if i == 7 else 0.1 * (i % 9) for i in range(40)])
+    cols["source"] = pa.array([None if i % 6 == 0 else f"source-{i % 3}" for i in range(40)])
+    store, report = assert_same_as_general(tmp_path, pa.table(cols), row_group_size=9)
+    assert report.rejected == 1
+    path = store_parquet(store)
+    assert path == store.with_suffix(".parquet")
+    exported = pq.read_table(path)
+    assert exported.schema.field("date").type == pa.timestamp("us", tz="UTC")
+    assert exported.column_names == ["date", "actor", "tone", "count", "source"]
+    dates = exported.column("date").to_pylist()
+    assert dates == sorted(dates) and "Only Rejected" not in exported.column("actor").to_pylist()
+    naive = exported.set_column(0, "date", exported.column("date").cast(pa.timestamp("us")))
+    assert sorted(_rows(naive), key=str) == sorted(_stored_rows(store), key=str)
+    stamp = path.stat().st_mtime_ns
+    assert store_parquet(store) == path and path.stat().st_mtime_ns == stamp  # found, not written again
+    assert not list(tmp_path.glob("cache/*.tmp*"))
 
 
 def test_the_digest_is_the_content_digest_and_reads_only_regular_files(tmp_path):

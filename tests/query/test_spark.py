@@ -561,3 +561,83 @@ def test_build_dataset_on_spark_reads_a_clean_parquet_file_in_place(spark_con, t
     assert few.engine.mentions_file is None
     on_spark.engine.close()
     few.engine.close()
+
+
+# --- a big Parquet file on Spark: the on-disk checks, the rows from disk -------------------------
+
+
+def _big_file(tmp_path, bad: bool, naive: bool = False) -> tuple[Path, Path]:
+    """The generated dataset as user files; `bad`: a few rows the checks reject (one of an
+    actor seen nowhere else) or change (a name with spaces around it); else only plain ASCII
+    names, which the checks clear without asking the validator (a file without suspects)."""
+    events, mentions = generated()
+    mentions = mentions.set_column(0, "date", mentions.column("date").cast(pa.timestamp("us", tz=None if naive else "UTC")))
+    if not bad:
+        for name in ("actor", "source"):
+            plain = [None if v is None else v.replace("Ü", "U").replace("ï", "i").replace("à", "a")
+                     for v in mentions.column(name).to_pylist()]
+            mentions = mentions.set_column(mentions.schema.get_field_index(name), name, pa.array(plain, pa.string()))
+    if bad:
+        stamp = mentions.schema.field("date").type
+        wrong = pa.table({
+            "date": pa.array([dt.datetime(2024, 1, 5), None, dt.datetime(2024, 1, 6), dt.datetime(2024, 2, 1)], stamp),
+            "actor": ["Only Rejected", "Acme", " Acme ", "Zed"],
+            "tone": [5.0, 0.1, 0.2, -0.5],
+            "count": pa.array([7, 1, 2, -3], pa.int64()),
+            "source": ["Wire", "Wire", None, "Blog"],
+        })
+        mentions = pa.concat_tables([mentions.slice(0, 3_000), wrong, mentions.slice(3_000)])
+    path, ev_path = tmp_path / "mentions.parquet", tmp_path / "events.parquet"
+    pq.write_table(mentions, path, row_group_size=1_000)
+    pq.write_table(events, ev_path)
+    return ev_path, path
+
+
+@spark
+@pytest.mark.parametrize("bad, naive", [(True, False), (False, False), (False, True)])
+def test_spark_takes_a_big_parquet_file_through_the_on_disk_checks(spark_con, tmp_path, monkeypatch, bad, naive):
+    """At on_disk_rows() rows and more, --engine spark validates the file by DuckDB SQL as the
+    default engine does (never the rows in memory): the same load report, and Spark reads from
+    disk exactly the rows loaded — the store's rows exported when the checks rejected or changed
+    any, the file itself when none — with DuckDB's answers."""
+    from dashboard import dataset
+    from dashboard.dataset import build_dataset
+
+    monkeypatch.setenv("BOILINGPOINT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BOILINGPOINT_ON_DISK_ROWS", "1000")
+    ev_path, path = _big_file(tmp_path, bad, naive)
+    load_one = dataset.load_one
+
+    def events_only(source, kind, *args, **kwargs):
+        assert kind == "events", "the mentions were loaded in memory"
+        return load_one(source, kind, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "load_one", events_only)
+    on_duckdb = build_dataset(ev_path, path)
+    on_spark = build_dataset(ev_path, path, engine="spark")
+    assert on_spark.reports == on_duckdb.reports
+    report = on_spark.reports["mentions"]
+    store = next((tmp_path / "home" / "cache").glob("mentions-*.duckdb"))
+    if bad:
+        assert report.rejected == 3 and report.loaded == 6_001
+        assert on_spark.engine.mentions_file == store.with_suffix(".parquet")
+    else:
+        assert report.rejected == 0 and report.exact
+        assert on_spark.engine.mentions_file == path  # nothing to leave out: the file itself
+    spark_engine, duck = on_spark.engine, on_duckdb.engine
+    assert_same(spark_engine.actor_counts(), duck.actor_counts())
+    assert "Only Rejected" not in set(spark_engine.actor_counts()["actor"])
+    assert spark_engine.series(Selection())["volume"].sum() == duck.series(Selection())["volume"].sum()
+    for sel in SELECTIONS["generated"]:
+        assert_same(spark_engine.series(sel), duck.series(sel), str(sel))
+        assert_same(spark_engine.volume_by_actor(sel), duck.volume_by_actor(sel), str(sel))
+    sel = Selection(actors=("Acme", HOSTILE), bucket="week")
+    assert_same_analysis(analyse(spark_engine, sel), analyse(duck, sel))
+    assert_same(actor_leaderboard(spark_engine, Selection()), actor_leaderboard(duck, Selection()))
+    spark_engine.close()
+    # Opened again: the store and its export are found, with the same report.
+    again = build_dataset(ev_path, path, engine="spark")
+    assert again.reports == on_duckdb.reports
+    assert_same(again.engine.series(sel), duck.series(sel))
+    again.engine.close()
+    duck.close()
