@@ -1,9 +1,10 @@
 """CSV events read by Arrow, screened in Arrow: the fast path for big events files (issue 14).
 
-What native.screen_text does for mentions, for events. A date cell `2024-03-01` or
-`2024-03-01T12:00:00[.ffffff]Z` is cast in Arrow (a chunk of rows at a time; in a chunk that
-holds a cell of another shape, or no real date, the other cells are cast and that row is a
-suspect). A row whose cells the general rules (validate.py) would take as they are is loaded as
+What native.screen_text does for mentions, for events. A date cell `2024-03-01`,
+`2024-03-01T12:00:00[.ffffff]Z` or that time without a zone (`2024-03-01 12:00:00[.ffffff]` or with a
+`T`: read as UTC, as validate.py reads it, and counted in its note with the suspects' own) is cast in
+Arrow (a chunk of rows at a time; in a chunk that holds a cell of another shape, or no real date, the
+other cells are cast and that row is a suspect). A row whose cells the general rules (validate.py) would take as they are is loaded as
 it is: text without spaces around it, a NUL byte or a character the text rules change; an
 event_type of the allowed ones; a severity empty or a plain decimal within its range. The
 suspects — a row with any other cell, and every row whose id repeats another's — go to
