@@ -350,7 +350,8 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict[s
         if counts is not None:
             counts.update(defaulted=defaulted, derived=derived)
         dangling = con.execute(
-            "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) LIMIT 5"
+            "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) "
+            "ORDER BY _record LIMIT 5"  # the first five in the file's order (else any five)
         ).fetchall()
         if dangling:
             report.notes.append(
