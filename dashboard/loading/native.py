@@ -168,7 +168,7 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         if col.type == "datetime":
             cast = chunked_or_none(_utc_or_dates, values, _UTC)
             if cast is not None:
-                naive_rows = _mask(naive_cells(values))
+                naive_rows = np.concatenate([_mask(naive_cells(c)) for c in values.chunks]) if len(values) else np.zeros(0, bool)
         else:
             cast = chunked_or_none(_decimals, values, pa.float64())
         if cast is None:
