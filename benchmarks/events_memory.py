@@ -5,8 +5,12 @@ The file: `date,actor,headline` rows shaped like the memory-bound measurements' 
 `2021-MM-DD`, `Actor{i % 50}`, `h{i}`), 1 % dirty: every 100th row a date with a time but no
 zone (read as UTC, with a note), every 1000th a copy of the row before with a space before its
 actor (a duplicate). Before the events screen answered such files, they went whole to validate.
+With `--shape naive`, every date has a time but no zone (`2021-MM-DD HH:MM:SS`, read as UTC,
+with a note; row i at 2021-01-01 00:00:00 plus i seconds), `A{i % 50}`, `h{i % 10}`: 27 bytes a
+row, so that 9 million rows (243 MB) stay under the 256 MB uncompressed cap (the dirty file's
+shape with a time would not: 330 MB). Before the screen read such times, every row was a suspect.
 
-    python benchmarks/events_memory.py --rows 9000000 --src /path/to/a/checkout [--src ...]
+    python benchmarks/events_memory.py --rows 9000000 [--shape naive] --src /path/to/a/checkout [--src ...]
 
 Each --src is a source tree (its `dashboard` package is the one measured); the gzip file is
 made once and kept beside the system's temporary files.
@@ -15,6 +19,7 @@ made once and kept beside the system's temporary files.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gzip
 import os
 import subprocess
@@ -44,15 +49,26 @@ def dirty_row(i: int) -> str:
     return f"2021-{i % 12 + 1:02d}-{i % 28 + 1:02d}{time},Actor{i % 50},h{i}\n"
 
 
-def dirty_file(rows: int) -> Path:
-    """The gzip file of `rows` dirty rows (made once)."""
-    path = Path(tempfile.gettempdir()) / f"boilingpoint-events-dirty-{rows}.csv.gz"
+_START = dt.datetime(2021, 1, 1)
+
+
+def naive_row(i: int) -> str:
+    return f"{(_START + dt.timedelta(seconds=i)).isoformat(sep=' ')},A{i % 50},h{i % 10}\n"
+
+
+ROWS = {"dirty": dirty_row, "naive": naive_row}
+
+
+def dirty_file(rows: int, shape: str = "dirty") -> Path:
+    """The gzip file of `rows` rows of a shape (made once)."""
+    row = ROWS[shape]
+    path = Path(tempfile.gettempdir()) / f"boilingpoint-events-{shape}-{rows}.csv.gz"
     if not path.exists():
         part = path.with_suffix(f".{os.getpid()}.part")  # (two runs at once never share one)
         with gzip.open(part, "wt", compresslevel=6, encoding="utf-8") as out:
             out.write("date,actor,headline\n")
             for start in range(0, rows, 100_000):
-                out.write("".join(map(dirty_row, range(start, min(rows, start + 100_000)))))
+                out.write("".join(map(row, range(start, min(rows, start + 100_000)))))
         part.rename(path)
     return path
 
@@ -60,12 +76,14 @@ def dirty_file(rows: int) -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=9_000_000)
+    parser.add_argument("--shape", choices=sorted(ROWS), default="dirty", help="dirty: 1 %% dirty rows; naive: times without a zone")
     parser.add_argument("--src", action="append", required=True, help="a source tree to measure (repeatable)")
     args = parser.parse_args(argv)
-    path = dirty_file(args.rows)
+    path = dirty_file(args.rows, args.shape)
     print(f"{path} ({path.stat().st_size / 1e6:.0f} MB gzip, {args.rows:,} rows); load average {os.getloadavg()[0]:.1f}")
     for src in args.src:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
+        # (run in src: `python -c` puts its folder before PYTHONPATH)
+        out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, cwd=src,
                              env={**os.environ, "PYTHONPATH": src, "PYTHONDONTWRITEBYTECODE": "1"})
         print(f"{src}: {out.stdout.strip() or out.stderr[-2000:]} (load average after {os.getloadavg()[0]:.1f})")
 

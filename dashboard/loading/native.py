@@ -39,7 +39,7 @@ from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
 from dashboard.loading.parse import invalid_utf8
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 from dashboard.loading.text_rules import text_rules_suspects
-from dashboard.loading.validation import map_columns, validate
+from dashboard.loading.validation import map_columns, naive_note, validate
 
 _SPACE = " \t\r\n"  # what validate.py trims
 _TEXT_OUT = ("text", "source", "url")
@@ -116,10 +116,15 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
 
 
 # Text cells of one plain shape that Arrow's casts read exactly as validate.py's SQL does
-# (column_sql.shaped_sql): a UTC time with a real hour, minute and second, a plain decimal;
-# and a date alone, which validate.py reads as midnight UTC without a note (a date has no
-# time of day, so no zone is assumed).
-_DATE_OR_UTC_TEXT = r"^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z)?$"
+# (column_sql.shaped_sql and column_sql.column_sql): a UTC time with a real hour, minute and
+# second, a plain decimal; a date alone, which validate.py reads as midnight UTC without a
+# note (a date has no time of day, so no zone is assumed); and the same time of day with no
+# zone after a `T` or a space, which validate.py reads as UTC with a note (ISO_PATTERN's
+# zone-less times: TRY_CAST of 'YYYY-MM-DD HH:MM:SS[.ffffff]' AS TIMESTAMP, less no offset;
+# Arrow casts the same text to the same naive timestamp). Its 7-9-digit or comma fractions,
+# hours without seconds, `z`, `UTC` and offsets are left to validate.py.
+_TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"
+_DATE_OR_UTC_TEXT = rf"^\d{{4}}-\d{{2}}-\d{{2}}(T{_TIME}Z|[T ]{_TIME})?$"
 DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
 _UTC = pa.timestamp("us", tz="UTC")
@@ -129,7 +134,8 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     """CSV mentions read by Arrow (every cell text, nothing rejected yet) through the typed
     screen, or None when it does not apply.
 
-    When every date cell is empty, `2024-03-01` or `2024-03-01T12:00:00[.ffffff]Z` and every tone and count
+    When every date cell is empty, `2024-03-01`, `2024-03-01T12:00:00[.ffffff]Z` or the same time
+    without a zone (`T` or a space before it: read as UTC, with validate.py's note) and every tone and count
     cell empty or a plain decimal, those columns are cast in Arrow (an empty cell is missing,
     as validate.py reads it; a date Arrow cannot cast: None) and screened as typed columns
     are; the suspects go to validate.py as the text they were, so their rejections name the
@@ -145,6 +151,7 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         return None  # the general path raises the same error with its hint
     typed = raw.table
     values = cast = None
+    naive_rows = None
     encode = []
     for col in COLUMNS["mentions"]:
         rc = cmap.contract.get(col.name)
@@ -160,6 +167,8 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
         # Each chunk on its own core (chunks.py); any chunk that says no sends the file on.
         if col.type == "datetime":
             cast = chunked_or_none(_utc_or_dates, values, _UTC)
+            if cast is not None:
+                naive_rows = np.concatenate([_mask(naive_cells(c)) for c in values.chunks]) if len(values) else np.zeros(0, bool)
         else:
             cast = chunked_or_none(_decimals, values, pa.float64())
         if cast is None:
@@ -173,7 +182,8 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     written = [raw.table]
     raw.table = raw.table.schema.empty_table()
     del values, cast
-    table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, written)
+    table, report = _screen(RawTable(raw.labels, typed, raw.rows_read, raw.file_format), cmap, notes, limits, written,
+                            naive_rows)
     report.exact = False  # the rows come from text, not from a Parquet file an engine could read
     return table, report
 
@@ -210,10 +220,43 @@ def utc_or_dates(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
     return _utc_or_dates(values)
 
 
+def naive_cells(values):
+    """Where the date cells (of _DATE_OR_UTC_TEXT's shapes) hold a time of day without a zone:
+    longer than a date alone, and not ending in Z."""
+    lengths = pc.binary_length(values)
+    return pc.fill_null(pc.and_(pc.greater(lengths, 10), pc.invert(pc.ends_with(values, "Z"))), False)
+
+
+def naive_screened(naive: np.ndarray, suspect: np.ndarray, records) -> tuple[int, int]:
+    """How many screened rows (not suspect) have a date without a zone, and the first one's
+    record (0 when none); records None: each row's record is its position + 1."""
+    rows = np.flatnonzero(naive & ~suspect)
+    if not len(rows):
+        return 0, 0
+    first = int(rows[0]) + 1 if records is None else int(pc.min(records.take(pa.array(rows))).as_py())
+    return len(rows), first
+
+
+def naive_notes(notes: list[str], counts: dict[str, int], screened: int, first: int) -> list[str]:
+    """The suspects' notes (validate.py's, counts from its `counts`) with their note on dates
+    without a zone made the file's: the screened rows' `screened` such dates (the first at
+    record `first`) added, in the note's place (after the text rules' notes, as validate.py
+    makes it)."""
+    own = naive_note(counts["naive"], counts["naive_first"]) if counts.get("naive") else None
+    out = [x for x in notes if x != own]
+    total = screened + counts.get("naive", 0)
+    if total:
+        firsts = [f for f, k in ((first, screened), (counts.get("naive_first", 0), counts.get("naive", 0))) if k]
+        at = max((i + 1 for i, x in enumerate(out) if " normalised: Unicode NFC" in x), default=0)
+        out.insert(at, naive_note(total, min(firsts)))
+    return out
+
+
 def _utc_or_dates(values: pa.Array) -> pa.Array | None:
-    """Date cells that are all empty, `2024-03-01` or `2024-03-01T12:00:00[.ffffff]Z` as UTC
-    timestamps (a date alone is its midnight, UTC, as validate.py reads it); None when some
-    cell has another shape or is no real date."""
+    """Date cells that are all empty, `2024-03-01`, `2024-03-01T12:00:00[.ffffff]Z` or that time
+    without a zone (after `T` or a space) as UTC timestamps (a date alone is its midnight, UTC,
+    and a time without a zone is read as UTC, as validate.py reads them); None when some cell
+    has another shape or is no real date."""
     if not len(values):
         return pc.cast(values, _UTC)
     empty = pc.equal(values, "")
@@ -223,12 +266,16 @@ def _utc_or_dates(values: pa.Array) -> pa.Array | None:
         # is a date alone, any other non-empty one a UTC time.
         if not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DATE_OR_UTC_TEXT))).as_py():
             return None
-        date_only = pc.equal(pc.binary_length(values), 10)
-        if pc.all(pc.or_(empty, date_only)).as_py():
-            # naive midnights, then marked UTC (the values stay: Arrow keeps instants in UTC)
+        zoned = pc.ends_with(values, "Z")
+        if not pc.any(zoned).as_py():
+            # dates alone and times without a zone: naive, then marked UTC (the values stay:
+            # Arrow keeps instants in UTC)
             return pc.cast(cells, pa.timestamp("us")).cast(_UTC)
-        if pc.any(date_only).as_py():
-            cells = pc.if_else(date_only, pc.binary_join_element_wise(values, "T00:00:00Z", ""), cells)
+        if not pc.all(pc.or_(empty, zoned)).as_py():
+            # Arrow reads a zone-less cell as a UTC one only with its Z
+            date_only = pc.equal(pc.binary_length(values), 10)
+            cells = pc.if_else(date_only, pc.binary_join_element_wise(values, "T00:00:00Z", ""),
+                               pc.if_else(pc.or_(zoned, empty), cells, pc.binary_join_element_wise(values, "Z", "")))
         return pc.cast(cells, _UTC)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
@@ -253,15 +300,15 @@ def utc_dates_and_others(values: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
-            written: list[pa.Table] | None = None) -> tuple[pa.Table, LoadReport]:
+            written: list[pa.Table] | None = None, naive_rows: np.ndarray | None = None) -> tuple[pa.Table, LoadReport]:
     """written: [the raw cells as the file holds them], when raw.table holds them converted;
-    taken from the list (and freed) once the suspects' cells are taken from it."""
+    taken from the list (and freed) once the suspects' cells are taken from it. naive_rows: the
+    rows whose date cell held a time without a zone (text read as UTC: validate.py's note)."""
     table = raw.table
     n = table.num_rows
     contract = cmap.contract
     suspect = np.zeros(n, dtype=bool)
     out: dict[str, pa.ChunkedArray] = {}
-    naive = False
     altered = False  # a value the table holds differently from the file (NaN tone, missing count)
     for col in COLUMNS["mentions"]:
         rc = contract.get(col.name)
@@ -269,8 +316,8 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
             continue
         values = table.column(rc)
         if col.type == "datetime":
-            if pa.types.is_timestamp(values.type):
-                naive = values.type.tz is None
+            if pa.types.is_timestamp(values.type) and values.type.tz is None:
+                naive_rows = np.ones(n, dtype=bool)  # a Parquet timestamp without a zone: every one read as UTC
             stamps = values.cast(pa.timestamp("us"))  # tz-aware: the same instants, as naive UTC
             if values.null_count:
                 suspect |= _nulls(values)
@@ -321,19 +368,18 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
     del cells
     clean = _canonical(out, extras, table.column(RECORD), n, np.flatnonzero(~suspect) if any_suspect else None)
     rejections, listed_more, rejected = [], 0, 0
+    sub_notes: list[str] = []
+    counts: dict[str, int] = {}
     if any_suspect:
         assert sub is not None
         sub_raw = RawTable(raw.labels, sub, sub.num_rows, raw.file_format)
-        checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True)
+        checked, sub_report = validate(sub_raw, "mentions", limits, keep_record=True, counts=counts)
         rejections, listed_more, rejected = sub_report.rejections, sub_report.unlisted_rejections, sub_report.rejected
-        report.notes.extend(n for n in sub_report.notes if " normalised: Unicode NFC" in n)  # the text rules' note
+        sub_notes = [n for n in sub_report.notes if " normalised: Unicode NFC" in n]  # the text rules' note
         clean = _in_file_order(_merge(clean, checked))  # the loaded suspects were appended
-    if naive and clean.num_rows:
-        first = int(pc.min(clean.column(RECORD)).as_py())
-        report.notes.append(
-            f"{clean.num_rows:,} {'date has' if clean.num_rows == 1 else 'dates have'} a time of day but no time zone; "
-            f"they were read as UTC (first at row {first})"
-        )
+    if naive_rows is not None:
+        sub_notes = naive_notes(sub_notes, counts, *naive_screened(naive_rows, suspect, table.column(RECORD)))
+    report.notes.extend(sub_notes)
     clean = clean.drop_columns([RECORD])
     report.rejections = rejections
     report.unlisted_rejections = listed_more

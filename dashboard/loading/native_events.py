@@ -1,9 +1,10 @@
 """CSV events read by Arrow, screened in Arrow: the fast path for big events files (issue 14).
 
-What native.screen_text does for mentions, for events. A date cell `2024-03-01` or
-`2024-03-01T12:00:00[.ffffff]Z` is cast in Arrow (a chunk of rows at a time; in a chunk that
-holds a cell of another shape, or no real date, the other cells are cast and that row is a
-suspect). A row whose cells the general rules (validate.py) would take as they are is loaded as
+What native.screen_text does for mentions, for events. A date cell `2024-03-01`,
+`2024-03-01T12:00:00[.ffffff]Z` or that time without a zone (`2024-03-01 12:00:00[.ffffff]` or with a
+`T`: read as UTC, as validate.py reads it, and counted in its note with the suspects' own) is cast in
+Arrow (a chunk of rows at a time; in a chunk that holds a cell of another shape, or no real date, the
+other cells are cast and that row is a suspect). A row whose cells the general rules (validate.py) would take as they are is loaded as
 it is: text without spaces around it, a NUL byte or a character the text rules change; an
 event_type of the allowed ones; a severity empty or a plain decimal within its range. The
 suspects — a row with any other cell, and every row whose id repeats another's — go to
@@ -40,6 +41,9 @@ from dashboard.loading.native import (
     PLAIN_FIRST,
     PLAIN_LAST,
     bad_text,
+    naive_cells,
+    naive_notes,
+    naive_screened,
     utc_dates_and_others,
     utc_or_dates,
 )
@@ -79,6 +83,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
     table = raw.table
     n = table.num_rows
     suspect = np.zeros(n, dtype=bool)
+    naive = np.zeros(n, dtype=bool)
     cols: dict[str, pa.ChunkedArray] = {}  # the v_ columns of validate.py, named as there
     for col in COLUMNS["events"]:
         rc = cmap.contract.get(col.name)
@@ -89,6 +94,8 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
             return None  # a number Arrow cannot cast (not expected): validate.py says why
         cols[f"v_{col.name}"], bad = screened
         suspect |= bad
+        if col.type == "datetime":  # a time without a zone, read as UTC: said in a note
+            naive = np.concatenate([_mask(naive_cells(c)) for c in table.column(rc).chunks]) if n else np.zeros(0, bool)
     del screened  # (it held the last column's cells: freed when the columns are taken below)
     for i, rc in enumerate(cmap.extras.values()):
         cols[f"x{i}"] = table.column(rc)  # kept as the text they are, as validate.py keeps them
@@ -126,6 +133,9 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
         suspect |= repeats
         del repeats
     del hashes
+    # The screened rows' dates without a zone (the suspects' ones their notes count)
+    naive_count = naive_screened(naive, suspect, None if numbered else table.column(RECORD))
+    del naive
     # No way back from here: the raw cells are freed (raw.table emptied, as validate's consume
     # does); the screened rows' text columns are the raw ones, kept as they are.
     cols[RECORD] = pa.chunked_array([pa.array(np.arange(1, n + 1))]) if numbered else table.column(RECORD)
@@ -150,7 +160,8 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
                          f"coalesce(known, {id_sql})" if "known" in cols else id_sql)
     table_out = _canonical(cols, ids, cmap, has)
     return table_out, _report(raw, n, table_out, notes, sub_report, counts,
-                              event_notes(defaulted + counts["defaulted"], derived + counts["derived"]))
+                              event_notes(defaulted + counts["defaulted"], derived + counts["derived"]),
+                              naive_count)
 
 
 def _plain(raw: RawTable) -> bool:
@@ -161,16 +172,20 @@ def _plain(raw: RawTable) -> bool:
 
 
 def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_report: LoadReport | None,
-            sub_counts: dict[str, int], events: list[str]) -> LoadReport:
+            sub_counts: dict[str, int], events: list[str], naive: tuple[int, int]) -> LoadReport:
     """validate.py's report: its notes in its order, the suspects' rejections (all there are).
-    The suspects' notes on what the text rules changed, and on dates without a zone or given as
-    epoch numbers, are the file's (no screened row has such a cell); their notes on events are
+    The suspects' notes on what the text rules changed, and on dates given as epoch numbers,
+    are the file's (no screened row has such a cell); their note on dates without a zone counts
+    the screened rows' too (`naive`: how many, the first's record); their notes on events are
     replaced by the file's (`events`), made after them as validate.py makes them."""
     report = LoadReport(kind="events", file_format=raw.file_format)
     report.notes.extend(notes)
+    sub_notes: list[str] = []
     if sub_report is not None:
         own = set(event_notes(sub_counts["defaulted"], sub_counts["derived"]))
-        report.notes.extend(x for x in sub_report.notes if x not in own)
+        sub_notes = [x for x in sub_report.notes if x not in own]
+    report.notes.extend(naive_notes(sub_notes, sub_counts, *naive))
+    if sub_report is not None:
         report.rejections = sub_report.rejections
         report.unlisted_rejections = sub_report.unlisted_rejections
         report.rejected = sub_report.rejected

@@ -157,8 +157,10 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     consume: the caller needs raw's cells no more: once DuckDB holds its copy of them,
     raw.table is emptied (its columns kept), so the cells and the loaded table are never in
     memory at once (a 9-million-row file: 300 MB less at the peak).
-    counts: filled, for events, with the loaded rows whose severity was defaulted and whose id
-    was derived (what the notes count; native_events.py adds them up over its screened rows).
+    counts: filled with the loaded rows whose date has a time but no zone (`naive`) and the first
+    one's record (`naive_first`, 0 when none); for events, with the loaded rows whose severity was
+    defaulted and whose id was derived (what the notes count; the screens, native.py and
+    native_events.py, add them up over their screened rows).
     columns: the whole file's column map (map_columns), when raw holds only some of its rows:
     the columns are the file's, not those of these rows (an unnamed column empty in them alone
     is kept, as it is over the whole file); the columns' notes are then the caller's.
@@ -287,11 +289,11 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict[s
         return int(con.execute(sql).fetchall()[0][0])
 
     naive = count("SELECT count(*) FROM flagged WHERE NOT _bad AND naive_date")
+    first = count("SELECT min(_record) FROM flagged WHERE NOT _bad AND naive_date") if naive else 0
     if naive:
-        first = count("SELECT min(_record) FROM flagged WHERE NOT _bad AND naive_date")
-        report.notes.append(
-            f"{plural(naive, 'date has', 'dates have')} a time of day but no time zone; they were read as UTC (first at row {first})"
-        )
+        report.notes.append(naive_note(naive, first))
+    if counts is not None:
+        counts.update(naive=naive, naive_first=first)
     epochs = count("SELECT count(*) FROM flagged WHERE NOT _bad AND epoch_date")
     if epochs:
         report.notes.append(
@@ -348,7 +350,8 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict[s
         if counts is not None:
             counts.update(defaulted=defaulted, derived=derived)
         dangling = con.execute(
-            "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) LIMIT 5"
+            "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) "
+            "ORDER BY _record LIMIT 5"  # the first five in the file's order (else any five)
         ).fetchall()
         if dangling:
             report.notes.append(
@@ -369,6 +372,11 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict[s
         cols = ["date", "actor", "tone", "count", "text", "source", "url"]
     cols = cols + [f'"{_ident(name)}"' for name in cmap.extras] + [RECORD]
     return cols, dup_sql
+
+
+def naive_note(naive: int, first: int) -> str:
+    """The note on loaded dates with a time of day but no zone (read as UTC); first: the first one's row."""
+    return f"{plural(naive, 'date has', 'dates have')} a time of day but no time zone; they were read as UTC (first at row {first})"
 
 
 def event_notes(defaulted: int, derived: int) -> list[str]:

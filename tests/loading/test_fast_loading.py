@@ -93,6 +93,12 @@ def test_the_fast_paths_are_taken_on_a_plain_csv():
 _DATE = st.one_of(
     st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(lambda d: d.isoformat(timespec="seconds") + "Z"),
     st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(lambda d: d.isoformat() + "Z"),
+    # times without a zone (read as UTC, with a note): T or a space, with or without a fraction
+    st.tuples(st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+              st.sampled_from(["T", " "]), st.sampled_from(["seconds", "auto", "milliseconds"])).map(
+        lambda d: d[0].isoformat(sep=d[1], timespec=d[2])),
+    st.sampled_from(["2024-01-01 10:00", "2024-01-01T24:00:00", "2024-02-30 10:00:00", "2024-01-01 10:00:00.1234567",
+                     "2024-01-01 10:00:00 ", "2024-01-01 10:00:00z"]),
     st.sampled_from(["", "2023-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01 10:00:00", "2024-01-01",
                      "1700000000", "03/04/2024", "2024-01-01T10:00:00+02:00", " 2024-01-01T00:00:00Z", "NA"]),
 )
@@ -126,6 +132,36 @@ def test_date_only_mentions_and_utf8_bytes_take_the_fast_paths_and_load_the_same
     assert_same((text + "2024-05-06T07:08:09Z,Actor 1,0.5,2\n").encode(), "mentions")
     assert_same((text + "2023-02-30,Actor 1,0.5,2\n").encode(), "mentions")
     assert_same(("date,actor,tone\n2024-01-01,Société,0.1\n2024-01-02,Zoë,\n").encode(), "mentions")
+
+
+_NAIVE_MENTIONS = "date,actor,tone,count\n" + "".join(
+    f"2024-01-{1 + i % 28:02d}{' ' if i % 2 else 'T'}{i % 24:02d}:{i % 60:02d}:00{'.25' if i % 3 else ''},A{i % 5},0.{i % 10},1\n"
+    for i in range(60))
+
+
+@pytest.mark.parametrize(("text", "screened"), [
+    (_NAIVE_MENTIONS, True),
+    (_NAIVE_MENTIONS + "2024-02-01,A1,0.1,1\n2024-02-01T10:00:00Z,A2,0.2,2\n2024-02-01T10:00:00.123456Z,A2,,2\n"
+     "2024-02-01 23:59:59.999999,A3,0.3,1\n", True),
+    # suspects (loaded or not) with zone-less times, the first of them one: the note counts them with the screened rows
+    ("date,actor,tone,count\n2024-02-01 10:00:00, A,0.1,1\n" + _NAIVE_MENTIONS[len("date,actor,tone,count\n"):]
+     + "2024-02-01 10:00:00,,0.1,1\n2024-02-02T10:00:00,Cafe\u0301,0.1,1\n2024-02-02T10:00:00,B,9,1\n", True),
+    ("date,actor,tone,count\n2024-02-01,A,0.1,1\n2024-02-01 10:00:00.5,A,0.1,1.5\n2024-02-03T01:02:03,B,,1\n", True),
+    # a cell of another shape: the general path (the mentions screen takes a date column whole or not at all)
+    (_NAIVE_MENTIONS + "2024-02-01 10:00,A,0.1,1\n", False),
+    (_NAIVE_MENTIONS + "2024-02-30 10:00:00,A,0.1,1\n", False),
+    (_NAIVE_MENTIONS + "2024-02-01T10:00:00+01:00,A,0.1,1\n", False),
+    (_NAIVE_MENTIONS + "2024-02-01 10:00:00.1234567,A,0.1,1\n", False),
+], ids=["zone-less", "among dates and UTC times", "suspects among them", "a rejected suspect", "no seconds",
+        "no real date", "an offset", "seven digits"])
+def test_mentions_with_times_without_a_zone_take_the_typed_screen_and_load_the_same(text, screened):
+    data = text.encode()
+    raw = delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",))
+    assert raw is not None
+    assert (native_module.screen_text(raw, DEFAULT_LIMITS) is not None) == screened
+    assert_same(data, "mentions")
+    if screened:
+        assert any("a time of day but no time zone; they were read as UTC" in n for n in load_bytes(data, "mentions").report.notes)
 
 
 def test_text_the_bytes_path_leaves_to_the_decoder():

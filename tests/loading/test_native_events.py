@@ -137,6 +137,52 @@ DIRTY = [
 ]
 
 
+# Times without a zone, which validate.py reads as UTC with a note (the same count, first row and
+# words from the screen, merged with the suspects' own): (name, file)
+NAIVE = [
+    ("zone-less times, space and T, with and without fractions",
+     "date,actor,headline\n2024-01-02 10:00:00,A,x\n2024-01-01T23:59:59,B,y\n2024-01-01 00:00:00.5,C,z\n"
+     "2024-01-01T12:34:56.123456,D,w\n2024-01-01 12:34:56.000001,E,v\n"),
+    ("zone-less times among UTC times and dates alone",
+     "date,actor,headline\n2024-01-02,A,x\n2024-01-01T10:00:00Z,B,y\n2024-01-01 10:00:00,C,z\n"
+     "2024-01-01T10:00:00.25Z,D,w\n,E,v\n2024-03-01T00:00:00,F,u\n2024-01-01T10:00:00,G,t\n"),
+    ("zone-less times among cells the screen leaves to validate.py",
+     "date,actor,headline\n2024-01-02 10:00:00,A,x\n2024-01-01 10:00,B,y\n2024-02-30 10:00:00,C,z\n"
+     "2024-01-01T24:00:00,D,w\n2024-01-01 10:00:00.1234567,E,v\n\"2024-01-01 10:00:00,5\",F,u\n2024-01-01T10:00:00z,G,t\n"
+     "2024-01-01 10:00:00 UTC,H,s\n2024-01-01T10:00:00+02:00,I,r\n2024-01-01 10:60:00,J,q\n"
+     "2024-01-01 10:00:00 ,K,p\n2024-01-01  10:00:00,L,o\n1709164800,M,n\n2024-01-03T10:00:00,N,m\n"),
+    ("the first zone-less time a suspect's (loaded), the others screened",
+     "date,actor,headline\n2024-01-05 10:00:00, A,x\n2024-01-01,B,y\n2024-01-02T10:00:00,C,z\n"),
+    ("the first zone-less time a rejected suspect's",
+     "date,actor,headline\n2024-01-05 10:00:00,,x\n2024-01-01,B,y\n2024-01-02T10:00:00,C,z\n"),
+    ("a zone-less time repeated: the duplicate is counted as validate.py counts it",
+     "date,actor,headline\n2024-01-02 10:00:00,A,x\n2024-01-03,B,y\n2024-01-02 10:00:00,A,x\n"),
+    ("zone-less times with the text rules' and the epoch notes",
+     "date,actor,headline\n2024-01-02 10:00:00,Cafe\u0301,x\n1709164800,B,y\n2024-01-03T10:00:00,C,z\n"
+     "2024-01-04T10:00:00,D,w\n"),
+    ("one zone-less time", "date,actor,headline\n2024-01-02,A,x\n2024-01-03T10:00:00,B,y\n"),
+    ("a zone-less time of a year the screen leaves to validate.py",
+     "date,actor,headline\n0999-01-01 10:00:00,A,x\n2024-01-03T10:00:00,B,y\n"),
+]
+
+
+@pytest.mark.parametrize("name, text", NAIVE, ids=[c[0] for c in NAIVE])
+def test_screen_events_reads_times_without_a_zone_as_validate(name, text):
+    assert _assert_same(text.encode()) is True
+
+
+def test_screen_events_reads_zone_less_times_without_validate(monkeypatch):
+    # A file of zone-less times only: screened whole, validate.py's note from the screen.
+    monkeypatch.setattr(native_events, "validate", lambda *a, **k: pytest.fail("validate called"))
+    text = "date,actor,headline\n" + "".join(
+        f"2024-01-{1 + i % 28:02d}{' ' if i % 2 else 'T'}{i % 24:02d}:00:00{'.5' if i % 3 else ''},A{i % 5},h{i}\n"
+        for i in range(300))
+    result = load_bytes(text.encode(), "events")
+    assert result.report.loaded == 300
+    assert "300 dates have a time of day but no time zone; they were read as UTC (first at row 1)" in result.report.notes
+    assert result.table.column("date").to_pylist()[0].isoformat() == "2024-01-01T00:00:00"
+
+
 @pytest.mark.parametrize("name, text", DIRTY, ids=[c[0] for c in DIRTY])
 def test_screen_events_answers_dirty_files_as_validate(name, text):
     assert _assert_same(text.encode()) is True
@@ -159,7 +205,8 @@ def test_screen_events_validates_only_the_suspects_and_the_rows_they_may_repeat(
 
     monkeypatch.setattr(native_events, "validate", spy)
     assert _assert_same(data) is True
-    dirty = sum(1 for i in range(300) if i % 7 == 3)
+    # (a time without a zone, 2024-03-01T10:00:00, is screened: not among the suspects)
+    dirty = sum(1 for i in range(300) if i % 7 == 3 and (i // 7) % 10 != 2)
     assert seen and max(seen) == dirty + 2, seen  # the dirty dates, the suspect id and the row it repeats
 
 
@@ -172,7 +219,8 @@ def test_screen_events_date_chunks_read_again_only_where_dirty():
 
 
 _DATE_CELLS = ["2024-01-02", "2024-01-01", "2024-01-01T10:00:00Z", "2024-01-01 10:00", "2024-02-30", "", "1709164800",
-               "2024-01-01T10:00:00", "0999-12-31"]
+               "2024-01-01T10:00:00", "0999-12-31", "2024-01-01 10:00:00", "2024-01-02 10:00:00.5", "2024-01-01T10:00:00.000001",
+               "2024-02-30 10:00:00", "2024-01-01 10:00:00.1234567", "2024-01-01T24:00:00"]
 _ACTOR_CELLS = ["A", "B", "A ", "", "Cafe\u0301", "Café"]
 _ID_CELLS = ["k1", "k2", " k1", "", "k3"]
 _TYPE_CELLS = ["", "threat", " threat", "THREAT", "riot", "other"]
