@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from dashboard.contract import COLUMNS, DEFAULT_SEVERITY, Column
 from dashboard.loading.chunks import map_chunks
-from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport
+from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.native import (
     DECIMAL_TEXT,
     PLAIN_FIRST,
@@ -48,6 +48,7 @@ from dashboard.loading.native import (
     utc_or_dates,
 )
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
+from dashboard.loading.retractions import check_retractions, dangling_note, refused_note
 from dashboard.loading.validation import bound_memory, event_id_sql, event_notes, map_columns, validate
 
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
@@ -65,7 +66,7 @@ def screen_events(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadRepo
         cmap, notes = map_columns(raw, "events")
     except LoadError:
         return None  # the general path raises the same error with its hint
-    if "retracts" in cmap.contract or any(not pa.types.is_string(raw.table.schema.field(rc).type)
+    if any(not pa.types.is_string(raw.table.schema.field(rc).type)
                                           for rc in list(cmap.contract.values()) + list(cmap.extras.values())):
         return None
     # Records 1..n on lines 2..n+1 (a file of one line a record, as Arrow reads it) are not kept
@@ -120,7 +121,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
         sub = _with_numbers(sub, rows) if numbered else sub
         del rows
         checked, sub_report = validate(RawTable(raw.labels, sub, sub.num_rows, raw.file_format), "events", limits,
-                                       keep_record=True, counts=counts, columns=cmap)
+                                       keep_record=True, counts=counts, columns=cmap, retractions=not has("retracts"))
         del sub
         if not checked.num_rows:
             break
@@ -139,6 +140,7 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
     # No way back from here: the raw cells are freed (raw.table emptied, as validate's consume
     # does); the screened rows' text columns are the raw ones, kept as they are.
     cols[RECORD] = pa.chunked_array([pa.array(np.arange(1, n + 1))]) if numbered else table.column(RECORD)
+    lines = None if numbered or not has("retracts") else (table.column(RECORD).to_numpy(), table.column(LINE).to_numpy())
     raw.table = raw.table.schema.empty_table()
     del table
     keep = np.flatnonzero(~suspect) if suspect.any() else None
@@ -151,17 +153,30 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
         cols["known"] = pa.chunked_array([pa.nulls(len(cols[RECORD]), pa.string())])
         _append(cols, _as_inputs(checked, cmap))
     del checked
-    order = pc.sort_indices(pa.table({"d": cols["v_date"], "r": cols.pop(RECORD)}), [("d", "ascending"), ("r", "ascending")])
+    records = cols.pop(RECORD)
+    order = pc.sort_indices(pa.table({"d": cols["v_date"], "r": records}), [("d", "ascending"), ("r", "ascending")])
+    if not has("retracts"):
+        del records  # (the graph of retractions needs them)
     if not np.array_equal(order.to_numpy(), np.arange(len(order))):
         # validate.py's order: by date, then record (the records freed first; 4-byte indices when they fit)
-        _take(cols, order.cast(pa.int32()) if len(order) < 2**31 else order)
+        order = order.cast(pa.int32()) if len(order) < 2**31 else order
+        _take(cols, order)
+        if has("retracts"):
+            records = records.take(order)
     del order
     ids = _duckdb_column(pa.table(cols),
                          f"coalesce(known, {id_sql})" if "known" in cols else id_sql)
     table_out = _canonical(cols, ids, cmap, has)
+    del ids
+    graph: tuple[list[tuple], str | None] = ([], None)
+    if has("retracts"):
+        table_out, graph, refused_defaulted, refused_derived = _retractions(table_out, records, lines, cols, counts, has)
+        del records
+        defaulted -= refused_defaulted
+        derived -= refused_derived
     return table_out, _report(raw, n, table_out, notes, sub_report, counts,
                               event_notes(defaulted + counts["defaulted"], derived + counts["derived"]),
-                              naive_count)
+                              naive_count, graph, limits)
 
 
 def _plain(raw: RawTable) -> bool:
@@ -172,12 +187,15 @@ def _plain(raw: RawTable) -> bool:
 
 
 def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_report: LoadReport | None,
-            sub_counts: dict[str, int], events: list[str], naive: tuple[int, int]) -> LoadReport:
+            sub_counts: dict, events: list[str], naive: tuple[int, int],
+            graph: tuple[list[tuple], str | None], limits: LoadLimits) -> LoadReport:
     """validate.py's report: its notes in its order, the suspects' rejections (all there are).
     The suspects' notes on what the text rules changed, and on dates given as epoch numbers,
     are the file's (no screened row has such a cell); their note on dates without a zone counts
     the screened rows' too (`naive`: how many, the first's record); their notes on events are
-    replaced by the file's (`events`), made after them as validate.py makes them."""
+    replaced by the file's (`events`), made after them as validate.py makes them. `graph`: the
+    retractions refused over all the loaded rows (their rejections merged in validate.py's order
+    and cap) and the note on ids not in the file, which validate.py makes around the events' notes."""
     report = LoadReport(kind="events", file_format=raw.file_format)
     report.notes.extend(notes)
     sub_notes: list[str] = []
@@ -189,13 +207,78 @@ def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_re
         report.rejections = sub_report.rejections
         report.unlisted_rejections = sub_report.unlisted_rejections
         report.rejected = sub_report.rejected
+    refused, dangling = graph
+    if refused:
+        total = len(report.rejections) + report.unlisted_rejections + len(refused)
+        merged = report.rejections + [Rejection(*p) for p in refused]
+        merged.sort(key=lambda r: (r.record, r.column))
+        report.rejections = merged[:limits.max_listed_rejections]
+        report.unlisted_rejections = max(0, total - limits.max_listed_rejections)
+        report.rejected += len(refused)
+        report.notes.append(refused_note(len(refused)))
     report.notes.extend(events)
+    if dangling:
+        report.notes.append(dangling)
     report.rows_read = n
     report.loaded = table_out.num_rows
     report.columns = table_out.column_names
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
         raise RuntimeError(f"internal error: {n} rows read but {report.loaded} loaded + {report.rejected} rejected")
     return report
+
+
+def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[str, pa.ChunkedArray],
+                 counts: dict, has) -> tuple[pa.Table, tuple[list[tuple], str | None], int, int]:
+    """The retraction graph of the loaded rows (`table`, in its order, their `records`), checked
+    as validate.py checks it (retractions.py) over a lean `final` table: the rows that retract
+    and the rows they name (the only rows the checks read), their record, id, date and retracts.
+    The table without the refused rows; the refused (as problems) and the note on ids not in the
+    file; how many of the refused had their severity defaulted and their id derived (the screened
+    rows' from their cells, the suspects' as validate.py listed them in `counts`). `lines`: the records' lines when they are
+    not the record + 1 (the file's records and lines, as numpy)."""
+    retracts = table.column("retracts")
+    retracting = _mask(pc.is_valid(retracts))
+    if not retracting.any():
+        return table, ([], None), 0, 0
+    named = pc.unique(retracts.filter(pa.array(retracting)).combine_chunks())
+    rows = pa.array(np.flatnonzero(retracting | _mask(pc.is_in(table.column("id"), value_set=named))))
+    lean = pa.table({RECORD: records.take(rows), LINE: pa.nulls(len(rows), pa.int64()), "id": table.column("id").take(rows),
+                     "date": table.column("date").take(rows), "retracts": retracts.take(rows)})
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET threads TO 2")
+        bound_memory(con)
+        con.register("lean", lean)
+        con.execute("CREATE TEMP TABLE final AS SELECT * FROM lean")
+        con.unregister("lean")
+        refused = check_retractions(con)
+        dangling = dangling_note(con)
+    finally:
+        con.close()
+    if not refused:
+        return table, ([], dangling), 0, 0
+    gone = np.array([p[0] for p in refused], dtype=np.int64)
+    line_of = dict(zip(gone.tolist(), (gone + 1).tolist()))
+    if lines is not None:
+        at = np.isin(lines[0], gone)
+        line_of = dict(zip(lines[0][at].tolist(), lines[1][at].tolist()))
+    refused = [(p[0], line_of[p[0]], *p[2:]) for p in refused]
+    positions = np.asarray(rows)[np.isin(np.asarray(lean.column(RECORD)), gone)]
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[positions] = False
+    # Whose severity was defaulted, whose id derived: the screened rows' from their cells, the suspects' from validate.py
+    picked = pa.array(positions)
+    screened = _mask(pc.is_null(cols["known"].take(picked))) if "known" in cols else np.ones(len(positions), dtype=bool)
+    derived = _mask(pc.is_null(cols["v_id"].take(picked))) if has("id") else np.ones(len(positions), dtype=bool)
+    defaulted = np.zeros(len(positions), dtype=bool)
+    if has("event_type"):
+        defaulted = _mask(pc.is_valid(cols["v_event_type"].take(picked)))
+        if has("severity"):
+            defaulted &= _mask(pc.is_null(cols["v_severity"].take(picked)))
+    suspects = set(records.take(picked).to_numpy()[~screened].tolist())
+    defaulted_n = int((defaulted & screened).sum()) + len(suspects & set(counts.get("defaulted_at", ())))
+    derived_n = int((derived & screened).sum()) + len(suspects & set(counts.get("derived_at", ())))
+    return table.filter(pa.array(keep)), (refused, dangling), defaulted_n, derived_n
 
 
 def _keys(checked: pa.Table, cmap, names: list[str], has) -> np.ndarray:

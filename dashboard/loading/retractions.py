@@ -49,3 +49,21 @@ def check_retractions(con) -> list[tuple]:
         con.executemany("INSERT INTO _refused VALUES (?)", [[r] for r in problems])
         con.execute("DELETE FROM final WHERE _record IN (SELECT r FROM _refused)")
     return sorted(problems.values())
+
+
+def refused_note(refused: int) -> str:
+    """The note on the retractions check_retractions refused."""
+    return (f"{refused:,} {'retraction was' if refused == 1 else 'retractions were'} refused "
+            "(self-retraction, dated before its claim, or a cycle): listed below")
+
+
+def dangling_note(con) -> str | None:
+    """The note on the `final` table's retracts that name no id of it: the first five in the
+    file's order (else any five); None when there are none."""
+    dangling = con.execute(
+        "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) "
+        "ORDER BY _record LIMIT 5"
+    ).fetchall()
+    if not dangling:
+        return None
+    return "retracts points at ids not in the file: " + ", ".join(repr(d[0]) for d in dangling)

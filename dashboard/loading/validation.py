@@ -35,7 +35,7 @@ from dashboard.loading.column_sql import (
 )
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, nested_column, raw_column
-from dashboard.loading.retractions import check_retractions
+from dashboard.loading.retractions import check_retractions, dangling_note, refused_note
 from dashboard.loading.text_rules import lookalike, normalise
 
 # Columns of the working tables in _finish that an extra column must not shadow.
@@ -150,7 +150,7 @@ def _nested_flag(table: pa.Table, rc: str) -> str | None:
 
 def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool = False,
              consume: bool = False, counts: dict[str, int] | None = None,
-             columns: ColumnMap | None = None) -> tuple[pa.Table, LoadReport]:
+             columns: ColumnMap | None = None, retractions: bool = True) -> tuple[pa.Table, LoadReport]:
     """Convert a raw table to the canonical table of `kind`; report every rejection.
 
     keep_record: keep the `_record` column (each row's record number in the file).
@@ -164,6 +164,10 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     columns: the whole file's column map (map_columns), when raw holds only some of its rows:
     the columns are the file's, not those of these rows (an unnamed column empty in them alone
     is kept, as it is over the whole file); the columns' notes are then the caller's.
+    retractions: check the retraction graph of events (retractions.py) and note the ids not in
+    the file. False when raw holds only some of the file's rows (the screen checks the graph over
+    all of the loaded ones); `counts` then also holds the records of the loaded rows whose id was
+    derived (`derived_at`) and whose severity was defaulted (`defaulted_at`).
     """
     report = LoadReport(kind=kind, file_format=raw.file_format)
     report.notes.extend(raw.notes)
@@ -225,7 +229,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         con.execute(f"CREATE TEMP TABLE problems AS {problems_sql}")
 
         _note_normalised(con, changed, report)
-        out_cols, dup_problems = _finish(con, kind, cmap, report, counts)
+        out_cols, dup_problems = _finish(con, kind, cmap, report, counts, retractions)
         if dup_problems:
             con.execute(f"INSERT INTO problems {dup_problems}")
 
@@ -281,7 +285,8 @@ def bound_memory(con) -> None:
     con.execute(f"SET temp_directory = {sql_string(tempfile.gettempdir() + '/boilingpoint-duckdb')}")
 
 
-def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict[str, int] | None = None) -> tuple[list[str], str]:
+def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict | None = None,
+            retractions: bool = True) -> tuple[list[str], str]:
     """Create the `final` table of valid rows; return its columns and duplicate problems."""
     has = cmap.contract.__contains__
 
@@ -339,24 +344,21 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict[s
             "FROM ranked WHERE _rn > 1"
         )
         con.execute("CREATE TEMP TABLE final AS SELECT * FROM ranked WHERE _rn = 1")
-        refused = check_retractions(con)
+        refused = check_retractions(con) if retractions else []
         if refused:
             con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", [list(p) for p in refused])
-            report.notes.append(f"{plural(len(refused), 'retraction was', 'retractions were')} refused "
-                                "(self-retraction, dated before its claim, or a cycle): listed below")
+            report.notes.append(refused_note(len(refused)))
         defaulted = count("SELECT count(*) FROM final WHERE severity_defaulted")
         derived = count("SELECT count(*) FROM final WHERE id_derived")
         report.notes.extend(event_notes(defaulted, derived))
         if counts is not None:
             counts.update(defaulted=defaulted, derived=derived)
-        dangling = con.execute(
-            "SELECT retracts FROM final WHERE retracts IS NOT NULL AND retracts NOT IN (SELECT id FROM final) "
-            "ORDER BY _record LIMIT 5"  # the first five in the file's order (else any five)
-        ).fetchall()
+            if not retractions:
+                for name, flag in (("defaulted_at", "severity_defaulted"), ("derived_at", "id_derived")):
+                    counts[name] = [r[0] for r in con.execute(f"SELECT _record FROM final WHERE {flag}").fetchall()]
+        dangling = dangling_note(con) if retractions else None
         if dangling:
-            report.notes.append(
-                "retracts points at ids not in the file: " + ", ".join(repr(d[0]) for d in dangling)
-            )
+            report.notes.append(dangling)
         cols = ["id", "date", "actor", "target", "event_type", "severity", "headline", "source", "url", "retracts"]
     else:
         text = lambda n: f"v_{n}" if has(n) else "NULL::VARCHAR"  # noqa: E731

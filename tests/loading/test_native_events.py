@@ -81,8 +81,39 @@ CASES = [
     ("an empty date", "date,actor,headline\n,A,x\n2024-01-01,B,y\n", True),
     ("a date of another shape: a suspect", "date,actor,headline\n2024-01-01 10:00,A,x\n2024-01-01,B,y\n", True),
     ("no real date: a suspect", "date,actor,headline\n2024-02-30,A,x\n", True),
-    ("a retracts column: left to validate.py", "date,actor,headline,id,retracts\n2024-01-01,A,x,1,\n2024-01-02,A,y,2,1\n", False),
+    ("a retracts column: a valid pair", "date,actor,headline,id,retracts\n2024-01-01,A,x,1,\n2024-01-02,A,y,2,1\n", True),
 ]
+
+_R = "date,actor,headline,id,retracts\n"
+
+# Files with a retracts column: the graph checked over every loaded row as validate.py checks it (name, file)
+RETRACTS = [
+    ("valid pairs, unsorted", _R + "2024-01-03,A,x,c2,\n2024-01-02,A,y,r1,c1\n2024-01-01,B,z,c1,\n2024-01-04,B,w,r2,c2\n"),
+    ("a self-retraction", _R + "2024-01-01,A,x,1,\n2024-01-02,A,y,2,2\n2024-01-03,B,z,3,1\n"),
+    ("a 2-cycle", _R + "2024-01-01,A,x,a,b\n2024-01-01,A,y,b,a\n2024-01-03,B,z,c,\n"),
+    ("a 3-cycle and a chain into it", _R + "2024-01-01,A,x,a,b\n2024-01-01,A,y,b,c\n2024-01-01,B,z,c,a\n"
+     "2024-01-02,B,w,d,a\n2024-01-03,B,v,e,\n"),
+    ("a retraction dated before its claim", _R + "2024-01-05,A,x,c1,\n2024-01-02,A,y,r1,c1\n2024-01-06,B,z,r2,c1\n"),
+    ("ids not in the file, more than five", _R + "".join(f"2024-01-{1 + i:02d},A,h{i},i{i},gone{9 - i}\n" for i in range(9))
+     + "2024-02-01,B,z,k,i0\n"),
+    ("retracts naming a rejected row", _R + "2024-02-30,A,x,c1,\n2024-01-02,A,y,r1,c1\n2024-01-03,B,z,c2,\n"),
+    ("retracts naming a duplicate row's id: the first of the id is the claim",
+     _R + "2024-01-01,A,x,c1,\n2024-01-05,A,y,c1,\n2024-01-03,B,z,r1,c1\n"),
+    ("a retracting suspect and a suspect claim", _R + "2024-01-01, A,x,c1,\n2024-01-02,A,y,r1,c1\n"
+     "2024-01-01,B,z,c2,\n2024-01-02, B,w,r2,c2\n2024-01-02,C,v,r3, c2\n2024-01-01,C ,u,r4,r4\n"),
+    ("a rejected suspect that retracts", _R + "2024-01-01,A,x,c1,\n2024-02-30,A,y,r1,c1\n2024-01-01,,z,r2,r2\n"),
+    ("empty retracts only", _R + "2024-01-01,A,x,1,\n2024-01-02,A,y,2,\n"),
+    ("derived ids and a self-retraction of a suspect severity", "date,actor,event_type,severity,headline,retracts\n"
+     "2024-01-01,A,threat,,x,\n2024-01-02,A,threat,,y,zz\n2024-01-02,A,threat, 2,y,q\n"),
+    ("given and derived ids, refused rows with defaulted severity",
+     "date,actor,event_type,headline,id,retracts\n2024-01-01,A,threat,x,,\n2024-01-02,A,threat,y,s,s\n"
+     "2024-01-02,A, threat,y,t,t\n2024-01-03,A,threat,z,,t\n"),
+]
+
+
+@pytest.mark.parametrize("name, text", RETRACTS, ids=[c[0] for c in RETRACTS])
+def test_screen_events_checks_retractions_as_validate(name, text):
+    assert _assert_same(text.encode()) is True
 
 
 @pytest.mark.parametrize("name, text, screened", CASES, ids=[c[0] for c in CASES])
@@ -225,16 +256,18 @@ _ACTOR_CELLS = ["A", "B", "A ", "", "Cafe\u0301", "Café"]
 _ID_CELLS = ["k1", "k2", " k1", "", "k3"]
 _TYPE_CELLS = ["", "threat", " threat", "THREAT", "riot", "other"]
 _SEVERITY_CELLS = ["", "-6", "1", "abc", " 2", "11"]
+_RETRACTS_CELLS = ["", "", "k1", "k2", " k1", "k3", "gone"]  # (ids of the file, one with spaces, one not in it)
 
 
 @st.composite
 def _dirty_events(draw):
     """A small events file: some optional columns, cells from small sets of good and dirty ones
     (so ids and whole rows repeat, across suspects and screened rows)."""
-    optional = draw(st.lists(st.sampled_from(["id", "event_type", "severity", "note", ""]), unique=True))
+    optional = draw(st.lists(st.sampled_from(["id", "event_type", "severity", "note", "", "retracts"]), unique=True))
     header = ["date", "actor", "headline"] + optional
     cells = {"date": _DATE_CELLS, "actor": _ACTOR_CELLS, "headline": ["x", "y", "x "], "id": _ID_CELLS,
-             "event_type": _TYPE_CELLS, "severity": _SEVERITY_CELLS, "note": ["", "n"], "": ["", "m"]}
+             "event_type": _TYPE_CELLS, "severity": _SEVERITY_CELLS, "note": ["", "n"], "": ["", "m"],
+             "retracts": _RETRACTS_CELLS}
     rows = draw(st.lists(st.tuples(*[st.sampled_from(cells[name]) for name in header]), min_size=1, max_size=12))
     return (",".join(header) + "\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
 
