@@ -9,8 +9,12 @@ With `--shape naive`, every date has a time but no zone (`2021-MM-DD HH:MM:SS`, 
 with a note; row i at 2021-01-01 00:00:00 plus i seconds), `A{i % 50}`, `h{i % 10}`: 27 bytes a
 row, so that 9 million rows (243 MB) stay under the 256 MB uncompressed cap (the dirty file's
 shape with a time would not: 330 MB). Before the screen read such times, every row was a suspect.
+With `--shape retracts`, `date,actor,headline,id,retracts` rows: dates `2021-MM-DD`, `A{i % 50}`,
+`h{i % 10}`, the id `i` in hex, retracts empty but every 1000th row, which retracts the row
+before (its id, its date): 26 bytes a row (9 million rows, 235 MB). Before the screen checked
+the retraction graph, such files went whole to validate.
 
-    python benchmarks/events_memory.py --rows 9000000 [--shape naive] --src /path/to/a/checkout [--src ...]
+    python benchmarks/events_memory.py --rows 9000000 [--shape naive|retracts] --src /path/to/a/checkout [--src ...]
 
 Each --src is a source tree (its `dashboard` package is the one measured); the gzip file is
 made once and kept beside the system's temporary files.
@@ -56,7 +60,13 @@ def naive_row(i: int) -> str:
     return f"{(_START + dt.timedelta(seconds=i)).isoformat(sep=' ')},A{i % 50},h{i % 10}\n"
 
 
-ROWS = {"dirty": dirty_row, "naive": naive_row}
+def retracts_row(i: int) -> str:
+    j, retracts = (i - 1, f"{i - 1:x}") if i % 1000 == 999 else (i, "")
+    return f"2021-{j % 12 + 1:02d}-{j % 28 + 1:02d},A{i % 50},h{i % 10},{i:x},{retracts}\n"
+
+
+ROWS = {"dirty": dirty_row, "naive": naive_row, "retracts": retracts_row}
+HEADERS = {"retracts": "date,actor,headline,id,retracts\n"}
 
 
 def dirty_file(rows: int, shape: str = "dirty") -> Path:
@@ -66,7 +76,7 @@ def dirty_file(rows: int, shape: str = "dirty") -> Path:
     if not path.exists():
         part = path.with_suffix(f".{os.getpid()}.part")  # (two runs at once never share one)
         with gzip.open(part, "wt", compresslevel=6, encoding="utf-8") as out:
-            out.write("date,actor,headline\n")
+            out.write(HEADERS.get(shape, "date,actor,headline\n"))
             for start in range(0, rows, 100_000):
                 out.write("".join(map(row, range(start, min(rows, start + 100_000)))))
         part.rename(path)
@@ -76,7 +86,7 @@ def dirty_file(rows: int, shape: str = "dirty") -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=9_000_000)
-    parser.add_argument("--shape", choices=sorted(ROWS), default="dirty", help="dirty: 1 %% dirty rows; naive: times without a zone")
+    parser.add_argument("--shape", choices=sorted(ROWS), default="dirty", help="dirty: 1 %% dirty rows; naive: times without a zone; retracts: ids and a retracts column")
     parser.add_argument("--src", action="append", required=True, help="a source tree to measure (repeatable)")
     args = parser.parse_args(argv)
     path = dirty_file(args.rows, args.shape)

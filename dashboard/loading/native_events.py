@@ -17,8 +17,12 @@ has no id column: equal fields, equal ids). When a loaded suspect's id may equal
 row's (its hash is the screened row's), that screened row is validated with the suspects, so
 validate.py ranks every row of the id (again until no loaded suspect may repeat a screened row).
 The screen gives the file to validate.py whole only when more than half of a big file (over a
-million rows) is suspect, and for files with a `retracts` column (the retraction graph is
-checked over all rows; not screened yet).
+million rows) is suspect. In a file with a `retracts` column, the suspects are validated without
+the retraction graph (validate(retractions=False)); the graph is checked over all the loaded
+rows, as validate.py checks it (retractions.py's checks and notes, on a `final` table), but that
+table holds only what the checks read: the loaded rows that retract and the rows whose id they
+name — record, id, date, retracts. The refused rows leave the table; their rejections, note and
+counts are merged in validate.py's order.
 
 The same rows, values, order (by date, then record) and report as validate(raw), without
 DuckDB's working tables: a 9-million-row upload peaked at 1.6 GiB through validate, ~0.9 GiB
