@@ -277,3 +277,28 @@ def _dirty_events(draw):
 def test_screen_events_equals_validate_on_random_dirty_files(data):
     # (rows read = loaded + rejected: the screen's report checks it, and equals validate.py's)
     assert _assert_same(data) is True
+
+
+def test_screen_events_lists_refused_retractions_within_the_cap_as_validate(monkeypatch):
+    # Rejected suspects (an empty actor) and refused self-retractions, listed to a cap of 3: the
+    # same first three (by row, then column) and the same count of unlisted ones.
+    import dataclasses
+
+    from dashboard.loading.load_report import LoadLimits
+
+    limits = dataclasses.replace(LoadLimits(), max_listed_rejections=3)
+    data = ("date,actor,headline,id,retracts\n" + "".join(
+        f"2024-01-01,,x,{i},\n" if i % 3 == 0 else f"2024-01-02,A,y{i},{i},{i}\n" for i in range(10))).encode()
+    answered = []
+    real = native_events.screen_events
+    monkeypatch.setattr(native_events, "screen_events", lambda *a, **k: answered.append(real(*a, **k)) or answered[-1])
+    fast = load_bytes(data, "events", limits)
+    monkeypatch.setattr(native_events, "screen_events", lambda *a, **k: None)
+    slow = load_bytes(data, "events", limits)
+    assert answered and answered[0] is not None
+    a, b = fast.report, slow.report
+    assert a.rejections == b.rejections and [(r.record, r.column) for r in a.rejections] == [
+        (1, "actor"), (2, "retracts"), (3, "retracts")]
+    assert (a.unlisted_rejections, a.rejected, a.loaded, a.notes) == (b.unlisted_rejections, b.rejected, b.loaded, b.notes)
+    assert (a.unlisted_rejections, a.rejected) == (7, 10)
+    assert fast.table.equals(slow.table)
