@@ -121,10 +121,16 @@ def read_mentions(data: bytes, limits: LoadLimits) -> tuple[pa.Table, LoadReport
 # note (a date has no time of day, so no zone is assumed); and the same time of day with no
 # zone after a `T` or a space, which validate.py reads as UTC with a note (ISO_PATTERN's
 # zone-less times: TRY_CAST of 'YYYY-MM-DD HH:MM:SS[.ffffff]' AS TIMESTAMP, less no offset;
-# Arrow casts the same text to the same naive timestamp). Its 7-9-digit or comma fractions,
-# hours without seconds, `z`, `UTC` and offsets are left to validate.py.
+# Arrow casts the same text to the same naive timestamp); and the time after a `T` with an
+# offset `±HH:MM` within ±14:00 (minutes below 60), which validate.py reads as the local time
+# less the offset, without a note (ISO_PATTERN's zone group, offset_min; its range check
+# rejects only offsets beyond these), as Arrow's cast to a UTC timestamp subtracts it. Its
+# 7-9-digit or comma fractions, hours without seconds, `z`, `UTC`, offsets after a space or
+# written `±HHMM` or `±HH`, and offsets out of range are left to validate.py.
 _TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"
-_DATE_OR_UTC_TEXT = rf"^\d{{4}}-\d{{2}}-\d{{2}}(T{_TIME}Z|[T ]{_TIME})?$"
+_OFFSET = r"[+-]((0\d|1[0-3]):[0-5]\d|14:00)"
+_DATE_OR_UTC_TEXT = rf"^\d{{4}}-\d{{2}}-\d{{2}}(T{_TIME}(Z|{_OFFSET})|[T ]{_TIME})?$"
+_ZONED = rf"(Z|{_OFFSET})$"  # (of _DATE_OR_UTC_TEXT's cells) a time with its zone
 DECIMAL_TEXT = r"^-?\d+(\.\d+)?$"
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
 _UTC = pa.timestamp("us", tz="UTC")
@@ -222,9 +228,14 @@ def utc_or_dates(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
 
 def naive_cells(values):
     """Where the date cells (of _DATE_OR_UTC_TEXT's shapes) hold a time of day without a zone:
-    longer than a date alone, and not ending in Z."""
+    longer than a date alone, and ending in neither Z nor an offset."""
     lengths = pc.binary_length(values)
-    return pc.fill_null(pc.and_(pc.greater(lengths, 10), pc.invert(pc.ends_with(values, "Z"))), False)
+    return pc.fill_null(pc.and_(pc.greater(lengths, 10), pc.invert(_zoned(values))), False)
+
+
+def _zoned(values):
+    """Where the cells end in Z or an offset (null at null cells)."""
+    return pc.match_substring_regex(values, _ZONED)
 
 
 def naive_screened(naive: np.ndarray, suspect: np.ndarray, records) -> tuple[int, int]:
@@ -253,10 +264,11 @@ def naive_notes(notes: list[str], counts: dict[str, int], screened: int, first: 
 
 
 def _utc_or_dates(values: pa.Array) -> pa.Array | None:
-    """Date cells that are all empty, `2024-03-01`, `2024-03-01T12:00:00[.ffffff]Z` or that time
-    without a zone (after `T` or a space) as UTC timestamps (a date alone is its midnight, UTC,
-    and a time without a zone is read as UTC, as validate.py reads them); None when some cell
-    has another shape or is no real date."""
+    """Date cells that are all empty, `2024-03-01`, `2024-03-01T12:00:00[.ffffff]Z`, that time
+    with an offset within ±14:00 (`+02:00`, `-05:30`) or without a zone (after `T` or a space)
+    as UTC timestamps (a date alone is its midnight, UTC, an offset is subtracted and a time
+    without a zone is read as UTC, as validate.py reads them); None when some cell has another
+    shape or is no real date."""
     if not len(values):
         return pc.cast(values, _UTC)
     empty = pc.equal(values, "")
@@ -266,13 +278,14 @@ def _utc_or_dates(values: pa.Array) -> pa.Array | None:
         # is a date alone, any other non-empty one a UTC time.
         if not pc.all(pc.or_(empty, pc.match_substring_regex(values, _DATE_OR_UTC_TEXT))).as_py():
             return None
-        zoned = pc.ends_with(values, "Z")
+        zoned = _zoned(values)
         if not pc.any(zoned).as_py():
             # dates alone and times without a zone: naive, then marked UTC (the values stay:
             # Arrow keeps instants in UTC)
             return pc.cast(cells, pa.timestamp("us")).cast(_UTC)
         if not pc.all(pc.or_(empty, zoned)).as_py():
-            # Arrow reads a zone-less cell as a UTC one only with its Z
+            # Arrow reads a zone-less cell as a UTC one only with its Z (a zoned one, Z or an
+            # offset, it casts to its UTC instant)
             date_only = pc.equal(pc.binary_length(values), 10)
             cells = pc.if_else(date_only, pc.binary_join_element_wise(values, "T00:00:00Z", ""),
                                pc.if_else(pc.or_(zoned, empty), cells, pc.binary_join_element_wise(values, "Z", "")))
@@ -321,10 +334,11 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits,
             stamps = values.cast(pa.timestamp("us"))  # tz-aware: the same instants, as naive UTC
             if values.null_count:
                 suspect |= _nulls(values)
-            # Years outside 1000-9999 print differently as text: let the validator decide.
-            span = pc.min_max(stamps).as_py()
-            if span["min"] is not None and (span["min"] < PLAIN_FIRST.as_py() or span["max"] > PLAIN_LAST.as_py()):
-                suspect |= _mask(pc.or_kleene(pc.less(stamps, PLAIN_FIRST), pc.greater(stamps, PLAIN_LAST)))
+            # Years outside 1000-9999 print differently as text: let the validator decide. (Compared
+            # in Arrow: an offset can take a time to year 0, which Python's datetime does not hold.)
+            outside = pc.or_kleene(pc.less(stamps, PLAIN_FIRST), pc.greater(stamps, PLAIN_LAST))
+            if pc.any(outside).as_py():
+                suspect |= _mask(outside)
             out[col.name] = stamps
         elif col.type == "text":
             suspect |= _text_suspects(values, required=col.required)

@@ -97,6 +97,14 @@ _DATE = st.one_of(
     st.tuples(st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)),
               st.sampled_from(["T", " "]), st.sampled_from(["seconds", "auto", "milliseconds"])).map(
         lambda d: d[0].isoformat(sep=d[1], timespec=d[2])),
+    # times with an offset (converted to UTC, no note), and near misses validate.py rejects or reads
+    st.tuples(st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+              st.sampled_from(["seconds", "auto", "milliseconds"]), st.sampled_from("+-"),
+              st.integers(0, 14), st.integers(0, 59)).map(
+        lambda d: d[0].isoformat(timespec=d[1]) + f"{d[2]}{d[3]:02d}:{0 if d[3] == 14 else d[4]:02d}"),
+    st.sampled_from(["2024-01-01T10:00:00+14:01", "2024-01-01T10:00:00+99:99", "2024-01-01T10:00:00-23:60",
+                     "2024-01-01T10:00:00+0530", "2024-01-01T10:00:00+02", "2024-01-01 10:00:00+02:00",
+                     "2024-01-01T10:00:00.1234567+02:00", "0001-01-01T00:00:00+00:01", "2024-02-29T23:00:00-02:00"]),
     st.sampled_from(["2024-01-01 10:00", "2024-01-01T24:00:00", "2024-02-30 10:00:00", "2024-01-01 10:00:00.1234567",
                      "2024-01-01 10:00:00 ", "2024-01-01 10:00:00z"]),
     st.sampled_from(["", "2023-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01 10:00:00", "2024-01-01",
@@ -150,10 +158,10 @@ _NAIVE_MENTIONS = "date,actor,tone,count\n" + "".join(
     # a cell of another shape: the general path (the mentions screen takes a date column whole or not at all)
     (_NAIVE_MENTIONS + "2024-02-01 10:00,A,0.1,1\n", False),
     (_NAIVE_MENTIONS + "2024-02-30 10:00:00,A,0.1,1\n", False),
-    (_NAIVE_MENTIONS + "2024-02-01T10:00:00+01:00,A,0.1,1\n", False),
+    (_NAIVE_MENTIONS + "2024-02-01T10:00:00+15:00,A,0.1,1\n", False),
     (_NAIVE_MENTIONS + "2024-02-01 10:00:00.1234567,A,0.1,1\n", False),
 ], ids=["zone-less", "among dates and UTC times", "suspects among them", "a rejected suspect", "no seconds",
-        "no real date", "an offset", "seven digits"])
+        "no real date", "an offset out of range", "seven digits"])
 def test_mentions_with_times_without_a_zone_take_the_typed_screen_and_load_the_same(text, screened):
     data = text.encode()
     raw = delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",))
@@ -162,6 +170,46 @@ def test_mentions_with_times_without_a_zone_take_the_typed_screen_and_load_the_s
     assert_same(data, "mentions")
     if screened:
         assert any("a time of day but no time zone; they were read as UTC" in n for n in load_bytes(data, "mentions").report.notes)
+
+
+_OFFSET_MENTIONS = "date,actor,tone,count\n" + "".join(
+    f"2024-01-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00{'.25' if i % 3 else ''}{'+-'[i % 2]}{i % 15:02d}:{0 if i % 15 == 14 else i % 60:02d},"
+    f"A{i % 5},0.{i % 10},1\n" for i in range(60))
+
+
+@pytest.mark.parametrize(("text", "screened"), [
+    (_OFFSET_MENTIONS, True),
+    # +, -, 00:00, ±14:00, fractions, beside UTC times, zone-less times and dates alone
+    (_OFFSET_MENTIONS + "2024-02-01T10:00:00+00:00,A1,0.1,1\n2024-02-01T10:00:00-00:00,A1,0.1,1\n"
+     "2024-02-01T10:00:00+14:00,A2,0.2,2\n2024-02-01T10:00:00.123456-14:00,A2,,2\n2024-02-01T10:00:00.5+05:30,A3,0.3,1\n"
+     "2024-02-01,A1,0.1,1\n2024-02-01T10:00:00Z,A2,0.2,2\n2024-02-01 23:59:59.999999,A3,0.3,1\n", True),
+    # a day crossed by the offset, Feb 29, a year's end
+    ("date,actor,tone,count\n2024-02-29T23:30:00-02:00,A,0.1,1\n2024-03-01T01:00:00+03:00,B,0.2,1\n"
+     "2023-02-28T23:00:00-01:00,C,,1\n2024-12-31T23:00:00-14:00,D,0.1,1\n2025-01-01T00:00:00+14:00,E,0.1,1\n", True),
+    # suspects among offset times: rejected or loaded by validate.py
+    ("date,actor,tone,count\n2024-02-01T10:00:00+01:00, A,0.1,1\n" + _OFFSET_MENTIONS[len("date,actor,tone,count\n"):]
+     + "2024-02-01T10:00:00+01:00,,0.1,1\n2024-02-02T10:00:00-03:00,B,9,1\n0001-01-01T00:00:00+01:00,B,0.1,1\n", True),
+    # offsets out of range or of other forms: the general path, which rejects those out of range with its reason
+    (_OFFSET_MENTIONS + "2024-02-01T10:00:00+14:01,A,0.1,1\n", False),
+    (_OFFSET_MENTIONS + "2024-02-01T10:00:00+99:99,A,0.1,1\n", False),
+    (_OFFSET_MENTIONS + "2024-02-01T10:00:00-23:60,A,0.1,1\n", False),
+    (_OFFSET_MENTIONS + "2024-02-01T10:00:00+0530,A,0.1,1\n", False),
+    (_OFFSET_MENTIONS + "2024-02-30T10:00:00+01:00,A,0.1,1\n", False),
+], ids=["offsets", "among other shapes", "days crossed", "suspects among them", "+14:01", "+99:99", "-23:60",
+        "no colon", "no real date"])
+def test_mentions_with_offset_times_take_the_typed_screen_and_load_the_same(text, screened):
+    data = text.encode()
+    raw = delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",))
+    assert raw is not None
+    assert (native_module.screen_text(raw, DEFAULT_LIMITS) is not None) == screened
+    assert_same(data, "mentions")
+
+
+@pytest.mark.parametrize("cell", ["2024-02-01T10:00:00+14:01", "2024-02-01T10:00:00+99:99", "2024-02-01T10:00:00-23:60"])
+def test_mentions_with_offsets_out_of_range_rejected_with_validates_reason(cell):
+    report = load_bytes((_OFFSET_MENTIONS + f"{cell},A,0.1,1\n").encode(), "mentions").report
+    assert [r.reason for r in report.rejections] == [
+        f"the time-zone offset {cell[19:]} is not a real one: offsets run from -14:00 to +14:00, with minutes below 60"]
 
 
 def test_text_the_bytes_path_leaves_to_the_decoder():

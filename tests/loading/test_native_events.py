@@ -4,6 +4,8 @@ dirty ones whose suspects validate.py decides, and on the ones it leaves to vali
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -131,8 +133,8 @@ def test_screen_events_loads_a_clean_file_without_validate(monkeypatch):
 
 def _mixed_dates(n: int) -> str:
     """n rows of plain dates with a dirty one every seventh: another shape, no real date, a time
-    without a zone, an epoch number, an offset, an empty cell."""
-    dirty = ["2024-01-01 10:00", "2024-02-30", "2024-03-01T10:00:00", "1709164800", "2024-03-01T10:00:00+02:00",
+    without a zone, an epoch number, an offset out of range, an empty cell."""
+    dirty = ["2024-01-01 10:00", "2024-02-30", "2024-03-01T10:00:00", "1709164800", "2024-03-01T10:00:00+15:00",
              "", "01/03/2024", "0000-01-01", "2024-13-01", "2024-03-01T24:00:00Z"]
     rows = []
     for i in range(n):
@@ -197,6 +199,53 @@ NAIVE = [
 ]
 
 
+# Times with a numeric offset, which validate.py reads as the local time less the offset (no note);
+# the screen reads `THH:MM:SS[.ffffff]±HH:MM` within ±14:00 and leaves other offsets to validate.py,
+# which rejects those out of range with its reason: (name, file)
+OFFSETS = [
+    ("offsets +, -, 00:00 and ±14:00, with and without fractions",
+     "date,actor,headline\n2024-03-01T12:00:00+02:00,A,x\n2024-03-01T12:00:00-05:00,B,y\n2024-03-01T12:00:00+00:00,C,z\n"
+     "2024-03-01T12:00:00-00:00,D,w\n2024-03-01T12:00:00+14:00,E,v\n2024-03-01T12:00:00-14:00,F,u\n"
+     "2024-03-01T12:00:00.5+05:30,G,t\n2024-03-01T12:00:00.123456-09:45,H,s\n"),
+    ("offsets among UTC times, zone-less times and dates alone",
+     "date,actor,headline\n2024-01-02,A,x\n2024-01-01T10:00:00Z,B,y\n2024-01-01 10:00:00,C,z\n"
+     "2024-01-01T10:00:00+01:00,D,w\n,E,v\n2024-01-01T10:00:00,F,u\n2024-01-01T09:00:00-01:00,G,t\n"),
+    ("offsets out of range: rejected by validate.py with its reason",
+     "date,actor,headline\n2024-03-01T12:00:00+02:00,A,x\n2024-03-01T12:00:00+14:01,B,y\n2024-03-01T12:00:00+99:99,C,z\n"
+     "2024-03-01T12:00:00-23:60,D,w\n2024-03-01T12:00:00-15:00,E,v\n2024-03-01T12:00:00+13:59,F,u\n"),
+    ("offsets of other forms the screen leaves to validate.py",
+     "date,actor,headline\n2024-03-01T12:00:00+0530,A,x\n2024-03-01T12:00:00+02,B,y\n2024-03-01 12:00:00+02:00,C,z\n"
+     "2024-03-01T12:00+02:00,D,w\n2024-03-01T12:00:00 +02:00,E,v\n2024-03-01T12:00:00.1234567+02:00,F,u\n"
+     "2024-03-01T12:00:00+02:00,G,t\n"),
+    ("a day crossed by the offset, Feb 29 and a year's end",
+     "date,actor,headline\n2024-02-29T23:30:00-02:00,A,x\n2024-03-01T01:00:00+03:00,B,y\n2023-02-28T23:00:00-01:00,C,z\n"
+     "2024-12-31T23:00:00-14:00,D,w\n2025-01-01T00:00:00+14:00,E,v\n2023-02-29T10:00:00+01:00,F,u\n"),
+    ("an offset that takes the time out of the range validate.py holds",
+     "date,actor,headline\n0001-01-01T00:00:00+01:00,A,x\n9999-12-31T23:00:00-02:00,B,y\n2024-01-01T10:00:00+01:00,C,z\n"),
+    ("offsets with the zone-less note of other rows",
+     "date,actor,headline\n2024-01-02T10:00:00+01:00,A,x\n2024-01-03 10:00:00,B,y\n2024-01-04T10:00:00, D,w\n"
+     "2024-01-02T10:00:00+01:00,A,x\n"),
+]
+
+
+@pytest.mark.parametrize("name, text", OFFSETS, ids=[c[0] for c in OFFSETS])
+def test_screen_events_reads_offset_times_as_validate(name, text):
+    assert _assert_same(text.encode()) is True
+
+
+def test_screen_events_reads_offset_times_without_validate(monkeypatch):
+    # A file of offset times only: screened whole, converted to UTC, no note.
+    monkeypatch.setattr(native_events, "validate", lambda *a, **k: pytest.fail("validate called"))
+    text = "date,actor,headline\n" + "".join(
+        f"2024-01-{1 + i % 28:02d}T{i % 24:02d}:00:00{'.5' if i % 3 else ''}{'+' if i % 2 else '-'}{i % 15:02d}:{0 if i % 15 == 14 else i % 60:02d},A{i % 5},h{i}\n"
+        for i in range(300))
+    result = load_bytes(text.encode(), "events")
+    assert result.report.loaded == 300 and not any("time zone" in n for n in result.report.notes)
+    cells = [line.split(",")[0] for line in text.splitlines()[1:]]
+    expected = sorted(dt.datetime.fromisoformat(c).astimezone(dt.timezone.utc).replace(tzinfo=None) for c in cells)
+    assert result.table.column("date").to_pylist() == expected
+
+
 @pytest.mark.parametrize("name, text", NAIVE, ids=[c[0] for c in NAIVE])
 def test_screen_events_reads_times_without_a_zone_as_validate(name, text):
     assert _assert_same(text.encode()) is True
@@ -251,7 +300,9 @@ def test_screen_events_date_chunks_read_again_only_where_dirty():
 
 _DATE_CELLS = ["2024-01-02", "2024-01-01", "2024-01-01T10:00:00Z", "2024-01-01 10:00", "2024-02-30", "", "1709164800",
                "2024-01-01T10:00:00", "0999-12-31", "2024-01-01 10:00:00", "2024-01-02 10:00:00.5", "2024-01-01T10:00:00.000001",
-               "2024-02-30 10:00:00", "2024-01-01 10:00:00.1234567", "2024-01-01T24:00:00"]
+               "2024-02-30 10:00:00", "2024-01-01 10:00:00.1234567", "2024-01-01T24:00:00",
+               "2024-01-01T10:00:00+02:00", "2024-01-01T08:00:00.5-00:00", "2024-01-01T23:00:00-14:00", "2024-01-01T10:00:00+14:01",
+               "2024-01-01T10:00:00+99:99", "2024-01-01T10:00:00-23:60", "2024-01-01T10:00:00+0200"]
 _ACTOR_CELLS = ["A", "B", "A ", "", "Cafe\u0301", "Café"]
 _ID_CELLS = ["k1", "k2", " k1", "", "k3"]
 _TYPE_CELLS = ["", "threat", " threat", "THREAT", "riot", "other"]
