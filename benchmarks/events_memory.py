@@ -13,8 +13,13 @@ With `--shape retracts`, `date,actor,headline,id,retracts` rows: dates `2021-MM-
 `h{i % 10}`, the id `i` in hex, retracts empty but every 1000th row, which retracts the row
 before (its id, its date): 26 bytes a row (9 million rows, 235 MB). Before the screen checked
 the retraction graph, such files went whole to validate.
+With `--shape offsets`, four dates in five have a time and a numeric offset (`2021-01-01T00:00:00+05:30`,
+row i at 2021-01-01 00:00:00 plus i seconds, the offsets +02:00, -05:00, +05:30, +00:00, -09:45,
++14:00, -14:00 in turn, read as their UTC instants), the fifth a date alone, `A{i % 10}`, `h`:
+28 bytes a row (9 million rows, 252 MB; every row a time with an offset would be 31 bytes, over the
+cap). Before the screen read such offsets, four rows in five were suspects: the file went whole to validate.
 
-    python benchmarks/events_memory.py --rows 9000000 [--shape naive|retracts] --src /path/to/a/checkout [--src ...]
+    python benchmarks/events_memory.py --rows 9000000 [--shape naive|retracts|offsets] --src /path/to/a/checkout [--src ...]
 
 Each --src is a source tree (its `dashboard` package is the one measured); the gzip file is
 made once and kept beside the system's temporary files.
@@ -65,7 +70,16 @@ def retracts_row(i: int) -> str:
     return f"2021-{j % 12 + 1:02d}-{j % 28 + 1:02d},A{i % 50},h{i % 10},{i:x},{retracts}\n"
 
 
-ROWS = {"dirty": dirty_row, "naive": naive_row, "retracts": retracts_row}
+_OFFSETS = ("+02:00", "-05:00", "+05:30", "+00:00", "-09:45", "+14:00", "-14:00")
+
+
+def offsets_row(i: int) -> str:
+    when = _START + dt.timedelta(seconds=i)
+    date = when.date().isoformat() if i % 5 == 4 else when.isoformat() + _OFFSETS[i % 7]
+    return f"{date},A{i % 10},h\n"
+
+
+ROWS = {"dirty": dirty_row, "naive": naive_row, "retracts": retracts_row, "offsets": offsets_row}
 HEADERS = {"retracts": "date,actor,headline,id,retracts\n"}
 
 
@@ -86,7 +100,7 @@ def dirty_file(rows: int, shape: str = "dirty") -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=9_000_000)
-    parser.add_argument("--shape", choices=sorted(ROWS), default="dirty", help="dirty: 1 %% dirty rows; naive: times without a zone; retracts: ids and a retracts column")
+    parser.add_argument("--shape", choices=sorted(ROWS), default="dirty", help="dirty: 1 %% dirty rows; naive: times without a zone; retracts: ids and a retracts column; offsets: times with an offset")
     parser.add_argument("--src", action="append", required=True, help="a source tree to measure (repeatable)")
     args = parser.parse_args(argv)
     path = dirty_file(args.rows, args.shape)

@@ -108,7 +108,8 @@ VALID_SCRIPT = textwrap.dedent("""
     elif kind == "offset events":
         def row(i):
             zone = "+14:00" if i % 97 == 0 else f"{{'+-'[i % 2]}}{{i % 14:02d}}:{{i * 7 % 60:02d}}"
-            return f"2021-{{i % 12 + 1:02d}}-{{i % 28 + 1:02d}}T{{i % 24:02d}}:{{i % 60:02d}}:{{i % 59:02d}}{{zone}},Actor{{i % 50}},headline {{i}}\\n"
+            time = f"T{{i % 24:02d}}:{{i % 60:02d}}:{{i % 59:02d}}{{zone}}"
+            return f"2021-{{i % 12 + 1:02d}}-{{i % 28 + 1:02d}}{{time}},Actor{{i % 50}},headline {{i}}\\n"
         body = ("date,actor,headline\\n" + "".join(map(row, range(n)))).encode()
     else:
         def row(i):

@@ -236,13 +236,13 @@ def test_screen_events_reads_offset_times_as_validate(name, text):
 def test_screen_events_reads_offset_times_without_validate(monkeypatch):
     # A file of offset times only: screened whole, converted to UTC, no note.
     monkeypatch.setattr(native_events, "validate", lambda *a, **k: pytest.fail("validate called"))
+    zones = [f"{'+-'[i % 2]}{i % 15:02d}:{0 if i % 15 == 14 else i % 60:02d}" for i in range(300)]  # up to ±14:00
     text = "date,actor,headline\n" + "".join(
-        f"2024-01-{1 + i % 28:02d}T{i % 24:02d}:00:00{'.5' if i % 3 else ''}{'+' if i % 2 else '-'}{i % 15:02d}:{0 if i % 15 == 14 else i % 60:02d},A{i % 5},h{i}\n"
-        for i in range(300))
+        f"2024-01-{1 + i % 28:02d}T{i % 24:02d}:00:00{'.5' if i % 3 else ''}{zones[i]},A{i % 5},h{i}\n" for i in range(300))
     result = load_bytes(text.encode(), "events")
     assert result.report.loaded == 300 and not any("time zone" in n for n in result.report.notes)
     cells = [line.split(",")[0] for line in text.splitlines()[1:]]
-    expected = sorted(dt.datetime.fromisoformat(c).astimezone(dt.timezone.utc).replace(tzinfo=None) for c in cells)
+    expected = sorted(dt.datetime.fromisoformat(c).astimezone(dt.UTC).replace(tzinfo=None) for c in cells)
     assert result.table.column("date").to_pylist() == expected
 
 
