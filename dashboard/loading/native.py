@@ -140,7 +140,8 @@ def screen_text(raw: RawTable, limits: LoadLimits) -> tuple[pa.Table, LoadReport
     """CSV mentions read by Arrow (every cell text, nothing rejected yet) through the typed
     screen, or None when it does not apply.
 
-    When every date cell is empty, `2024-03-01`, `2024-03-01T12:00:00[.ffffff]Z` or the same time
+    When every date cell is empty, `2024-03-01`, `2024-03-01T12:00:00[.ffffff]Z`, that time with an
+    offset `±HH:MM` within ±14:00 (its UTC instant, no note) or the same time
     without a zone (`T` or a space before it: read as UTC, with validate.py's note) and every tone and count
     cell empty or a plain decimal, those columns are cast in Arrow (an empty cell is missing,
     as validate.py reads it; a date Arrow cannot cast: None) and screened as typed columns

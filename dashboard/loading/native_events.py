@@ -1,7 +1,9 @@
 """CSV events read by Arrow, screened in Arrow: the fast path for big events files (issue 14).
 
 What native.screen_text does for mentions, for events. A date cell `2024-03-01`,
-`2024-03-01T12:00:00[.ffffff]Z` or that time without a zone (`2024-03-01 12:00:00[.ffffff]` or with a
+`2024-03-01T12:00:00[.ffffff]Z`, that time with a numeric offset within ±14:00 (`+02:00`, `-05:30`,
+`+14:00`: read as its UTC instant, without a note, as validate.py reads it; other offsets are left to
+validate.py, which rejects those out of range) or that time without a zone (`2024-03-01 12:00:00[.ffffff]` or with a
 `T`: read as UTC, as validate.py reads it, and counted in its note with the suspects' own) is cast in
 Arrow (a chunk of rows at a time; in a chunk that holds a cell of another shape, or no real date, the
 other cells are cast and that row is a suspect). A row whose cells the general rules (validate.py) would take as they are is loaded as
