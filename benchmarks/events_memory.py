@@ -13,11 +13,12 @@ With `--shape retracts`, `date,actor,headline,id,retracts` rows: dates `2021-MM-
 `h{i % 10}`, the id `i` in hex, retracts empty but every 1000th row, which retracts the row
 before (its id, its date): 26 bytes a row (9 million rows, 235 MB). Before the screen checked
 the retraction graph, such files went whole to validate.
-With `--shape offsets`, four dates in five have a time and a numeric offset (`2021-01-01T00:00:00+05:30`,
-row i at 2021-01-01 00:00:00 plus i seconds, the offsets +02:00, -05:00, +05:30, +00:00, -09:45,
-+14:00, -14:00 in turn, read as their UTC instants), the fifth a date alone, `A{i % 10}`, `h`:
-28 bytes a row (9 million rows, 252 MB; every row a time with an offset would be 31 bytes, over the
-cap). Before the screen read such offsets, four rows in five were suspects: the file went whole to validate.
+With `--shape offsets`, row i is at 2021-01-01 00:00:00 UTC plus i seconds (no two rows alike);
+four dates in five are written as a local time and its numeric offset (`2021-01-01T05:30:00+05:30`,
+the offsets +02:00, -05:00, +05:30, +00:00, -09:45, +14:00, -14:00 in turn), the fifth as a time
+without a zone (`2021-01-01 00:00:04`), `A`, `h`: 29 bytes a row (9 million rows, 259 MB; every row
+with an offset would be 30 bytes, over the cap). Before the screen read such offsets, four rows in
+five were suspects: the file went whole to validate.
 
     python benchmarks/events_memory.py --rows 9000000 [--shape naive|retracts|offsets] --src /path/to/a/checkout [--src ...]
 
@@ -74,9 +75,13 @@ _OFFSETS = ("+02:00", "-05:00", "+05:30", "+00:00", "-09:45", "+14:00", "-14:00"
 
 
 def offsets_row(i: int) -> str:
-    when = _START + dt.timedelta(seconds=i)
-    date = when.date().isoformat() if i % 5 == 4 else when.isoformat() + _OFFSETS[i % 7]
-    return f"{date},A{i % 10},h\n"
+    when = _START + dt.timedelta(seconds=i)  # every row its own instant: no duplicates
+    if i % 5 == 4:
+        return f"{when.isoformat(sep=' ')},A,h\n"
+    zone = _OFFSETS[i % 7]
+    sign, hours, minutes = (-1 if zone[0] == "-" else 1), int(zone[1:3]), int(zone[4:])
+    local = when + sign * dt.timedelta(hours=hours, minutes=minutes)
+    return f"{local.isoformat()}{zone},A,h\n"
 
 
 ROWS = {"dirty": dirty_row, "naive": naive_row, "retracts": retracts_row, "offsets": offsets_row}
