@@ -391,7 +391,7 @@ def _build(path: Path, db: Path, plan: _Plan, limits: LoadLimits) -> LoadReport 
         if pa.types.is_timestamp(stamp) and stamp.tz is None and loaded:
             report.notes.append(
                 f"{loaded:,} {'date has' if loaded == 1 else 'dates have'} a time of day but no time zone; "
-                f"they were read as UTC (first at row {first})"
+                f"{'it was' if loaded == 1 else 'they were'} read as UTC (first at row {first})"
             )
         if scored:
             report.notes.append(vader_note(scored))

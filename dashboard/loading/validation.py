@@ -378,14 +378,16 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict |
 
 def naive_note(naive: int, first: int) -> str:
     """The note on loaded dates with a time of day but no zone (read as UTC); first: the first one's row."""
-    return f"{plural(naive, 'date has', 'dates have')} a time of day but no time zone; they were read as UTC (first at row {first})"
+    return (f"{plural(naive, 'date has', 'dates have')} a time of day but no time zone; "
+            f"{'it was' if naive == 1 else 'they were'} read as UTC (first at row {first})")
 
 
 def event_notes(defaulted: int, derived: int) -> list[str]:
     """The notes on events whose severity was set from their event_type, or whose id was derived."""
     notes = []
     if defaulted:
-        notes.append(f"{plural(defaulted, 'event', 'events')} had no severity; it was set from their event_type "
+        notes.append(f"{plural(defaulted, 'event', 'events')} had no severity; "
+                     f"{'it was set from its' if defaulted == 1 else 'each was set from its'} event_type "
                      "(see docs/formats.md for the defaults)")
     if derived:
         notes.append(f"{plural(derived, 'event', 'events')} had no id; one was derived from all of its fields")

@@ -647,7 +647,7 @@ VALUES = [
             "actor": ["A", "B", "C", "E", "D"],
             "date": [d(2020, 1, 1, 10), d(2020, 1, 1, 12), d(2020, 1, 1, 12), d(2020, 1, 1, 12), d(2020, 1, 1, 17, 30)],
         },
-        note="1 date has a time of day but no time zone; they were read as UTC (first at row 2)",
+        note="1 date has a time of day but no time zone; it was read as UTC (first at row 2)",
     ),
     case(
         "epoch seconds and milliseconds",
@@ -690,7 +690,7 @@ VALUES = [
         loaded=2,
         rejections=((2, 3, "event_type", "constraint-error", "must be one of"),),
         values={"event_type": ["threat", "retraction"], "severity": [-6.0, 2.0]},
-        note="set from their event_type",
+        note="set from its event_type",
     ),
 ]
 
