@@ -248,20 +248,22 @@ def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[st
     checked in DuckDB (refuse_retractions): Python holds the refused rows' records as numpy, and
     the listed few."""
     retracts = table.column("retracts")
-    retracting = _mask(pc.is_valid(retracts))
-    if not retracting.any():
+    if retracts.null_count == len(retracts):
         return table, ([], 0, None), 0, 0
-    named = pc.unique(retracts.filter(pa.array(retracting)).combine_chunks())
-    rows = pa.array(np.flatnonzero(retracting | _mask(pc.is_in(table.column("id"), value_set=named))))
-    lean = pa.table({RECORD: records.take(rows), LINE: pa.nulls(len(rows), pa.int64()), "id": table.column("id").take(rows),
-                     "date": table.column("date").take(rows), "retracts": retracts.take(rows)})
+    # (the columns as they are, no copy: DuckDB picks the rows)
+    lean = pa.table({RECORD: records, "id": table.column("id"), "date": table.column("date"), "retracts": retracts})
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET preserve_insertion_order = false")
         bound_memory(con)
+        con.execute("SET memory_limit = '128MB'")  # (its joins spill past it: a graph of millions of rows)
         con.register("lean", lean)
-        con.execute("CREATE TEMP TABLE final AS SELECT * FROM lean")
+        con.execute(f"CREATE TEMP TABLE final AS SELECT {RECORD}, NULL::BIGINT AS {LINE}, id, date, retracts FROM lean "
+                    "WHERE retracts IS NOT NULL OR id IN (SELECT retracts FROM lean WHERE retracts IS NOT NULL)")
         con.unregister("lean")
+        del lean
         refused_n = refuse_retractions(con)
         dangling = dangling_note(con)
         if refused_n:
@@ -278,7 +280,7 @@ def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[st
         at = np.isin(lines[0], listed)
         line_of = dict(zip(lines[0][at].tolist(), lines[1][at].tolist()))
     refused = [(p[0], line_of[p[0]], *p[2:]) for p in refused]
-    positions = np.asarray(rows)[np.isin(np.asarray(lean.column(RECORD)), gone)]
+    positions = np.flatnonzero(np.isin(records.to_numpy(), gone))
     keep = np.ones(table.num_rows, dtype=bool)
     keep[positions] = False
     # Whose severity was defaulted, whose id derived: the screened rows' from their cells, the suspects' from validate.py
