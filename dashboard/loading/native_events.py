@@ -176,9 +176,12 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
     del ids
     graph: tuple[list[tuple], int, str | None] = ([], 0, None)
     if has("retracts"):
-        table_out, graph, refused_defaulted, refused_derived = _retractions(table_out, records, lines, cols, counts, has,
-                                                                            limits)
+        gone, graph, refused_defaulted, refused_derived = _retractions(table_out, records, lines, cols, counts, has, limits)
         del records
+        cols.clear()  # (the loaded table shares their buffers: each column is freed as it is filtered)
+        box = [table_out]
+        del table_out
+        table_out = _without(box, gone)
         defaulted -= refused_defaulted
         derived -= refused_derived
     return table_out, _report(raw, n, table_out, notes, sub_report, counts,
@@ -236,11 +239,11 @@ def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_re
 
 
 def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[str, pa.ChunkedArray],
-                 counts: dict, has, limits: LoadLimits) -> tuple[pa.Table, tuple[list[tuple], int, str | None], int, int]:
+                 counts: dict, has, limits: LoadLimits) -> tuple[np.ndarray, tuple[list[tuple], int, str | None], int, int]:
     """The retraction graph of the loaded rows (`table`, in its order, their `records`), checked
     as validate.py checks it (retractions.py) over a lean `final` table: the rows that retract
     and the rows they name (the only rows the checks read), their record, id, date and retracts.
-    The table without the refused rows; the first refused (as problems, to the listing's cap and
+    The refused rows' positions in the table; the first refused (as problems, to the listing's cap and
     one more), how many were refused, and the note on ids not in the file; how many of the
     refused had their severity defaulted and their id derived (the screened rows' from their
     cells, the suspects' as validate.py listed them in `counts`). `lines`: the records' lines
@@ -249,7 +252,7 @@ def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[st
     the listed few."""
     retracts = table.column("retracts")
     if retracts.null_count == len(retracts):
-        return table, ([], 0, None), 0, 0
+        return _NONE, ([], 0, None), 0, 0
     # (the columns as they are, no copy: DuckDB picks the rows)
     lean = pa.table({RECORD: records, "id": table.column("id"), "date": table.column("date"), "retracts": retracts})
     con = duckdb.connect(":memory:")
@@ -273,7 +276,7 @@ def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[st
     finally:
         con.close()
     if not refused_n:
-        return table, ([], 0, dangling), 0, 0
+        return _NONE, ([], 0, dangling), 0, 0
     listed = np.array([p[0] for p in refused], dtype=np.int64)
     line_of = dict(zip(listed.tolist(), (listed + 1).tolist()))
     if lines is not None:
@@ -281,8 +284,6 @@ def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[st
         line_of = dict(zip(lines[0][at].tolist(), lines[1][at].tolist()))
     refused = [(p[0], line_of[p[0]], *p[2:]) for p in refused]
     positions = np.flatnonzero(np.isin(records.to_numpy(), gone))
-    keep = np.ones(table.num_rows, dtype=bool)
-    keep[positions] = False
     # Whose severity was defaulted, whose id derived: the screened rows' from their cells, the suspects' from validate.py
     picked = pa.array(positions)
     screened = _mask(pc.is_null(cols["known"].take(picked))) if "known" in cols else np.ones(len(positions), dtype=bool)
@@ -295,7 +296,26 @@ def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[st
     suspects = records.take(picked).to_numpy()[~screened]  # (records are unique, and so are those listed in counts)
     defaulted_n = int((defaulted & screened).sum()) + int(np.isin(suspects, np.asarray(counts.get("defaulted_at", ()), dtype=np.int64)).sum())
     derived_n = int((derived & screened).sum()) + int(np.isin(suspects, np.asarray(counts.get("derived_at", ()), dtype=np.int64)).sum())
-    return table.filter(pa.array(keep)), (refused, refused_n, dangling), defaulted_n, derived_n
+    return positions, (refused, refused_n, dangling), defaulted_n, derived_n
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def _without(box: list[pa.Table], positions: np.ndarray) -> pa.Table:
+    """The table in `box` (taken out of it) without the rows at `positions`, filtered a column at
+    a time, each old column freed as its copy is made (not the whole table twice at once)."""
+    table = box.pop()
+    if not len(positions):
+        return table
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[positions] = False
+    mask = pa.array(keep)
+    schema, columns = table.schema, table.columns
+    del table
+    for i in range(len(columns)):
+        columns[i] = columns[i].filter(mask)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _keys(checked: pa.Table, cmap, names: list[str], has) -> np.ndarray:
