@@ -64,6 +64,7 @@ def refuse_retractions(con) -> int:
         con.execute("DROP TABLE IF EXISTS _retraction_next")
         con.execute("DROP TABLE IF EXISTS _retraction_steps")
         con.execute("DROP TABLE IF EXISTS _retraction_cycles")
+        con.execute("DROP TABLE IF EXISTS _retraction_walk")
     refused = int(con.execute("SELECT count(*) FROM retraction_problems").fetchall()[0][0])
     if refused:
         con.execute("DELETE FROM final WHERE _record IN (SELECT record FROM retraction_problems)")
@@ -126,7 +127,6 @@ def _refuse_cycles(con) -> None:
             || '): none of them can be the original claim'
         FROM _retraction_cycles c JOIN _retraction_walk w ON w.x = c.x"""
     )
-    con.execute("DROP TABLE _retraction_walk")
 
 
 def check_retractions(con) -> list[tuple]:
