@@ -19,8 +19,15 @@ the offsets +02:00, -05:00, +05:30, +00:00, -09:45, +14:00, -14:00 in turn), the
 without a zone (`2021-01-01 00:00:04`), `A`, `h`: 29 bytes a row (9 million rows, 259 MB; every row
 with an offset would be 30 bytes, over the cap). Before the screen read such offsets, four rows in
 five were suspects: the file went whole to validate.
+With `--shape retract-most`, `date,actor,headline,id,retracts` rows where 9 rows in 10 retract:
+in each block of ten rows (the id `i` in hex), the first is a claim and each other retracts the
+row before it (on the block's day, its second half a day later), but for every 1000th block,
+whose row 5 retracts itself, rows 7 and 8 each other (a 2-cycle) and row 9 the 8th (a tail into
+the cycle, kept): 29 bytes a row at most (9 million rows, 253 MB), 8.1 million retracting rows,
+27,000 refused. Before the graph was checked in DuckDB, every retracting row was fetched into
+Python and walked there.
 
-    python benchmarks/events_memory.py --rows 9000000 [--shape naive|retracts|offsets] --src /path/to/a/checkout [--src ...]
+    python benchmarks/events_memory.py --rows 9000000 [--shape naive|retracts|offsets|retract-most] --src /path/to/a/checkout [--src ...]
 
 Each --src is a source tree (its `dashboard` package is the one measured); the gzip file is
 made once and kept beside the system's temporary files.
@@ -84,8 +91,17 @@ def offsets_row(i: int) -> str:
     return f"{local.isoformat()}{zone},A,h\n"
 
 
-ROWS = {"dirty": dirty_row, "naive": naive_row, "retracts": retracts_row, "offsets": offsets_row}
-HEADERS = {"retracts": "date,actor,headline,id,retracts\n"}
+def retract_most_row(i: int) -> str:
+    block, k = divmod(i, 10)
+    day = f"2021-{block % 12 + 1:02d}-{block % 28 + 1 + (k >= 5):02d}"
+    special = block % 100 == 0 and k in (5, 7)  # (every 1000th row: a self-retraction; a 2-cycle)
+    retracts = "" if k == 0 else f"{i:x}" if special and k == 5 else f"{i + 1:x}" if special else f"{i - 1:x}"
+    return f"{day},A,h,{i:x},{retracts}\n"
+
+
+ROWS = {"dirty": dirty_row, "naive": naive_row, "retracts": retracts_row, "offsets": offsets_row,
+        "retract-most": retract_most_row}
+HEADERS = {"retracts": "date,actor,headline,id,retracts\n", "retract-most": "date,actor,headline,id,retracts\n"}
 
 
 def dirty_file(rows: int, shape: str = "dirty") -> Path:
@@ -105,7 +121,7 @@ def dirty_file(rows: int, shape: str = "dirty") -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=9_000_000)
-    parser.add_argument("--shape", choices=sorted(ROWS), default="dirty", help="dirty: 1 %% dirty rows; naive: times without a zone; retracts: ids and a retracts column; offsets: times with an offset")
+    parser.add_argument("--shape", choices=sorted(ROWS), default="dirty", help="dirty: 1 %% dirty rows; naive: times without a zone; retracts: ids and a retracts column; offsets: times with an offset; retract-most: 9 rows in 10 retract")
     parser.add_argument("--src", action="append", required=True, help="a source tree to measure (repeatable)")
     args = parser.parse_args(argv)
     path = dirty_file(args.rows, args.shape)

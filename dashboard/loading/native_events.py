@@ -54,7 +54,7 @@ from dashboard.loading.native import (
     utc_or_dates,
 )
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
-from dashboard.loading.retractions import check_retractions, dangling_note, refused_note
+from dashboard.loading.retractions import dangling_note, refuse_retractions, refused_note
 from dashboard.loading.validation import bound_memory, event_id_sql, event_notes, map_columns, validate
 
 _DELIMITED = ("CSV", "TSV", "semicolon-separated", "pipe-separated")
@@ -174,10 +174,14 @@ def _screen(raw: RawTable, cmap, notes: list[str], limits: LoadLimits, numbered:
                          f"coalesce(known, {id_sql})" if "known" in cols else id_sql)
     table_out = _canonical(cols, ids, cmap, has)
     del ids
-    graph: tuple[list[tuple], str | None] = ([], None)
+    graph: tuple[list[tuple], int, str | None] = ([], 0, None)
     if has("retracts"):
-        table_out, graph, refused_defaulted, refused_derived = _retractions(table_out, records, lines, cols, counts, has)
+        gone, graph, refused_defaulted, refused_derived = _retractions(table_out, records, lines, cols, counts, has, limits)
         del records
+        cols.clear()  # (the loaded table shares their buffers: each column is freed as it is filtered)
+        box = [table_out]
+        del table_out
+        table_out = _without(box, gone)
         defaulted -= refused_defaulted
         derived -= refused_derived
     return table_out, _report(raw, n, table_out, notes, sub_report, counts,
@@ -194,14 +198,15 @@ def _plain(raw: RawTable) -> bool:
 
 def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_report: LoadReport | None,
             sub_counts: dict, events: list[str], naive: tuple[int, int],
-            graph: tuple[list[tuple], str | None], limits: LoadLimits) -> LoadReport:
+            graph: tuple[list[tuple], int, str | None], limits: LoadLimits) -> LoadReport:
     """validate.py's report: its notes in its order, the suspects' rejections (all there are).
     The suspects' notes on what the text rules changed, and on dates given as epoch numbers,
     are the file's (no screened row has such a cell); their note on dates without a zone counts
     the screened rows' too (`naive`: how many, the first's record); their notes on events are
     replaced by the file's (`events`), made after them as validate.py makes them. `graph`: the
-    retractions refused over all the loaded rows (their rejections merged in validate.py's order
-    and cap) and the note on ids not in the file, which validate.py makes around the events' notes."""
+    retractions refused over all the loaded rows (the first of them, their count: their rejections
+    merged in validate.py's order and cap) and the note on ids not in the file, which validate.py
+    makes around the events' notes."""
     report = LoadReport(kind="events", file_format=raw.file_format)
     report.notes.extend(notes)
     sub_notes: list[str] = []
@@ -213,15 +218,15 @@ def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_re
         report.rejections = sub_report.rejections
         report.unlisted_rejections = sub_report.unlisted_rejections
         report.rejected = sub_report.rejected
-    refused, dangling = graph
-    if refused:
-        total = len(report.rejections) + report.unlisted_rejections + len(refused)
+    refused, refused_n, dangling = graph
+    if refused_n:
+        total = len(report.rejections) + report.unlisted_rejections + refused_n
         merged = report.rejections + [Rejection(*p) for p in refused]
         merged.sort(key=lambda r: (r.record, r.column))
         report.rejections = merged[:limits.max_listed_rejections]
         report.unlisted_rejections = max(0, total - limits.max_listed_rejections)
-        report.rejected += len(refused)
-        report.notes.append(refused_note(len(refused)))
+        report.rejected += refused_n
+        report.notes.append(refused_note(refused_n))
     report.notes.extend(events)
     if dangling:
         report.notes.append(dangling)
@@ -234,44 +239,51 @@ def _report(raw: RawTable, n: int, table_out: pa.Table, notes: list[str], sub_re
 
 
 def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[str, pa.ChunkedArray],
-                 counts: dict, has) -> tuple[pa.Table, tuple[list[tuple], str | None], int, int]:
+                 counts: dict, has, limits: LoadLimits) -> tuple[np.ndarray, tuple[list[tuple], int, str | None], int, int]:
     """The retraction graph of the loaded rows (`table`, in its order, their `records`), checked
     as validate.py checks it (retractions.py) over a lean `final` table: the rows that retract
     and the rows they name (the only rows the checks read), their record, id, date and retracts.
-    The table without the refused rows; the refused (as problems) and the note on ids not in the
-    file; how many of the refused had their severity defaulted and their id derived (the screened
-    rows' from their cells, the suspects' as validate.py listed them in `counts`). `lines`: the records' lines when they are
-    not the record + 1 (the file's records and lines, as numpy)."""
+    The refused rows' positions in the table; the first refused (as problems, to the listing's cap and
+    one more), how many were refused, and the note on ids not in the file; how many of the
+    refused had their severity defaulted and their id derived (the screened rows' from their
+    cells, the suspects' as validate.py listed them in `counts`). `lines`: the records' lines
+    when they are not the record + 1 (the file's records and lines, as numpy). The graph is
+    checked in DuckDB (refuse_retractions): Python holds the refused rows' records as numpy, and
+    the listed few."""
     retracts = table.column("retracts")
-    retracting = _mask(pc.is_valid(retracts))
-    if not retracting.any():
-        return table, ([], None), 0, 0
-    named = pc.unique(retracts.filter(pa.array(retracting)).combine_chunks())
-    rows = pa.array(np.flatnonzero(retracting | _mask(pc.is_in(table.column("id"), value_set=named))))
-    lean = pa.table({RECORD: records.take(rows), LINE: pa.nulls(len(rows), pa.int64()), "id": table.column("id").take(rows),
-                     "date": table.column("date").take(rows), "retracts": retracts.take(rows)})
+    if retracts.null_count == len(retracts):
+        return _NONE, ([], 0, None), 0, 0
+    # (the columns as they are, no copy: DuckDB picks the rows)
+    lean = pa.table({RECORD: records, "id": table.column("id"), "date": table.column("date"), "retracts": retracts})
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET preserve_insertion_order = false")
         bound_memory(con)
+        con.execute("SET memory_limit = '128MB'")  # (its joins spill past it: a graph of millions of rows)
         con.register("lean", lean)
-        con.execute("CREATE TEMP TABLE final AS SELECT * FROM lean")
+        con.execute(f"CREATE TEMP TABLE final AS SELECT {RECORD}, NULL::BIGINT AS {LINE}, id, date, retracts FROM lean "
+                    "WHERE retracts IS NOT NULL OR id IN (SELECT retracts FROM lean WHERE retracts IS NOT NULL)")
         con.unregister("lean")
-        refused = check_retractions(con)
+        del lean
+        refused_n = refuse_retractions(con)
         dangling = dangling_note(con)
+        if refused_n:
+            refused = con.execute("SELECT * FROM retraction_problems ORDER BY record LIMIT ?",
+                                  [limits.max_listed_rejections + 1]).fetchall()
+            gone = np.asarray(con.execute("SELECT record FROM retraction_problems").fetchnumpy()["record"], dtype=np.int64)
     finally:
         con.close()
-    if not refused:
-        return table, ([], dangling), 0, 0
-    gone = np.array([p[0] for p in refused], dtype=np.int64)
-    line_of = dict(zip(gone.tolist(), (gone + 1).tolist()))
+    if not refused_n:
+        return _NONE, ([], 0, dangling), 0, 0
+    listed = np.array([p[0] for p in refused], dtype=np.int64)
+    line_of = dict(zip(listed.tolist(), (listed + 1).tolist()))
     if lines is not None:
-        at = np.isin(lines[0], gone)
+        at = np.isin(lines[0], listed)
         line_of = dict(zip(lines[0][at].tolist(), lines[1][at].tolist()))
     refused = [(p[0], line_of[p[0]], *p[2:]) for p in refused]
-    positions = np.asarray(rows)[np.isin(np.asarray(lean.column(RECORD)), gone)]
-    keep = np.ones(table.num_rows, dtype=bool)
-    keep[positions] = False
+    positions = np.flatnonzero(np.isin(records.to_numpy(), gone))
     # Whose severity was defaulted, whose id derived: the screened rows' from their cells, the suspects' from validate.py
     picked = pa.array(positions)
     screened = _mask(pc.is_null(cols["known"].take(picked))) if "known" in cols else np.ones(len(positions), dtype=bool)
@@ -281,10 +293,29 @@ def _retractions(table: pa.Table, records: pa.ChunkedArray, lines, cols: dict[st
         defaulted = _mask(pc.is_valid(cols["v_event_type"].take(picked)))
         if has("severity"):
             defaulted &= _mask(pc.is_null(cols["v_severity"].take(picked)))
-    suspects = set(records.take(picked).to_numpy()[~screened].tolist())
-    defaulted_n = int((defaulted & screened).sum()) + len(suspects & set(counts.get("defaulted_at", ())))
-    derived_n = int((derived & screened).sum()) + len(suspects & set(counts.get("derived_at", ())))
-    return table.filter(pa.array(keep)), (refused, dangling), defaulted_n, derived_n
+    suspects = records.take(picked).to_numpy()[~screened]  # (records are unique, and so are those listed in counts)
+    defaulted_n = int((defaulted & screened).sum()) + int(np.isin(suspects, np.asarray(counts.get("defaulted_at", ()), dtype=np.int64)).sum())
+    derived_n = int((derived & screened).sum()) + int(np.isin(suspects, np.asarray(counts.get("derived_at", ()), dtype=np.int64)).sum())
+    return positions, (refused, refused_n, dangling), defaulted_n, derived_n
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def _without(box: list[pa.Table], positions: np.ndarray) -> pa.Table:
+    """The table in `box` (taken out of it) without the rows at `positions`, filtered a column at
+    a time, each old column freed as its copy is made (not the whole table twice at once)."""
+    table = box.pop()
+    if not len(positions):
+        return table
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[positions] = False
+    mask = pa.array(keep)
+    schema, columns = table.schema, table.columns
+    del table
+    for i in range(len(columns)):
+        columns[i] = columns[i].filter(mask)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _keys(checked: pa.Table, cmap, names: list[str], has) -> np.ndarray:

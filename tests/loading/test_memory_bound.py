@@ -151,3 +151,44 @@ def test_malloc_thresholds_fixed_on_glibc_unless_the_environment_sets_them():
     assert fixed_malloc_thresholds({"MALLOC_TRIM_THRESHOLD_": "65536"}) is False
     if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
         assert fixed_malloc_thresholds({}) is True
+
+
+# An events file where 9 rows in 10 retract (benchmarks/events_memory.py --shape retract-most:
+# blocks of ten rows, the first a claim, each other retracting the row before it on the same or a
+# later day; every 1000th block with a self-retraction and a 2-cycle, 3 rows refused in 1000). The
+# graph was walked in Python over every retracting row fetched from DuckDB (7-tuples: ids,
+# dates): 2,301 MiB here on main 6853647; in DuckDB (retractions.py: SQL predicates, cycles by
+# pointer doubling; the lean table picked by DuckDB, its memory capped at 128 MB; the refused rows
+# filtered out a column at a time) 558 MiB on the branch (e949c84), under the events bound: 150
+# bytes a row over the base (679 MiB).
+RETRACT_MOST_SCRIPT = textwrap.dedent("""
+    import gzip, sys
+    from dashboard.loading import load_bytes, use_system_allocator
+    def retract_most_row(i):  # (as benchmarks/events_memory.py's)
+        block, k = divmod(i, 10)
+        day = f"2021-{{block % 12 + 1:02d}}-{{block % 28 + 1 + (k >= 5):02d}}"
+        special = block % 100 == 0 and k in (5, 7)
+        retracts = "" if k == 0 else f"{{i:x}}" if special and k == 5 else f"{{i + 1:x}}" if special else f"{{i - 1:x}}"
+        return f"{{day}},A,h,{{i:x}},{{retracts}}\\n"
+    use_system_allocator()
+    n = {rows}
+    body = ("date,actor,headline,id,retracts\\n" + "".join(map(retract_most_row, range(n)))).encode()
+    data = gzip.compress(body, 1)
+    del body
+    result = load_bytes(data, "events")
+    print(result.report.summary())
+    print(result.report.rows_read, result.report.loaded, result.report.rejected)
+    print(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+""")
+
+
+def test_load_bytes_peak_memory_is_bounded_when_most_rows_retract():
+    rows = 3_000_000
+    out = subprocess.run([sys.executable, "-c", RETRACT_MOST_SCRIPT.format(rows=rows)],
+                         capture_output=True, text=True, timeout=280)
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary, counts, peak = out.stdout.strip().splitlines()[-3:]
+    refused = 3 * (rows // 1000)  # a self-retraction and a 2-cycle in every 1000 rows
+    assert counts.split() == [str(rows), str(rows - refused), str(refused)], summary
+    bound_kib = BASE_MIB * 1024 + rows * 150 // 1024
+    assert int(peak) < bound_kib, f"peak {int(peak) / 1024:.0f} MiB, bound {bound_kib / 1024:.0f} MiB: {summary}"
