@@ -236,14 +236,18 @@ def weekday_factors(values: np.ndarray, dates: pd.Series, known: np.ndarray) -> 
         rolled = mine.rolling(7 * WEEKDAY_WEEKS, min_periods=1).median().to_numpy()
         counted = mine.notna().astype(float).rolling(7 * WEEKDAY_WEEKS, min_periods=1).sum().to_numpy()
         med[d], cnt[d] = rolled, counted
-    for i in range(28 + LAG, n):
-        j = i - LAG
-        f, w = med[:, j], cnt[:, j]
-        if np.isnan(f).any() or w.min() < 2:
-            continue
-        f = f / f.mean()
+    # Every bucket at once, each row what the bucket's own week gives: its weekdays' medians
+    # over their mean (a row's mean is numpy's mean of those 7 values, the same sum in the same
+    # order), shrunk, and the bucket's weekday clipped to [0.25, 4] as min(4, max(0.25, f)) does.
+    at = np.arange(28 + LAG, n)
+    f, w = np.ascontiguousarray(med[:, at - LAG].T), np.ascontiguousarray(cnt[:, at - LAG].T)
+    ok = ~np.isnan(f).any(axis=1) & (w.min(axis=1) >= 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = f / f.mean(axis=1)[:, None]
         f = (w * f + 4.0) / (w + 4.0)
-        out[i] = min(4.0, max(0.25, float(f[dow[i]])))
+    mine = f[np.arange(len(at)), dow[at]]
+    mine = np.where(mine > 0.25, mine, 0.25)
+    out[at[ok]] = np.where(mine < 4.0, mine, 4.0)[ok]
     return out
 
 

@@ -157,3 +157,25 @@ def test_the_scored_demo_series_is_the_one_it_was(share, monkeypatch):
     old = score(frame, params)
     pd.testing.assert_frame_equal(new, old, check_exact=True)
     assert new["attention_known"].any() and new["stage"].nunique() > 1  # the case is not trivial
+
+
+@SETTINGS
+@given(series(), st.sampled_from([0.0, 0.5, 1.0]))
+def test_weekday_factors_are_the_ones_they_were(case, unknown_share):
+    """Day buckets with a weekday rhythm, some unknown: the factors of the loop that was."""
+    volume, _, _, _, _, _ = case
+    n = len(volume)
+    dates = pd.Series(pd.date_range("2023-12-28", periods=n, freq="D"))
+    rhythm = np.asarray([1.0, 1.1, 1.2, 1.0, 0.9, 0.4, 0.3])[pd.DatetimeIndex(dates).day_of_week]
+    values = np.nan_to_num(volume) * rhythm
+    known = np.random.default_rng(n).uniform(size=n) >= unknown_share * 0.2
+    assert same(attention.weekday_factors(values, dates, known), reference.weekday_factors(values, dates, known))
+
+
+def test_weekday_factors_are_found_on_a_weekly_rhythm():
+    """The vectorised factors are not all 1.0: the case above is not vacuous."""
+    dates = pd.Series(pd.date_range("2024-01-01", periods=120, freq="D"))
+    values = 50.0 * np.asarray([1.0, 1.1, 1.2, 1.0, 0.9, 0.4, 0.3])[pd.DatetimeIndex(dates).day_of_week]
+    got = attention.weekday_factors(values, dates, np.ones(120, dtype=bool))
+    assert same(got, reference.weekday_factors(values, dates, np.ones(120, dtype=bool)))
+    assert got[:32].tolist() == [1.0] * 32 and got[-7:].min() < 0.7 and got[-7:].max() > 1.2  # weekends low
