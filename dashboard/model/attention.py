@@ -32,6 +32,8 @@ three buckets of a new level exist, the buckets from the jump are unknown, `pend
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,10 +70,70 @@ def short_median(values) -> float:
     per-call cost: the scoring loops take thousands of medians of a few dozen buckets each."""
     ordered = sorted(values.tolist() if isinstance(values, np.ndarray) else values)
     n = len(ordered)
-    if n == 0 or any(x != x for x in ordered):
+    # A sum is NaN when a value is (or +inf meets -inf): only then look at each value.
+    if n == 0 or (math.isnan(sum(ordered)) and any(x != x for x in ordered)):
         return math.nan
     m = n // 2
     return float(ordered[m]) if n % 2 else (ordered[m - 1] + ordered[m]) / 2
+
+
+class SortedWindow:
+    """The last `size` values pushed, in order and sorted, for a median on every bucket
+    without sorting the window again: short_median's value, bit for bit.
+
+    New values go in after their equals (insort) and the oldest leaves from the left of its
+    equals (bisect_left), so the sorted list is always sorted(window) with Python's stable
+    sort, -0.0 and 0.0 where they were. NaNs are only counted: a median over one is NaN."""
+
+    __slots__ = ("nans", "order", "size", "sorted")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.order: deque[float] = deque()
+        self.sorted: list[float] = []
+        self.nans = 0
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def push(self, value: float) -> None:
+        x = float(value)
+        self.order.append(x)
+        if x != x:
+            self.nans += 1
+        else:
+            insort(self.sorted, x)
+        if len(self.order) > self.size:
+            old = self.order.popleft()
+            if old != old:
+                self.nans -= 1
+            else:
+                del self.sorted[bisect_left(self.sorted, old)]
+
+    def median(self) -> float:
+        """short_median(window): NaN when empty or when a value is NaN."""
+        n = len(self.order)
+        if n == 0 or self.nans:
+            return math.nan
+        s, m = self.sorted, n // 2
+        return s[m] if n % 2 else (s[m - 1] + s[m]) / 2
+
+    def deviation_median(self, level: float) -> float:
+        """short_median(abs(window - level)), the median absolute deviation's median."""
+        if self.nans or level != level:
+            return math.nan
+        # From the sorted window the deviations fall then rise: sorted() merges two runs.
+        return short_median([abs(x - level) for x in self.sorted])
+
+
+def window_medians(values: np.ndarray, window: int) -> list[float]:
+    """out[j] = short_median(values[max(0, j - window):j]) for j in 0..n (n + 1 values)."""
+    w = SortedWindow(window)
+    out = [math.nan]
+    for x in np.asarray(values, dtype=float).tolist():
+        w.push(x)
+        out.append(w.median())
+    return out
 
 
 def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[int, float]]:
@@ -87,13 +149,17 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
     t_all = np.asarray(total, dtype=float)
     n = len(t_all)
     out: list[tuple[int, float]] = []
+    # The medians of the windows before and after each bucket (and after its first three),
+    # each kept sorted as it slides: short_median's values without a sort per bucket.
+    # ahead[k][j] is the median of t_all[n - j : n - j + k], read from the reversed series.
+    behind = window_medians(t_all, window)
+    ahead = {k: window_medians(t_all[::-1], k) for k in {window, max(1, window - 3)}}
     t = 3
     while t < n - 2:
-        pre = t_all[max(0, t - window):t]
         post = t_all[t:t + window]
-        before = float(short_median(pre))
+        before = behind[t]
         if before >= MIN_STEP_LEVEL and len(post) >= 3:
-            after = float(short_median(post))
+            after = ahead[window][n - t]
             now, prev = t_all[t] / before, t_all[t - 1] / before
             jump = math.sqrt(ratio)
             # At once (the bucket already at half the new level), from a level that had not
@@ -104,7 +170,8 @@ def coverage_steps(total: np.ndarray, window: int, ratio: float) -> list[tuple[i
                     and post.min() > 0)  # a fall to nothing is a gap, not a step
             # And flat afterwards: a collection change stays at its new level, a story that lifts
             # the whole source keeps moving (the demo's 31 July 2020 doubles again within the week).
-            early, late = float(short_median(post[:3])), float(short_median(post[3:])) if len(post) > 3 else float(short_median(post))
+            early = float(short_median(post[:3]))
+            late = ahead[window - 3][n - t - 3] if len(post) > 3 else after
             flat = early > 0 and 1 / 1.5 <= late / early <= 1.5
             if (up or down) and flat:
                 out.append((t, after / before))
@@ -169,14 +236,18 @@ def weekday_factors(values: np.ndarray, dates: pd.Series, known: np.ndarray) -> 
         rolled = mine.rolling(7 * WEEKDAY_WEEKS, min_periods=1).median().to_numpy()
         counted = mine.notna().astype(float).rolling(7 * WEEKDAY_WEEKS, min_periods=1).sum().to_numpy()
         med[d], cnt[d] = rolled, counted
-    for i in range(28 + LAG, n):
-        j = i - LAG
-        f, w = med[:, j], cnt[:, j]
-        if np.isnan(f).any() or w.min() < 2:
-            continue
-        f = f / f.mean()
+    # Every bucket at once, each row what the bucket's own week gives: its weekdays' medians
+    # over their mean (a row's mean is numpy's mean of those 7 values, the same sum in the same
+    # order), shrunk, and the bucket's weekday clipped to [0.25, 4] as min(4, max(0.25, f)) does.
+    at = np.arange(28 + LAG, n)
+    f, w = np.ascontiguousarray(med[:, at - LAG].T), np.ascontiguousarray(cnt[:, at - LAG].T)
+    ok = ~np.isnan(f).any(axis=1) & (w.min(axis=1) >= 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = f / f.mean(axis=1)[:, None]
         f = (w * f + 4.0) / (w + 4.0)
-        out[i] = min(4.0, max(0.25, float(f[dow[i]])))
+    mine = f[np.arange(len(at)), dow[at]]
+    mine = np.where(mine > 0.25, mine, 0.25)
+    out[at[ok]] = np.where(mine < 4.0, mine, 4.0)[ok]
     return out
 
 
@@ -289,6 +360,7 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
     frozen = np.zeros(n, dtype=bool)
     episode = np.full(n, -1, dtype=int)
     hist: list[float] = []  # accepted values: mentions / weekday factor, or share of the total
+    window = SortedWindow(params.reference_buckets)  # the last reference_buckets of hist, kept sorted
     totals: list[float] = []  # the source's accepted totals, to tell a gap from a quiet bucket
     step_note = ""
     since_step = params.min_history
@@ -306,21 +378,23 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
             continue
         if i in step_at:
             hist, totals = [], []
+            window = SortedWindow(params.reference_buckets)
             step_note = (f"the source's total coverage changed {step_at[i]:.1f}× from {_day(dates, i)}: "
                          f"a new reference is being built")
             since_step = 0
         y = (v[i] / tot[i] if tot[i] > 0 else 0.0) if share else v[i] / weekday[i]
-        h = np.asarray(hist[-params.reference_buckets:])
-        if len(h) < params.min_history:
+        if len(window) < params.min_history:
             known[i] = False
             why[i] = step_note if since_step < params.min_history and step_note else NO_HISTORY
             hist.append(y)
+            window.push(y)
             totals.append(tot[i])
             since_step += 1
             continue
         since_step += 1
-        level = float(short_median(h))
-        spread = 1.4826 * float(short_median(np.abs(h - level)))
+        h = np.asarray(hist[-params.reference_buckets:])
+        level = window.median()
+        spread = 1.4826 * window.deviation_median(level)
         scale = tot[i] if share else weekday[i]
         e = level * scale
         sd_hist = spread * scale
@@ -331,7 +405,7 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         # The tail is the negative binomial's with the reference buckets' mean when it is above
         # their median (skewed counts; a sparse stream whose median is 0), so one loud bucket
         # that entered the reference makes the next ones less sure, not more.
-        mean_level = float(np.mean(h)) * scale
+        mean_level = float(np.add.reduce(h)) / len(h) * scale  # np.mean(h), without its per-call cost
         zi = count_z(v[i], max(e, mean_level, params.rate_floor), phi)
         ri = (v[i] + k) / (e + k)
         strength = min(1.0, max(0.0, math.log2(ri) / log_full)) if ri > 0 else 0.0
@@ -352,6 +426,7 @@ def measure_attention(volume: np.ndarray, total: np.ndarray, dates: pd.Series, p
         frozen[i] = start >= 0 and (i - start) < params.freeze_buckets
         if not (frozen[i] and elevated):
             hist.append(y)
+            window.push(y)
             totals.append(tot[i])
     return Attention(known, why, reference, expected, ratio, z, comp, frozen, episode, weekday, steps)
 
