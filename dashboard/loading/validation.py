@@ -180,8 +180,9 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET allocator_flush_threshold = '16MB'")  # its allocator keeps less of what it freed
         bound_memory(con)
-        con.register("raw_input", raw.table)
         selects: list[str] = [RECORD, LINE]
         checks: list[Check] = []
         changed: list[str] = []
@@ -209,37 +210,50 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         # Keep the raw cells of the contract columns for the rejection messages.
         raw_cols = sorted(set(cmap.contract.values()))
         selects += raw_cols
-        # A view: the converted values are computed once, as the flagged table is made.
-        con.execute(f"CREATE TEMP VIEW prep AS SELECT {', '.join(selects)} FROM raw_input")
         if checks:
             bad = " OR ".join(f"coalesce({c.condition}, false)" for c in checks)
         else:
             bad = "false"
-        con.execute(f"CREATE TEMP TABLE flagged AS SELECT *, ({bad}) AS _bad FROM prep")
-        if consume:
-            con.unregister("raw_input")
-            raw.table = raw.table.schema.empty_table()  # (a slice would keep the buffers)
-
+        # A subquery: the converted values are computed once, as each piece is flagged.
+        piece_sql = f"SELECT *, ({bad}) AS _bad FROM (SELECT {', '.join(selects)} FROM raw_input)"
         problems_sql = " UNION ALL ".join(
             f"SELECT {RECORD} AS record, {LINE} AS line, {sql_string(c.column)} AS col, "
-            f"coalesce(CAST({c.raw} AS VARCHAR), '') AS value, {sql_string(c.code)} AS code, {c.reason} AS reason "
-            f"FROM flagged WHERE _bad AND coalesce({c.condition}, false)"
-            for c in checks
-        ) or "SELECT NULL::BIGINT AS record, NULL::BIGINT AS line, '' AS col, '' AS value, '' AS code, '' AS reason WHERE false"
-        con.execute(f"CREATE TEMP TABLE problems AS {problems_sql}")
+            f"coalesce(CAST({c.raw} AS VARCHAR), '') AS value, {sql_string(c.code)} AS code, {c.reason} AS reason, "
+            f"{n} AS n FROM piece WHERE _bad AND coalesce({c.condition}, false)"
+            for n, c in enumerate(checks)
+        )
+        con.execute("CREATE TEMP TABLE problems (record BIGINT, line BIGINT, col VARCHAR, value VARCHAR, "
+                    f"code VARCHAR, reason VARCHAR, n INTEGER DEFAULT {len(checks)})")
+        # The per-row part, a piece of the raw table at a time: each piece converted and checked
+        # into `flagged` (DuckDB's, memory-capped and spilling) and its problems listed; with
+        # `consume`, each piece's cells are let go once DuckDB holds them. The choices above
+        # (typed, clean-text, plain-shape SQL) are the whole column's, so every piece is
+        # converted by the same SQL as the whole table would be.
+        for i, piece in enumerate(_pieces(raw, consume)):
+            con.register("raw_input", piece)
+            con.execute(f"CREATE TEMP TABLE piece AS {piece_sql}")
+            con.unregister("raw_input")
+            del piece
+            con.execute("CREATE TEMP TABLE flagged AS SELECT * FROM piece" if i == 0 else "INSERT INTO flagged SELECT * FROM piece")
+            if problems_sql:
+                con.execute(f"INSERT INTO problems {problems_sql}")
+            con.execute("DROP TABLE piece")
 
         _note_normalised(con, changed, report)
         out_cols, dup_problems = _finish(con, kind, cmap, report, counts, retractions)
         if dup_problems:
-            con.execute(f"INSERT INTO problems {dup_problems}")
+            con.execute(f"INSERT INTO problems (record, line, col, value, code, reason) {dup_problems}")
+        _drop_working_tables(con, kind)
 
         value_rejected = con.execute("SELECT count(DISTINCT record) FROM problems").fetchall()[0][0]
         listed = con.execute(
-            "SELECT record, line, col, value, code, reason FROM problems ORDER BY record, col "
+            "SELECT record, line, col, value, code, reason FROM problems ORDER BY record, col, n "
             f"LIMIT {int(limits.max_listed_rejections) + 1}"
         ).fetchall()
         total_problems = con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
-        table = con.sql(f"SELECT {', '.join(out_cols)} FROM final ORDER BY date, _record").to_arrow_table()
+        # Streamed out in batches: DuckDB never holds a materialised copy of the loaded table.
+        reader = con.sql(f"SELECT {', '.join(out_cols)} FROM final ORDER BY date, _record").to_arrow_reader(RESULT_BATCH)
+        table = pa.Table.from_batches(list(reader), schema=reader.schema)
     finally:
         con.close()
 
@@ -262,6 +276,38 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
             f"internal error: {report.rows_read} rows read but {report.loaded} loaded + {report.rejected} rejected"
         )
     return table, report
+
+
+# Rows of a raw table converted and checked at a time (validate's per-row part).
+PIECE_ROWS = 262_144
+RESULT_BATCH = 122_880  # rows of the loaded table a DuckDB result batch holds (60 of its vectors)
+
+
+def _pieces(raw: RawTable, consume: bool):
+    """raw.table as tables of at most PIECE_ROWS rows (at least one, maybe empty), in order.
+    With consume, raw.table is emptied first (its columns kept) and each piece is let go once
+    the caller is done with it: the cells are freed as they are read (a column chunk's buffers
+    when the last piece of it is gone)."""
+    table = raw.table
+    if consume:
+        raw.table = table.schema.empty_table()  # (a slice would keep the buffers)
+    schema = table.schema
+    batches = table.to_batches(max_chunksize=PIECE_ROWS)
+    del table
+    if not batches:
+        yield schema.empty_table()
+        return
+    batches.reverse()
+    while batches:
+        yield pa.Table.from_batches([batches.pop()], schema=schema)
+
+
+def _drop_working_tables(con, kind: Kind) -> None:
+    """What only the per-row part needed, let go before the loaded table is made."""
+    if kind == "events":
+        con.execute("DROP VIEW ranked")
+        con.execute("DROP TABLE valid")
+    con.execute("DROP TABLE flagged")
 
 
 def _note_normalised(con, columns: list[str], report: LoadReport) -> None:
@@ -346,7 +392,8 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict |
         con.execute("CREATE TEMP TABLE final AS SELECT * FROM ranked WHERE _rn = 1")
         refused = check_retractions(con) if retractions else []
         if refused:
-            con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", [list(p) for p in refused])
+            con.executemany("INSERT INTO problems (record, line, col, value, code, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                            [list(p) for p in refused])
             report.notes.append(refused_note(len(refused)))
         defaulted = count("SELECT count(*) FROM final WHERE severity_defaulted")
         derived = count("SELECT count(*) FROM final WHERE id_derived")
