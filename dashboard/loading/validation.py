@@ -251,9 +251,13 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
             f"LIMIT {int(limits.max_listed_rejections) + 1}"
         ).fetchall()
         total_problems = con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
-        # Streamed out in batches: DuckDB never holds a materialised copy of the loaded table.
-        reader = con.sql(f"SELECT {', '.join(out_cols)} FROM final ORDER BY date, _record").to_arrow_reader(RESULT_BATCH)
+        # Streamed out in batches (DuckDB never holds a materialised copy of the loaded table),
+        # while DuckDB's share is halved: its working tables spill, the loaded table grows.
+        con.execute(f"SET memory_limit = '{OUTPUT_MEMORY}'")
+        selected = out_cols if keep_record else [c for c in out_cols if c != RECORD]
+        reader = con.sql(f"SELECT {', '.join(selected)} FROM final ORDER BY date, _record").to_arrow_reader(RESULT_BATCH)
         table = pa.Table.from_batches(list(reader), schema=reader.schema)
+        del reader
     finally:
         con.close()
 
@@ -267,8 +271,6 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     report.rejections = rejections[:cap]
     report.rows_read = raw.rows_read
     report.rejected = len({r.record for r in structural}) + raw.unlisted + int(value_rejected)
-    if not keep_record:
-        table = table.drop_columns([RECORD])
     report.loaded = table.num_rows
     report.columns = table.column_names
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
@@ -281,6 +283,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
 # Rows of a raw table converted and checked at a time (validate's per-row part).
 PIECE_ROWS = 262_144
 RESULT_BATCH = 122_880  # rows of the loaded table a DuckDB result batch holds (60 of its vectors)
+OUTPUT_MEMORY = "256MB"  # DuckDB's cap while the loaded table is made (bound_memory's, halved)
 
 
 def _pieces(raw: RawTable, consume: bool):
@@ -307,7 +310,7 @@ def _drop_working_tables(con, kind: Kind) -> None:
     if kind == "events":
         con.execute("DROP VIEW ranked")
         con.execute("DROP TABLE valid")
-    con.execute("DROP TABLE flagged")
+        con.execute("DROP TABLE flagged")  # (a mention's `final` is a view of it)
 
 
 def _note_normalised(con, columns: list[str], report: LoadReport) -> None:
@@ -411,8 +414,10 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict |
         text = lambda n: f"v_{n}" if has(n) else "NULL::VARCHAR"  # noqa: E731
         tone = "v_tone" if has("tone") else "NULL::DOUBLE"
         count_expr = "CAST(coalesce(v_count, 1) AS BIGINT)" if has("count") else "CAST(1 AS BIGINT)"
+        # A view (mentions have no cross-row checks): the loaded rows are read from `flagged`
+        # once, as they are sorted, not copied to a table of their own first.
         con.execute(
-            f"""CREATE TEMP TABLE final AS SELECT _record, v_date AS date, v_actor AS actor,
+            f"""CREATE TEMP VIEW final AS SELECT _record, v_date AS date, v_actor AS actor,
                 {tone} AS tone, {count_expr} AS count, {text('text')} AS text,
                 {text('source')} AS source, {text('url')} AS url
                 {''.join(', ' + e for e in extras)}
