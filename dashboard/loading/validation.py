@@ -1,7 +1,11 @@
 """Raw cells to the canonical tables, one explicit conversion per column, every failure listed.
 
-The checks run as SQL in a private in-process DuckDB, column by column over the whole
-table, so a million rows are validated as fast as they are read. Text cells go through
+The checks run as SQL in a private in-process DuckDB, so a million rows are validated as fast
+as they are read. Which SQL converts a column is decided over the whole column; the rows are
+then converted and checked a piece of the table at a time (PIECE_ROWS), into DuckDB's
+memory-capped tables, and the checks across rows (repeated ids, retractions, the notes' counts
+and first rows, the order by date) run over those: the memory of a load stays bounded, and the
+result is the one the whole table at once would give. Text cells go through
 the text rules; a Parquet column that already has a timestamp or number type is checked
 as that type (the same rules, without printing each value and parsing it back). Nothing is guessed
 silently: a value either converts under the documented rule or its row is rejected with
