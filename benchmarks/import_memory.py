@@ -8,7 +8,8 @@ The shapes (each at most 256 MiB uncompressed and 10 million rows, the upload ca
 - `timezone`: mentions `date,actor,count` with times `2021-02-24 10:30:00`, timezone="Europe/Paris";
 - `cp1252`: mentions `date,actor,count` in Windows-1252 (every 10th actor `Société`);
 - `parquet`: events `date,actor,headline` as a gzip Parquet file (a timestamp column);
-- `hhmm`: events `date,actor,headline` whose dates have a `±HHMM` offset (screen suspects);
+- `hhmm`: events `date,actor,headline`, row i at 2021-01-01 UTC plus i seconds written as a local time
+  and its `±HHMM` offset (`2021-01-01T05:30:00+0530`: screen suspects, so the file goes whole to validate);
 - `acled`: an ACLED export (event_date, actor1, event_type, sub_event_type, notes, ...).
 
     python benchmarks/import_memory.py --shape map [--rows 9000000] [--profile] --src /path/to/a/checkout [--src ...]
@@ -80,8 +81,15 @@ def cp1252_row(i: int) -> str:
     return f"2021-{i % 12 + 1:02d}-{i % 28 + 1:02d},{'Société' if i % 10 == 0 else f'A{i % 50}'},{i % 9 + 1}\n"
 
 
+_HHMM = ("+0530", "-0800", "+0000", "+1345", "-0930")
+
+
 def hhmm_row(i: int) -> str:
-    return f"2021-{i % 12 + 1:02d}-{i % 28 + 1:02d}T{i % 24:02d}:{i % 60:02d}:00{'+-'[i % 2]}0{i % 10}30,A{i % 50},h{i % 10}\n"
+    when = _START + dt.timedelta(seconds=i)  # every row its own instant: no duplicates
+    zone = _HHMM[i % 5]
+    sign, hours, minutes = (-1 if zone[0] == "-" else 1), int(zone[1:3]), int(zone[3:])
+    local = when + sign * dt.timedelta(hours=hours, minutes=minutes)
+    return f"{local.isoformat()}{zone},A{i % 50},h\n"
 
 
 _ACLED_HEADER = "event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,country,notes,fatalities\n"

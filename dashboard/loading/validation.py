@@ -182,6 +182,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         cmap = columns
 
     con = duckdb.connect(":memory:")
+    spool: str | None = None
     try:
         con.execute("SET threads TO 2")
         con.execute("SET enable_progress_bar = false")
@@ -259,11 +260,17 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         # while DuckDB's share is halved: its working tables spill, the loaded table grows.
         con.execute(f"SET memory_limit = '{OUTPUT_MEMORY}'")
         selected = out_cols if keep_record else [c for c in out_cols if c != RECORD]
+        loaded = con.execute("SELECT count(*) FROM final").fetchall()[0][0]
         reader = con.sql(f"SELECT {', '.join(selected)} FROM final ORDER BY date, _record").to_arrow_reader(RESULT_BATCH)
-        table = pa.Table.from_batches(list(reader), schema=reader.schema)
+        if loaded >= SPOOL_ROWS:
+            spool = _spool(reader)
+        else:
+            table = pa.Table.from_batches(list(reader), schema=reader.schema)
         del reader
     finally:
         con.close()
+    if spool is not None:
+        table = _unspool(spool)
 
     structural = raw.rejections
     rejections = list(structural) + [
@@ -288,6 +295,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
 PIECE_ROWS = 262_144
 RESULT_BATCH = 122_880  # rows of the loaded table a DuckDB result batch holds (60 of its vectors)
 OUTPUT_MEMORY = "256MB"  # DuckDB's cap while the loaded table is made (bound_memory's, halved)
+SPOOL_ROWS = 1_000_000  # a loaded table this long goes through a file (_spool), not DuckDB's memory
 
 
 def _pieces(raw: RawTable, consume: bool):
@@ -307,6 +315,35 @@ def _pieces(raw: RawTable, consume: bool):
     batches.reverse()
     while batches:
         yield pa.Table.from_batches([batches.pop()], schema=schema)
+
+
+def _spool(reader) -> str:
+    """The loaded table's batches written to a private Arrow IPC file as DuckDB sorts them out;
+    its path. So DuckDB's working memory is let go (the connection closed) before the loaded
+    table is read back: the two are never in memory at once."""
+    import os
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="boilingpoint-loaded-", suffix=".arrow")
+    try:
+        with os.fdopen(fd, "wb") as out, pa.ipc.new_file(out, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _unspool(path: str) -> pa.Table:
+    """The table _spool wrote, read into memory (the same schema, values and order); the file removed."""
+    import os
+
+    try:
+        with pa.OSFile(path, "rb") as source:
+            return pa.ipc.open_file(source).read_all()
+    finally:
+        os.unlink(path)
 
 
 def _drop_working_tables(con, kind: Kind) -> None:
