@@ -188,6 +188,9 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         con.execute("SET enable_progress_bar = false")
         con.execute("SET allocator_flush_threshold = '16MB'")  # its allocator keeps less of what it freed
         bound_memory(con)
+        # Half bound_memory's cap: DuckDB's tables grow as the raw pieces are let go, and the
+        # loaded table is made beside them; past the cap they spill to disk.
+        con.execute(f"SET memory_limit = '{VALIDATE_MEMORY}'")
         selects: list[str] = [RECORD, LINE]
         checks: list[Check] = []
         changed: list[str] = []
@@ -256,9 +259,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
             f"LIMIT {int(limits.max_listed_rejections) + 1}"
         ).fetchall()
         total_problems = con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
-        # Streamed out in batches (DuckDB never holds a materialised copy of the loaded table),
-        # while DuckDB's share is halved: its working tables spill, the loaded table grows.
-        con.execute(f"SET memory_limit = '{OUTPUT_MEMORY}'")
+        # Streamed out in batches: DuckDB never holds a materialised copy of the loaded table.
         selected = out_cols if keep_record else [c for c in out_cols if c != RECORD]
         loaded = con.execute("SELECT count(*) FROM final").fetchall()[0][0]
         reader = con.sql(f"SELECT {', '.join(selected)} FROM final ORDER BY date, _record").to_arrow_reader(RESULT_BATCH)
@@ -294,7 +295,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
 # Rows of a raw table converted and checked at a time (validate's per-row part).
 PIECE_ROWS = 262_144
 RESULT_BATCH = 122_880  # rows of the loaded table a DuckDB result batch holds (60 of its vectors)
-OUTPUT_MEMORY = "256MB"  # DuckDB's cap while the loaded table is made (bound_memory's, halved)
+VALIDATE_MEMORY = "256MB"  # DuckDB's cap in validate (bound_memory's, halved)
 SPOOL_ROWS = 1_000_000  # a loaded table this long goes through a file (_spool), not DuckDB's memory
 
 
