@@ -263,6 +263,10 @@ def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, optio
                 result.table = _canonicalise(result.table, actors, result.report)
             return result
         converted = _read_with_options(raw, kind, options, actors)
+    if converted.raw is not raw:
+        # The conversion made its own table: the parsed cells it did not reuse are let go
+        # before validate holds its copy of the converted ones (raw stays for what it says).
+        raw.table = raw.table.schema.empty_table()
     try:
         table, report = validate(converted.raw, kind, limits, consume=True)  # its cells are not read after this
     except LoadError as exc:

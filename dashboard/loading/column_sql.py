@@ -73,6 +73,21 @@ def value_checks(col: Column, rc: str, ok: str) -> list[Check]:
     return checks
 
 
+def _chunks(values) -> list:
+    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def any_chunk(values, test, reduce=None) -> bool:
+    """Whether `test` (an Arrow expression of one chunk, reduced with `reduce` when given) is
+    true for some chunk of a column: a whole-column decision computed a chunk at a time, so that
+    its temporary arrays are a chunk's, not the column's."""
+    for chunk in _chunks(values):
+        result = test(chunk) if reduce is None else reduce(test(chunk))
+        if result.as_py():
+            return True
+    return False
+
+
 def column_sql(
     col: Column, rc: str, nested: bool, nested_flag: str | None = None
 ) -> tuple[list[str], list[Check]]:
@@ -240,12 +255,11 @@ def clean_text_sql(col: Column, rc: str, values) -> tuple[list[str], list[Check]
         return None
     if values.null_count == len(values):
         return None
-    trimmed = pc.utf8_trim(values, " \t\r\n")
-    if pc.any(pc.less(pc.binary_length(trimmed), pc.binary_length(values))).as_py():
+    if any_chunk(values, lambda v: pc.any(pc.less(pc.binary_length(pc.utf8_trim(v, " \t\r\n")), pc.binary_length(v)))):
         return None  # spaces to trim
-    if pc.any(pc.equal(pc.binary_length(values), 0)).as_py() or pc.any(pc.match_substring(values, "\x00")).as_py():
+    if any_chunk(values, lambda v: pc.any(pc.or_(pc.equal(pc.binary_length(v), 0), pc.match_substring(v, "\x00")))):
         return None  # an empty cell (missing) or a NUL byte (rejected): the text rules say so
-    if needs_rules_arrow(values):
+    if any(needs_rules_arrow(chunk) for chunk in _chunks(values)):
         return None  # a cell the text rules change or refuse
     name = col.name
     checks: list[Check] = []
@@ -274,7 +288,7 @@ def shaped_sql(col: Column, rc: str, values) -> tuple[list[str], list[Check]] | 
     if col.type == "text" or not pa.types.is_string(values.type) or values.null_count == len(values):
         return None
     shape = _UTC_SHAPE if col.type == "datetime" else _DECIMAL_SHAPE
-    if not pc.all(pc.match_substring_regex(values, shape)).as_py():
+    if any_chunk(values, lambda v: pc.invert(pc.match_substring_regex(v, shape)), reduce=pc.any):
         return None
     name = col.name
     missing = f"({rc} IS NULL OR {rc} = '')"

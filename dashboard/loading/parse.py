@@ -77,7 +77,9 @@ def parse_parquet(data: bytes | str, limits: LoadLimits) -> RawTable:
     labels = [str(name) for name in table.column_names]
     n = table.num_rows
     renamed = table.rename_columns([raw_column(i) for i in range(len(labels))])
-    renamed = renamed.append_column(RECORD, pa.array(range(1, n + 1), type=pa.int64()))
+    import numpy as np
+
+    renamed = renamed.append_column(RECORD, pa.array(np.arange(1, n + 1, dtype=np.int64)))  # (no Python int a row)
     renamed = renamed.append_column(LINE, pa.nulls(n, type=pa.int64()))
     rejections = []
     bad = invalid_utf8(table)

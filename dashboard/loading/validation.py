@@ -1,7 +1,11 @@
 """Raw cells to the canonical tables, one explicit conversion per column, every failure listed.
 
-The checks run as SQL in a private in-process DuckDB, column by column over the whole
-table, so a million rows are validated as fast as they are read. Text cells go through
+The checks run as SQL in a private in-process DuckDB, so a million rows are validated as fast
+as they are read. Which SQL converts a column is decided over the whole column; the rows are
+then converted and checked a piece of the table at a time (PIECE_ROWS), into DuckDB's
+memory-capped tables, and the checks across rows (repeated ids, retractions, the notes' counts
+and first rows, the order by date) run over those: the memory of a load stays bounded, and the
+result is the one the whole table at once would give. Text cells go through
 the text rules; a Parquet column that already has a timestamp or number type is checked
 as that type (the same rules, without printing each value and parsing it back). Nothing is guessed
 silently: a value either converts under the documented rule or its row is rejected with
@@ -35,7 +39,7 @@ from dashboard.loading.column_sql import (
 )
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, nested_column, raw_column
-from dashboard.loading.retractions import check_retractions, dangling_note, refused_note
+from dashboard.loading.retractions import dangling_note, refuse_retractions, refused_note
 from dashboard.loading.text_rules import lookalike, normalise
 
 # Columns of the working tables in _finish that an extra column must not shadow.
@@ -178,10 +182,15 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         cmap = columns
 
     con = duckdb.connect(":memory:")
+    spool: str | None = None
     try:
         con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET allocator_flush_threshold = '16MB'")  # its allocator keeps less of what it freed
         bound_memory(con)
-        con.register("raw_input", raw.table)
+        # Half bound_memory's cap: DuckDB's tables grow as the raw pieces are let go, and the
+        # loaded table is made beside them; past the cap they spill to disk.
+        con.execute(f"SET memory_limit = '{VALIDATE_MEMORY}'")
         selects: list[str] = [RECORD, LINE]
         checks: list[Check] = []
         changed: list[str] = []
@@ -209,39 +218,60 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
         # Keep the raw cells of the contract columns for the rejection messages.
         raw_cols = sorted(set(cmap.contract.values()))
         selects += raw_cols
-        # A view: the converted values are computed once, as the flagged table is made.
-        con.execute(f"CREATE TEMP VIEW prep AS SELECT {', '.join(selects)} FROM raw_input")
         if checks:
             bad = " OR ".join(f"coalesce({c.condition}, false)" for c in checks)
         else:
             bad = "false"
-        con.execute(f"CREATE TEMP TABLE flagged AS SELECT *, ({bad}) AS _bad FROM prep")
-        if consume:
-            con.unregister("raw_input")
-            raw.table = raw.table.schema.empty_table()  # (a slice would keep the buffers)
-
+        # A subquery: the converted values are computed once, as each piece is flagged.
+        piece_sql = f"SELECT *, ({bad}) AS _bad FROM (SELECT {', '.join(selects)} FROM raw_input)"
         problems_sql = " UNION ALL ".join(
             f"SELECT {RECORD} AS record, {LINE} AS line, {sql_string(c.column)} AS col, "
-            f"coalesce(CAST({c.raw} AS VARCHAR), '') AS value, {sql_string(c.code)} AS code, {c.reason} AS reason "
-            f"FROM flagged WHERE _bad AND coalesce({c.condition}, false)"
-            for c in checks
-        ) or "SELECT NULL::BIGINT AS record, NULL::BIGINT AS line, '' AS col, '' AS value, '' AS code, '' AS reason WHERE false"
-        con.execute(f"CREATE TEMP TABLE problems AS {problems_sql}")
+            f"coalesce(CAST({c.raw} AS VARCHAR), '') AS value, {sql_string(c.code)} AS code, {c.reason} AS reason, "
+            f"{n} AS n FROM piece WHERE _bad AND coalesce({c.condition}, false)"
+            for n, c in enumerate(checks)
+        )
+        con.execute("CREATE TEMP TABLE problems (record BIGINT, line BIGINT, col VARCHAR, value VARCHAR, "
+                    f"code VARCHAR, reason VARCHAR, n INTEGER DEFAULT {len(checks)})")
+        # The per-row part, a piece of the raw table at a time: each piece converted and checked
+        # into `flagged` (DuckDB's, memory-capped and spilling) and its problems listed; with
+        # `consume`, each piece's cells are let go once DuckDB holds them. The choices above
+        # (typed, clean-text, plain-shape SQL) are the whole column's, so every piece is
+        # converted by the same SQL as the whole table would be.
+        for i, piece in enumerate(_pieces(raw, consume)):
+            con.register("raw_input", piece)
+            con.execute(f"CREATE TEMP TABLE piece AS {piece_sql}")
+            con.unregister("raw_input")
+            del piece
+            con.execute("CREATE TEMP TABLE flagged AS SELECT * FROM piece" if i == 0 else "INSERT INTO flagged SELECT * FROM piece")
+            if problems_sql:
+                con.execute(f"INSERT INTO problems {problems_sql}")
+            con.execute("DROP TABLE piece")
 
         _note_normalised(con, changed, report)
         out_cols, dup_problems = _finish(con, kind, cmap, report, counts, retractions)
         if dup_problems:
-            con.execute(f"INSERT INTO problems {dup_problems}")
+            con.execute(f"INSERT INTO problems (record, line, col, value, code, reason) {dup_problems}")
+        _drop_working_tables(con, kind)
 
         value_rejected = con.execute("SELECT count(DISTINCT record) FROM problems").fetchall()[0][0]
         listed = con.execute(
-            "SELECT record, line, col, value, code, reason FROM problems ORDER BY record, col "
+            "SELECT record, line, col, value, code, reason FROM problems ORDER BY record, col, n "
             f"LIMIT {int(limits.max_listed_rejections) + 1}"
         ).fetchall()
         total_problems = con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
-        table = con.sql(f"SELECT {', '.join(out_cols)} FROM final ORDER BY date, _record").to_arrow_table()
+        # Streamed out in batches: DuckDB never holds a materialised copy of the loaded table.
+        selected = out_cols if keep_record else [c for c in out_cols if c != RECORD]
+        loaded = con.execute("SELECT count(*) FROM final").fetchall()[0][0]
+        reader = con.sql(f"SELECT {', '.join(selected)} FROM final ORDER BY date, _record").to_arrow_reader(RESULT_BATCH)
+        if loaded >= SPOOL_ROWS:
+            spool = _spool(reader)
+        else:
+            table = pa.Table.from_batches(list(reader), schema=reader.schema)
+        del reader
     finally:
         con.close()
+    if spool is not None:
+        table = _unspool(spool)
 
     structural = raw.rejections
     rejections = list(structural) + [
@@ -253,8 +283,6 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
     report.rejections = rejections[:cap]
     report.rows_read = raw.rows_read
     report.rejected = len({r.record for r in structural}) + raw.unlisted + int(value_rejected)
-    if not keep_record:
-        table = table.drop_columns([RECORD])
     report.loaded = table.num_rows
     report.columns = table.column_names
     if not report.balanced:  # an invariant: if it breaks, say so loudly rather than mislead
@@ -262,6 +290,69 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
             f"internal error: {report.rows_read} rows read but {report.loaded} loaded + {report.rejected} rejected"
         )
     return table, report
+
+
+# Rows of a raw table converted and checked at a time (validate's per-row part).
+PIECE_ROWS = 262_144
+RESULT_BATCH = 122_880  # rows of the loaded table a DuckDB result batch holds (60 of its vectors)
+VALIDATE_MEMORY = "256MB"  # DuckDB's cap in validate (bound_memory's, halved)
+SPOOL_ROWS = 1_000_000  # a loaded table this long goes through a file (_spool), not DuckDB's memory
+
+
+def _pieces(raw: RawTable, consume: bool):
+    """raw.table as tables of at most PIECE_ROWS rows (at least one, maybe empty), in order.
+    With consume, raw.table is emptied first (its columns kept) and each piece is let go once
+    the caller is done with it: the cells are freed as they are read (a column chunk's buffers
+    when the last piece of it is gone)."""
+    table = raw.table
+    if consume:
+        raw.table = table.schema.empty_table()  # (a slice would keep the buffers)
+    schema = table.schema
+    batches = table.to_batches(max_chunksize=PIECE_ROWS)
+    del table
+    if not batches:
+        yield schema.empty_table()
+        return
+    batches.reverse()
+    while batches:
+        yield pa.Table.from_batches([batches.pop()], schema=schema)
+
+
+def _spool(reader) -> str:
+    """The loaded table's batches written to a private Arrow IPC file as DuckDB sorts them out;
+    its path. So DuckDB's working memory is let go (the connection closed) before the loaded
+    table is read back: the two are never in memory at once."""
+    import os
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="boilingpoint-loaded-", suffix=".arrow")
+    try:
+        with os.fdopen(fd, "wb") as out, pa.ipc.new_file(out, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _unspool(path: str) -> pa.Table:
+    """The table _spool wrote, read into memory (the same schema, values and order); the file removed."""
+    import os
+
+    try:
+        with pa.OSFile(path, "rb") as source:
+            return pa.ipc.open_file(source).read_all()
+    finally:
+        os.unlink(path)
+
+
+def _drop_working_tables(con, kind: Kind) -> None:
+    """What only the per-row part needed, let go before the loaded table is made."""
+    if kind == "events":
+        con.execute("DROP VIEW ranked")
+        con.execute("DROP TABLE valid")
+        con.execute("DROP TABLE flagged")  # (a mention's `final` is a view of it)
 
 
 def _note_normalised(con, columns: list[str], report: LoadReport) -> None:
@@ -344,10 +435,11 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict |
             "FROM ranked WHERE _rn > 1"
         )
         con.execute("CREATE TEMP TABLE final AS SELECT * FROM ranked WHERE _rn = 1")
-        refused = check_retractions(con) if retractions else []
+        refused = refuse_retractions(con) if retractions else 0  # (in DuckDB: no row a retraction in Python)
         if refused:
-            con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)", [list(p) for p in refused])
-            report.notes.append(refused_note(len(refused)))
+            con.execute("INSERT INTO problems (record, line, col, value, code, reason) "
+                        "SELECT record, line, col, value, code, reason FROM retraction_problems")
+            report.notes.append(refused_note(refused))
         defaulted = count("SELECT count(*) FROM final WHERE severity_defaulted")
         derived = count("SELECT count(*) FROM final WHERE id_derived")
         report.notes.extend(event_notes(defaulted, derived))
@@ -364,8 +456,10 @@ def _finish(con, kind: Kind, cmap: ColumnMap, report: LoadReport, counts: dict |
         text = lambda n: f"v_{n}" if has(n) else "NULL::VARCHAR"  # noqa: E731
         tone = "v_tone" if has("tone") else "NULL::DOUBLE"
         count_expr = "CAST(coalesce(v_count, 1) AS BIGINT)" if has("count") else "CAST(1 AS BIGINT)"
+        # A view (mentions have no cross-row checks): the loaded rows are read from `flagged`
+        # once, as they are sorted, not copied to a table of their own first.
         con.execute(
-            f"""CREATE TEMP TABLE final AS SELECT _record, v_date AS date, v_actor AS actor,
+            f"""CREATE TEMP VIEW final AS SELECT _record, v_date AS date, v_actor AS actor,
                 {tone} AS tone, {count_expr} AS count, {text('text')} AS text,
                 {text('source')} AS source, {text('url')} AS url
                 {''.join(', ' + e for e in extras)}

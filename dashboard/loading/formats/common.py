@@ -96,8 +96,11 @@ def drop_rows(raw: RawTable, bad: dict[int, Rejection]) -> RawTable:
     """The raw table without the rows at the given positions, their rejections added."""
     if not bad:
         return raw
-    keep = pa.array([i not in bad for i in range(raw.table.num_rows)], type=pa.bool_())
-    return RawTable(raw.labels, raw.table.filter(keep), raw.rows_read, raw.file_format,
+    import numpy as np
+
+    keep = np.ones(raw.table.num_rows, dtype=bool)
+    keep[np.fromiter(bad, dtype=np.int64, count=len(bad))] = False
+    return RawTable(raw.labels, raw.table.filter(pa.array(keep)), raw.rows_read, raw.file_format,
                     list(raw.rejections) + list(bad.values()), list(raw.notes), unlisted=raw.unlisted)
 
 

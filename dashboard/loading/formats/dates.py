@@ -134,44 +134,74 @@ def normalise_dates(
     ISO 8601 and epoch cells are left for the validator to read; with check_iso they are
     also checked here (for callers that do not pass them through the validator's date check).
     """
-    fmt = check_date_format(date_format)
-    tz = check_timezone(timezone)
-    out = DateColumn(values=[None] * len(cells))
-    cache: dict[str, tuple[str | None, str | None]] = {}
-    if fmt is not None and "%" in fmt:
+    reader = DateReader(date_format, timezone, column, check_iso, [cells])
+    out = reader.read(cells)
+    out.notes = reader.notes()
+    return out
+
+
+# Distinct cells whose reading is remembered: a column of repeated dates reads each once, a
+# column of ten million distinct times does not keep ten million readings.
+CACHE_CELLS = 65_536
+
+
+class DateReader:
+    """One column's dates read a piece at a time, with the column's one decision — the order of
+    day and month of its numeric dates — taken from all of its cells first (`pieces`: an iterable
+    of lists of cells, read once, only when no format is declared). `read` gives a piece's values
+    and reasons (indexes within the piece); `notes` what was assumed over the pieces read."""
+
+    def __init__(self, date_format: str | None, timezone: str | None, column: str = "date",
+                 check_iso: bool = False, pieces=()):
+        self.fmt = check_date_format(date_format)
+        self.tz = check_timezone(timezone)
+        self.column = column
+        self.check_iso = check_iso
+        self.cache: dict[str, tuple[str | None, str | None]] = {}
+        self.short_years = 0
+        self._notes: list[str] = []
+        self.order = None
+        if self.fmt is not None and "%" in self.fmt:
+            return
+        if self.fmt is not None:
+            self.order = "md" if self.fmt.lower() in MONTH_FIRST else "dm"
+        else:
+            self.order, why = _column_order(pieces)
+            if why:
+                self._notes.append(why.format(column=column))
+
+    def read(self, cells: list[str | None]) -> DateColumn:
+        out = DateColumn(values=[None] * len(cells))
+        cache = self.cache
+        fmt = self.fmt if self.fmt is not None and "%" in self.fmt else None
+        strptime = fmt is not None
         for i, cell in enumerate(cells):
             text = _clean(cell)
             if not text:
                 continue
-            if text not in cache:
-                cache[text] = _attempt(lambda text=text: _strptime(text, fmt, tz))
-            _store(out, i, cache[text])
+            result = cache.get(text)
+            if result is None:
+                if len(cache) >= CACHE_CELLS:
+                    cache.clear()
+                if strptime:
+                    result = _attempt(lambda text=text, fmt=fmt: _strptime(text, fmt, self.tz))
+                else:
+                    result = _attempt(lambda text=text: _one(text, self.order, self.tz, declared=self.fmt is not None,
+                                                             check_iso=self.check_iso))
+                cache[text] = result
+            _store(out, i, result)
+            if not strptime and result[0] is not None and _two_digit_year(text):
+                self.short_years += 1
         return out
 
-    order = None
-    if fmt is not None:
-        order = "md" if fmt.lower() in MONTH_FIRST else "dm"
-    else:
-        order, why = _column_order(cells)
-        if why:
-            out.notes.append(why.format(column=column))
-    short_years = 0
-    for i, cell in enumerate(cells):
-        text = _clean(cell)
-        if not text:
-            continue
-        if text not in cache:
-            cache[text] = _attempt(lambda text=text: _one(text, order, tz, declared=fmt is not None, check_iso=check_iso))
-        result = cache[text]
-        _store(out, i, result)
-        if result[0] is not None and _two_digit_year(text):
-            short_years += 1
-    if short_years:
-        out.notes.append(
-            f"{short_years:,} dates in {column!r} have two-digit years: read by the POSIX rule "
-            "(69–99 as 1969–1999, 00–68 as 2000–2068)"
-        )
-    return out
+    def notes(self) -> list[str]:
+        notes = list(self._notes)
+        if self.short_years:
+            notes.append(
+                f"{self.short_years:,} dates in {self.column!r} have two-digit years: read by the POSIX rule "
+                "(69–99 as 1969–1999, 00–68 as 2000–2068)"
+            )
+        return notes
 
 
 def _clean(cell: str | None) -> str:
@@ -201,32 +231,36 @@ def _two_digit_year(text: str) -> bool:
     return False
 
 
-def _column_order(cells: list[str | None]) -> tuple[str | None, str]:
-    """Decide month/day or day/month for the numeric dates of a column, from what the values prove."""
+def _column_order(pieces) -> tuple[str | None, str]:
+    """Decide month/day or day/month for the numeric dates of a column, from what the values prove
+    (`pieces`: the column's cells, as lists one after another)."""
     month_first_proof = day_first_proof = None
-    for i, cell in enumerate(cells):
-        m = NUMERIC.match(_clean(cell))
-        if not m:
-            continue
-        a, b = int(m.group("a")), int(m.group("b"))
-        if a > 12 and day_first_proof is None:
-            day_first_proof = (i, _clean(cell))
-        if b > 12 and month_first_proof is None:
-            month_first_proof = (i, _clean(cell))
+    for cells in pieces:
+        for cell in cells:
+            m = NUMERIC.match(_clean(cell))
+            if not m:
+                continue
+            a, b = int(m.group("a")), int(m.group("b"))
+            if a > 12 and day_first_proof is None:
+                day_first_proof = _clean(cell)
+            if b > 12 and month_first_proof is None:
+                month_first_proof = _clean(cell)
+            if month_first_proof and day_first_proof:
+                break
         if month_first_proof and day_first_proof:
             break
     if month_first_proof and not day_first_proof:
         return "md", (
-            f"numeric dates in {{column!r}} were read as month/day/year: {month_first_proof[1]!r} "
+            f"numeric dates in {{column!r}} were read as month/day/year: {month_first_proof!r} "
             "has a day above 12 and no value has a month above 12"
         )
     if day_first_proof and not month_first_proof:
         return "dm", (
-            f"numeric dates in {{column!r}} were read as day/month/year: {day_first_proof[1]!r} "
+            f"numeric dates in {{column!r}} were read as day/month/year: {day_first_proof!r} "
             "has a day above 12 in first place and no value has one in second place"
         )
     if day_first_proof and month_first_proof:
-        return "mixed:" + f"{month_first_proof[1]!r} and {day_first_proof[1]!r}", ""
+        return "mixed:" + f"{month_first_proof!r} and {day_first_proof!r}", ""
     return None, ""
 
 

@@ -16,11 +16,13 @@ side by side, like TikTokUserTweets.csv, is blank below the end of the shorter o
 
 from __future__ import annotations
 
+import functools
+
 import pyarrow as pa
 
 from dashboard.contract import check_kind, column_names
-from dashboard.loading.formats.common import Converted, cells_at, drop_rows, plural
-from dashboard.loading.formats.dates import normalise_dates
+from dashboard.loading.formats.common import Converted, drop_rows, plural
+from dashboard.loading.formats.dates import DateReader
 from dashboard.loading.load_report import LoadError, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
@@ -100,33 +102,88 @@ def apply_mapping(
 def _reject_blank_mapped(raw: RawTable, positions: list[int], sources: dict[str, str]) -> RawTable:
     if not positions or raw.table.num_rows == 0:
         return raw
-    columns = [cells_at(raw, i) for i in sorted(set(positions))]
-    records = raw.table.column(RECORD).to_pylist()
-    lines = raw.table.column(LINE).to_pylist()
+    import numpy as np
+    import pyarrow.compute as pc
+
+    first, *rest = sorted(set(positions))
+    blank = blank_cells(raw.table.column(raw_column(first)))
+    for i in rest:
+        blank = pc.and_(blank, blank_cells(raw.table.column(raw_column(i))))
+    rows = np.flatnonzero(np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(rows):
+        return raw
     names = ", ".join(repr(s) for s in dict.fromkeys(sources.values()))
-    bad: dict[int, Rejection] = {}
-    for row in range(raw.table.num_rows):
-        if all(not (c[row] or "").strip() for c in columns):
-            bad[row] = Rejection(records[row], lines[row], "", "", "blank-row", f"every mapped column ({names}) is empty")
-    if bad:
-        raw = drop_rows(raw, bad)
-        raw.notes.append(f"{plural(len(bad), 'row')} had every mapped column empty: rejected as blank-row")
+    records, lines = _where(raw, rows)
+    bad = {int(row): Rejection(record, line, "", "", "blank-row", f"every mapped column ({names}) is empty")
+           for row, record, line in zip(rows, records, lines)}
+    raw = drop_rows(raw, bad)
+    raw.notes.append(f"{plural(len(bad), 'row')} had every mapped column empty: rejected as blank-row")
     return raw
 
 
+@functools.cache
+def _blank_pattern() -> str:
+    """A regular expression (RE2) of the cells that hold only what Python's str.strip removes."""
+    import sys
+
+    spaces = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    return f"^[{spaces}]*$"
+
+
+def blank_cells(column) -> pa.ChunkedArray:
+    """True where a cell is missing or only white space (as Python's str.strip sees it), in Arrow:
+    no Python string a cell. A typed (Parquet) column's cells are blank only when missing."""
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        try:
+            column = column.cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return pc.is_null(column)
+    return pc.fill_null(pc.match_substring_regex(column, _blank_pattern()), True)
+
+
+def _where(raw: RawTable, rows) -> tuple[list[int], list[int | None]]:
+    """The records and lines of the rows at the given positions (only those made Python values)."""
+    at = pa.array(rows, type=pa.int64())
+    return raw.table.column(RECORD).take(at).to_pylist(), raw.table.column(LINE).take(at).to_pylist()
+
+
+# Cells made Python strings at a time when a column's dates are read (a piece's list, not the column's).
+PIECE_ROWS = 262_144
+
+
+def _pieces(column: pa.ChunkedArray):
+    for chunk in column.chunks:
+        for start in range(0, len(chunk), PIECE_ROWS):
+            yield chunk.slice(start, PIECE_ROWS)
+
+
 def read_dates(raw: RawTable, position: int, shown: str, date_format: str | None, timezone: str | None) -> RawTable:
-    """Replace the date column's cells by ISO text; reject the rows whose date cannot be read."""
+    """Replace the date column's cells by ISO text; reject the rows whose date cannot be read.
+    The cells are read a piece at a time (DateReader), so Python holds one piece's strings."""
     col = raw.table.column(raw_column(position))
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         return raw  # Parquet dates and numbers are typed: the validator reads them as they are
-    values = col.to_pylist()
-    result = normalise_dates(values, date_format, timezone, column=shown)
-    records = raw.table.column(RECORD).to_pylist()
-    lines = raw.table.column(LINE).to_pylist()
-    bad = {
-        row: Rejection(records[row], lines[row], shown, (values[row] or "")[:200], "type-error", reason)
-        for row, reason in result.errors.items()
-    }
-    table = raw.table.set_column(position, raw_column(position), pa.array(result.values, type=pa.string()))
-    out = RawTable(raw.labels, table, raw.rows_read, raw.file_format, list(raw.rejections), list(raw.notes) + result.notes, unlisted=raw.unlisted)
+    reader = DateReader(date_format, timezone, shown, pieces=(piece.to_pylist() for piece in _pieces(col)))
+    arrays: list[pa.Array] = []
+    rows: list[int] = []
+    failures: list[tuple[str, str]] = []
+    offset = 0
+    for piece in _pieces(col):
+        values = piece.to_pylist()
+        result = reader.read(values)
+        arrays.append(pa.array(result.values, type=pa.string()))
+        for i, reason in result.errors.items():
+            rows.append(offset + i)
+            failures.append(((values[i] or "")[:200], reason))
+        offset += len(values)
+        del values, result
+    records, lines = _where(raw, rows)
+    bad = {row: Rejection(record, line, shown, value, "type-error", reason)
+           for row, record, line, (value, reason) in zip(rows, records, lines, failures)}
+    dates = pa.chunked_array(arrays, type=pa.string())
+    del arrays
+    table = raw.table.set_column(position, raw_column(position), dates)
+    out = RawTable(raw.labels, table, raw.rows_read, raw.file_format, list(raw.rejections), list(raw.notes) + reader.notes(), unlisted=raw.unlisted)
     return drop_rows(out, bad)
