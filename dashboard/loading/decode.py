@@ -214,18 +214,52 @@ def decode_text(data: bytes, encoding: str = "auto") -> tuple[str, str, list[str
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as exc:
         first_byte = exc.start
-    # Invalid bytes become lone surrogates (U+DC80-U+DCFF), valid UTF-8 is decoded as it is:
-    # only the lines holding such a surrogate are read again, from their bytes, as cp1252.
-    text = data.decode("utf-8", errors="surrogateescape")
+    # A piece of the file at a time (pieces end after a LF: no line, no CRLF and no UTF-8
+    # character is split), so that the whole file is never held as text with surrogates too
+    # (two bytes a character). A piece that is UTF-8 is decoded as it is; in one that is not,
+    # invalid bytes become lone surrogates (U+DC80-U+DCFF) and only the lines holding one are
+    # read again, from their bytes, as cp1252.
     parts: list[str] = []
     legacy: list[int] = []
-    pos = 0
     line = 1
+    lo = 0
+    while lo < len(data):
+        cut = data.find(b"\n", lo + _PIECE_BYTES)
+        hi = len(data) if cut < 0 else cut + 1
+        piece = data[lo:hi]
+        try:
+            parts.append(piece.decode("utf-8"))
+            line += _line_ends(piece, 0, len(piece))
+        except UnicodeDecodeError:
+            line = _mixed_piece(piece.decode("utf-8", errors="surrogateescape"), line, first_byte, parts, legacy)
+        lo = hi
+    shown = ", ".join(f"{n:,}" for n in legacy[:10]) + (f" and {len(legacy) - 10:,} more" if len(legacy) > 10 else "")
+    notes.append(
+        f"the file is not UTF-8 at line {legacy[0]:,}, byte {first_byte + 1:,}: "
+        f"{len(legacy):,} line{'s' if len(legacy) > 1 else ''} ({shown}) decoded as Windows-1252 (cp1252), "
+        "every other line as UTF-8"
+    )
+    lines = _line_ends(data, 0, len(data)) + (0 if data.endswith((b"\n", b"\r")) else 1)
+    return "".join(parts), "utf-8 and cp1252" if len(legacy) < lines else "cp1252", notes
+
+
+_PIECE_BYTES = 4 * 1024 * 1024  # decode_text's pieces of a file that is not all UTF-8
+
+
+def _mixed_piece(text: str, line: int, first_byte: int, parts: list[str], legacy: list[int]) -> int:
+    """decode_text's reading of one piece holding lone surrogates: its text appended to parts,
+    the numbers of its lines read as cp1252 to legacy; returns the line number after it."""
+    pos = 0
     for match in _ESCAPED.finditer(text):
         if match.start() < pos:
             continue  # on a line already read as cp1252
         start = max(text.rfind("\n", pos, match.start()), text.rfind("\r", pos, match.start())) + 1
-        end = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0), default=len(text))
+        # The line's end: its LF, or a CR before it (looked for up to the LF only: searching the
+        # whole rest for a CR on every such line took time quadratic in the file).
+        newline = text.find("\n", match.end())
+        limit = newline if newline >= 0 else len(text)
+        cr = text.find("\r", match.end(), limit)
+        end = cr if cr >= 0 else limit
         line += _line_ends(text, pos, start)
         parts.append(text[pos:start])
         try:
@@ -239,20 +273,11 @@ def decode_text(data: bytes, encoding: str = "auto") -> tuple[str, str, list[str
         legacy.append(line)
         pos = end
     parts.append(text[pos:])
-    shown = ", ".join(f"{n:,}" for n in legacy[:10]) + (f" and {len(legacy) - 10:,} more" if len(legacy) > 10 else "")
-    notes.append(
-        f"the file is not UTF-8 at line {legacy[0]:,}, byte {first_byte + 1:,}: "
-        f"{len(legacy):,} line{'s' if len(legacy) > 1 else ''} ({shown}) decoded as Windows-1252 (cp1252), "
-        "every other line as UTF-8"
-    )
-    return "".join(parts), "utf-8 and cp1252" if len(legacy) < _count_lines(text) else "cp1252", notes
+    return line + _line_ends(text, pos, len(text))
 
 
-def _line_ends(text: str, start: int, end: int) -> int:
-    """Line ends (CR, LF or CRLF, as the parser counts them) in text[start:end]."""
+def _line_ends(text, start: int, end: int) -> int:
+    """Line ends (CR, LF or CRLF, as the parser counts them) in text[start:end] (str or bytes)."""
+    if isinstance(text, bytes):
+        return text.count(b"\n", start, end) + text.count(b"\r", start, end) - text.count(b"\r\n", start, end)
     return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
-
-
-def _count_lines(text: str) -> int:
-    n = _line_ends(text, 0, len(text))
-    return n + (0 if text.endswith(("\n", "\r")) else 1)
