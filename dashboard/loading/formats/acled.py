@@ -119,6 +119,8 @@ def acled_date(text: str) -> tuple[str | None, str]:
     return None, "ACLED dates are written 2020-03-21, 21 March 2020 or 9-May-20"
 
 
+_PIECE_ROWS = 65_536  # rows converted at a time (their cells as Python strings)
+
 _FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december"}
 
@@ -134,47 +136,53 @@ def convert(raw: RawTable, kind: str, columns_note: str = "") -> Converted:
     if missing:
         raise LoadError("missing-label", f"the file looks like an ACLED export but has no column {', '.join(missing)}")
 
-    def col(name: str) -> list[str | None]:
-        i = index.get(name)
-        return cells_at(raw, i) if i is not None else [None] * raw.table.num_rows
-
-    ids, dates, et, sub = col("event_id_cnty"), col("event_date"), col("event_type"), col("sub_event_type")
-    a1, a2, fat, src = col("actor1"), col("actor2"), col("fatalities"), col("source")
-    location, admin1, country = col("location"), col("admin1"), col("country")
     used = {"event_id_cnty", "event_date", "actor1", "actor2", "source"}
     renamed = {"event_type": "acled_event_type", "sub_event_type": "acled_sub_event_type"}
     keep = [(i, renamed.get(label.strip().lower(), label.strip())) for i, label in enumerate(raw.labels)
             if label.strip().lower() not in used]
-    all_columns = [cells_at(raw, i) for i in range(len(raw.labels))]
-    extra_cells = [all_columns[i] for i, _ in keep]
     labels = ["id", "date", "actor", "target", "event_type", "severity", "headline", "source", *(name for _, name in keep)]
     out = RowBuilder(raw, labels)
     short_years = 0
-    for i in range(raw.table.num_rows):
-        truncated = _truncation(i, raw.labels, all_columns, country[i], fat[i])
-        if truncated:
-            out.reject(i, *truncated)
-            continue
-        day, reason = acled_date(dates[i] or "")
-        if day is None:
-            out.reject(i, "event_date", dates[i], "type-error", reason)
-            continue
-        if _SPREADSHEET.match((dates[i] or "").strip()):
-            short_years += 1
-        event_type = (et[i] or "").strip()
-        if event_type.lower() not in EVENT_TYPES:
-            out.reject(i, "event_type", et[i], "constraint-error",
-                       "not an ACLED event type (Battles, Explosions/Remote violence, Violence against civilians, "
-                       "Protests, Riots, Strategic developments)")
-            continue
-        deaths = (fat[i] or "").strip()
-        if not _WHOLE.match(deaths):
-            out.reject(i, "fatalities", fat[i], "type-error" if deaths else "constraint-error",
-                       "fatalities must be a whole number of 0 or more" if deaths else "fatalities is empty")
-            continue
-        kind, sev = severity(event_type, sub[i] or "", int(deaths))
-        out.add(i, [ids[i], day, a1[i], a2[i], kind, repr(sev), _headline(sub[i], event_type, location[i], admin1[i], country[i]),
-                    src[i], *(c[i] for c in extra_cells)])
+    # A piece of the rows at a time: only its cells are Python strings at once.
+    for lo in range(0, raw.table.num_rows, _PIECE_ROWS):
+        n = min(_PIECE_ROWS, raw.table.num_rows - lo)
+
+        def col(name: str, lo: int = lo, n: int = n) -> list[str | None]:
+            i = index.get(name)
+            return cells_at(raw, i, lo, n) if i is not None else [None] * n
+
+        ids, dates, et, sub = col("event_id_cnty"), col("event_date"), col("event_type"), col("sub_event_type")
+        a1, a2, fat, src = col("actor1"), col("actor2"), col("fatalities"), col("source")
+        location, admin1, country = col("location"), col("admin1"), col("country")
+        all_columns = [cells_at(raw, i, lo, n) for i in range(len(raw.labels))]
+        extra_cells = [all_columns[i] for i, _ in keep]
+        for j in range(n):
+            i = lo + j
+            truncated = _truncation(j, raw.labels, all_columns, country[j], fat[j])
+            if truncated:
+                out.reject(i, *truncated)
+                continue
+            day, reason = acled_date(dates[j] or "")
+            if day is None:
+                out.reject(i, "event_date", dates[j], "type-error", reason)
+                continue
+            if _SPREADSHEET.match((dates[j] or "").strip()):
+                short_years += 1
+            event_type = (et[j] or "").strip()
+            if event_type.lower() not in EVENT_TYPES:
+                out.reject(i, "event_type", et[j], "constraint-error",
+                           "not an ACLED event type (Battles, Explosions/Remote violence, Violence against civilians, "
+                           "Protests, Riots, Strategic developments)")
+                continue
+            deaths = (fat[j] or "").strip()
+            if not _WHOLE.match(deaths):
+                out.reject(i, "fatalities", fat[j], "type-error" if deaths else "constraint-error",
+                           "fatalities must be a whole number of 0 or more" if deaths else "fatalities is empty")
+                continue
+            kind, sev = severity(event_type, sub[j] or "", int(deaths))
+            out.add(i, [ids[j], day, a1[j], a2[j], kind, repr(sev),
+                        _headline(sub[j], event_type, location[j], admin1[j], country[j]),
+                        src[j], *(c[j] for c in extra_cells)])
     notes = [
         f"ACLED export{columns_note}: event_type and severity from ACLED's event_type, sub_event_type and fatalities "
         "(see docs/formats.md); headlines made from the sub-event type and the place; ACLED's notes kept in the column 'notes'"
