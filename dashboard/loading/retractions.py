@@ -129,17 +129,8 @@ def _refuse_cycles(con) -> None:
     )
 
 
-def check_retractions(con) -> list[tuple]:
-    """Problems (record, line, column, value, code, reason) for the `final` table's retractions,
-    in the order of their records; the rows are removed from `final` (refuse_retractions, whose
-    table `retraction_problems` holds them, fetched here whole: for a file's few)."""
-    if not refuse_retractions(con):
-        return []
-    return con.execute("SELECT * FROM retraction_problems ORDER BY record").fetchall()
-
-
 def refused_note(refused: int) -> str:
-    """The note on the retractions check_retractions refused."""
+    """The note on the retractions refuse_retractions refused."""
     return (f"{refused:,} {'retraction was' if refused == 1 else 'retractions were'} refused "
             "(self-retraction, dated before its claim, or a cycle): listed below")
 

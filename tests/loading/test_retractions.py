@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.loading.retractions import LISTED_CYCLE, check_retractions, refuse_retractions
+from dashboard.loading.retractions import LISTED_CYCLE, refuse_retractions
 
 DAY = dt.datetime(2024, 1, 1)
 
@@ -65,6 +65,13 @@ def reference(rows: list[tuple]) -> list[tuple]:
             problems[record] = (record, line, "retracts", edges[start], "constraint-error",
                                 f"the retractions form a cycle ({cycle}): none of them can be the original claim")
     return sorted(problems.values())
+
+
+def check_retractions(con) -> list[tuple]:
+    """refuse_retractions, then its problems in the order of their records."""
+    if not refuse_retractions(con):
+        return []
+    return con.execute("SELECT * FROM retraction_problems ORDER BY record").fetchall()
 
 
 def _check(rows: list[tuple]) -> list[tuple]:

@@ -147,14 +147,15 @@ def convert(raw: RawTable, kind: str, columns_note: str = "") -> Converted:
     for lo in range(0, raw.table.num_rows, _PIECE_ROWS):
         n = min(_PIECE_ROWS, raw.table.num_rows - lo)
 
-        def col(name: str, lo: int = lo, n: int = n) -> list[str | None]:
+        all_columns = [cells_at(raw, i, lo, n) for i in range(len(raw.labels))]
+
+        def col(name: str, all_columns=all_columns, n: int = n) -> list[str | None]:
             i = index.get(name)
-            return cells_at(raw, i, lo, n) if i is not None else [None] * n
+            return all_columns[i] if i is not None else [None] * n
 
         ids, dates, et, sub = col("event_id_cnty"), col("event_date"), col("event_type"), col("sub_event_type")
         a1, a2, fat, src = col("actor1"), col("actor2"), col("fatalities"), col("source")
         location, admin1, country = col("location"), col("admin1"), col("country")
-        all_columns = [cells_at(raw, i, lo, n) for i in range(len(raw.labels))]
         extra_cells = [all_columns[i] for i, _ in keep]
         for j in range(n):
             i = lo + j
