@@ -30,9 +30,28 @@ MAX_SOURCES = 1_024
 MAX_WORDS = 16_000_000  # 128 MB of bitsets at most
 DAILY = "daily_mentions"
 
+# Sums of fractions are exact, so that they do not depend on the order DuckDB's threads add
+# the rows in: a double sum does (the same query gave tone means 1 ulp apart from one run to
+# the next — enough, once, to move a change point). `fixed(x)` is x as a whole number of
+# 2^-56ths in 128 bits: exact for a tone (−1…+1) or severity (−10…+10) of at least 1/16 in
+# size, within 2^-57 below; a term of at most a count's cap (10^11, column_sql.MAX_WHOLE) is
+# below 2^93, so 2^30 rows of them sum within a HUGEINT. `unfixed` turns a sum back into a double.
+FIXED_SCALE = 2**56
+
+
+def fixed(expr: str) -> str:
+    """A double as a whole number of 2^-56ths (HUGEINT): a term of an exact sum."""
+    return f"CAST(round(({expr}) * {float(FIXED_SCALE)!r}) AS HUGEINT)"
+
+
+def unfixed(expr: str) -> str:
+    """A sum of `fixed` terms as a double."""
+    return f"(CAST({expr} AS DOUBLE) / {float(FIXED_SCALE)!r})"
+
+
 # The sums the series takes per bucket and actor: over the rows, or over their daily sums.
 ROW_SUMS = (f"sum(count) AS volume, sum(count) FILTER (WHERE tone IS NOT NULL) AS toned, "
-            f"sum(tone * count) FILTER (WHERE tone IS NOT NULL) AS tone_sum, "
+            f"sum({fixed('tone')} * count) FILTER (WHERE tone IS NOT NULL) AS tone_sum, "
             f"sum(count) FILTER (WHERE tone <= {NEGATIVE_TONE}) AS negative")
 DAILY_SUMS = "sum(volume) AS volume, sum(toned) AS toned, sum(tone_sum) AS tone_sum, sum(negative) AS negative"
 

@@ -30,10 +30,14 @@ import pyarrow.compute as pc
 from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.query.buckets import grid_size, on_grid, selection_span
 from dashboard.query.codes import date_sorted, name_codes, sorted_names
-from dashboard.query.daily import DAILY, DailyMentions
+from dashboard.query.daily import DAILY, DailyMentions, fixed, unfixed
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 from dashboard.query.spans import SpanQueries
 from dashboard.text.table import TextQueries, store_mentions_view, text_rows
+
+# The events' conflict (the negative severities, as a positive number), summed exactly (query/daily.py)
+CONFLICT = unfixed(f"sum(CASE WHEN severity < 0 THEN {fixed('-severity')} ELSE 0 END)")
+MEAN_SEVERITY = unfixed(f"sum({fixed('severity')})") + " / nullif(count(severity), 0)"
 
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
@@ -296,7 +300,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
                 SELECT date,
                        count(*) AS events,
                        min(severity) AS min_severity,
-                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict,
+                       {CONFLICT} AS conflict,
                        sum(fatalities) AS fatalities
                 FROM ev GROUP BY date
             ),
@@ -309,7 +313,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             SELECT grid.date,
                    CAST(coalesce(m.volume, 0) AS BIGINT) AS volume,
                    CAST(coalesce(m.toned, 0) AS BIGINT) AS toned,
-                   m.tone_sum / nullif(m.toned, 0) AS tone,
+                   {unfixed('m.tone_sum')} / nullif(m.toned, 0) AS tone,
                    CAST(coalesce(m.negative, 0) AS DOUBLE) / nullif(m.toned, 0) AS negative_share,
                    CAST(coalesce(e.events, 0) AS BIGINT) AS events,
                    e.min_severity,
@@ -374,7 +378,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
                 SELECT actor AS k, date_trunc('{trunc}', date) AS date, min(date) AS first_at, max(date) AS last_at,
                        sum(count) AS volume,
                        sum(count) FILTER (WHERE tone IS NOT NULL) AS toned,
-                       sum(tone * count) FILTER (WHERE tone IS NOT NULL) AS tone_sum,
+                       sum({fixed('tone')} * count) FILTER (WHERE tone IS NOT NULL) AS tone_sum,
                        sum(count) FILTER (WHERE tone <= {NEGATIVE_TONE}) AS negative
                 FROM mentions{mw}{m_and}list_contains(?, actor) GROUP BY ALL
             ),
@@ -389,7 +393,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             ),
             e AS (
                 SELECT k, date, min(happened) AS first_at, max(happened) AS last_at, count(*) AS events, min(severity) AS min_severity,
-                       sum(CASE WHEN severity < 0 THEN -severity ELSE 0 END) AS conflict, sum(fatalities) AS fatalities
+                       {CONFLICT} AS conflict, sum(fatalities) AS fatalities
                 FROM ev GROUP BY ALL
             ),
             who AS (
@@ -405,7 +409,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             SELECT k, date, least(ma.first_at, e.first_at) AS first_at, greatest(ma.last_at, e.last_at) AS last_at,
                    CAST(coalesce(ma.volume, 0) AS BIGINT) AS volume,
                    CAST(coalesce(ma.toned, 0) AS BIGINT) AS toned,
-                   ma.tone_sum / nullif(ma.toned, 0) AS tone,
+                   {unfixed('ma.tone_sum')} / nullif(ma.toned, 0) AS tone,
                    CAST(coalesce(ma.negative, 0) AS DOUBLE) / nullif(ma.toned, 0) AS negative_share,
                    CAST(coalesce(e.events, 0) AS BIGINT) AS events,
                    e.min_severity,
@@ -457,7 +461,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             f"""SELECT x.date, a.name AS actor, CAST(x.volume AS BIGINT) AS volume, x.tone
                 FROM (
                     SELECT date_trunc('{trunc}', date) AS date, actor, sum(count) AS volume,
-                           sum(tone * count) FILTER (WHERE tone IS NOT NULL)
+                           {unfixed(f"sum({fixed('tone')} * count) FILTER (WHERE tone IS NOT NULL)")}
                              / nullif(sum(count) FILTER (WHERE tone IS NOT NULL), 0) AS tone
                     FROM mentions{where} GROUP BY 1, 2
                 ) x JOIN actors a ON a.id = x.actor
@@ -492,7 +496,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             # windows' span. An instant counts when inside [lo, hi); a row at midnight stands
             # for its whole day and counts for the share of that day inside the window.
             rows = cur.execute(
-                """
+                f"""
                 WITH wd AS (
                     SELECT i, actor, lo, hi,
                            unnest(range(date_trunc('day', lo), date_trunc('day', hi) + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS day
@@ -510,8 +514,9 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
                     FROM m JOIN wd ON m.actor = wd.actor AND m.day = wd.day
                     WHERE m.date < wd.hi AND (m.date >= wd.lo OR m.date = m.day)
                 )
-                SELECT i, sum(weight) AS volume,
-                       sum(tone * weight) / nullif(sum(weight) FILTER (WHERE tone IS NOT NULL), 0) AS tone
+                SELECT i, {unfixed(f"sum({fixed('weight')})")} AS volume,
+                       {unfixed(f"sum({fixed('tone * weight')})")}
+                         / nullif({unfixed(f"sum({fixed('weight')}) FILTER (WHERE tone IS NOT NULL)")}, 0) AS tone
                 FROM j GROUP BY i
                 """,
                 [lo, hi, min(k[1] for k in known), max(k[1] for k in known)],
@@ -546,7 +551,7 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             f"""WITH e AS (SELECT actor, target, severity FROM events{where}{extra}target IS NOT NULL),
                 a AS (SELECT actor FROM e GROUP BY actor ORDER BY count(*) DESC, actor LIMIT {int(top)}),
                 t AS (SELECT target FROM e GROUP BY target ORDER BY count(*) DESC, target LIMIT {int(top)})
-            SELECT actor, target, CAST(count(*) AS BIGINT) AS events, avg(severity) AS mean_severity
+            SELECT actor, target, CAST(count(*) AS BIGINT) AS events, {MEAN_SEVERITY} AS mean_severity
             FROM e WHERE actor IN (SELECT actor FROM a) AND target IN (SELECT target FROM t)
             GROUP BY actor, target ORDER BY actor, target""",
             params,
