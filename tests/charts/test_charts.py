@@ -481,3 +481,36 @@ def test_a_label_between_two_buckets_counts_the_line_drawn_across_it():
     assert crossings(table, box, pd.Series([50.0]), 9.0) == 1  # the line passes 33→67 there
     assert crossings(table, box, pd.Series([95.0]), 9.0) == 0  # above the line over the box
     assert crossings(table.assign(index=[float("nan"), 100.0]), box, pd.Series([50.0]), 9.0) == 0  # no line drawn there
+
+
+def _altair_props(chart, **kwargs):
+    """What common.props did before it copied the chart itself: Altair's own shallow copy."""
+    out = chart.copy(deep=False)
+    for key, value in kwargs.items():
+        setattr(out, key, value)
+    return out
+
+
+@pytest.mark.parametrize("dataset", ["fixture", "demo"])
+def test_props_gives_the_spec_altairs_copy_gives_and_leaves_the_chart_alone(analysis, dataset):
+    from dashboard.charts.common import props
+
+    if dataset == "demo":  # the TikTok demo: layers with selections, retraction links, notes-free
+        from dashboard.contract import Selection
+        from dashboard.dataset import build_dataset
+        from dashboard.demo import DATASETS
+        from dashboard.model.analysis import analyse
+
+        demo = next(iter(DATASETS.values()))
+        analysis = analyse(build_dataset(demo.events, demo.mentions).engine, Selection())
+    built = charts.timeline_layers(analysis, "sub", events_selectable=True)
+    built += [charts.stage_gauge_chart("boiling"), charts.overview_chart(analysis.table, bucket="day")]
+    assert any(isinstance(c, alt.LayerChart) and c.to_dict().get("params") for c in built)  # a layer with lifted params
+    for chart in built:
+        before = chart.to_dict()
+        for change in ({"usermeta": {"panel": "x"}}, {"title": alt.Title("t", subtitle=["a", "b"])}, {"height": 77}):
+            mine, theirs = props(chart, **change), _altair_props(chart, **change)
+            assert type(mine) is type(theirs)
+            assert mine.to_dict() == theirs.to_dict()
+            assert json.loads(json.dumps(mine.to_dict())) == mine.to_dict()
+        assert chart.to_dict() == before  # the chart given is not changed
