@@ -305,6 +305,7 @@ def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str):
         if raw is not None:
             return raw, "utf-8", list(decoded.notes), None
     text, enc, enc_notes = decode_text(decoded.data, encoding)
+    decoded.data = b""  # decoded: the bytes are not held beside the text while it is parsed (a GDELT file at the cap: 256 MB)
     notes = decoded.notes + enc_notes
     gdelt_table = gdelt.detect(text)
     if gdelt_table is not None:
