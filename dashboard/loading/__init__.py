@@ -276,7 +276,9 @@ def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, optio
     if kind == "mentions":
         table = score_missing_tone(table, report, tone_model)
     if converted.explode_actors:
-        table, several = explode_actors(table)
+        box = [table]
+        del table
+        table, several = explode_actors(box)  # (it lets the table's columns go as it copies them)
         if several:
             what = converted.what or "rows"
             report.notes.append(
