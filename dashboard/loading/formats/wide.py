@@ -147,9 +147,14 @@ def melt_raw(
     # A piece of the day rows at a time: only its cells are Python strings at once, and only its
     # mention rows (the cells that are counts above zero) are kept, as Arrow; the raw table is
     # consumed as it goes. The melted rows are as melt_wide_counts makes them: sorted by date
-    # then actor, stably (Arrow's sort is stable; UTF-8 byte order is code point order).
+    # then actor, stably (Arrow's sort is stable; UTF-8 byte order is code point order). Each day's
+    # rows are made in actor order, so when the days come in order (most files) the rows are
+    # sorted already and the sort, with its copy of every row, is skipped.
+    order = sorted(range(len(actors)), key=lambda k: actors[k][1].strip())
+    in_order: list = [None, True]  # (date, actor) of the last row made; sorted so far
     for lo, n, piece in consume_pieces(raw, max(1, _PIECE_CELLS // len(actors))):
-        found, melted_piece = _melt_piece(lo, n, piece, actors, dates, raw_dates, shown, rejections, tally)
+        found, melted_piece = _melt_piece(lo, n, piece, actors, dates, raw_dates, shown, rejections, tally,
+                                          order, in_order)
         del piece
         good += found
         pieces.append(melted_piece)
@@ -157,7 +162,7 @@ def melt_raw(
     schema = pa.schema([("date", pa.string()), ("actor", pa.string()), ("count", pa.int64())])
     melted = pa.concat_tables(pieces) if pieces else schema.empty_table()
     del pieces
-    if melted.num_rows:
+    if melted.num_rows and not in_order[1]:
         melted = melted.take(pc.sort_indices(melted, [("date", "ascending"), ("actor", "ascending")]))
     notes.append(
         f"wide table melted: {plural(good, 'day row')} × {plural(len(actors), 'actor column')} = "
@@ -169,9 +174,10 @@ def melt_raw(
 
 
 def _melt_piece(lo: int, n: int, piece: pa.Table, actors: list[tuple[int, str]], dates, raw_dates: list[str | None],
-                shown: str, rejections: list[Rejection], tally: dict[str, int]) -> tuple[int, pa.Table]:
-    """The good day rows of one piece of a wide table melted: (how many, their mention rows);
-    the bad ones added to rejections."""
+                shown: str, rejections: list[Rejection], tally: dict[str, int], order: list[int],
+                in_order: list) -> tuple[int, pa.Table]:
+    """The good day rows of one piece of a wide table melted: (how many, their mention rows, each
+    day's in the actor order given); the bad ones added to rejections; in_order kept (above)."""
     records = piece.column(RECORD).to_pylist()
     lines = piece.column(LINE).to_pylist()
     columns = [piece_cells(piece, i) for i, _ in actors]
@@ -198,15 +204,20 @@ def _melt_piece(lo: int, n: int, piece: pa.Table, actors: list[tuple[int, str]],
             continue
         good += 1
         day = str(day).strip()
-        for k, name in enumerate(names):
+        first = len(out_actors)
+        for k in order:
             whole, rounded = _whole(_count_text(columns[k][j]))
             tally["rounded"] += rounded
             if whole <= 0:
                 tally["empty_or_zero"] += 1
                 continue
             out_dates.append(day)
-            out_actors.append(name)
+            out_actors.append(names[k])
             out_counts.append(whole)
+        if len(out_actors) > first:
+            if in_order[0] is not None and (day, out_actors[first]) < in_order[0]:
+                in_order[1] = False
+            in_order[0] = (day, out_actors[-1])
     return good, pa.table({"date": pa.array(out_dates, pa.string()), "actor": pa.array(out_actors, pa.string()),
                            "count": pa.array(out_counts, pa.int64())})
 
