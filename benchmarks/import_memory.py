@@ -10,7 +10,16 @@ The shapes (each at most 256 MiB uncompressed and 10 million rows, the upload ca
 - `parquet`: events `date,actor,headline` as a gzip Parquet file (a timestamp column);
 - `hhmm`: events `date,actor,headline`, row i at 2021-01-01 UTC plus i seconds written as a local time
   and its `±HHMM` offset (`2021-01-01T05:30:00+0530`: screen suspects, so the file goes whole to validate);
-- `acled`: an ACLED export (event_date, actor1, event_type, sub_event_type, notes, ...).
+- `acled`: an ACLED export (event_date, actor1, event_type, sub_event_type, notes, ...);
+- `gdelt-events`: a GDELT 2.0 Events export (tab-separated, no header, 61 fields: the layout of
+  the real file in ../shared/data/external/gdelt-v2-events-20180326, synthetic values), as events;
+- `wide`: a wide table of counts (`date` then 400 actor columns, one cell in 16 not zero), wide=True;
+- `text-actors`: text-only mentions `date,text,tone` with an actor dictionary of 50 actors
+  (`actors=`, as the CLI's --actors; a tone column so that VADER's scoring is not what is timed).
+
+The sizes that fill the upload caps (256 MiB uncompressed, 10 million rows; the wide table's
+melted rows under 10 million): acled 4,200,000 (to 4.5 million); gdelt-events 680,000; wide 320,000 (8 million melted rows);
+text-actors 3,950,000.
 
     python benchmarks/import_memory.py --shape map [--rows 9000000] [--profile] --src /path/to/a/checkout [--src ...]
 
@@ -99,6 +108,33 @@ def acled_row(i: int) -> str:
     return (f"X{i},2021-{i % 12 + 1:02d}-{i % 28 + 1:02d},2021,Protests,Peaceful protest,A{i % 50},,C,n,{i % 3}\n")
 
 
+def gdelt_events_row(i: int) -> str:
+    """A GDELT 2.0 Events record: 61 tab-separated fields as the real file's (one in 500 rows has
+    an impossible SQLDATE, so the converter rejects rows)."""
+    day = f"2018{i % 12 + 1:02d}{i % 28 + 1:02d}" if i % 500 else "20181340"
+    actor1 = ["USA", "UNITED STATES", "USA", "", "", "", "", "", "", ""]
+    actor2 = ["CAN", f"ACTOR {i % 50}", "CAN", "", "", "", "", "", "", ""]
+    event = ["0", f"0{i % 9 + 1}1", f"0{i % 9 + 1}1", f"0{i % 9 + 1}", str(i % 4 + 1), "3.0", "2", "1", "2", f"-{i % 7}.5"]
+    geo = ["4", "Toronto, Ontario, Canada", "CA", "CA08", "12686", "43.6667", "-79.4167", "-574890"]
+    fields = [str(700_000_000 + i), day, day[:6], day[:4], "2018.2356", *actor1, *actor2, *event, *geo, *geo, *geo,
+              "20180326044500", f"https://example.com/news/{i // 3}/a-story-about-something"]
+    return "\t".join(fields) + "\n"
+
+
+WIDE_ACTORS = 400
+_WIDE_HEADER = "date," + ",".join(f"Country {c}" for c in range(WIDE_ACTORS)) + "\n"
+
+
+def wide_row(i: int) -> str:
+    when = (_START + dt.timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:00Z")  # every row its own time
+    return when + "," + ",".join(str(i % 9 + 1) if (i + c) % 16 == 0 else "0" for c in range(WIDE_ACTORS)) + "\n"
+
+
+def text_actors_row(i: int) -> str:
+    return (f"2021-{i % 12 + 1:02d}-{i % 28 + 1:02d},\"Officials of Actor {i % 50} met the press on day {i % 97}"
+            f"{' with ACTOR ' + str((i + 7) % 50) if i % 3 == 0 else ''}\",0.{i % 10}\n")
+
+
 TEXT = {
     "map": ("Time,Who,Tone\n", map_row, {"kind": "mentions", "mapping": {"date": "Time", "actor": "Who", "tone": "Tone"}}),
     "dayfirst": ("date,actor,count\n", dayfirst_row, {"kind": "mentions", "date_format": "day-first"}),
@@ -106,6 +142,9 @@ TEXT = {
     "cp1252": ("date,actor,count\n", cp1252_row, {"kind": "mentions"}),
     "hhmm": ("date,actor,headline\n", hhmm_row, {"kind": "events"}),
     "acled": (_ACLED_HEADER, acled_row, {"kind": "events"}),
+    "gdelt-events": ("", gdelt_events_row, {"kind": "events"}),
+    "wide": (_WIDE_HEADER, wide_row, {"kind": "mentions", "wide": True}),
+    "text-actors": ("date,text,tone\n", text_actors_row, {"kind": "mentions"}),
 }
 SHAPES = sorted([*TEXT, "parquet"])
 
@@ -140,6 +179,14 @@ def shape_file(rows: int, shape: str) -> Path:
     return path
 
 
+def actor_dictionary() -> Path:
+    """The actor dictionary of the text-actors shape: `Actor N` (also written `Actor-N`) for 50 actors."""
+    path = Path(tempfile.gettempdir()) / "boilingpoint-import-actors.csv"
+    if not path.exists():
+        path.write_text("canonical,alias\n" + "".join(f"Actor {n},Actor {n}\nActor {n},Actor-{n}\n" for n in range(50)))
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     import json
 
@@ -150,7 +197,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--src", action="append", required=True, help="a source tree to measure (repeatable)")
     args = parser.parse_args(argv)
     path = shape_file(args.rows, args.shape)
-    options = {"kind": "events"} if args.shape == "parquet" else TEXT[args.shape][2]
+    options = {"kind": "events"} if args.shape == "parquet" else dict(TEXT[args.shape][2])
+    if args.shape == "text-actors":
+        options["actors"] = str(actor_dictionary())
     print(f"{args.shape}: {path} ({path.stat().st_size / 1e6:.0f} MB gzip, {args.rows:,} rows); "
           f"load average {os.getloadavg()[0]:.1f}")
     for src in args.src:

@@ -276,7 +276,9 @@ def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, optio
     if kind == "mentions":
         table = score_missing_tone(table, report, tone_model)
     if converted.explode_actors:
-        table, several = explode_actors(table)
+        box = [table]
+        del table
+        table, several = explode_actors(box)  # (it lets the table's columns go as it copies them)
         if several:
             what = converted.what or "rows"
             report.notes.append(
@@ -305,6 +307,7 @@ def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str):
         if raw is not None:
             return raw, "utf-8", list(decoded.notes), None
     text, enc, enc_notes = decode_text(decoded.data, encoding)
+    decoded.data = b""  # decoded: the bytes are not held beside the text while it is parsed (a GDELT file at the cap: 256 MB)
     notes = decoded.notes + enc_notes
     gdelt_table = gdelt.detect(text)
     if gdelt_table is not None:

@@ -1,24 +1,29 @@
-"""The known formats converted a piece of rows at a time (formats/acled.py) into a RowBuilder
-that turns its rows into Arrow every FLUSH_ROWS rows: the same table and load report whatever
-the sizes — on the real ACLED and GDELT files in ../shared and on a synthetic ACLED file with
-rejections (a bad date, an unknown event type, bad fatalities, a cut-off record) in every piece."""
+"""The known formats converted a piece of rows at a time (formats/acled.py, formats/gdelt.py;
+the actors found in text, formats/text.py), the raw table consumed as they go, into a
+RowBuilder that turns its rows into Arrow every FLUSH_ROWS rows: the same table and load
+report whatever the sizes — on the real ACLED, GDELT and headline files in ../shared and on
+synthetic files with rejections in every piece (ACLED: a bad date, an unknown event type, bad
+fatalities, a cut-off record; GDELT: a bad id, SQLDATE, QuadClass, root code, DATEADDED,
+AvgTone; texts: empty, naming no actor, naming two; wide tables: a bad date, a bad count,
+fractions and zeros), the wide tables melted a piece of day rows at a time (formats/wide.py)."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from unittest.mock import patch
 
 import pytest
 
+from dashboard.demo import DATA
 from dashboard.loading import load_bytes
+from dashboard.loading.actors import load_actor_dictionary
 from dashboard.loading.formats.common import RowBuilder
 
 EXTERNAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "external"
-REAL = [
-    EXTERNAL / "acled-2020-global-sample" / "acled.csv",
-    EXTERNAL / "acled-2020-afghanistan-sample" / "ACLED.csv",
-    EXTERNAL / "gdelt-v2-events-20180326" / "20180326044500.export.CSV",
-]
+GDELT = EXTERNAL / "gdelt-v2-events-20180326" / "20180326044500.export.CSV"
+HEADLINES = EXTERNAL / "financial-headlines-jul2020" / "cnbc_headlines.csv"
+PIECES = ("acled", "gdelt", "text")
 
 
 def _synthetic_acled() -> bytes:
@@ -35,25 +40,99 @@ def _synthetic_acled() -> bytes:
     return (head + "".join(rows)).encode()
 
 
-def _load(data: bytes, piece: int, flush: int):
-    with patch("dashboard.loading.formats.acled._PIECE_ROWS", piece), patch.object(RowBuilder, "FLUSH_ROWS", flush):
-        result = load_bytes(data, "events")
+def _synthetic_gdelt() -> bytes:
+    """GDELT 2.0 Events records (61 fields), some rejected by events, some by mentions."""
+    lines = []
+    for i in range(120):
+        gid = str(800 + i) if (i + 1) % 17 else "x1"  # (the first rows good: the file is recognised by them)
+        day = "20180326" if (i + 1) % 5 else "20181332"
+        quad = str(i % 4 + 1) if i % 11 else "7"
+        root = ["01", "14", "", "19", "99"][i % 5] if i % 3 else "19"
+        added = "20180326044500" if i % 7 else "2018032604"
+        tone = f"-{i % 9}.25" if i % 13 else "bad"
+        actor1 = ["USA", "UNITED STATES"] if i % 4 else ["", ""]
+        fields = [gid, day, day[:6], day[:4], "2018.2", *actor1, *[""] * 8, "CAN", f"ACTOR {i % 6}", *[""] * 8,
+                  "0", f"{root}1", f"{root}1", root, quad, "-2.0", str(i % 5), "1", "2", tone,
+                  *["4", "Toronto, Ontario, Canada", "CA", "CA08", "12686", "43.6", "-79.4", "-5748"] * 3,
+                  added, f"https://www.example.com/{i // 3}"]
+        assert len(fields) == 61
+        lines.append("\t".join(fields))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _synthetic_texts() -> bytes:
+    rows = ["date,text"]
+    for i in range(150):
+        text = ["TikTok bans Oracle", "nothing here", "", "Microsoft and TikTok", "the White House"][i % 5]
+        rows.append(f"2020-07-{i % 28 + 1:02d},{text}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _synthetic_wide() -> bytes:
+    """Day rows of counts: zeros, fractions, missing-value tokens, bad counts and bad dates; two
+    rows of one day."""
+    rows = ["Date,Zeta,Alpha, Mid ,Grand Total"]
+    for i in range(90):
+        day = f"2020-03-{i % 28 + 1:02d}" if i % 17 else "2020-02-30"
+        cells = [str(i % 4), ["0.5", "1.5", "2", "NA", "", "+3", "-0"][i % 7], "x" if i % 19 == 5 else str(i % 3), "9"]
+        rows.append(",".join([day, *cells]))
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _load(data: bytes, piece: int, flush: int, **options):
+    with ExitStack() as stack:
+        for module in PIECES:
+            stack.enter_context(patch(f"dashboard.loading.formats.{module}._PIECE_ROWS", piece))
+        stack.enter_context(patch("dashboard.loading.formats.wide._PIECE_CELLS", piece))  # (a row at least)
+        stack.enter_context(patch.object(RowBuilder, "FLUSH_ROWS", flush))
+        result = load_bytes(data, **options)
     return result.table, result.report
 
 
-@pytest.mark.parametrize("data", [_synthetic_acled(), *[p for p in REAL]], ids=["synthetic ACLED", *[p.parent.name for p in REAL]])
-def test_a_known_format_converted_in_pieces_is_converted_as_a_whole(data):
-    if isinstance(data, Path):
-        if not data.exists():
-            pytest.skip(f"{data} is not here")
-        data = data.read_bytes()
-    whole_table, whole = _load(data, 10**9, 10**9)
+def _actors():
+    return load_actor_dictionary(DATA / "tiktok-2020" / "actors.csv")
+
+
+CASES = {
+    "synthetic ACLED": (_synthetic_acled, {"kind": "events"}),
+    "synthetic GDELT events": (_synthetic_gdelt, {"kind": "events"}),
+    "synthetic GDELT as mentions": (_synthetic_gdelt, {"kind": "mentions"}),
+    "synthetic texts with actors": (_synthetic_texts, {"kind": "mentions", "actors": "tiktok"}),
+    "synthetic wide table": (_synthetic_wide, {"kind": "mentions", "wide": True}),
+    "covid twitter wide": (EXTERNAL / "gdelt-twitter-covid-country-mentions-2020" / "twitter.csv",
+                           {"kind": "mentions", "wide": True}),
+    "covid gdelt wide": (EXTERNAL / "gdelt-twitter-covid-country-mentions-2020" / "gdelt.csv",
+                         {"kind": "mentions", "wide": True}),
+    "acled-2020-global-sample": (EXTERNAL / "acled-2020-global-sample" / "acled.csv", {"kind": "events"}),
+    "acled-2020-afghanistan-sample": (EXTERNAL / "acled-2020-afghanistan-sample" / "ACLED.csv", {"kind": "events"}),
+    "gdelt-v2-events": (GDELT, {"kind": "events"}),
+    "gdelt-v2-events as mentions": (GDELT, {"kind": "mentions"}),
+    "cnbc headlines with actors": (HEADLINES, {"kind": "mentions", "mapping": {"date": "Time", "text": "Headlines"},
+                                               "actors": "tiktok"}),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_known_format_converted_in_pieces_is_converted_as_a_whole(name):
+    source, options = CASES[name]
+    if isinstance(source, Path):
+        if not source.exists():
+            pytest.skip(f"{source} is not here")
+        data = source.read_bytes()
+    else:
+        data = source()
+    options = dict(options)
+    if options.get("actors") == "tiktok":
+        options["actors"] = _actors()
+    whole_table, whole = _load(data, 10**9, 10**9, **options)
     assert whole.loaded > 0
-    # Tiny pieces on the small synthetic file; on the real files (thousands of rows) pieces
+    if name.startswith("synthetic"):
+        assert whole.rejected > 0
+    # Tiny pieces on the small synthetic files; on the real files (thousands of rows) pieces
     # that still cut them into dozens (a batch a row there would take minutes).
-    sizes = ((1, 1), (3, 7), (64, 5)) if whole.rows_read < 1000 else ((97, 211), (1000, 333))
+    sizes = ((1, 1), (3, 7), (64, 5)) if whole.rows_read < 1000 and not options.get("wide") else ((97, 211), (1000, 333))
     for piece, flush in sizes:
-        table, report = _load(data, piece, flush)
+        table, report = _load(data, piece, flush, **options)
         assert table.equals(whole_table), (piece, flush)
         assert (report.rows_read, report.loaded, report.rejected) == (whole.rows_read, whole.loaded, whole.rejected)
         assert report.rejections == whole.rejections

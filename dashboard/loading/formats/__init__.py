@@ -20,22 +20,31 @@ from dashboard.loading.formats.common import ACTOR_SEPARATOR, Converted
 __all__ = ["ACTOR_SEPARATOR", "Converted", "explode_actors", "rename_rejection_columns"]
 
 
-def explode_actors(table: pa.Table) -> tuple[pa.Table, int]:
-    """One row per actor where an actor cell holds several names; returns (table, rows that did)."""
+def explode_actors(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, int]:
+    """One row per actor where an actor cell holds several names; returns (table, rows that did).
+
+    Given the table in a list (which it empties), each column of the table is let go as soon as
+    its exploded copy is made: the table and its exploded copy are never held whole together."""
     import pyarrow.compute as pc
 
+    if isinstance(table, list):
+        table = table.pop()
     if table.num_rows == 0 or "actor" not in table.column_names:
         return table, 0
-    actor = table.column("actor")
-    parts = pc.split_pattern(actor, ACTOR_SEPARATOR)
-    lengths = pc.list_value_length(parts)
-    several = int(pc.sum(pc.greater(lengths, 1)).as_py() or 0)
+    parts = pc.split_pattern(table.column("actor"), ACTOR_SEPARATOR)
+    several = int(pc.sum(pc.greater(pc.list_value_length(parts), 1)).as_py() or 0)
     if not several:
         return table, 0
     parents = pc.list_parent_indices(parts)
-    out = table.take(parents)
     flat = pc.list_flatten(parts)
-    return out.set_column(out.column_names.index("actor"), "actor", flat), several
+    del parts
+    at = table.column_names.index("actor")
+    schema = table.schema.set(at, pa.field("actor", flat.type))
+    columns = []
+    for i in range(table.num_columns):
+        columns.append(flat if i == at else table.column(0).take(parents))
+        table = table.remove_column(0)  # (the column just copied, freed unless the caller holds the table)
+    return pa.Table.from_arrays(columns, schema=schema), several
 
 
 def rename_rejection_columns(report, sources: dict[str, str]) -> None:

@@ -29,7 +29,7 @@ import functools
 import math
 import re
 
-from dashboard.loading.formats.common import Converted, RowBuilder, cells_at, label_index, plural
+from dashboard.loading.formats.common import PIECE_ROWS, Converted, RowBuilder, consume_pieces, label_index, piece_cells, plural
 from dashboard.loading.formats.dates import MONTHS, full_year
 from dashboard.loading.load_report import LoadError
 from dashboard.loading.raw import RawTable
@@ -119,7 +119,7 @@ def acled_date(text: str) -> tuple[str | None, str]:
     return None, "ACLED dates are written 2020-03-21, 21 March 2020 or 9-May-20"
 
 
-_PIECE_ROWS = 65_536  # rows converted at a time (their cells as Python strings)
+_PIECE_ROWS = PIECE_ROWS  # rows converted at a time (their cells as Python strings)
 
 _FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december"}
@@ -143,11 +143,11 @@ def convert(raw: RawTable, kind: str, columns_note: str = "") -> Converted:
     labels = ["id", "date", "actor", "target", "event_type", "severity", "headline", "source", *(name for _, name in keep)]
     out = RowBuilder(raw, labels)
     short_years = 0
-    # A piece of the rows at a time: only its cells are Python strings at once.
-    for lo in range(0, raw.table.num_rows, _PIECE_ROWS):
-        n = min(_PIECE_ROWS, raw.table.num_rows - lo)
-
-        all_columns = [cells_at(raw, i, lo, n) for i in range(len(raw.labels))]
+    # A piece of the rows at a time: only its cells are Python strings at once, and the raw
+    # table's converted rows are let go as it goes (consume_pieces).
+    for lo, n, piece in consume_pieces(raw, _PIECE_ROWS):
+        all_columns = [piece_cells(piece, i) for i in range(len(raw.labels))]
+        del piece
 
         def col(name: str, all_columns=all_columns, n: int = n) -> list[str | None]:
             i = index.get(name)

@@ -44,6 +44,34 @@ def cells_at(raw: RawTable, i: int, start: int = 0, length: int | None = None) -
     col = raw.table.column(raw_column(i))
     if start or length is not None:
         col = col.slice(start, length)
+    return _text_cells(col)
+
+
+PIECE_ROWS = 65_536  # rows a format module converts at a time (their cells as Python strings)
+
+
+def consume_pieces(raw: RawTable, rows: int = PIECE_ROWS):
+    """(first row, rows, piece) for each piece of at most `rows` rows of the raw table, in order.
+
+    The raw table is consumed: once a piece is converted (when the next is asked for) its rows are
+    cut from raw.table, so the Arrow chunks holding only converted rows are freed as the
+    conversion goes, never held beside the whole converted table. raw.table is empty at the end;
+    RowBuilder reads the rows' record and line numbers before. Read a piece's cells with
+    piece_cells."""
+    lo = 0
+    while raw.table.num_rows:
+        n = min(rows, raw.table.num_rows)
+        yield lo, n, raw.table.slice(0, n)
+        raw.table = raw.table.slice(n)
+        lo += n
+
+
+def piece_cells(piece: pa.Table, i: int) -> list[str | None]:
+    """The text cells of the i-th column of a piece (a table with the raw table's columns)."""
+    return _text_cells(piece.column(raw_column(i)))
+
+
+def _text_cells(col) -> list[str | None]:
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         return col.to_pylist()
     try:

@@ -37,7 +37,18 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from dashboard.loading.actors import actor_key
-from dashboard.loading.formats.common import ACTOR_SEPARATOR, Converted, RowBuilder, cells_at, clip_tone, label_index, number, plural
+from dashboard.loading.formats.common import (
+    ACTOR_SEPARATOR,
+    PIECE_ROWS,
+    Converted,
+    RowBuilder,
+    clip_tone,
+    consume_pieces,
+    label_index,
+    number,
+    piece_cells,
+    plural,
+)
 from dashboard.loading.load_report import LoadError
 from dashboard.loading.raw import RawTable
 
@@ -194,17 +205,27 @@ def convert(raw: RawTable, table: Table, kind: str) -> Converted:
     if missing:
         raise LoadError("missing-label", f"the file looks like a {table.name} but has no column {', '.join(missing)}")
 
-    def col(name: str) -> list[str | None]:
-        i = index.get(name.lower())
-        return cells_at(raw, i) if i is not None else [None] * raw.table.num_rows
+    def pieces():
+        """(first row, rows, col) a piece at a time: col(name) is the piece's cells of a column
+        (Nones when the file has none); the raw table is consumed as it goes (consume_pieces)."""
+        for lo, n, piece in consume_pieces(raw, _PIECE_ROWS):
+            def col(name: str, piece=piece, n: int = n) -> list[str | None]:
+                i = index.get(name.lower())
+                return piece_cells(piece, i) if i is not None else [None] * n
+
+            yield lo, n, col
+            del col, piece
 
     if table.key == "events" and kind == "events":
-        return _events(raw, table, col)
+        return _events(raw, table, pieces())
     if table.key == "events":
-        return _event_mentions(raw, table, col)
+        return _event_mentions(raw, table, pieces())
     if table.key == "gkg":
-        return _gkg(raw, table, col, index)
-    return _mentions(raw, table, col)
+        return _gkg(raw, table, pieces(), index)
+    return _mentions(raw, table, pieces())
+
+
+_PIECE_ROWS = PIECE_ROWS  # rows converted at a time (their cells as Python strings)
 
 
 def _text(value: str | None) -> str:
@@ -263,56 +284,58 @@ def _date_reason(name: str, text: str, layout: str) -> str:
     return f"{name} must be a date written {layout}"
 
 
-def _events(raw: RawTable, table: Table, col) -> Converted:
-    ids, sqldate = col("GLOBALEVENTID"), col("SQLDATE")
-    a1c, a1n, a2c, a2n = col("Actor1Code"), col("Actor1Name"), col("Actor2Code"), col("Actor2Name")
-    code, root, quad, goldstein = col("EventCode"), col("EventRootCode"), col("QuadClass"), col("GoldsteinScale")
-    place, url = col("ActionGeo_FullName"), col("SOURCEURL")
+def _events(raw: RawTable, table: Table, pieces) -> Converted:
     extras = ("EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "NumMentions", "NumSources",
               "NumArticles", "AvgTone", "Actor1Code", "Actor2Code", "ActionGeo_FullName", "ActionGeo_CountryCode",
               "DATEADDED")
-    extra_cells = [col(e) for e in extras]
     labels = ["id", "date", "actor", "target", "event_type", "severity", "headline", "source", "url", *extras]
     out = RowBuilder(raw, labels)
     unidentified = 0
     by_quad = 0
-    for i in range(raw.table.num_rows):
-        gid = _text(ids[i])
-        if not gid.isdigit():
-            out.reject(i, "GLOBALEVENTID", ids[i], "type-error", "GLOBALEVENTID must be a whole number")
-            continue
-        day = _day(_text(sqldate[i]))
-        if day is None:
-            out.reject(i, "SQLDATE", sqldate[i], "type-error", _date_reason("SQLDATE", _text(sqldate[i]), "YYYYMMDD"))
-            continue
-        q = _text(quad[i])
-        if q not in QUAD_CLASSES:
-            out.reject(i, "QuadClass", quad[i], "constraint-error", "QuadClass must be 1, 2, 3 or 4")
-            continue
-        r = _text(root[i])
-        if r:
-            if r not in CAMEO_ROOTS:
-                out.reject(i, "EventRootCode", root[i], "constraint-error", "not a CAMEO root code (01 to 20, two digits)")
+    for lo, n, col in pieces:
+        ids, sqldate = col("GLOBALEVENTID"), col("SQLDATE")
+        a1c, a1n, a2c, a2n = col("Actor1Code"), col("Actor1Name"), col("Actor2Code"), col("Actor2Name")
+        code, root, quad, goldstein = col("EventCode"), col("EventRootCode"), col("QuadClass"), col("GoldsteinScale")
+        place, url = col("ActionGeo_FullName"), col("SOURCEURL")
+        extra_cells = [col(e) for e in extras]
+        for j in range(n):
+            i = lo + j
+            gid = _text(ids[j])
+            if not gid.isdigit():
+                out.reject(i, "GLOBALEVENTID", ids[j], "type-error", "GLOBALEVENTID must be a whole number")
                 continue
-            action, event_type = CAMEO_ROOTS[r]
-        else:
-            action, event_type = QUAD_CLASSES[q]
-            by_quad += 1
-        actor = _actor(a1n[i], a1c[i])
-        if not actor:
-            actor = UNIDENTIFIED
-            unidentified += 1
-        target = _actor(a2n[i], a2c[i]) or None
-        where = _text(place[i])
-        event_code = _text(code[i])
-        headline = (
-            f"{actor}{' → ' + target if target else ''}: {action}"
-            + (f" (CAMEO {event_code})" if event_code else "")
-            + (f" in {where}" if where else "")
-        )
-        source, link = _source(url[i])
-        out.add(i, [gid, day, actor, target, event_type, goldstein[i], headline, source, link,
-                    *(c[i] for c in extra_cells)])
+            day = _day(_text(sqldate[j]))
+            if day is None:
+                out.reject(i, "SQLDATE", sqldate[j], "type-error", _date_reason("SQLDATE", _text(sqldate[j]), "YYYYMMDD"))
+                continue
+            q = _text(quad[j])
+            if q not in QUAD_CLASSES:
+                out.reject(i, "QuadClass", quad[j], "constraint-error", "QuadClass must be 1, 2, 3 or 4")
+                continue
+            r = _text(root[j])
+            if r:
+                if r not in CAMEO_ROOTS:
+                    out.reject(i, "EventRootCode", root[j], "constraint-error", "not a CAMEO root code (01 to 20, two digits)")
+                    continue
+                action, event_type = CAMEO_ROOTS[r]
+            else:
+                action, event_type = QUAD_CLASSES[q]
+                by_quad += 1
+            actor = _actor(a1n[j], a1c[j])
+            if not actor:
+                actor = UNIDENTIFIED
+                unidentified += 1
+            target = _actor(a2n[j], a2c[j]) or None
+            where = _text(place[j])
+            event_code = _text(code[j])
+            headline = (
+                f"{actor}{' → ' + target if target else ''}: {action}"
+                + (f" (CAMEO {event_code})" if event_code else "")
+                + (f" in {where}" if where else "")
+            )
+            source, link = _source(url[j])
+            out.add(i, [gid, day, actor, target, event_type, goldstein[j], headline, source, link,
+                        *(c[j] for c in extra_cells)])
     notes = [
         "event_type from the CAMEO root code and severity = GoldsteinScale (see docs/formats.md for the table); "
         "headlines are made from the actors, the CAMEO root and the place"
@@ -327,33 +350,35 @@ def _events(raw: RawTable, table: Table, col) -> Converted:
     return Converted(built, sources)
 
 
-def _event_mentions(raw: RawTable, table: Table, col) -> Converted:
-    ids, a1c, a1n = col("GLOBALEVENTID"), col("Actor1Code"), col("Actor1Name")
-    added, mentions, tone, url = col("DATEADDED"), col("NumMentions"), col("AvgTone"), col("SOURCEURL")
-    target_c, target_n, code, goldstein = col("Actor2Code"), col("Actor2Name"), col("EventCode"), col("GoldsteinScale")
+def _event_mentions(raw: RawTable, table: Table, pieces) -> Converted:
     labels = ["date", "actor", "tone", "count", "source", "url", "GLOBALEVENTID", "target", "EventCode", "GoldsteinScale", "AvgTone"]
     out = RowBuilder(raw, labels)
     unidentified = 0
-    for i in range(raw.table.num_rows):
-        stamp = _stamp(_text(added[i]))
-        if stamp is None:
-            out.reject(i, "DATEADDED", added[i], "type-error",
-                       _date_reason("DATEADDED", _text(added[i]), "YYYYMMDDHHMMSS" if len(_text(added[i])) > 8 else "YYYYMMDD"))
-            continue
-        t = None
-        if _text(tone[i]):
-            value = number(tone[i])
-            if value is None:
-                out.reject(i, "AvgTone", tone[i], "type-error", "AvgTone is not a number")
+    for lo, n, col in pieces:
+        ids, a1c, a1n = col("GLOBALEVENTID"), col("Actor1Code"), col("Actor1Name")
+        added, mentions, tone, url = col("DATEADDED"), col("NumMentions"), col("AvgTone"), col("SOURCEURL")
+        target_c, target_n, code, goldstein = col("Actor2Code"), col("Actor2Name"), col("EventCode"), col("GoldsteinScale")
+        for j in range(n):
+            i = lo + j
+            stamp = _stamp(_text(added[j]))
+            if stamp is None:
+                out.reject(i, "DATEADDED", added[j], "type-error",
+                           _date_reason("DATEADDED", _text(added[j]), "YYYYMMDDHHMMSS" if len(_text(added[j])) > 8 else "YYYYMMDD"))
                 continue
-            t = repr(clip_tone(value))
-        actor = _actor(a1n[i], a1c[i])
-        if not actor:
-            actor = UNIDENTIFIED
-            unidentified += 1
-        source, link = _source(url[i])
-        out.add(i, [stamp, actor, t, mentions[i], source, link, ids[i], _actor(target_n[i], target_c[i]) or None,
-                    code[i], goldstein[i], tone[i]])
+            t = None
+            if _text(tone[j]):
+                value = number(tone[j])
+                if value is None:
+                    out.reject(i, "AvgTone", tone[j], "type-error", "AvgTone is not a number")
+                    continue
+                t = repr(clip_tone(value))
+            actor = _actor(a1n[j], a1c[j])
+            if not actor:
+                actor = UNIDENTIFIED
+                unidentified += 1
+            source, link = _source(url[j])
+            out.add(i, [stamp, actor, t, mentions[j], source, link, ids[j], _actor(target_n[j], target_c[j]) or None,
+                        code[j], goldstein[j], tone[j]])
     notes = ["one mention row per event, dated DATEADDED (when GDELT saw the articles), count = NumMentions, "
              "actor = Actor1, tone = clip(AvgTone / 10, −1, 1)"]
     if unidentified:
@@ -375,49 +400,51 @@ def _names(enhanced: str | None, plain: str | None) -> list[str]:
     return []
 
 
-def _gkg(raw: RawTable, table: Table, col, index: dict[str, int]) -> Converted:
-    date, tone_cells = col("DATE"), col("V2Tone") if "v2tone" in index else col("Tone")
+def _gkg(raw: RawTable, table: Table, pieces, index: dict[str, int]) -> Converted:
     tone_label = "V2Tone" if "v2tone" in index else "Tone"
-    persons, persons1 = col("V2Persons"), col("Persons")
-    orgs, orgs1 = col("V2Organizations"), col("Organizations")
-    source, doc, record_id = col("SourceCommonName"), col("DocumentIdentifier"), col("GKGRECORDID")
     out = RowBuilder(raw, ["date", "actor", "tone", "source", "url", "GKGRECORDID"])
     several = 0
     no_tone = 0
-    for i in range(raw.table.num_rows):
-        stamp = _stamp(_text(date[i])) if len(_text(date[i])) == 14 else None
-        if stamp is None:
-            out.reject(i, "DATE", date[i], "type-error", _date_reason("DATE", _text(date[i]), "YYYYMMDDHHMMSS"))
-            continue
-        t = None
-        raw_tone = _text(tone_cells[i])
-        if raw_tone:
-            parts = raw_tone.split(",")
-            values = [number(p) for p in parts]
-            if len(parts) not in V2TONE_PARTS or any(v is None for v in values):
-                out.reject(i, tone_label, tone_cells[i], "type-error",
-                           f"{tone_label} must hold 6 or 7 comma-separated numbers (tone, positive, negative, polarity, "
-                           f"activity density, self/group density[, word count]); it holds {len(parts)} "
-                           + ("values" if all(v is not None for v in values) else "values, not all numbers"))
+    for lo, n, col in pieces:
+        date, tone_cells = col("DATE"), col("V2Tone") if "v2tone" in index else col("Tone")
+        persons, persons1 = col("V2Persons"), col("Persons")
+        orgs, orgs1 = col("V2Organizations"), col("Organizations")
+        source, doc, record_id = col("SourceCommonName"), col("DocumentIdentifier"), col("GKGRECORDID")
+        for j in range(n):
+            i = lo + j
+            stamp = _stamp(_text(date[j])) if len(_text(date[j])) == 14 else None
+            if stamp is None:
+                out.reject(i, "DATE", date[j], "type-error", _date_reason("DATE", _text(date[j]), "YYYYMMDDHHMMSS"))
                 continue
-            first = values[0]
-            assert first is not None  # every value is a number here: checked above
-            t = repr(clip_tone(first))
-        else:
-            no_tone += 1
-        found: dict[str, str] = {}
-        for name in _names(persons[i], persons1[i]) + _names(orgs[i], orgs1[i]):
-            found.setdefault(actor_key(name), name)
-        if not found:
-            out.reject(i, "V2Persons", "", "constraint-error",
-                       "the article names no person or organisation (V2Persons, V2Organizations, Persons and "
-                       "Organizations are all empty), so it cannot be filed under an actor")
-            continue
-        if len(found) > 1:
-            several += 1
-        s = _text(source[i]) or None
-        d = _text(doc[i]) or None
-        out.add(i, [stamp, ACTOR_SEPARATOR.join(found.values()), t, s, d, record_id[i]])
+            t = None
+            raw_tone = _text(tone_cells[j])
+            if raw_tone:
+                parts = raw_tone.split(",")
+                values = [number(p) for p in parts]
+                if len(parts) not in V2TONE_PARTS or any(v is None for v in values):
+                    out.reject(i, tone_label, tone_cells[j], "type-error",
+                               f"{tone_label} must hold 6 or 7 comma-separated numbers (tone, positive, negative, polarity, "
+                               f"activity density, self/group density[, word count]); it holds {len(parts)} "
+                               + ("values" if all(v is not None for v in values) else "values, not all numbers"))
+                    continue
+                first = values[0]
+                assert first is not None  # every value is a number here: checked above
+                t = repr(clip_tone(first))
+            else:
+                no_tone += 1
+            found: dict[str, str] = {}
+            for name in _names(persons[j], persons1[j]) + _names(orgs[j], orgs1[j]):
+                found.setdefault(actor_key(name), name)
+            if not found:
+                out.reject(i, "V2Persons", "", "constraint-error",
+                           "the article names no person or organisation (V2Persons, V2Organizations, Persons and "
+                           "Organizations are all empty), so it cannot be filed under an actor")
+                continue
+            if len(found) > 1:
+                several += 1
+            s = _text(source[j]) or None
+            d = _text(doc[j]) or None
+            out.add(i, [stamp, ACTOR_SEPARATOR.join(found.values()), t, s, d, record_id[j]])
     notes = ["one mention row per person or organisation an article names (V2Persons, V2Organizations), dated DATE, "
              f"tone = clip(first {tone_label} number / 10, −1, 1)"]
     if no_tone:
@@ -427,32 +454,34 @@ def _gkg(raw: RawTable, table: Table, col, index: dict[str, int]) -> Converted:
                              "url": "DocumentIdentifier"}, explode_actors=True, what="articles")
 
 
-def _mentions(raw: RawTable, table: Table, col) -> Converted:
-    ids, when, event_time = col("GLOBALEVENTID"), col("MentionTimeDate"), col("EventTimeDate")
-    tone, source, ident = col("MentionDocTone"), col("MentionSourceName"), col("MentionIdentifier")
-    mtype, confidence = col("MentionType"), col("Confidence")
+def _mentions(raw: RawTable, table: Table, pieces) -> Converted:
     out = RowBuilder(raw, ["date", "actor", "tone", "source", "url", "GLOBALEVENTID", "EventTimeDate", "MentionType", "Confidence"])
-    for i in range(raw.table.num_rows):
-        gid = _text(ids[i])
-        if not gid.isdigit():
-            out.reject(i, "GLOBALEVENTID", ids[i], "type-error", "GLOBALEVENTID must be a whole number")
-            continue
-        stamp = _stamp(_text(when[i])) if len(_text(when[i])) == 14 else None
-        if stamp is None:
-            out.reject(i, "MentionTimeDate", when[i], "type-error",
-                       _date_reason("MentionTimeDate", _text(when[i]), "YYYYMMDDHHMMSS"))
-            continue
-        t = None
-        if _text(tone[i]):
-            value = number(tone[i])
-            if value is None:
-                out.reject(i, "MentionDocTone", tone[i], "type-error", "MentionDocTone is not a number")
+    for lo, n, col in pieces:
+        ids, when, event_time = col("GLOBALEVENTID"), col("MentionTimeDate"), col("EventTimeDate")
+        tone, source, ident = col("MentionDocTone"), col("MentionSourceName"), col("MentionIdentifier")
+        mtype, confidence = col("MentionType"), col("Confidence")
+        for j in range(n):
+            i = lo + j
+            gid = _text(ids[j])
+            if not gid.isdigit():
+                out.reject(i, "GLOBALEVENTID", ids[j], "type-error", "GLOBALEVENTID must be a whole number")
                 continue
-            t = repr(clip_tone(value))
-        s = _text(source[i]) or None
-        link = _text(ident[i])
-        out.add(i, [stamp, f"GDELT event {gid}", t, s, link if link.lower().startswith(("http://", "https://")) else None,
-                    gid, event_time[i], mtype[i], confidence[i]])
+            stamp = _stamp(_text(when[j])) if len(_text(when[j])) == 14 else None
+            if stamp is None:
+                out.reject(i, "MentionTimeDate", when[j], "type-error",
+                           _date_reason("MentionTimeDate", _text(when[j]), "YYYYMMDDHHMMSS"))
+                continue
+            t = None
+            if _text(tone[j]):
+                value = number(tone[j])
+                if value is None:
+                    out.reject(i, "MentionDocTone", tone[j], "type-error", "MentionDocTone is not a number")
+                    continue
+                t = repr(clip_tone(value))
+            s = _text(source[j]) or None
+            link = _text(ident[j])
+            out.add(i, [stamp, f"GDELT event {gid}", t, s, link if link.lower().startswith(("http://", "https://")) else None,
+                        gid, event_time[j], mtype[j], confidence[j]])
     notes = ["the Mentions table names no actors: each mention is filed under its event ('GDELT event <GLOBALEVENTID>'); "
              "load the matching Events export to see who acted. Dated MentionTimeDate, tone = clip(MentionDocTone / 10, −1, 1)"]
     built = out.build(f"{table.name.split(' (')[0]} ({raw.file_format})", notes)

@@ -15,9 +15,11 @@ from __future__ import annotations
 import pyarrow as pa
 
 from dashboard.loading.actors import ActorDictionary, find_actors
-from dashboard.loading.formats.common import ACTOR_SEPARATOR, Converted, cells_at, plural
+from dashboard.loading.formats.common import ACTOR_SEPARATOR, PIECE_ROWS, Converted, consume_pieces, piece_cells, plural
 from dashboard.loading.load_report import Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
+
+_PIECE_ROWS = PIECE_ROWS  # rows searched at a time
 
 
 def find_text_actors(converted: Converted, dictionary: ActorDictionary, text_label: str = "text") -> Converted:
@@ -25,32 +27,40 @@ def find_text_actors(converted: Converted, dictionary: ActorDictionary, text_lab
     raw = converted.raw
     position = raw.labels.index(text_label)
     shown = converted.sources.get(text_label, text_label)
-    texts = cells_at(raw, position)
-    records = raw.table.column(RECORD).to_pylist()
-    lines = raw.table.column(LINE).to_pylist()
-    actors: list[str | None] = []
-    keep: list[bool] = []
+    actors: list[pa.Array] = []
+    kept: list[pa.Table] = []
     rejections = list(raw.rejections)
     empty = unmatched = 0
-    for row, text in enumerate(texts):
-        if not (text or "").strip():
-            empty += 1
-            rejections.append(Rejection(records[row], lines[row], shown, "", "constraint-error",
-                                        "the text is empty, so no actor can be found in it"))
-            keep.append(False)
-            continue
-        found = find_actors(text, dictionary)
-        if not found:
-            unmatched += 1
-            rejections.append(Rejection(records[row], lines[row], shown, (text or "")[:200], "constraint-error",
-                                        f"the text names none of the {len(dictionary):,} actors of the dictionary"))
-            keep.append(False)
-            continue
-        actors.append(ACTOR_SEPARATOR.join(found))
-        keep.append(True)
-    table = raw.table.filter(pa.array(keep, type=pa.bool_()))
+    # A piece of the rows at a time (its texts as Python strings); the raw table is consumed as
+    # it goes, each piece's found rows kept as they are (or copied out of it when some are not).
+    for _, _, piece in consume_pieces(raw, _PIECE_ROWS):
+        texts = piece_cells(piece, position)
+        records = piece.column(RECORD).to_pylist()
+        lines = piece.column(LINE).to_pylist()
+        found_here: list[str] = []
+        keep: list[bool] = []
+        for row, text in enumerate(texts):
+            if not (text or "").strip():
+                empty += 1
+                rejections.append(Rejection(records[row], lines[row], shown, "", "constraint-error",
+                                            "the text is empty, so no actor can be found in it"))
+                keep.append(False)
+                continue
+            found = find_actors(text, dictionary)
+            if not found:
+                unmatched += 1
+                rejections.append(Rejection(records[row], lines[row], shown, (text or "")[:200], "constraint-error",
+                                            f"the text names none of the {len(dictionary):,} actors of the dictionary"))
+                keep.append(False)
+                continue
+            found_here.append(ACTOR_SEPARATOR.join(found))
+            keep.append(True)
+        kept.append(piece if all(keep) else piece.filter(pa.array(keep, type=pa.bool_())))
+        actors.append(pa.array(found_here, type=pa.string()))
+        del piece, texts
     width = len(raw.labels)
-    table = table.append_column(raw_column(width), pa.array(actors, type=pa.string()))
+    table = pa.concat_tables(kept) if kept else raw.table
+    table = table.append_column(raw_column(width), pa.chunked_array(actors, type=pa.string()))
     labels = list(raw.labels) + ["actor"]
     notes = list(raw.notes)
     notes.append(

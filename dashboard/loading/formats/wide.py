@@ -21,10 +21,12 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.contract import NUMBER_NULL_TOKENS
 from dashboard.loading.column_sql import MAX_WHOLE, MAX_WHOLE_REASON
-from dashboard.loading.formats.common import cells_at, plural
+from dashboard.loading.formats.common import cells_at, consume_pieces, piece_cells, plural
 from dashboard.loading.formats.dates import normalise_dates
 from dashboard.loading.formats.mapping import find_label
 from dashboard.loading.load_report import LoadError, Rejection
@@ -37,6 +39,7 @@ _SIGNED = re.compile(r"^-(\d+(\.\d*)?|\.\d+)$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 MAX_COUNT = MAX_WHOLE  # the validator's cap on a count: a melted row must pass it
 _DATE = " date "
+_PIECE_CELLS = 1 << 20  # cells read at a time (rows of a piece × its actor columns)
 
 
 def melt_wide_counts(
@@ -99,8 +102,9 @@ def count_problem(cell: str | None) -> tuple[str, str] | None:
 
 def melt_raw(
     raw: RawTable, date_label: str | None = None, date_format: str | None = None, timezone: str | None = None
-) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
-    """Check a wide raw table and melt its good rows: (mentions frame, rejections, notes)."""
+) -> tuple[pa.Table, list[Rejection], list[str]]:
+    """Check a wide raw table and melt its good rows: (mentions table: date, actor, count; rejections,
+    notes). The raw table is consumed."""
     if date_label is not None:
         date_at = find_label(raw.labels, date_label)
         if date_at is None:
@@ -135,43 +139,97 @@ def melt_raw(
         notes.append(f"the column {totals[0]!r} is a sum, not an actor: left out")
     dates = normalise_dates(cells_at(raw, date_at), date_format, timezone, column=shown, check_iso=True)
     notes.extend(dates.notes)
-    records = raw.table.column(RECORD).to_pylist()
-    lines = raw.table.column(LINE).to_pylist()
-    columns = {i: cells_at(raw, i) for i, _ in actors}
-    rejections: list[Rejection] = []
-    good: list[int] = []
     raw_dates = cells_at(raw, date_at)
-    for row in range(raw.table.num_rows):
-        where = (records[row], lines[row])
-        if row in dates.errors:
-            rejections.append(Rejection(*where, shown, (raw_dates[row] or "")[:200], "type-error", dates.errors[row]))
-            continue
-        if dates.values[row] is None:
-            rejections.append(Rejection(*where, shown, "", "constraint-error", "a required value is empty"))
-            continue
-        problem = next(((i, name, p) for i, name in actors if (p := count_problem(columns[i][row]))), None)
-        if problem:
-            i, name, (code, reason) = problem
-            rejections.append(Rejection(*where, name, (columns[i][row] or "")[:200], code, reason))
-            continue
-        good.append(row)
-    # The date column gets a name no header can collide with once trimmed.
-    frame = pd.DataFrame({_DATE: [dates.values[r] for r in good]})
-    for i, name in actors:
-        frame[name] = [_count_text(columns[i][r]) for r in good]
-    if good:
-        melted, tally = melt_wide_counts(frame, _DATE)
-    else:
-        melted = pd.DataFrame({"date": pd.Series([], dtype=object), "actor": pd.Series([], dtype=object),
-                               "count": pd.Series([], dtype="int64")})
-        tally = {"cells": 0, "empty_or_zero": 0, "rounded": 0}
+    rejections: list[Rejection] = []
+    good = 0
+    tally = {"cells": 0, "empty_or_zero": 0, "rounded": 0}
+    pieces: list[pa.Table] = []
+    # A piece of the day rows at a time: only its cells are Python strings at once, and only its
+    # mention rows (the cells that are counts above zero) are kept, as Arrow; the raw table is
+    # consumed as it goes. The melted rows are as melt_wide_counts makes them: sorted by date
+    # then actor, stably (Arrow's sort is stable; UTF-8 byte order is code point order). Each day's
+    # rows are made in actor order, so when the days come in order (most files) the rows are
+    # sorted already and the sort, with its copy of every row, is skipped.
+    order = sorted(range(len(actors)), key=lambda k: actors[k][1].strip())
+    in_order: list = [None, True]  # (date, actor) of the last row made; sorted so far
+    for lo, n, piece in consume_pieces(raw, max(1, _PIECE_CELLS // len(actors))):
+        found, melted_piece = _melt_piece(lo, n, piece, actors, dates, raw_dates, shown, rejections, tally,
+                                          order, in_order)
+        del piece
+        good += found
+        pieces.append(melted_piece)
+    tally["cells"] = good * len(actors)
+    schema = pa.schema([("date", pa.string()), ("actor", pa.string()), ("count", pa.int64())])
+    melted = pa.concat_tables(pieces) if pieces else schema.empty_table()
+    del pieces
+    if melted.num_rows and not in_order[1]:
+        melted = melted.take(pc.sort_indices(melted, [("date", "ascending"), ("actor", "ascending")]))
     notes.append(
-        f"wide table melted: {plural(len(good), 'day row')} × {plural(len(actors), 'actor column')} = "
-        f"{plural(tally['cells'], 'cell')} made {plural(len(melted), 'mention row')}; "
+        f"wide table melted: {plural(good, 'day row')} × {plural(len(actors), 'actor column')} = "
+        f"{plural(tally['cells'], 'cell')} made {plural(melted.num_rows, 'mention row')}; "
         f"{tally['empty_or_zero']:,} empty or zero cells made no row; "
         f"{tally['rounded']:,} fractional counts were rounded to whole numbers, halves up"
     )
     return melted, rejections, notes
+
+
+def _melt_piece(lo: int, n: int, piece: pa.Table, actors: list[tuple[int, str]], dates, raw_dates: list[str | None],
+                shown: str, rejections: list[Rejection], tally: dict[str, int], order: list[int],
+                in_order: list) -> tuple[int, pa.Table]:
+    """The good day rows of one piece of a wide table melted: (how many, their mention rows, each
+    day's in the actor order given); the bad ones added to rejections; in_order kept (above)."""
+    records = piece.column(RECORD).to_pylist()
+    lines = piece.column(LINE).to_pylist()
+    columns = [piece_cells(piece, i) for i, _ in actors]
+    del piece
+    names = [name.strip() for _, name in actors]
+    good = 0
+    out_dates: list[str] = []
+    out_actors: list[str] = []
+    out_counts: list[int] = []
+    for j in range(n):
+        row = lo + j
+        where = (records[j], lines[j])
+        if row in dates.errors:
+            rejections.append(Rejection(*where, shown, (raw_dates[row] or "")[:200], "type-error", dates.errors[row]))
+            continue
+        day = dates.values[row]
+        if day is None:
+            rejections.append(Rejection(*where, shown, "", "constraint-error", "a required value is empty"))
+            continue
+        problem = next(((k, name, p) for k, (_, name) in enumerate(actors) if (p := count_problem(columns[k][j]))), None)
+        if problem:
+            k, name, (code, reason) = problem
+            rejections.append(Rejection(*where, name, (columns[k][j] or "")[:200], code, reason))
+            continue
+        good += 1
+        day = str(day).strip()
+        first = len(out_actors)
+        for k in order:
+            whole, rounded = _whole(_count_text(columns[k][j]))
+            tally["rounded"] += rounded
+            if whole <= 0:
+                tally["empty_or_zero"] += 1
+                continue
+            out_dates.append(day)
+            out_actors.append(names[k])
+            out_counts.append(whole)
+        if len(out_actors) > first:
+            if in_order[0] is not None and (day, out_actors[first]) < in_order[0]:
+                in_order[1] = False
+            in_order[0] = (day, out_actors[-1])
+    return good, pa.table({"date": pa.array(out_dates, pa.string()), "actor": pa.array(out_actors, pa.string()),
+                           "count": pa.array(out_counts, pa.int64())})
+
+
+def _whole(text: str) -> tuple[int, bool]:
+    """A count cell's text (_count_text) as melt_wide_counts reads it: (whole number, rounded)."""
+    text = text.strip()
+    if text.isascii() and text.isdigit():
+        return int(text), False
+    value = Decimal(text) if text not in ("", "nan") else Decimal(0)
+    whole = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return whole, value != whole
 
 
 def _count_text(cell: str | None) -> str:
@@ -181,16 +239,14 @@ def _count_text(cell: str | None) -> str:
     return text.lstrip("+")
 
 
-def melted_raw(melted: pd.DataFrame, file_format: str) -> RawTable:
+def melted_raw(melted: pa.Table, file_format: str) -> RawTable:
     """The melted rows as a raw table for the validator (every row valid by construction)."""
-    import pyarrow as pa
-
-    n = len(melted)
+    n = melted.num_rows
     arrays = {
-        raw_column(0): pa.array(melted["date"].tolist(), type=pa.string()),
-        raw_column(1): pa.array(melted["actor"].tolist(), type=pa.string()),
-        raw_column(2): pa.array([str(c) for c in melted["count"].tolist()], type=pa.string()),
+        raw_column(0): melted.column("date"),
+        raw_column(1): melted.column("actor"),
+        raw_column(2): pc.cast(melted.column("count"), pa.string()),
         RECORD: pa.array(range(1, n + 1), type=pa.int64()),
-        LINE: pa.array([None] * n, type=pa.int64()),
+        LINE: pa.nulls(n, type=pa.int64()),
     }
     return RawTable(["date", "actor", "count"], pa.table(arrays), n, file_format)
