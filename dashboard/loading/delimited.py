@@ -384,6 +384,30 @@ def parse_headerless_lines(
     return raw
 
 
+class TextAsUtf8(io.RawIOBase):
+    """A text as a stream of its UTF-8 bytes, encoded PIECE characters at a time (a GDELT file
+    at the cap is 256 MB of text: its whole encoding would be another 256 MB while Arrow parses)."""
+
+    PIECE = 1 << 22
+
+    def __init__(self, text: str):
+        self._text, self._at, self._pending = text, 0, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not len(self._pending):
+            if self._at >= len(self._text):
+                return 0
+            self._pending = memoryview(self._text[self._at:self._at + self.PIECE].encode("utf-8"))
+            self._at += self.PIECE
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
 def _headerless_arrow(text: str, limits: LoadLimits, labels, what: str, delimiter: str) -> RawTable | None:
     from array import array
 
@@ -409,7 +433,7 @@ def _headerless_arrow(text: str, limits: LoadLimits, labels, what: str, delimite
         return "skip"
 
     table = pacsv.read_csv(
-        io.BytesIO(text.encode("utf-8")),
+        TextAsUtf8(text),  # encoded a piece at a time: the text's UTF-8 copy is never held whole beside it
         read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
@@ -449,10 +473,9 @@ def _headerless_checks(table: pa.Table, labels, rows_read: int, rejections: list
         for i in range(width):
             empty = pc.equal(pc.utf8_trim_whitespace(table.column(raw_column(i))), "")
             blank = empty if blank is None else pc.and_(blank, empty)
-        lengths = [pc.utf8_length(table.column(raw_column(i))) for i in range(width)]
         long_rows = None
-        for length in lengths:
-            over = pc.greater(length, limits.max_cell_chars)
+        for i in range(width):  # a column's lengths at a time (all 61 of a GDELT file at the cap: 166 MB)
+            over = pc.greater(pc.utf8_length(table.column(raw_column(i))), limits.max_cell_chars)
             long_rows = over if long_rows is None else pc.or_(long_rows, over)
         assert blank is not None and long_rows is not None  # width >= 1: a table has a column
         flagged = pc.or_(blank, long_rows)

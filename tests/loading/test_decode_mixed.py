@@ -81,3 +81,18 @@ def test_many_cp1252_lines_without_carriage_returns_decode_in_one_pass():
     assert text == "\n".join(lines)
     assert encoding == "utf-8 and cp1252"
     assert "30,000 lines (1, 11, 21" in notes[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab\t\n\rSé€😀"), max_size=300), piece=st.integers(1, 9),
+       buffer=st.integers(1, 64), reads=st.integers(1, 50))
+def test_text_as_utf8_streams_the_texts_exact_bytes(text, piece, buffer, reads):
+    # The headerless (GDELT) parse reads the text through this stream instead of its whole encoding.
+    import io
+
+    from dashboard.loading.delimited import TextAsUtf8
+
+    stream = TextAsUtf8(text)
+    stream.PIECE = piece
+    reader = io.BufferedReader(stream, buffer_size=buffer)
+    assert b"".join(iter(lambda: reader.read(reads), b"")) == text.encode("utf-8")
