@@ -228,6 +228,18 @@ def convert(raw: RawTable, table: Table, kind: str) -> Converted:
 _PIECE_ROWS = PIECE_ROWS  # rows converted at a time (their cells as Python strings)
 
 
+def _tone(out: RowBuilder, i: int, column: str, cell) -> tuple[bool, str | None]:
+    """(False, None) when the cell is no number (the row rejected), else (True, the clipped tone
+    as text, or None for an empty cell)."""
+    if not _text(cell):
+        return True, None
+    value = number(cell)
+    if value is None:
+        out.reject(i, column, cell, "type-error", f"{column} is not a number")
+        return False, None
+    return True, repr(clip_tone(value))
+
+
 def _text(value: str | None) -> str:
     return value.strip() if value else ""
 
@@ -365,13 +377,9 @@ def _event_mentions(raw: RawTable, table: Table, pieces) -> Converted:
                 out.reject(i, "DATEADDED", added[j], "type-error",
                            _date_reason("DATEADDED", _text(added[j]), "YYYYMMDDHHMMSS" if len(_text(added[j])) > 8 else "YYYYMMDD"))
                 continue
-            t = None
-            if _text(tone[j]):
-                value = number(tone[j])
-                if value is None:
-                    out.reject(i, "AvgTone", tone[j], "type-error", "AvgTone is not a number")
-                    continue
-                t = repr(clip_tone(value))
+            known, t = _tone(out, i, "AvgTone", tone[j])
+            if not known:
+                continue
             actor = _actor(a1n[j], a1c[j])
             if not actor:
                 actor = UNIDENTIFIED
@@ -471,13 +479,9 @@ def _mentions(raw: RawTable, table: Table, pieces) -> Converted:
                 out.reject(i, "MentionTimeDate", when[j], "type-error",
                            _date_reason("MentionTimeDate", _text(when[j]), "YYYYMMDDHHMMSS"))
                 continue
-            t = None
-            if _text(tone[j]):
-                value = number(tone[j])
-                if value is None:
-                    out.reject(i, "MentionDocTone", tone[j], "type-error", "MentionDocTone is not a number")
-                    continue
-                t = repr(clip_tone(value))
+            known, t = _tone(out, i, "MentionDocTone", tone[j])
+            if not known:
+                continue
             s = _text(source[j]) or None
             link = _text(ident[j])
             out.add(i, [stamp, f"GDELT event {gid}", t, s, link if link.lower().startswith(("http://", "https://")) else None,
