@@ -61,11 +61,8 @@ def melt_wide_counts(
     counts: list[int] = []
     keep: list[bool] = []
     for raw in long["raw"].astype(str):
-        raw = raw.strip()
-        value = Decimal(raw) if raw not in ("", "nan") else Decimal(0)
-        whole = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        if value != whole:
-            tally["rounded"] += 1
+        whole, rounded = _whole(raw)
+        tally["rounded"] += rounded
         if whole <= 0:
             tally["empty_or_zero"] += 1
         counts.append(whole)
@@ -223,7 +220,8 @@ def _melt_piece(lo: int, n: int, piece: pa.Table, actors: list[tuple[int, str]],
 
 
 def _whole(text: str) -> tuple[int, bool]:
-    """A count cell's text (_count_text) as melt_wide_counts reads it: (whole number, rounded)."""
+    """A count cell's text as a whole number, halves up: (whole number, whether it was rounded);
+    empty or `nan` is 0."""
     text = text.strip()
     if text.isascii() and text.isdigit():
         return int(text), False
