@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from dashboard.contract import NEGATIVE_TONE, Selection
 from dashboard.query.buckets import grid_size, on_grid, selection_span
-from dashboard.query.codes import date_sorted, name_codes, sorted_names
+from dashboard.query.codes import date_clustering, date_sorted, in_order, name_codes, sorted_names
 from dashboard.query.daily import DAILY, DailyMentions, fixed, unfixed
 from dashboard.query.schema import EVENT_SCHEMA, MENTION_SCHEMA, SERIES_COLUMNS, conform
 from dashboard.query.spans import SpanQueries
@@ -116,10 +116,16 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             "tone": mentions.column("tone"),
             "count": mentions.column("count"),
         })
+        # Mentions not in date order are clustered by date here, once (query/codes.py
+        # date_clustering), so that a window's query reads only the row groups of its dates (zone
+        # maps) instead of every row. The narrative filter finds a mention by its position in the
+        # loaded table (`rowid`, the texts' `row`): moved rows keep it as a column when there are texts.
+        order = None if coded is None else date_clustering(coded)
+        keep_row = order is not None and self._texts is not None
         con = self._con
         con.register("events_arrow", events)
         if coded is not None:
-            con.register("mentions_arrow", coded)
+            con.register("mentions_arrow", coded if order is None else in_order(coded, order, "row" if keep_row else None))
         try:
             # Events' codes through ENUM types: a cast per row keeps the rows in their order (a join
             # would not), so rows already in date order need no sort (events are few: sorted).
@@ -128,12 +134,15 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
             actor_code = "CAST(enum_code(CAST({} AS actor_name)) AS INTEGER)".format
             source_code = "CAST(enum_code(CAST({} AS source_name)) AS INTEGER)".format
             cols = ", ".join(f.name for f in EVENT_SCHEMA)
-            order = "" if date_sorted(events) else " ORDER BY date"
+            events_order = "" if date_sorted(events) else " ORDER BY date"
             con.execute(
                 f"""CREATE TABLE events AS SELECT {cols}, {actor_code('actor')} AS actor_id,
-                {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{order}"""
+                {actor_code('target')} AS target_id, {source_code('source')} AS source_id FROM events_arrow{events_order}"""
             )
-            if coded is not None:
+            if keep_row:
+                con.execute("CREATE TABLE mentions_rows AS SELECT date, actor, source, tone, count, row FROM mentions_arrow")
+                con.execute("CREATE VIEW mentions AS SELECT date, actor, source, tone, count, row AS rowid FROM mentions_rows")
+            elif coded is not None:
                 con.execute("CREATE TABLE mentions AS SELECT date, actor, source, tone, count FROM mentions_arrow")
         finally:
             con.unregister("events_arrow")
