@@ -175,7 +175,10 @@ class DateReader:
         cache = self.cache
         fmt = self.fmt if self.fmt is not None and "%" in self.fmt else None
         strptime = fmt is not None
+        done = None if strptime else _zoned_local_times(cells, self.tz, out.values)
         for i, cell in enumerate(cells):
+            if done is not None and done[i]:
+                continue
             text = _clean(cell)
             if not text:
                 continue
@@ -202,6 +205,40 @@ class DateReader:
                 "(69–99 as 1969–1999, 00–68 as 2000–2068)"
             )
         return notes
+
+
+# Years 1970–2037 only: past 2037 Arrow's zone rules are not Python's (Paris's summer time of
+# 2038 read as winter time), and before 1970 they are not tested here.
+_LOCAL_SECONDS = r"^(?:19[7-9][0-9]|20[0-2][0-9]|203[0-7])-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+
+
+def _zoned_local_times(cells: list[str | None], tz, values: list[str | None]):
+    """The cells written `YYYY-MM-DD HH:MM:SS` (no zone, nothing around them) read in Arrow
+    when the import names a time zone: the same UTC text `_iso_in_zone` gives, written into
+    `values`; returns which cells it read (None when it read none). A time that falls in a DST
+    gap, or that Arrow does not read back as written, is left to `_one`. An ambiguous time (the
+    hour the clocks go back) is the first of the two, as `replace(tzinfo=...)` (fold 0) reads it."""
+    key = getattr(tz, "key", None)
+    if key is None or not cells:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array(cells, type=pa.string())
+    shaped = pc.fill_null(pc.match_substring_regex(texts, _LOCAL_SECONDS), False)
+    if not pc.any(shaped).as_py():
+        return None
+    local = pc.strptime(pc.if_else(shaped, texts, None), format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+    same = pc.equal(pc.strftime(local, format="%Y-%m-%d %H:%M:%S"), texts)
+    early = pc.assume_timezone(local, timezone=key, ambiguous="earliest", nonexistent="earliest")
+    late = pc.assume_timezone(local, timezone=key, ambiguous="earliest", nonexistent="latest")
+    done = pc.fill_null(pc.and_(same, pc.equal(early, late)), False)
+    utc = pc.strftime(pc.cast(early, pa.timestamp("s", "UTC")), format="%Y-%m-%dT%H:%M:%SZ")
+    read = done.to_pylist()
+    for i, text in enumerate(pc.if_else(done, utc, None).to_pylist()):
+        if read[i]:
+            values[i] = text
+    return read
 
 
 def _clean(cell: str | None) -> str:
