@@ -13,6 +13,7 @@ import sys
 
 import pyarrow as pa
 
+from dashboard.loading.heap import release_free_heap
 from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
 from dashboard.loading.raw import LINE, RECORD, ChunkedRows, Lines, RawTable, RejectionLog, first_long_cell, raw_column
 
@@ -400,6 +401,7 @@ class TextAsUtf8(io.RawIOBase):
         if not len(self._pending):
             if self._at >= len(self._text):
                 return 0
+            release_free_heap()  # (the parsed chunks' growth leaves free pages in glibc's heap)
             self._pending = memoryview(self._text[self._at:self._at + self.PIECE].encode("utf-8"))
             self._at += self.PIECE
         n = min(len(buffer), len(self._pending))

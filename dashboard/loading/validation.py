@@ -37,6 +37,7 @@ from dashboard.loading.column_sql import (
     sql_string,
     typed_column_sql,
 )
+from dashboard.loading.heap import release_free_heap
 from dashboard.loading.load_report import LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, nested_column, raw_column
 from dashboard.loading.retractions import dangling_note, refuse_retractions, refused_note
@@ -246,6 +247,7 @@ def validate(raw: RawTable, kind: Kind, limits: LoadLimits, *, keep_record: bool
             if problems_sql:
                 con.execute(f"INSERT INTO problems {problems_sql}")
             con.execute("DROP TABLE piece")
+            release_free_heap()  # the piece's cells freed: glibc's free pages back to the system
 
         _note_normalised(con, changed, report)
         out_cols, dup_problems = _finish(con, kind, cmap, report, counts, retractions)

@@ -18,7 +18,7 @@ import pytest
 from dashboard.demo import DATA
 from dashboard.loading import load_bytes
 from dashboard.loading.actors import load_actor_dictionary
-from dashboard.loading.formats.common import RowBuilder
+from dashboard.loading.formats.common import RowBuilder, piece_cells
 
 EXTERNAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "external"
 GDELT = EXTERNAL / "gdelt-v2-events-20180326" / "20180326044500.export.CSV"
@@ -137,3 +137,41 @@ def test_a_known_format_converted_in_pieces_is_converted_as_a_whole(name):
         assert (report.rows_read, report.loaded, report.rejected) == (whole.rows_read, whole.loaded, whole.rejected)
         assert report.rejections == whole.rejections
         assert report.notes == whole.notes
+
+
+def test_rows_added_a_piece_at_a_time_are_the_rows_added_one_by_one():
+    """RowBuilder.add_piece (cells copied as Arrow, of any type the readers give) builds the table
+    add builds from the same cells as Python strings, record and line numbers (null lines too) kept."""
+    import pyarrow as pa
+
+    from dashboard.loading.raw import LINE, RECORD, RawTable
+
+    n = 9
+    source = pa.table({
+        "c0": pa.array([f"é{i}" if i % 4 else None for i in range(n)], type=pa.string()),
+        "c1": pa.array([f"L{i}" for i in range(n)], type=pa.large_string()),
+        "c2": pa.array([i * 10**15 if i % 3 else None for i in range(n)], type=pa.int64()),
+        "c3": pa.array([[i, i + 1] for i in range(n)]),
+        RECORD: pa.array(range(1, n + 1), type=pa.int64()),
+        LINE: pa.array([i + 2 if i % 2 else None for i in range(n)], type=pa.int64()),
+    })
+    labels = ["made", "a", "b", "c", "d"]
+    kept = [0, 2, 3, 7, 8]
+
+    def raw() -> RawTable:
+        return RawTable(["a", "b", "c", "d"], source, n, "test")
+
+    one_by_one = RowBuilder(raw(), labels)
+    cells = [piece_cells(source, i) for i in range(4)]
+    for j in kept:
+        one_by_one.add(j, [f"m{j}", *(c[j] for c in cells)])
+    at_once = RowBuilder(raw(), labels)
+    at_once.add(1, ["first", "x", "y", "z", "w"])  # rows added one by one before a piece stay first
+    at_once.add_piece(0, [], [[], *(source.column(f"c{i}") for i in range(4))])
+    at_once.add_piece(0, kept, [[f"m{j}" for j in kept], *(source.column(f"c{i}") for i in range(4))])
+    expected = RowBuilder(raw(), labels)
+    expected.add(1, ["first", "x", "y", "z", "w"])
+    for j in kept:
+        expected.add(j, [f"m{j}", *(c[j] for c in cells)])
+    assert at_once.build("t").table.equals(expected.build("t").table)
+    assert one_by_one.build("t").table.column("c4").to_pylist()[1] == "[2, 3]"  # a list column: its text form

@@ -29,10 +29,12 @@ import functools
 import math
 import re
 
+import pyarrow as pa
+
 from dashboard.loading.formats.common import PIECE_ROWS, Converted, RowBuilder, consume_pieces, label_index, piece_cells, plural
 from dashboard.loading.formats.dates import MONTHS, full_year
 from dashboard.loading.load_report import LoadError
-from dashboard.loading.raw import RawTable
+from dashboard.loading.raw import RawTable, raw_column
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "fatalities")
 SIGNATURE = frozenset({"event_id_cnty", "event_date", "event_type", "actor1", "fatalities"})
@@ -143,25 +145,27 @@ def convert(raw: RawTable, kind: str, columns_note: str = "") -> Converted:
     labels = ["id", "date", "actor", "target", "event_type", "severity", "headline", "source", *(name for _, name in keep)]
     out = RowBuilder(raw, labels)
     short_years = 0
-    # A piece of the rows at a time: only its cells are Python strings at once, and the raw
-    # table's converted rows are let go as it goes (consume_pieces).
+    needed = sorted({index[name] for name in (*REQUIRED, "source", "location", "admin1", "country") if name in index})
+    # A piece of the rows at a time, the raw table's converted rows let go as it goes
+    # (consume_pieces). Only the cells the mapping reads become Python strings; the extra
+    # columns are carried over as Arrow (RowBuilder.add_piece).
     for lo, n, piece in consume_pieces(raw, _PIECE_ROWS):
-        all_columns = [piece_cells(piece, i) for i in range(len(raw.labels))]
-        del piece
+        read = {i: piece_cells(piece, i) for i in needed}
 
-        def col(name: str, all_columns=all_columns, n: int = n) -> list[str | None]:
+        def col(name: str, read=read, n: int = n) -> list[str | None]:
             i = index.get(name)
-            return all_columns[i] if i is not None else [None] * n
+            return read[i] if i is not None else [None] * n
 
         ids, dates, et, sub = col("event_id_cnty"), col("event_date"), col("event_type"), col("sub_event_type")
         a1, a2, fat, src = col("actor1"), col("actor2"), col("fatalities"), col("source")
         location, admin1, country = col("location"), col("admin1"), col("country")
-        extra_cells = [all_columns[i] for i, _ in keep]
+        truncated = _truncations(piece, raw.labels, country, fat)
+        kept: list[int] = []
+        derived: list[list[str | None]] = [[] for _ in range(8)]
         for j in range(n):
             i = lo + j
-            truncated = _truncation(j, raw.labels, all_columns, country[j], fat[j])
-            if truncated:
-                out.reject(i, *truncated)
+            if j in truncated:
+                out.reject(i, *truncated[j])
                 continue
             day, reason = acled_date(dates[j] or "")
             if day is None:
@@ -181,9 +185,12 @@ def convert(raw: RawTable, kind: str, columns_note: str = "") -> Converted:
                            "fatalities must be a whole number of 0 or more" if deaths else "fatalities is empty")
                 continue
             kind, sev = severity(event_type, sub[j] or "", int(deaths))
-            out.add(i, [ids[j], day, a1[j], a2[j], kind, repr(sev),
-                        _headline(sub[j], event_type, location[j], admin1[j], country[j]),
-                        src[j], *(c[j] for c in extra_cells)])
+            kept.append(j)
+            for cells, value in zip(derived, (ids[j], day, a1[j], a2[j], kind, repr(sev),
+                                              _headline(sub[j], event_type, location[j], admin1[j], country[j]), src[j])):
+                cells.append(value)
+        out.add_piece(lo, kept, [*derived, *(piece.column(raw_column(i)) for i, _ in keep)])
+        del read, piece
     notes = [
         f"ACLED export{columns_note}: event_type and severity from ACLED's event_type, sub_event_type and fatalities "
         "(see docs/formats.md); headlines made from the sub-event type and the place; ACLED's notes kept in the column 'notes'"
@@ -206,10 +213,25 @@ def _headline(sub: str | None, event_type: str, location: str | None, admin1: st
     return f"{what[0].upper()}{what[1:]}" + (f" in {', '.join(places)}" if places else "")
 
 
-def _truncation(i: int, labels: list[str], columns: list[list[str | None]], country: str | None, fatalities: str | None):
-    """(column, value, code, reason) when the record was cut off: its last cells are all empty."""
-    if (country or "").strip() or (fatalities or "").strip():
-        return None
+def _truncations(piece, labels: list[str], country: list[str | None], fatalities: list[str | None]):
+    """{row in the piece: (column, value, code, reason)} for the records that were cut off: their
+    last cells are all empty. Only the rows with country and fatalities both empty can be, and
+    only their cells are read (a few, in a normal export)."""
+    suspects = [j for j, (c, f) in enumerate(zip(country, fatalities)) if not (c or "").strip() and not (f or "").strip()]
+    if not suspects:
+        return {}
+    rows = piece.take(pa.array(suspects, type=pa.int64()))
+    columns = [piece_cells(rows, i) for i in range(len(labels))]
+    found = {}
+    for k, j in enumerate(suspects):
+        cut = _truncation(k, labels, columns)
+        if cut:
+            found[j] = cut
+    return found
+
+
+def _truncation(i: int, labels: list[str], columns: list[list[str | None]]):
+    """(column, value, code, reason) when record i (country and fatalities empty) was cut off."""
     last = -1
     for j, column in enumerate(columns):
         if (column[i] or "").strip():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from dashboard.loading.heap import release_free_heap
 from dashboard.loading.load_report import Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
@@ -57,18 +58,30 @@ def consume_pieces(raw: RawTable, rows: int = PIECE_ROWS):
     cut from raw.table, so the Arrow chunks holding only converted rows are freed as the
     conversion goes, never held beside the whole converted table. raw.table is empty at the end;
     RowBuilder reads the rows' record and line numbers before. Read a piece's cells with
-    piece_cells."""
+    piece_cells. Between pieces the C heap's free pages go back to the system (heap.py)."""
     lo = 0
     while raw.table.num_rows:
         n = min(rows, raw.table.num_rows)
         yield lo, n, raw.table.slice(0, n)
         raw.table = raw.table.slice(n)
         lo += n
+        release_free_heap()  # the piece's transient cells freed: their pages back to the system
 
 
 def piece_cells(piece: pa.Table, i: int) -> list[str | None]:
     """The text cells of the i-th column of a piece (a table with the raw table's columns)."""
     return _text_cells(piece.column(raw_column(i)))
+
+
+def _text_array(col) -> pa.Array:
+    """A column as one Arrow string array holding exactly the cells _text_cells would give."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks() if col.num_chunks else pa.array([], type=col.type)
+    if pa.types.is_string(col.type):
+        return col
+    if pa.types.is_large_string(col.type):
+        return col.cast(pa.string())
+    return pa.array(_text_cells(col), type=pa.string())
 
 
 def _text_cells(col) -> list[str | None]:
@@ -120,6 +133,23 @@ class RowBuilder:
         self.lines.append(line)
         if len(self.records) >= self.FLUSH_ROWS:
             self._flush()
+
+    def add_piece(self, lo: int, kept: list[int], columns: list) -> None:
+        """The kept rows of one piece (positions in the piece whose first row is lo), in order, at once.
+
+        Each column is either a list of text cells, one per kept row, or the piece's own Arrow
+        column, from which the kept rows are taken as they are: cells a format module copies
+        unchanged never become Python strings (an ACLED export's ~25 extra columns, its notes)."""
+        if self.records:
+            self._flush()
+        take = pa.array(kept, type=pa.int64())
+        arrays = [pa.array(col, type=pa.string()) if isinstance(col, list) else _text_array(col.take(take))
+                  for col in columns]
+        at = lo + take.to_numpy()
+        lines = self._lines[at]
+        arrays += [pa.array(self._records[at], type=pa.int64()), pa.array(lines, type=pa.int64(), mask=lines < 0)]
+        names = [raw_column(i) for i in range(len(self.columns))] + [RECORD, LINE]
+        self._batches.append(pa.RecordBatch.from_arrays(arrays, names=names))
 
     def reject(self, i: int, column: str, value: str | None, code: str, reason: str) -> None:
         record, line = self.where(i)
