@@ -231,15 +231,30 @@ def canonicalise_counted(table, dictionary: ActorDictionary, columns: tuple[str,
     changed = 0
     if hasattr(table, "column_names"):  # pyarrow
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         out = table
         for name in columns:
             if name not in out.column_names:
                 continue
-            values = out.column(name).to_pylist()
-            new = [_canonical_or_same(v, dictionary) for v in values]
-            changed += sum(1 for a, b in zip(values, new) if a != b)
-            out = out.set_column(out.column_names.index(name), name, pa.array(new, type=pa.string()))
+            column = out.column(name)
+            if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                values = column.to_pylist()
+                new = [_canonical_or_same(v, dictionary) for v in values]
+                changed += sum(1 for a, b in zip(values, new) if a != b)
+                out = out.set_column(out.column_names.index(name), name, pa.array(new, type=pa.string()))
+                continue
+            # Each distinct name looked up once, the column rebuilt in Arrow (millions of rows,
+            # a few thousand names: never every cell as a Python string).
+            distinct = pc.unique(column)
+            names = distinct.to_pylist()
+            mapped = [_canonical_or_same(v, dictionary) for v in names]
+            differs = [a != b for a, b in zip(names, mapped)]
+            if any(differs):
+                at = pc.index_in(column, value_set=distinct)
+                changed += int(pc.sum(pa.array(differs).take(at)).as_py() or 0)
+                column = pa.array(mapped, type=pa.string()).take(at)
+            out = out.set_column(out.column_names.index(name), name, column.cast(pa.string()))
         return out, changed
     out = table.copy()
     for name in columns:

@@ -774,3 +774,30 @@ def test_parse_headerless_arrow_and_line_readers_agree(lines, ends, last):
 ])
 def test_load_report_summary_counts_one_row_in_the_singular(body, summary):
     assert load_bytes(body, "mentions").report.summary() == summary
+
+
+NAME = st.one_of(st.none(), st.sampled_from(["Trump", "donald  trump", "TRUMP", "Acme", "amazon.com", "U.S.", "House", ""]), CELL)
+
+
+@PROPERTIES
+@given(chunks=st.lists(st.lists(st.tuples(NAME, NAME), max_size=6), max_size=4),
+       large=st.booleans())
+def test_canonicalise_in_arrow_is_the_lookup_of_every_cell(chunks, large):
+    """The Arrow path (each distinct name looked up once, the column rebuilt by index) gives what
+    looking every cell up does — the pandas path's rule — and counts every cell it changed."""
+    from dashboard.loading.actors import _canonical_or_same, canonicalise_counted
+
+    kind = pa.large_string() if large else pa.string()
+    table = pa.table({"actor": pa.chunked_array([[a for a, _ in c] for c in chunks], type=kind),
+                      "target": pa.chunked_array([[t for _, t in c] for c in chunks], type=kind),
+                      "n": pa.chunked_array([list(range(len(c))) for c in chunks], type=pa.int64())})
+    out, changed = canonicalise_counted(table, DICTIONARY)
+    expected_changes = 0
+    for name in ("actor", "target"):
+        cells = table.column(name).to_pylist()
+        want = [_canonical_or_same(v, DICTIONARY) for v in cells]
+        expected_changes += sum(a != b for a, b in zip(cells, want))
+        assert out.column(name).to_pylist() == want
+        assert out.schema.field(name).type == pa.string()
+    assert changed == expected_changes
+    assert out.column("n").equals(table.column("n"))
