@@ -412,7 +412,9 @@ def _load_wide(raw: RawTable, kind: Kind, limits: LoadLimits, options: _Options)
     melted, rejections, wide_notes = melt_raw(raw, options.mapping.get("date"), options.date_format, options.timezone)
     if len(melted) > limits.max_rows:
         raise LoadError("size-error", f"the wide table melts to {len(melted):,} mention rows; the limit is {limits.max_rows:,}")
-    table, inner = validate(melted_raw(melted, raw.file_format), "mentions", limits)
+    melted_rows = melted_raw(melted, raw.file_format)
+    del melted  # validate consumes the melted rows as it goes (8 M of them at the caps)
+    table, inner = validate(melted_rows, "mentions", limits, consume=True)
     if inner.rejected:  # every melted row is valid by construction: say so loudly if not
         raise RuntimeError("internal error: melted rows were rejected:\n" + "\n".join(inner.lines()[:5]))
     report = LoadReport(kind=kind, file_format=f"{raw.file_format}, wide table melted to mentions")

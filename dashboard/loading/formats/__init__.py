@@ -23,28 +23,37 @@ __all__ = ["ACTOR_SEPARATOR", "Converted", "explode_actors", "rename_rejection_c
 def explode_actors(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, int]:
     """One row per actor where an actor cell holds several names; returns (table, rows that did).
 
-    Given the table in a list (which it empties), each column of the table is let go as soon as
-    its exploded copy is made: the table and its exploded copy are never held whole together."""
+    Given the table in a list (which it empties), the table is exploded a record batch at a
+    time and each batch let go once its exploded copy is made: the table and its exploded copy
+    are never held whole together (a batch's columns share their buffers, so letting a column
+    go alone would free nothing)."""
     import pyarrow.compute as pc
+
+    from dashboard.loading.heap import release_free_heap
 
     if isinstance(table, list):
         table = table.pop()
     if table.num_rows == 0 or "actor" not in table.column_names:
         return table, 0
-    parts = pc.split_pattern(table.column("actor"), ACTOR_SEPARATOR)
-    several = int(pc.sum(pc.greater(pc.list_value_length(parts), 1)).as_py() or 0)
+    at = table.column_names.index("actor")
+    several = int(pc.sum(pc.match_substring(table.column(at), ACTOR_SEPARATOR)).as_py() or 0)
     if not several:
         return table, 0
-    parents = pc.list_parent_indices(parts)
-    flat = pc.list_flatten(parts)
-    del parts
-    at = table.column_names.index("actor")
-    schema = table.schema.set(at, pa.field("actor", flat.type))
-    columns = []
-    for i in range(table.num_columns):
-        columns.append(flat if i == at else table.column(0).take(parents))
-        table = table.remove_column(0)  # (the column just copied, freed unless the caller holds the table)
-    return pa.Table.from_arrays(columns, schema=schema), several
+    schema = table.schema
+    batches = table.to_batches()
+    del table
+    batches.reverse()
+    out: list[pa.RecordBatch] = []
+    while batches:
+        batch = batches.pop()
+        parts = pc.split_pattern(batch.column(at), ACTOR_SEPARATOR)
+        parents = pc.list_parent_indices(parts)
+        columns = [pc.list_flatten(parts) if i == at else batch.column(i).take(parents) for i in range(batch.num_columns)]
+        del parts, parents, batch
+        out.append(pa.RecordBatch.from_arrays(columns, schema=schema.set(at, pa.field("actor", columns[at].type))))
+        del columns
+        release_free_heap()
+    return pa.Table.from_batches(out, schema=out[0].schema), several
 
 
 def rename_rejection_columns(report, sources: dict[str, str]) -> None:
