@@ -4,8 +4,8 @@ Between the pieces of a conversion (formats/common.py `consume_pieces`) the long
 buffers of the converted pieces (each under glibc's 1 MiB mmap threshold, so on its heap) sit
 between the freed transient ones: the heap cannot shrink from its top, and its free pages in
 the middle are kept. glibc's `malloc_trim(0)` hands every whole free page back (MADV_DONTNEED),
-wherever it lies. At the ACLED upload cap (4.2 M rows) that took the peak from 1,215 to under
-1,000 MiB (BENCHMARKS.md). A no-op on other C libraries.
+wherever it lies. At the ACLED upload cap (4.2 M rows) that (with ACLED's unused columns kept as Arrow) took the
+peak from 1,191 to 962 MiB, and GDELT's from ~1,300 to 881 (BENCHMARKS.md). A no-op on other C libraries.
 """
 
 from __future__ import annotations
