@@ -57,19 +57,15 @@ def fixed_malloc_thresholds(environ=None) -> bool:
     at 1 MiB turns that off (at glibc's 128 KiB start, fresh pages for every medium block made a
     load of 10 million texts 15 % slower; at 1 MiB it is as fast). Not on other C libraries, and not when
     the environment sets MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ (glibc's own knobs)."""
-    import ctypes
-    import ctypes.util
+    from dashboard.loading.heap import glibc
 
     env = os.environ if environ is None else environ
     if "MALLOC_MMAP_THRESHOLD_" in env or "MALLOC_TRIM_THRESHOLD_" in env:
         return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-        gnu = ctypes.CDLL(None).gnu_get_libc_version  # glibc only: musl has no such function
-    except (OSError, AttributeError):
+    libc = glibc()
+    mallopt = getattr(libc, "mallopt", None) if libc is not None else None
+    if mallopt is None:
         return False
-    del gnu
     return bool(mallopt(_M_MMAP_THRESHOLD, MALLOC_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, MALLOC_THRESHOLD))
 
 __all__ = [

@@ -14,7 +14,9 @@ import functools
 
 
 @functools.cache
-def _malloc_trim():
+def glibc():
+    """The C library when it is glibc (ctypes), else None (musl and others have no mallopt/malloc_trim
+    of glibc's meaning)."""
     import ctypes
     import ctypes.util
 
@@ -22,8 +24,18 @@ def _malloc_trim():
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         if not hasattr(ctypes.CDLL(None), "gnu_get_libc_version"):  # glibc only: musl has no such function
             return None
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
+    except OSError:
+        return None
+    return libc
+
+
+@functools.cache
+def _malloc_trim():
+    import ctypes
+
+    libc = glibc()
+    trim = getattr(libc, "malloc_trim", None) if libc is not None else None
+    if trim is None:
         return None
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
