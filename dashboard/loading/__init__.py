@@ -24,7 +24,7 @@ from dashboard.loading.delimited import parse_headerless
 from dashboard.loading.formats import Converted, explode_actors, rename_rejection_columns
 from dashboard.loading.load_report import DEFAULT_LIMITS, LoadError, LoadLimits, LoadReport, Rejection
 from dashboard.loading.parse import parse_parquet, parse_text
-from dashboard.loading.raw import RawTable
+from dashboard.loading.raw import RawTable, plain_text
 from dashboard.loading.validation import score_missing_tone, validate
 
 
@@ -243,7 +243,8 @@ def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, optio
         notes = list(decoded.notes)
         gdelt_table = None
     else:
-        raw, enc, notes, gdelt_table = _parse_text_file(decoded, kind, limits, encoding)
+        # A wide table's cells (128 million at the caps) dictionary-encoded: most are a few short texts.
+        raw, enc, notes, gdelt_table = _parse_text_file(decoded, kind, limits, encoding, dictionary=wide)
     parquet = is_parquet(decoded.data)
     decoded.data = b""  # parsed: the file's bytes are no longer needed (freed unless the caller holds them)
     converted = _known_format(raw, kind, gdelt_table, options, wide)
@@ -290,7 +291,7 @@ def _load(box: list[bytes], kind: Kind, limits: LoadLimits, encoding: str, optio
     return LoadResult(table, report)
 
 
-def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str):
+def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str, dictionary: bool = False):
     """A text file's raw table, encoding, notes and GDELT table (or None). A plain UTF-8
     delimited file is read by Arrow from its bytes; any other is decoded to text first (and
     the text is freed once parsed)."""
@@ -299,7 +300,7 @@ def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str):
     if encoding == "auto":
         from dashboard.loading.delimited import parse_utf8
 
-        raw = parse_utf8(decoded.data, limits, column_names(kind))
+        raw = parse_utf8(decoded.data, limits, column_names(kind), dictionary)
         if raw is not None:
             return raw, "utf-8", list(decoded.notes), None
     text, enc, enc_notes = decode_text(decoded.data, encoding)
@@ -309,7 +310,7 @@ def _parse_text_file(decoded, kind: Kind, limits: LoadLimits, encoding: str):
     if gdelt_table is not None:
         raw = parse_headerless(text, limits, gdelt_table.columns, f"a {gdelt_table.name.split(' (')[0]} record")
     else:
-        raw = parse_text(text, limits, expected=column_names(kind))
+        raw = parse_text(text, limits, expected=column_names(kind), dictionary=dictionary)
     return raw, enc, notes, gdelt_table
 
 
@@ -362,6 +363,8 @@ def _known_format(raw: RawTable, kind: Kind, gdelt_table, options: _Options, wid
     from dashboard.loading.formats import acled, gdelt
 
     table = gdelt_table or gdelt.identify_header(raw.labels)
+    if table is not None or acled.identify(raw.labels):
+        raw.table = plain_text(raw.table)  # (a file read as a wide table: its converter reads strings)
     if table is not None:
         converted = gdelt.convert(raw, table, kind)
         name = table.name.split(" (")[0]

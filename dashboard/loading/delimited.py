@@ -57,9 +57,9 @@ def _choose_delimiter(header_line: str, limits: LoadLimits, expected: tuple[str,
     return best
 
 
-def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable:
+def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...], dictionary: bool = False) -> RawTable:
     try:
-        fast = _delimited_arrow(text, limits, expected)
+        fast = _delimited_arrow(text, limits, expected, dictionary)
     except LoadError:
         raise
     except Exception:  # noqa: BLE001 - any surprise from the fast path: take the reference one
@@ -67,7 +67,7 @@ def parse_delimited(text: str, limits: LoadLimits, expected: tuple[str, ...]) ->
     return fast if fast is not None else _parse_delimited_lines(text, limits, expected)
 
 
-def parse_utf8(data: bytes, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
+def parse_utf8(data: bytes, limits: LoadLimits, expected: tuple[str, ...], dictionary: bool = False) -> RawTable | None:
     """What decode_text then parse_text make of `data`, read by Arrow from the bytes
     themselves (no text copy of the file in Python), for a plain delimited UTF-8 file; None
     for any other file (the caller decodes and parses as usual).
@@ -87,7 +87,7 @@ def parse_utf8(data: bytes, limits: LoadLimits, expected: tuple[str, ...]) -> Ra
     if b"\t" in (data if nl < 0 else data[:nl]):
         return None
     try:
-        return _delimited_arrow(data, limits, expected)
+        return _delimited_arrow(data, limits, expected, dictionary)
     except LoadError:
         raise  # a cap: the file is refused once, not parsed again by the usual path to find the same
     except Exception:  # noqa: BLE001 - any surprise: the usual path decides, with its own message
@@ -109,7 +109,8 @@ def _quoted_header(first_line: bytes) -> bool:
     return bool(head[end:].strip())
 
 
-def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str, ...]) -> RawTable | None:
+def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str, ...],
+                     dictionary: bool = False) -> RawTable | None:
     """_parse_delimited_lines' answer from Arrow's C++ CSV reader, for the files it provably
     reads the same; None for every other file.
 
@@ -124,6 +125,11 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
     text may be the file's UTF-8 bytes (parse_utf8): every check below reads bytes (the
     delimiters and line ends are ASCII, never part of a multi-byte character), and Arrow
     checks that every cell is valid UTF-8 (else None: the caller decodes the text itself).
+
+    dictionary: the cells of a file without quotes come dictionary-encoded (each chunk's distinct
+    texts once, an int32 index a cell), the same texts (common.cells_at and piece_cells read them
+    as text). For a wide table of counts, whose cells repeat a few short texts: at the caps (128
+    million cells) the peak went from 1,071 to 958 MiB (import_memory.py --shape wide).
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     counts = byte_counts(data, b'\r\n",;|')  # one pass over the bytes, a piece per core
@@ -165,13 +171,19 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
         if counts[ord(delimiter)] != (len(labels) - 1) * (data_lines + 1):
             return None
+    # (Quoted files are checked against Python's reading over string cells: those stay strings.)
+    cell_type = pa.dictionary(pa.int32(), pa.string()) if dictionary and not quoted else pa.string()
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES, column_names=names, skip_rows=1),
+            # A dictionary reading on one thread: on two, the second block's builders and memo
+            # tables beside the first's took ~75 MiB more at the peak of a wide table at the caps
+            # (1,003 against 917 MiB, the load 27 s either way: the parse is not its cost).
+            read_options=pacsv.ReadOptions(use_threads=not pa.types.is_dictionary(cell_type), block_size=BLOCK_BYTES, column_names=names,
+                                           skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
+            convert_options=pacsv.ConvertOptions(column_types={n: cell_type for n in names}, null_values=[],
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
@@ -224,9 +236,26 @@ def _over_cap(table: pa.Table, cap: int) -> bool:
     import pyarrow.compute as pc
 
     for col in table.columns:
+        col = _texts(col)
         if pc.max(pc.binary_length(col)).as_py() > cap and pc.max(pc.utf8_length(col)).as_py() > cap:
             return True
     return False
+
+
+def _texts(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A text column's distinct texts per chunk when it is dictionary-encoded (every one of a
+    chunk's dictionary is a cell's: Arrow's reader builds it from the chunk's cells), else itself."""
+    if not pa.types.is_dictionary(col.type):
+        return col
+    return pa.chunked_array([chunk.dictionary for chunk in col.chunks], col.type.value_type)
+
+
+def _cell_wise(col: pa.ChunkedArray, test) -> pa.ChunkedArray:
+    """test(texts) for each cell of a text column, dictionary-encoded or not: for a dictionary, the
+    test of its distinct texts taken back to the cells."""
+    if not pa.types.is_dictionary(col.type):
+        return test(col)
+    return pa.chunked_array([test(chunk.dictionary).take(chunk.indices) for chunk in col.chunks], pa.bool_())
 
 
 def _blank_row(table: pa.Table) -> bool:
@@ -238,7 +267,7 @@ def _blank_row(table: pa.Table) -> bool:
     for col in table.columns:
         if rows is not None:
             col = col.take(rows)
-        blank = pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
+        blank = _cell_wise(col, lambda texts: pc.or_(pc.equal(pc.binary_length(texts), 0), pc.utf8_is_space(texts)))
         hits = pc.indices_nonzero(blank.combine_chunks() if hasattr(blank, "combine_chunks") else blank)
         if len(hits) == 0:
             return False

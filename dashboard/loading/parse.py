@@ -19,8 +19,9 @@ from dashboard.loading.load_report import LoadError, LoadLimits, Rejection
 from dashboard.loading.raw import LINE, RECORD, RawTable, raw_column
 
 
-def parse_text(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) -> RawTable:
-    """Parse CSV / TSV / semicolon / JSON array / JSON Lines text, detected from content."""
+def parse_text(text: str, limits: LoadLimits, expected: tuple[str, ...] = (), dictionary: bool = False) -> RawTable:
+    """Parse CSV / TSV / semicolon / JSON array / JSON Lines text, detected from content
+    (dictionary: delimited cells may come dictionary-encoded, see delimited._delimited_arrow)."""
     stripped = text.lstrip()
     if not stripped:
         raise LoadError("format-error", "the file is empty")
@@ -31,7 +32,7 @@ def parse_text(text: str, limits: LoadLimits, expected: tuple[str, ...] = ()) ->
         return parse_json_array(text, limits, expected)
     if stripped[0] == "{":
         return parse_json_lines(text, limits, expected)
-    return parse_delimited(text, limits, expected)
+    return parse_delimited(text, limits, expected, dictionary)
 
 
 def _json_scalar(stripped: str) -> str | None:

@@ -37,6 +37,14 @@ class RawTable:
     unlisted: int = 0  # rejected records beyond the listed cap: counted, not kept (each a distinct record)
 
 
+def plain_text(table: pa.Table) -> pa.Table:
+    """The table with its dictionary-encoded text columns (a wide table's reading) as plain strings."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_dictionary(f.type):
+            table = table.set_column(i, f.name, table.column(i).cast(f.type.value_type))
+    return table
+
+
 def raw_column(i: int) -> str:
     return f"c{i}"
 

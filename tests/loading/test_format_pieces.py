@@ -175,3 +175,67 @@ def test_rows_added_a_piece_at_a_time_are_the_rows_added_one_by_one():
         expected.add(j, [f"m{j}", *(c[j] for c in cells)])
     assert at_once.build("t").table.equals(expected.build("t").table)
     assert one_by_one.build("t").table.column("c4").to_pylist()[1] == "[2, 3]"  # a list column: its text form
+
+
+def _plain_wide() -> bytes:
+    """Day rows of plain digit counts (the numpy melt's), days out of order and repeated, bad and
+    empty dates, rows of zeros, leading zeros and 11-digit counts; one fraction and one word (the
+    pieces holding them melted cell by cell)."""
+    rows = ["Date,Zeta,alpha,Émile, Mid ,Grand Total"]
+    for i in range(300):
+        day = "" if i == 40 else "2020-13-01" if i % 23 == 7 else f"2020-{(i * 7) % 12 + 1:02d}-{i % 28 + 1:02d}"
+        cells = [str(i % 3), "0" if i % 5 else "007", str(10**11 - 1) if i == 3 else str(i % 2), "0" if i % 4 else "12",
+                 "99"]
+        if i == 150:
+            cells[1] = "2.5"
+        if i == 250:
+            cells[3] = "x"
+        rows.append(",".join([day, *cells]))
+    return ("\n".join(rows) + "\n").encode()
+
+
+WIDE_CASES = {
+    "plain wide table": _plain_wide,
+    "synthetic wide table": _synthetic_wide,
+    "covid twitter wide": EXTERNAL / "gdelt-twitter-covid-country-mentions-2020" / "twitter.csv",
+    "covid gdelt wide": EXTERNAL / "gdelt-twitter-covid-country-mentions-2020" / "gdelt.csv",
+}
+
+
+def _cell_by_cell(data: bytes, piece: int) -> tuple:
+    """The wide table as the reference reads it: string cells, every count read by Python."""
+    import dashboard.loading.delimited as delimited
+
+    plain_reader = delimited._delimited_arrow
+    with patch("dashboard.loading.formats.wide._plain_counts", return_value=None), \
+            patch.object(delimited, "_delimited_arrow", lambda *a, **k: plain_reader(*a[:3])):
+        return _load(data, piece, 10**9, kind="mentions", wide=True)
+
+
+@pytest.mark.parametrize("name", list(WIDE_CASES))
+def test_a_wide_table_melted_in_numpy_is_the_one_melted_cell_by_cell(name):
+    """The dictionary-encoded reading and the numpy melt of plain counts (formats/wide.py) give the
+    table, rejections and notes of string cells read one by one, whatever the pieces."""
+    import dashboard.loading.formats.wide as wide
+
+    source = WIDE_CASES[name]
+    if isinstance(source, Path) and not source.exists():
+        pytest.skip(f"{source} is not here")
+    data = source.read_bytes() if isinstance(source, Path) else source()
+    for piece in (1, 7, 64, 10**9):
+        want_table, want = _cell_by_cell(data, piece)
+        plain: list[bool] = []  # for each piece, whether its counts were melted in numpy
+
+        def counted(*args, real=wide._plain_counts, plain=plain):
+            counts = real(*args)
+            plain.append(counts is not None)
+            return counts
+
+        with patch.object(wide, "_plain_counts", counted):
+            table, report = _load(data, piece, 10**9, kind="mentions", wide=True)
+        assert table.equals(want_table), (name, piece)
+        assert (report.rows_read, report.loaded, report.rejected) == (want.rows_read, want.loaded, want.rejected)
+        assert report.rejections == want.rejections and report.notes == want.notes
+        if name == "plain wide table":
+            assert want.rejected > 0
+            assert (any(plain) and not all(plain)) if piece < 10**9 else plain == [False]  # (one piece: the fraction's)

@@ -177,6 +177,10 @@ def _melt_piece(lo: int, n: int, piece: pa.Table, actors: list[tuple[int, str]],
     day's in the actor order given); the bad ones added to rejections; in_order kept (above)."""
     records = piece.column(RECORD).to_pylist()
     lines = piece.column(LINE).to_pylist()
+    counts = _plain_counts(piece, actors)
+    if counts is not None:
+        return _melt_plain(lo, n, counts, records, lines, actors, dates, raw_dates, shown, rejections, tally, order,
+                           in_order)
     columns = [piece_cells(piece, i) for i, _ in actors]
     del piece
     names = [name.strip() for _, name in actors]
@@ -217,6 +221,80 @@ def _melt_piece(lo: int, n: int, piece: pa.Table, actors: list[tuple[int, str]],
             in_order[0] = (day, out_actors[-1])
     return good, pa.table({"date": pa.array(out_dates, pa.string()), "actor": pa.array(out_actors, pa.string()),
                            "count": pa.array(out_counts, pa.int64())})
+
+
+_PLAIN = r"^[0-9]{1,11}$"  # a count as most files write it: digits only, under MAX_COUNT (10^11)
+
+
+def _plain_counts(piece: pa.Table, actors: list[tuple[int, str]]) -> list | None:
+    """Each actor column's counts in the piece (numpy int64, one per day row) when every one of its
+    cells is plain digits (_PLAIN) — what _melt_piece's cell-by-cell reading makes of them, with no
+    problem and no rounding; None when some cell is anything else (that reading decides)."""
+    import numpy as np
+
+    out = []
+    for i, _ in actors:
+        col = piece.column(raw_column(i))
+        dictionary = pa.types.is_dictionary(col.type)
+        if not pa.types.is_string(col.type.value_type if dictionary else col.type) or col.null_count:
+            return None
+        parts = []
+        for chunk in col.chunks:
+            if not len(chunk):
+                continue
+            if not dictionary:
+                if not pc.all(pc.match_substring_regex(chunk, _PLAIN)).as_py():
+                    return None
+                parts.append(pc.cast(chunk, pa.int64()).to_numpy())
+                continue
+            # A slice of a chunk keeps the chunk's whole dictionary: only the texts it uses count.
+            plain = pc.match_substring_regex(chunk.dictionary, _PLAIN)
+            if not pc.all(plain.take(chunk.indices)).as_py():
+                return None
+            values = pc.cast(pc.if_else(plain, chunk.dictionary, "0"), pa.int64()).to_numpy()
+            parts.append(values[chunk.indices.to_numpy()])
+        out.append(np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+    return out
+
+
+def _melt_plain(lo: int, n: int, counts: list, records: list, lines: list, actors: list[tuple[int, str]], dates,
+                raw_dates: list[str | None], shown: str, rejections: list[Rejection], tally: dict[str, int],
+                order: list[int], in_order: list) -> tuple[int, pa.Table]:
+    """_melt_piece of a piece whose counts are all plain digits (_plain_counts), in numpy: the same
+    rows, rejections, tally and in_order. Only a day row's date can reject it."""
+    import numpy as np
+
+    days: list[str] = []
+    good_rows: list[int] = []
+    for j in range(n):
+        row = lo + j
+        if row in dates.errors:
+            rejections.append(Rejection(records[j], lines[j], shown, (raw_dates[row] or "")[:200], "type-error",
+                                        dates.errors[row]))
+            continue
+        day = dates.values[row]
+        if day is None:
+            rejections.append(Rejection(records[j], lines[j], shown, "", "constraint-error", "a required value is empty"))
+            continue
+        good_rows.append(j)
+        days.append(str(day).strip())
+    names = [actors[k][1].strip() for k in order]
+    cells = np.column_stack([counts[k] for k in order])[good_rows] if good_rows else np.zeros((0, len(order)), np.int64)
+    at_day, at_actor = np.nonzero(cells > 0)  # day by day, each day's actors in `order`: _melt_piece's rows
+    tally["empty_or_zero"] += cells.size - len(at_day)
+    if len(at_day):  # in_order, as _melt_piece keeps it: each day's first row against the last row before it
+        starts = np.flatnonzero(np.diff(at_day, prepend=-1))
+        ends = np.append(starts[1:], len(at_day)) - 1
+        for first, last in zip(starts.tolist(), ends.tolist()):
+            day = days[at_day[first]]
+            if in_order[0] is not None and (day, names[at_actor[first]]) < in_order[0]:
+                in_order[1] = False
+            in_order[0] = (day, names[at_actor[last]])
+    return len(good_rows), pa.table({
+        "date": pa.array(days, pa.string()).take(pa.array(at_day)),
+        "actor": pa.array(names, pa.string()).take(pa.array(at_actor)),
+        "count": pa.array(cells[at_day, at_actor], pa.int64()),
+    })
 
 
 def _whole(text: str) -> tuple[int, bool]:
