@@ -129,7 +129,7 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
     dictionary: the cells of a file without quotes come dictionary-encoded (each chunk's distinct
     texts once, an int32 index a cell), the same texts (common.cells_at and piece_cells read them
     as text). For a wide table of counts, whose cells repeat a few short texts: at the caps (128
-    million cells) the peak went from 1,071 to 958 MiB (import_memory.py --shape wide).
+    million cells), read on one thread, the peak went from 1,071 to 917 MiB (import_memory.py --shape wide).
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     counts = byte_counts(data, b'\r\n",;|')  # one pass over the bytes, a piece per core
@@ -179,8 +179,8 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
             # A dictionary reading on one thread: on two, the second block's builders and memo
             # tables beside the first's took ~75 MiB more at the peak of a wide table at the caps
             # (1,003 against 917 MiB, the load 27 s either way: the parse is not its cost).
-            read_options=pacsv.ReadOptions(use_threads=not pa.types.is_dictionary(cell_type), block_size=BLOCK_BYTES, column_names=names,
-                                           skip_rows=1),
+            read_options=pacsv.ReadOptions(use_threads=not pa.types.is_dictionary(cell_type), block_size=BLOCK_BYTES,
+                                           column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: cell_type for n in names}, null_values=[],
