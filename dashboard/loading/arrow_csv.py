@@ -3,24 +3,28 @@ csv module (the reference parser in delimited.py) reads.
 
 Arrow and Python's csv module (strict, doubled quotes) split fields the same way but for one
 case: after a quoted field's closing quote, Python accepts only a delimiter or the end of the
-line, while Arrow reads any further characters into the field (`"ab"cd` is `abcd`). A file
-whose records each take exactly one line is proven to parse the same when, for every row:
+line, while Arrow reads any further bytes into the field, quotes among them as they are
+(`"ab"cd` is `abcd`). Both read a field that does not start with a quote as its bytes up to the
+delimiter, quotes as they are. A file whose records each take exactly one line is proven to
+parse the same when, for every row:
 
 - field 0 starts at the line's start; a field is quoted when its first byte is a quote, and
-  then takes 2 + its value's bytes + the value's quote count (each written doubled), or else
-  exactly its value's bytes; each field ends at a delimiter, the last at the line's end;
+  then takes 2 + its value's bytes + the value's quote count, or else exactly its value's
+  bytes; each field ends at a delimiter, the last at the line's end;
 - a quoted field's last byte is a quote.
 
-For a field whose value holds no quote character this is exact: if Arrow had read characters
-after a closing quote, the field's last byte would be one of them (not a quote) or the lengths
-would not add up. Rows with a quote inside some value (rare) are read again with Python's csv
-module, line by line, and must give the same cells. Anything else: None, and the caller takes
-the reference parser.
+This is exact. Say Arrow read a quoted field as its quoted part, then a tail of t bytes after
+the closing quote holding q_t quotes, giving a value of V bytes with q quotes. The quoted part
+wrote each of its q - q_t quotes doubled: the field took 2 + (V - t) + (q - q_t) + t =
+2 + V + q - q_t bytes. So the length is 2 + V + q exactly when the tail holds no quote, and a
+tail without a quote that is not empty ends in a byte that is not a quote: the two rules hold
+exactly when there is no tail, which is when Python reads the field alike. (A quote left open
+at the line's end has no closing quote: the field is one byte shorter than the rule, so it
+misses the line's end.) tests/loading/test_quoted_csv.py reads every line of a few bytes both
+ways, and random files.
 """
 
 from __future__ import annotations
-
-import csv
 
 import numpy as np
 import pyarrow as pa
@@ -52,7 +56,7 @@ def _holds_quote(values: pa.Array) -> bool:
     return data is not None and len(data) > 0 and bool((np.frombuffer(data, dtype=np.uint8) == _QUOTE).any())
 
 
-def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: str, dialect: dict) -> bool:
+def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: str) -> bool:
     """Whether Python's csv module, reading `data` line by line after its header, gives the
     rows of `table` (Arrow's reading, one row per line, every column a string)."""
     n = table.num_rows
@@ -64,34 +68,14 @@ def same_as_python(table: pa.Table, data: bytes, header_bytes: int, delimiter: s
         return False
     batches = table.to_batches()
     firsts = np.cumsum([0] + [b.num_rows for b in batches])
-    # Each batch of rows on its own core (numpy releases the GIL): whether its rows without
-    # a quote in a value are proven, and which rows hold one.
-    parts = map_parallel(lambda k: _proven(batches[k], buf, starts[firsts[k]:firsts[k + 1] + 1], ord(delimiter)),
-                         range(len(batches)))
-    if not all(proven for proven, _, _ in parts):
-        return False
-    rows = np.concatenate([firsts[k] + recheck for k, (_, recheck, _) in enumerate(parts)])
-    if not len(rows):
-        return True
-    # The rows with a quote in some value, read again by Python's csv module: one reader over
-    # all their lines gives one record per line exactly when each line alone would (a line
-    # ending inside a quoted field would take the next one in, and no cell Arrow read holds
-    # a line break; the file's last line, which may lack its LF, comes last).
-    names = table.column_names
-    want = [[cells[name] for name in names] for _, _, taken in parts if taken is not None for cells in taken.to_pylist()]
-    lines = [data[starts[row]:starts[row + 1]].decode("utf-8") for row in rows.tolist()]
-    try:
-        got = list(csv.reader(lines, **dialect))
-    except csv.Error:
-        return False
-    return got == want
+    # Each batch of rows on its own core (numpy releases the GIL).
+    return all(map_parallel(lambda k: _proven(batches[k], buf, starts[firsts[k]:firsts[k + 1] + 1], ord(delimiter)),
+                            range(len(batches))))
 
 
-def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray,
-            sep: int) -> tuple[bool, np.ndarray, pa.RecordBatch | None]:
-    """For the rows of batch, whose lines start at starts (and the next line's start last):
-    whether every row with no quote in a value is proven read alike (the module's rules), the
-    rows (numbered within the batch) with a quote in some value, to read again, and their cells."""
+def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray, sep: int) -> bool:
+    """Whether every row of batch, whose lines start at starts (and the next line's start
+    last), is proven read alike (the module's rules)."""
     n = batch.num_rows
     line_end = starts[1:] - 1  # the LF, or the end of the data for a last line without one
     last = len(buf)
@@ -103,7 +87,6 @@ def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray,
     line_end = line_end - cr
     pos = starts[:-1]
     ok = np.ones(n, dtype=bool)
-    recheck = np.zeros(n, dtype=bool)
     width = batch.num_columns
     for i in range(width):
         col = batch.column(i)
@@ -114,7 +97,6 @@ def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray,
         end = pos + _lengths(col)
         if _holds_quote(col):
             quotes = np.asarray(pc.count_substring(col, '"').to_numpy(zero_copy_only=False), dtype=np.int64)
-            recheck |= quotes > 0
             end += quoted * (2 + quotes)
         else:
             end += quoted * 2
@@ -126,8 +108,7 @@ def _proven(batch: pa.RecordBatch, buf: np.ndarray, starts: np.ndarray,
             pos = end + 1
         else:
             ok &= end == line_end
-    rows = np.flatnonzero(recheck)
-    return bool(ok[~recheck].all()), rows, (batch.take(pa.array(rows)) if len(rows) else None)
+    return bool(ok.all())
 
 
 def _lengths(values: pa.Array) -> np.ndarray:

@@ -194,7 +194,7 @@ def _delimited_arrow(text: str | bytes, limits: LoadLimits, expected: tuple[str,
     if quoted:
         from dashboard.loading.arrow_csv import same_as_python
 
-        if not same_as_python(table, data, nl + 1 if nl >= 0 else len(data), delimiter, _dialect(delimiter)):
+        if not same_as_python(table, data, nl + 1 if nl >= 0 else len(data), delimiter):
             return None
         if n > limits.max_rows:
             raise LoadError("size-error", f"the file has more than {limits.max_rows:,} rows")
