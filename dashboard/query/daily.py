@@ -144,6 +144,17 @@ class DailyMentions:
                 self._daily = "made" if self._make_daily() else "refused"
             return self._daily == "made"
 
+    def prepare_daily(self) -> bool:
+        """Make the daily table now, if it is to be made at all, and say whether it is made. The
+        page calls this in the background once a dataset's first view is drawn, while its
+        reader looks at it: the first filter change then reads the daily sums instead of making
+        them (at 10 million mentions, half a second of that change). A query meanwhile waits
+        for the table (the lock), as it would have waited for its own making of it."""
+        with self._daily_lock:
+            if self._daily in ("unasked", "asked"):
+                self._daily = "made" if self._make_daily() else "refused"
+            return self._daily == "made"
+
     def _make_daily(self) -> bool:
         bounds = getattr(self, "_bounds", None)
         if bounds is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -176,3 +179,31 @@ def catalogue(dataset: Dataset) -> Catalogue:
     change) instead of three queries on every rerun of every session; afresh for a dataset
     without a key."""
     return _cached_catalogue(dataset.key, dataset) if dataset.key else _read_catalogue(dataset)
+
+
+_PREPARED: weakref.WeakSet = weakref.WeakSet()  # the engines whose preparation has started
+_PREPARED_LOCK = threading.Lock()
+_log = logging.getLogger(__name__)
+
+
+def prepare_in_background(dataset: Dataset) -> None:
+    """Start the engine's own preparation for filter changes (`prepare_daily`: DuckDB's daily sums)
+    in a background thread, once per engine, after a view of it has been drawn: work every first
+    filter change would otherwise do while its reader waits. An engine without one is left as it is;
+    a failure is logged, and the first filter change makes the sums itself, as before."""
+    engine = dataset.engine
+    prepare = getattr(engine, "prepare_daily", None)
+    if prepare is None:
+        return
+    with _PREPARED_LOCK:
+        if engine in _PREPARED:
+            return
+        _PREPARED.add(engine)
+
+    def run() -> None:
+        try:
+            prepare()
+        except Exception:  # noqa: BLE001 - the foreground makes the sums itself when asked
+            _log.warning("preparing the daily sums failed", exc_info=True)
+
+    threading.Thread(target=run, name="boilingpoint-prepare", daemon=True).start()

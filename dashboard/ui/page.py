@@ -18,7 +18,7 @@ from dashboard.model.story import Episode
 from dashboard.query import DEFAULT_ENGINE, engine_label
 from dashboard.textsafe import escape_markdown
 from dashboard.ui import alerts, downloads, labelling, present, said, sidebar, theme, upload, vega, views
-from dashboard.ui.cache import dataset_from_paths, kept_dataset
+from dashboard.ui.cache import dataset_from_paths, kept_dataset, prepare_in_background
 from dashboard.ui.narratives import chosen_narratives, kept_narratives
 from dashboard.ui.notes import notes_for
 from dashboard.ui.state import canonical, changed_params, compare_choice, model_params, read_url_once, share_link, sync_url
@@ -173,6 +173,7 @@ def main() -> None:
         return
     render_explore(dataset, selection, params, label, simulated, files, episode)
     views.render_data_quality(dataset, upload.in_words if uploaded else str)
+    prepare_in_background(dataset)  # the first filter change's work, done while the view is read
 
 
 def render_explore(dataset: Dataset, selection: Selection, params, label: str, simulated: str, files: LaunchFiles,
@@ -278,6 +279,7 @@ def render_meeting(files: LaunchFiles, options: dict[str, str]) -> None:
     views.guarded("meeting", present.render_present, analysis, moments, step, whole, label, simulated, notes)
     if len(moments):
         views.guarded("what is being said", said.render_said_moment, dataset, analysis, moments.iloc[step]["date"])
+    prepare_in_background(dataset)
 
 
 def _history_step() -> int:

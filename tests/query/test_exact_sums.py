@@ -134,3 +134,25 @@ def test_counts_at_their_cap_sum_without_overflow():
     assert int(got["toned"].sum()) == len(frame) * 10**11
     overall = (got["tone"] * got["toned"]).sum() / got["toned"].sum()
     assert overall == pytest.approx(frame["tone"].mean(), abs=1e-12)
+
+
+def test_the_daily_sums_made_ahead_give_the_series_the_rows_give(monkeypatch):
+    """prepare_daily (the page's background step) makes the table before any series asks, and
+    every series after reads it, with the per-row answers to the bit; where the table would be
+    too big it is refused, and the series stay on the rows."""
+    rows, ahead = Engine(None, _mentions(4)), Engine(None, _mentions(4))
+    assert ahead.prepare_daily() and ahead._daily == "made"
+    assert ahead.prepare_daily()  # once made, asked again: nothing more
+    whole = Selection(bucket="day")
+    window = Selection(bucket="week", start=dt.date(2024, 1, 3), end=dt.date(2024, 1, 24), actors=("Acme", "Cobalt"))
+    for sel in (whole, window):
+        got, want = ahead.series(sel), rows.series(sel)
+        for column in ("volume", "tone", "negative_share", "sources"):
+            assert _same(got[column], want[column]), column
+    assert rows._daily == "asked"  # the rows' engine: one whole-range series, no table yet
+    from dashboard.query import daily
+
+    monkeypatch.setattr(daily, "MAX_DAILY_ROWS", 10)
+    small = Engine(None, _mentions(4))
+    assert not small.prepare_daily() and small._daily == "refused"
+    assert _same(small.series(whole)["tone"], rows.series(whole)["tone"])
