@@ -67,12 +67,18 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
     the neutral band and a zero line."""
     data = series[["date", "tone", "negative_share"]].dropna(subset=["tone"]).copy()
     data["mid"] = data["date"] + bucket_length(series, bucket) / 2  # a bucket's tone sits mid-bucket
+    # The axis is fitted by data, not written into the spec: two invisible points at the fitted
+    # ends (every tone, the band and the zero line lie within them), which Vega then rounds to
+    # nice ticks as it did the written domain. So the spec is the same whatever the tones, and
+    # a filter change replaces the chart's data in place instead of drawing it anew in the browser.
+    ends = alt.Chart(pd.DataFrame({"tone": tone_domain(data["tone"])})).mark_point(opacity=0, size=0).encode(
+        y=alt.Y(field="tone", type="quantitative"))
     line = (
         alt.Chart(data)
         .mark_line(color=TONE_COLOR, strokeWidth=2, point=alt.OverlayMarkDef(size=12, color=TONE_COLOR))
         .encode(
             x=x_axis(domain=domain, field="mid"),
-            y=y_axis("tone", "tone", tone_domain(data["tone"]), "+.2f"),
+            y=y_axis("tone", "tone", None, "+.2f"),
             tooltip=[
                 alt.Tooltip(field="date", type="temporal", title="date", format="%a %d %b %Y %H:%M"),
                 alt.Tooltip(field="tone", type="quantitative", title="mean tone", format="+.2f"),
@@ -84,7 +90,7 @@ def tone_chart(series: pd.DataFrame, domain: list[str] | None = None, width: int
     band = neutral_band("y")
     title = alt.Title("Tone: mean of mentions (−1 to +1; axis fitted to the data, grey band neutral)", anchor="start",
                       subtitle=subtitle or alt.Undefined, subtitleColor="#b45309")
-    return alt.LayerChart(layer=[band, zero, line], title=title, **panel_size("tone", width))
+    return alt.LayerChart(layer=[band, zero, line, ends], title=title, **panel_size("tone", width))
 
 
 def events_chart(events: pd.DataFrame, domain: list[str] | None = None, width: int | None = None,

@@ -63,16 +63,39 @@ def test_volume_chart_is_bars_of_volume_over_time(series):
 
 def test_tone_chart_drops_buckets_without_tone_and_fits_the_axis_to_the_data(series):
     spec = _roundtrip(charts.tone_chart(series, subtitle="SIMULATED mentions"))
-    band, zero, line = spec["layer"]
+    band, zero, line, ends = spec["layer"]
     assert (band["mark"]["type"], zero["mark"]["type"], line["mark"]["type"]) == ("rect", "rule", "line")
     data = spec["datasets"][line["data"]["name"]]
     assert len(data) == 3  # the bucket without toned mentions is not drawn as 0
-    lo, hi = line["encoding"]["y"]["scale"]["domain"]
+    # The axis is fitted by two invisible points at its ends, on the line's scale (nothing in the spec
+    # but data: a filter change replaces the data in place in the browser).
+    assert ends["mark"]["opacity"] == 0 and ends["encoding"]["y"]["field"] == "tone" and "scale" not in line["encoding"]["y"]
+    lo, hi = [row["tone"] for row in spec["datasets"][ends["data"]["name"]]]
     tones = [row["tone"] for row in data]
     assert -1 <= lo < min(tones) and max(tones) < hi <= 1 and (lo, hi) != (-1, 1)
     neutral = spec["datasets"][band["data"]["name"]][0]
     assert (neutral["lo"], neutral["hi"]) == (-0.05, 0.05) and lo < -0.05 and hi > 0.05  # the neutral band shows
     assert spec["title"]["subtitle"] == "SIMULATED mentions"
+
+
+def test_the_tone_panels_spec_is_the_same_whatever_the_tones():
+    """Only data change with the tones (the axis's ends among them), so the browser replaces the
+    data of the drawn panel instead of embedding a new one on a filter change."""
+    def spec_of(tones):
+        dates = pd.date_range("2024-03-01", periods=len(tones), freq="D")
+        series = pd.DataFrame({"date": dates, "tone": tones, "negative_share": [0.5] * len(tones)})
+        spec = charts.tone_chart(series, bucket="day").to_dict()
+        values = spec.pop("datasets")
+        text = json.dumps(spec, sort_keys=True)
+        for name in values:  # named by a hash of their rows
+            text = text.replace(name, "data")
+        return text, values
+
+    calm, calm_data = spec_of([0.01, 0.02, -0.01])
+    storm, storm_data = spec_of([-0.8, -0.4, 0.6, 0.2])
+    assert calm == storm
+    ends = sorted(([row["tone"] for row in rows] for rows in calm_data.values() if len(rows) == 2), key=len)
+    assert [-0.12, 0.12] in ends  # tone_domain's ends, as data
 
 
 @pytest.mark.parametrize("tones,want", [
