@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from dashboard.text.table import TextQueries, store_mentions_view, text_rows
 CONFLICT = unfixed(f"sum(CASE WHEN severity < 0 THEN {fixed('-severity')} ELSE 0 END)")
 MEAN_SEVERITY = unfixed(f"sum({fixed('severity')})") + " / nullif(count(severity), 0)"
 
+ACTOR_IDS_KEPT = 256  # choices of actor names whose codes an engine keeps (Engine._actor_ids)
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
 
@@ -57,6 +59,8 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
         self._spans: dict[str, tuple | None] = {}  # _span's answers: the data never change
         self._spans_lock = threading.Lock()
         self._daily_lock = threading.Lock()  # the daily sums, made once (query/daily.py)
+        self._ids: OrderedDict[tuple, tuple[int, ...]] = OrderedDict()  # _actor_ids' answers
+        self._ids_lock = threading.Lock()
         self._con.execute("SET threads TO 2")
         self._con.execute("SET TimeZone = 'UTC'")
         events = conform(events, EVENT_SCHEMA)
@@ -226,15 +230,28 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
     # --- filters ---------------------------------------------------------------------------
 
     def _actor_ids(self, names) -> list[int]:
-        """The codes of these actor names (names the dataset does not have match nothing)."""
+        """The codes of these actor names (names the dataset does not have match nothing). The
+        names' codes never change: each choice of names is looked up once (a page's rerun asks
+        for the same choice in several queries; the last ACTOR_IDS_KEPT choices are kept)."""
         if not names:
             return []
+        key = tuple(names)
+        with self._ids_lock:
+            kept = self._ids.get(key)
+            if kept is not None:
+                self._ids.move_to_end(key)
+                return list(kept)
         cur = self._cursor()
         try:
             rows = cur.execute("SELECT id FROM actors WHERE list_contains(?, name)", [list(names)]).fetchall()
         finally:
             cur.close()
-        return [r[0] for r in rows]
+        ids = [r[0] for r in rows]
+        with self._ids_lock:
+            self._ids[key] = tuple(ids)
+            while len(self._ids) > ACTOR_IDS_KEPT:
+                self._ids.popitem(last=False)
+        return ids
 
     def _where(self, sel: Selection, table: str) -> tuple[str, list]:
         clauses: list[str] = []

@@ -174,3 +174,22 @@ def test_engine_asks_a_selections_span_once():
     assert engine.volume(sel).sum() == first["volume"].sum() == 15 and len(asked) == 1
     assert engine.bucket_count(Selection(actors=("Beta",))) == 2 and len(asked) == 2
     engine.close()
+
+
+def test_an_actor_choice_is_looked_up_once_and_the_kept_codes_are_bounded(engine, monkeypatch):
+    """_actor_ids keeps each choice's codes (the names' codes never change): asked again, the
+    same codes without a query; beyond ACTOR_IDS_KEPT choices the oldest are let go."""
+    from dashboard.query import duckdb_engine
+
+    names = tuple(engine.actor_counts()["actor"].head(2))
+    first = engine._actor_ids(names)
+    assert len(first) == 2 and engine._actor_ids(("nobody at all",)) == []
+    asked = []
+    real_cursor = engine._cursor
+    monkeypatch.setattr(engine, "_cursor", lambda: asked.append(1) or real_cursor())
+    assert engine._actor_ids(names) == first and not asked
+    assert engine.series(Selection(actors=names)).equals(engine.series(Selection(actors=names)))
+    monkeypatch.setattr(duckdb_engine, "ACTOR_IDS_KEPT", 2)
+    engine._actor_ids(names[:1]), engine._actor_ids(names[1:])  # two more choices: the first is let go
+    asked.clear()
+    assert engine._actor_ids(names) == first and asked and len(engine._ids) <= 2
