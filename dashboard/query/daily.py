@@ -131,8 +131,12 @@ class DailyMentions:
     def _daily_made(self, sel: Selection) -> bool:
         """Whether the daily table is made and holds what a per-day query of sel reads (any
         bucket: what is summed over whole days, not the buckets — the busiest actors)."""
-        with self._daily_lock:
+        if not self._daily_lock.acquire(blocking=False):
+            return False  # being made (prepare_daily, in the background): the rows answer meanwhile
+        try:
             return self._daily == "made" and not sel.narratives
+        finally:
+            self._daily_lock.release()
 
     def _has_daily(self) -> bool:
         """Made on the second whole-range series (a command that scores once never pays for it;
@@ -148,8 +152,9 @@ class DailyMentions:
         """Make the daily table now, if it is to be made at all, and say whether it is made. The
         page calls this in the background once a dataset's first view is drawn, while its
         reader looks at it: the first filter change then reads the daily sums instead of making
-        them (at 10 million mentions, half a second of that change). A query meanwhile waits
-        for the table (the lock), as it would have waited for its own making of it."""
+        them (at 10 million mentions, half a second of that change). A whole-range series asked
+        meanwhile waits for the table (the lock), as it would have waited for its own making of
+        it; a window's is read from the rows until the table is made (_daily_made)."""
         with self._daily_lock:
             if self._daily in ("unasked", "asked"):
                 self._daily = "made" if self._make_daily() else "refused"

@@ -41,6 +41,7 @@ CONFLICT = unfixed(f"sum(CASE WHEN severity < 0 THEN {fixed('-severity')} ELSE 0
 MEAN_SEVERITY = unfixed(f"sum({fixed('severity')})") + " / nullif(count(severity), 0)"
 
 ACTOR_IDS_KEPT = 256  # choices of actor names whose codes an engine keeps (Engine._actor_ids)
+ACTOR_IDS_NAMES = 1_000  # ... each of at most this many names
 _INTERVAL = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"}
 
 
@@ -247,10 +248,11 @@ class Engine(TextQueries, SpanQueries, DailyMentions):
         finally:
             cur.close()
         ids = [r[0] for r in rows]
-        with self._ids_lock:
-            self._ids[key] = tuple(ids)
-            while len(self._ids) > ACTOR_IDS_KEPT:
-                self._ids.popitem(last=False)
+        if len(key) <= ACTOR_IDS_NAMES:  # (a choice of thousands is looked up each time: memory stays small)
+            with self._ids_lock:
+                self._ids[key] = tuple(ids)
+                while len(self._ids) > ACTOR_IDS_KEPT:
+                    self._ids.popitem(last=False)
         return ids
 
     def _where(self, sel: Selection, table: str) -> tuple[str, list]:

@@ -193,3 +193,6 @@ def test_an_actor_choice_is_looked_up_once_and_the_kept_codes_are_bounded(engine
     engine._actor_ids(names[:1]), engine._actor_ids(names[1:])  # two more choices: the first is let go
     asked.clear()
     assert engine._actor_ids(names) == first and asked and len(engine._ids) <= 2
+    monkeypatch.setattr(duckdb_engine, "ACTOR_IDS_NAMES", 1)  # a choice of more names than kept: asked each time
+    engine._ids.clear()
+    assert engine._actor_ids(names) == first and not engine._ids

@@ -156,3 +156,15 @@ def test_the_daily_sums_made_ahead_give_the_series_the_rows_give(monkeypatch):
     small = Engine(None, _mentions(4))
     assert not small.prepare_daily() and small._daily == "refused"
     assert _same(small.series(whole)["tone"], rows.series(whole)["tone"])
+
+
+def test_a_window_asked_while_the_daily_sums_are_being_made_is_read_from_the_rows():
+    """While prepare_daily holds the table's lock (making it in the background), a window's
+    series does not wait for it: it reads the rows, with the same answer to the bit."""
+    engine, rows = Engine(None, _mentions(5)), Engine(None, _mentions(5))
+    window = Selection(bucket="day", start=dt.date(2024, 1, 4), end=dt.date(2024, 1, 18), actors=("Birch",))
+    with engine._daily_lock:  # as prepare_daily holds it while it makes the table
+        assert not engine._daily_made(window)
+        got = engine.series(window)
+    assert _same(got["tone"], rows.series(window)["tone"]) and engine._daily == "unasked"
+    assert engine.prepare_daily() and engine._daily_made(window)
